@@ -1,0 +1,28 @@
+/** What an actor's `setup` receives: the instance's identity, config and handles to its resources. */
+import type { ParsedBodyOf, Subject } from '@oo/contracts';
+import type { Tracer } from '@opentelemetry/api';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { Clock } from './clock.js';
+import type { RuntimeConfig } from './config.js';
+import type { JsonBucket } from './json-bucket.js';
+import type { Publish } from './publisher.js';
+
+export interface ActorEnv {
+  readonly name: string;
+  readonly instance: string;
+  readonly config: RuntimeConfig;
+  readonly log: Logger;
+  readonly tracer: Tracer;
+  readonly clock: Clock;
+  /** Publishes outside any delivery (a root span is made unless one is passed). */
+  readonly publish: Publish;
+  /**
+   * Live, non-durable subscription (core NATS) to a subject or pattern, for signals every instance
+   * must see while it runs (e.g. "run cancelled"). Invalid bodies are logged and dropped.
+   * Unsubscribed at stop.
+   */
+  listen<S extends Subject>(subject: S, handler: (body: ParsedBodyOf<S>, subject: string) => void): void;
+  /** Opens a provisioned KV bucket as JSON values of `schema`. */
+  bucket<S extends z.ZodType>(name: string, schema: S): Promise<JsonBucket<z.output<S>>>;
+}

@@ -1,0 +1,159 @@
+/**
+ * Runs one instance of an actor: its own NATS connection, provisioning, one consumer loop per
+ * handler, presence, and a draining stop.
+ */
+import { hostname } from 'node:os';
+import type { Subscription } from '@nats-io/transport-node';
+import { newId, PresenceEntry } from '@oo/contracts';
+import { type Tracer, trace } from '@opentelemetry/api';
+import { type Logger, pino } from 'pino';
+import type { z } from 'zod';
+import type { ActorEnv } from './actor-env.js';
+import { type Clock, systemClock } from './clock.js';
+import type { RuntimeConfig } from './config.js';
+import { connectNats, type Nats } from './connection.js';
+import { type ConsumerLoop, startConsumerLoop } from './consumer-loop.js';
+import type { ActorDefinition, HandlerDef } from './define-actor.js';
+import { type JsonBucket, jsonBucket } from './json-bucket.js';
+import { PRESENCE_BUCKET, type PresenceBeat, startPresence } from './presence.js';
+import { provisionAll } from './provision.js';
+import { createPublisher, type Publish } from './publisher.js';
+import { newStats } from './stats.js';
+import { RUNTIME_VERSION } from './version.js';
+
+export interface StartActorOptions {
+  config: RuntimeConfig;
+  /** Defaults to the global tracer (set up by `startTelemetry`). */
+  tracer?: Tracer;
+  /** Defaults to a pino logger at `config.log.level` on stdout. */
+  log?: Logger;
+  clock?: Clock;
+  /** Presence heartbeat interval (ms); tests shorten it. */
+  presenceIntervalMs?: number;
+}
+
+export interface ActorHandle {
+  readonly name: string;
+  readonly instance: string;
+  readonly publish: Publish;
+  readonly nats: Nats;
+  /** Stops pulling, lets in-flight work finish (bounded by drainTimeoutMs), removes presence, closes. */
+  stop(): Promise<void>;
+}
+
+export async function startActor(
+  definition: ActorDefinition,
+  options: StartActorOptions,
+): Promise<ActorHandle> {
+  const { config } = options;
+  const instance = newId('inst');
+  const tracer = options.tracer ?? trace.getTracer('oo');
+  const clock = options.clock ?? systemClock;
+  const log = (options.log ?? pino({ level: config.log.level })).child({ actor: definition.name, instance });
+  const nats = await connectNats(config.nats, `${definition.name}/${hostname()}/${process.pid}`);
+  await provisionAll(nats);
+
+  const publish = createPublisher(nats.js, tracer, `${definition.name}/${instance}`);
+  const buckets = new Map<string, unknown>();
+  const subscriptions: Subscription[] = [];
+  const decoder = new TextDecoder();
+  const env: ActorEnv = {
+    name: definition.name,
+    instance,
+    config,
+    log,
+    tracer,
+    clock,
+    publish,
+    listen(target, handler) {
+      const sub = nats.nc.subscribe(target.name, {
+        callback: (err, msg) => {
+          if (err) return;
+          let parsed: ReturnType<typeof target.schema.safeParse>;
+          try {
+            parsed = target.schema.safeParse(JSON.parse(decoder.decode(msg.data)));
+          } catch (parseErr) {
+            log.warn({ err: parseErr, subject: msg.subject }, 'ignored non-JSON message');
+            return;
+          }
+          if (!parsed.success) {
+            log.warn({ subject: msg.subject, issues: parsed.error.issues }, 'ignored invalid message');
+            return;
+          }
+          handler(parsed.data as never, msg.subject);
+        },
+      });
+      subscriptions.push(sub);
+    },
+    async bucket<S extends z.ZodType>(name: string, schema: S) {
+      const cached = buckets.get(name) as JsonBucket<z.output<S>> | undefined;
+      if (cached) return cached;
+      const opened = jsonBucket(await nats.kvm.open(name), name, schema);
+      buckets.set(name, opened);
+      return opened;
+    },
+  };
+
+  const setup = definition.setup ? await definition.setup(env) : {};
+  const handlers: HandlerDef[] = [...(definition.handlers ?? []), ...(setup.handlers ?? [])];
+  const stats = newStats();
+  const hardStop = new AbortController();
+  const loops: ConsumerLoop[] = [];
+  for (const def of handlers) {
+    loops.push(
+      await startConsumerLoop(def, {
+        actor: definition.name,
+        instance,
+        js: nats.js,
+        jsm: nats.jsm,
+        tracer,
+        log,
+        clock,
+        publish,
+        interceptors: definition.interceptors ?? [],
+        stats,
+        hardStop: hardStop.signal,
+      }),
+    );
+  }
+
+  const presence: PresenceBeat = startPresence(
+    await env.bucket(PRESENCE_BUCKET, PresenceEntry),
+    {
+      actor: definition.name,
+      instance,
+      actorVersion: definition.version,
+      runtimeVersion: RUNTIME_VERSION,
+      startedAt: clock.iso(),
+    },
+    stats,
+    clock,
+    log,
+    options.presenceIntervalMs,
+  );
+  await presence.beat();
+  log.info({ handlers: handlers.map((h) => h.subject.name) }, 'actor started');
+
+  let stopped: Promise<void> | undefined;
+  return {
+    name: definition.name,
+    instance,
+    publish,
+    nats,
+    stop() {
+      stopped ??= (async () => {
+        const drained = Promise.all(loops.map((loop) => loop.drain()));
+        const timer = setTimeout(() => hardStop.abort(), config.drainTimeoutMs);
+        timer.unref();
+        await drained;
+        clearTimeout(timer);
+        for (const sub of subscriptions) sub.unsubscribe();
+        await setup.stop?.();
+        await presence.stop();
+        await nats.nc.drain().catch(() => undefined);
+        log.info({ handled: stats.handled, failed: stats.failed }, 'actor stopped');
+      })();
+      return stopped;
+    },
+  };
+}

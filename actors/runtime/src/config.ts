@@ -1,0 +1,138 @@
+/**
+ * Configuration: one JSON file plus environment overrides, validated with zod at start. A wrong
+ * value fails with the key, where it came from, and the rule it broke.
+ *
+ * Overrides: the well-known variables in `ENV_KEYS` (NATS_URL, ...), and any key by path as
+ * `OO__<section>__<key>=value` (value parsed as JSON when it parses, else taken as a string).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { OoError } from '@oo/contracts';
+import { z } from 'zod';
+
+export const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+export const RuntimeConfig = z
+  .object({
+    nats: z
+      .object({
+        url: z.string().default('nats://127.0.0.1:4222'),
+        /** Path to a .creds file (JWT + nkey seed). */
+        credsFile: z.string().optional(),
+        tls: z
+          .object({
+            caFile: z.string().optional(),
+            certFile: z.string().optional(),
+            keyFile: z.string().optional(),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .default({ url: 'nats://127.0.0.1:4222' }),
+    log: z
+      .object({ level: LogLevel.default('info') })
+      .strict()
+      .default({ level: 'info' }),
+    telemetry: z
+      .object({ otlpEndpoint: z.url().optional(), serviceName: z.string().min(1).default('oo') })
+      .strict()
+      .default({ serviceName: 'oo' }),
+    /** Folder for state kept outside NATS (`oo up` data, mail drops, git repositories). */
+    dataDir: z.string().min(1).default('.oo'),
+    /** How long a stopping actor lets in-flight handlers finish before handing them back (ms). */
+    drainTimeoutMs: z.number().int().positive().max(300_000).default(10_000),
+  })
+  .strict();
+export type RuntimeConfig = z.infer<typeof RuntimeConfig>;
+
+/** Environment variables with a name of their own, and the config key each sets. */
+export const ENV_KEYS: Readonly<Record<string, string>> = {
+  NATS_URL: 'nats.url',
+  NATS_CREDS: 'nats.credsFile',
+  NATS_TLS_CA: 'nats.tls.caFile',
+  NATS_TLS_CERT: 'nats.tls.certFile',
+  NATS_TLS_KEY: 'nats.tls.keyFile',
+  OO_LOG_LEVEL: 'log.level',
+  OTEL_EXPORTER_OTLP_ENDPOINT: 'telemetry.otlpEndpoint',
+  OTEL_SERVICE_NAME: 'telemetry.serviceName',
+  OO_DATA_DIR: 'dataDir',
+};
+
+function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    const next = node[key];
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[path.at(-1)!] = value;
+}
+
+function parseEnvValue(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+export interface LoadConfigOptions {
+  /** JSON file to read; defaults to $OO_CONFIG, else ./oo.config.json when it exists. */
+  file?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Extra named variables for this schema (name -> dotted key). */
+  envKeys?: Readonly<Record<string, string>>;
+}
+
+/** Reads, merges and validates configuration; throws OO_ERR_CONFIG_INVALID naming every bad key. */
+export function loadConfig<S extends z.ZodType>(schema: S, options: LoadConfigOptions = {}): z.output<S> {
+  const env = options.env ?? process.env;
+  const file = options.file ?? env.OO_CONFIG ?? (existsSync('oo.config.json') ? 'oo.config.json' : undefined);
+  let raw: Record<string, unknown> = {};
+  if (file !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new OoError(
+        'OO_ERR_CONFIG_INVALID',
+        `config file ${file} cannot be read: ${(err as Error).message}`,
+      );
+    }
+    try {
+      raw = JSON.parse(text) as Record<string, unknown>;
+    } catch (err) {
+      throw new OoError(
+        'OO_ERR_CONFIG_INVALID',
+        `config file ${file} is not valid JSON: ${(err as Error).message}`,
+      );
+    }
+  }
+  const origin = new Map<string, string>();
+  const named = { ...ENV_KEYS, ...options.envKeys };
+  for (const [name, key] of Object.entries(named)) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    setPath(raw, key.split('.'), parseEnvValue(value));
+    origin.set(key, `env ${name}`);
+  }
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith('OO__') || value === undefined) continue;
+    const key = name.slice(4).split('__');
+    setPath(raw, key, parseEnvValue(value));
+    origin.set(key.join('.'), `env ${name}`);
+  }
+  const result = schema.safeParse(raw);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const key = issue.path.join('.') || '(root)';
+    const from = origin.get(key) ?? (file ? `file ${file}` : 'defaults');
+    const unknown = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
+    return { key, from, rule: `${issue.message}${unknown}` };
+  });
+  throw new OoError(
+    'OO_ERR_CONFIG_INVALID',
+    `invalid configuration: ${problems.map((p) => `${p.key}: ${p.rule} [${p.from}]`).join('; ')}`,
+    { details: { problems } },
+  );
+}

@@ -1,0 +1,277 @@
+/**
+ * One handler's delivery loop: pull from its durable consumer, decode and validate, run the
+ * interceptors and the handler inside a span, then ack, nak with delay, or dead-letter.
+ *
+ * Redelivery limits are the runtime's, not the server's (`max_deliver` is unlimited): only here do
+ * we know the last error to put in the dead letter.
+ */
+
+import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
+import { durableName, type ErrorData, Headers, OoError, toOoError } from '@oo/contracts';
+import { type Span, SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
+import type { Logger } from 'pino';
+import { type ActorContext, type HandlerResult, isAgain } from './actor-context.js';
+import type { Clock } from './clock.js';
+import { ackBatcher } from './ack-batcher.js';
+import { deadLetter } from './dead-letter.js';
+import type { HandlerDef, Interceptor } from './define-actor.js';
+import { DeliveryContext, type DeliveryScope } from './delivery-context.js';
+import { ensureConsumer } from './provision.js';
+import type { Publish } from './publisher.js';
+import { DEFAULT_RETRY, delayFor } from './retry-policy.js';
+import { Semaphore } from './semaphore.js';
+import type { ActorStats } from './stats.js';
+import { extractTrace } from './tracing.js';
+
+export interface LoopDeps {
+  actor: string;
+  instance: string;
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+  tracer: Tracer;
+  log: Logger;
+  clock: Clock;
+  publish: Publish;
+  interceptors: readonly Interceptor[];
+  stats: ActorStats;
+  /** Aborted when the instance gives up waiting for in-flight work at stop. */
+  hardStop: AbortSignal;
+}
+
+export interface ConsumerLoop {
+  /** Stops pulling; resolves when every in-flight delivery has settled. */
+  drain(): Promise<void>;
+}
+
+const decoder = new TextDecoder();
+const shuttingDown = new OoError('OO_ERR_SHUTTING_DOWN', 'actor instance stopping');
+const SCHEMA_VERSION = /@(\d+)$/;
+
+function endSpan(span: Span, error?: OoError): void {
+  if (error) {
+    span.recordException(error);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: `${error.code}: ${error.message}` });
+    span.setAttribute('oo.error.code', error.code);
+    span.setAttribute('oo.error.retryable', error.retryable);
+  }
+  span.end();
+}
+
+function schemaIssues(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }) {
+  return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+}
+
+export async function startConsumerLoop(def: HandlerDef, deps: LoopDeps): Promise<ConsumerLoop> {
+  const { subject } = def;
+  const retry = def.options.retry ?? DEFAULT_RETRY;
+  const maxDeliveries = def.options.maxDeliveries ?? retry.maxAttempts + 5;
+  const ackWaitMs = def.options.ackWaitMs ?? 30_000;
+  const concurrency = def.options.concurrency ?? 32;
+  const durable = durableName(deps.actor, subject.name);
+  await ensureConsumer(deps.jsm, {
+    stream: subject.stream,
+    durable,
+    filterSubject: subject.name,
+    ackWaitMs,
+    maxAckPending: def.options.maxAckPending ?? 10_000,
+    deliverPolicy: def.options.deliverPolicy ?? 'all',
+  });
+  const consumer = await deps.js.consumers.get(subject.stream, durable);
+  const messages: ConsumerMessages = await consumer.consume({
+    max_messages: concurrency,
+    idle_heartbeat: 5_000,
+  });
+  const slots = new Semaphore(concurrency);
+  const settle = ackBatcher();
+  // Keep long handlers' messages ours (the server redelivers after ack_wait otherwise): one timer
+  // per loop touches every delivery held longer than half the ack wait.
+  const holding = new Set<{ msg: JsMsg; since: number }>();
+  const keepAlive = setInterval(
+    () => {
+      const now = performance.now();
+      for (const held of holding) if (now - held.since > ackWaitMs / 3) held.msg.working();
+    },
+    Math.max(250, ackWaitMs / 3),
+  );
+  keepAlive.unref();
+  const inFlight = new Set<Promise<void>>();
+  let stopping = false;
+
+  const chain = (ctx: ActorContext, body: unknown): Promise<HandlerResult> => {
+    const run = (i: number): Promise<HandlerResult> => {
+      const interceptor = deps.interceptors[i];
+      if (!interceptor) return def.handle(ctx, body as never);
+      return interceptor(ctx, body, () => run(i + 1));
+    };
+    return run(0);
+  };
+
+  const sendToDeadLetter = async (msg: JsMsg, error: ErrorData, log: Logger) => {
+    try {
+      await deadLetter(deps.publish, deps.actor, deps.instance, msg, error);
+      msg.ack();
+      log.warn({ err: error, subject: msg.subject, seq: msg.info.streamSequence }, 'message dead-lettered');
+    } catch (err) {
+      // Could not record why; leave the message for a later attempt rather than lose it.
+      log.error({ err }, 'dead-letter publish failed; message will be redelivered');
+      msg.nak(1_000);
+    }
+  };
+
+  const scope: DeliveryScope = {
+    actor: deps.actor,
+    instance: deps.instance,
+    log: deps.log,
+    clock: deps.clock,
+    publish: deps.publish,
+    signal: deps.hardStop,
+  };
+  const spanName = `${subject.name} process`;
+
+  /** Refusals no handler code sees: the body, its version, or the delivery count is wrong. */
+  const refusal = (msg: JsMsg): { body?: unknown; error?: OoError } => {
+    let body: unknown;
+    try {
+      body = JSON.parse(decoder.decode(msg.data));
+    } catch (err) {
+      return { error: new OoError('OO_ERR_MSG_INVALID_JSON', `body is not JSON: ${(err as Error).message}`) };
+    }
+    const schemaHeader = msg.headers?.has(Headers.schema) ? msg.headers.get(Headers.schema) : '';
+    const version = Number(SCHEMA_VERSION.exec(schemaHeader)?.[1] ?? subject.version);
+    if (version > subject.version) {
+      return {
+        error: new OoError(
+          'OO_ERR_MSG_SCHEMA_VERSION',
+          `${msg.subject} body is schema version ${version}; this consumer knows up to ${subject.version}`,
+        ),
+      };
+    }
+    if (msg.info.deliveryCount > maxDeliveries) {
+      return {
+        error: new OoError(
+          'OO_ERR_MAX_DELIVERIES',
+          `delivered ${msg.info.deliveryCount} times without being settled (the handler may crash the process)`,
+          { details: { lastError: deps.stats.lastError ?? null } },
+        ),
+      };
+    }
+    const parsed = subject.schema.safeParse(body);
+    if (!parsed.success) {
+      const issues = schemaIssues(parsed.error);
+      return {
+        error: new OoError(
+          'OO_ERR_MSG_SCHEMA',
+          `body does not match ${subject.name}: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`,
+          { details: { issues } },
+        ),
+      };
+    }
+    return { body: parsed.data };
+  };
+
+  const deliver = async (msg: JsMsg): Promise<void> => {
+    const span = deps.tracer.startSpan(
+      spanName,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          'messaging.system': 'nats',
+          'messaging.destination.name': msg.subject,
+          'oo.attempt': msg.info.deliveryCount,
+        },
+      },
+      extractTrace(msg.headers),
+    );
+    const ctx = new DeliveryContext(msg, span, scope);
+    if (ctx.requestId) span.setAttribute('oo.request.id', ctx.requestId);
+    if (ctx.runId) span.setAttribute('oo.run.id', ctx.runId);
+    if (ctx.taskId) span.setAttribute('oo.task.id', ctx.taskId);
+
+    const checked = refusal(msg);
+    if (checked.error) {
+      endSpan(span, checked.error);
+      return sendToDeadLetter(msg, checked.error.toData(), ctx.log);
+    }
+
+    deps.stats.inFlight++;
+    const tracked = { msg, since: performance.now() };
+    holding.add(tracked);
+    try {
+      const result = await chain(ctx, checked.body);
+      if (isAgain(result)) {
+        settle.nak(msg, result.delayMs);
+        span.setAttribute('oo.again.delay_ms', result.delayMs);
+      } else {
+        settle.ack(msg);
+      }
+      deps.stats.handled++;
+      endSpan(span);
+    } catch (thrown) {
+      const error = deps.hardStop.aborted ? shuttingDown : toOoError(thrown);
+      deps.stats.failed++;
+      deps.stats.lastError = { code: error.code, message: error.message, at: deps.clock.iso() };
+      endSpan(span, error);
+      await settleFailure(msg, error, ctx);
+    } finally {
+      holding.delete(tracked);
+      deps.stats.inFlight--;
+    }
+  };
+
+  const settleFailure = async (msg: JsMsg, error: OoError, ctx: ActorContext) => {
+    const attempt = msg.info.deliveryCount;
+    if (error.code === 'OO_ERR_SHUTTING_DOWN') {
+      msg.nak(0);
+    } else if (!error.retryable) {
+      await sendToDeadLetter(msg, error.toData(), ctx.log);
+    } else if (attempt >= retry.maxAttempts) {
+      const exhausted = new OoError(
+        'OO_ERR_MAX_DELIVERIES',
+        `gave up after ${attempt} attempts: ${error.message}`,
+        {
+          details: { lastError: error.toData() },
+        },
+      );
+      await sendToDeadLetter(msg, exhausted.toData(), ctx.log);
+    } else {
+      const delay = delayFor(retry, attempt, error.retryAfterMs);
+      ctx.log.warn({ err: error.toData(), retryInMs: delay }, 'handler failed; will retry');
+      msg.nak(delay);
+    }
+  };
+
+  const pump = (async () => {
+    for await (const msg of messages) {
+      if (stopping) {
+        msg.nak(0);
+        continue;
+      }
+      const wait = slots.acquire();
+      if (wait) await wait;
+      if (stopping) {
+        // Pulled before we stopped but never started: hand it straight back.
+        msg.nak(0);
+        slots.release();
+        continue;
+      }
+      const work = deliver(msg)
+        .catch((err: unknown) => deps.log.error({ err }, 'delivery crashed'))
+        .finally(() => {
+          slots.release();
+          inFlight.delete(work);
+        });
+      inFlight.add(work);
+    }
+  })();
+
+  return {
+    async drain() {
+      stopping = true;
+      await messages.close().catch(() => undefined);
+      await pump.catch(() => undefined);
+      await Promise.allSettled([...inFlight]);
+      settle.flush();
+      clearInterval(keepAlive);
+    },
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * The ActorContext of one delivery. A class rather than an object of closures: a delivery is the
+ * hot path, and prototype methods cost nothing per message.
+ */
+
+import type { JsMsg } from '@nats-io/jetstream';
+import { type BodyOf, Headers, type Subject } from '@oo/contracts';
+import type { Span } from '@opentelemetry/api';
+import type { Logger } from 'pino';
+import type { ActorContext, Again } from './actor-context.js';
+import type { Clock } from './clock.js';
+import type { Publish, PublishOptions, PublishResult } from './publisher.js';
+
+export interface DeliveryScope {
+  readonly actor: string;
+  readonly instance: string;
+  readonly log: Logger;
+  readonly clock: Clock;
+  readonly publish: Publish;
+  readonly signal: AbortSignal;
+}
+
+function header(msg: JsMsg, name: string): string | undefined {
+  const h = msg.headers;
+  return h?.has(name) ? h.get(name) : undefined;
+}
+
+export class DeliveryContext implements ActorContext {
+  readonly actor: string;
+  readonly instance: string;
+  readonly subject: string;
+  readonly attempt: number;
+  readonly traceId: string;
+  readonly requestId: string | undefined;
+  readonly runId: string | undefined;
+  readonly taskId: string | undefined;
+  readonly principal: string | undefined;
+  readonly span: Span;
+  readonly signal: AbortSignal;
+  readonly clock: Clock;
+  readonly #msg: JsMsg;
+  readonly #scope: DeliveryScope;
+  #headers: Record<string, string> | undefined;
+  #log: Logger | undefined;
+
+  constructor(msg: JsMsg, span: Span, scope: DeliveryScope) {
+    this.#msg = msg;
+    this.#scope = scope;
+    this.actor = scope.actor;
+    this.instance = scope.instance;
+    this.subject = msg.subject;
+    this.attempt = msg.info.deliveryCount;
+    this.span = span;
+    this.traceId = span.spanContext().traceId;
+    this.requestId = header(msg, Headers.requestId);
+    this.runId = header(msg, Headers.runId);
+    this.taskId = header(msg, Headers.taskId);
+    this.principal = header(msg, Headers.principal);
+    this.signal = scope.signal;
+    this.clock = scope.clock;
+  }
+
+  get headers(): Readonly<Record<string, string>> {
+    if (!this.#headers) {
+      const out: Record<string, string> = {};
+      const h = this.#msg.headers;
+      if (h) for (const key of h.keys()) out[key] = h.get(key);
+      this.#headers = out;
+    }
+    return this.#headers;
+  }
+
+  get log(): Logger {
+    this.#log ??= this.#scope.log.child({
+      subject: this.subject,
+      attempt: this.attempt,
+      trace_id: this.traceId,
+      span_id: this.span.spanContext().spanId,
+      ...(this.requestId ? { request_id: this.requestId } : {}),
+      ...(this.runId ? { run_id: this.runId } : {}),
+      ...(this.taskId ? { task_id: this.taskId } : {}),
+    });
+    return this.#log;
+  }
+
+  publish<S extends Subject>(
+    subject: S,
+    body: BodyOf<S>,
+    options: PublishOptions = {},
+  ): Promise<PublishResult> {
+    const principal = options.principal ?? this.principal;
+    return this.#scope.publish(subject, body, {
+      span: this.span,
+      ...options,
+      ids: {
+        traceId: this.traceId,
+        requestId: this.requestId,
+        runId: this.runId,
+        taskId: this.taskId,
+        ...options.ids,
+      },
+      ...(principal ? { principal } : {}),
+    });
+  }
+
+  again(delayMs: number): Again {
+    return { again: true, delayMs: Math.max(0, Math.round(delayMs)) };
+  }
+}

@@ -1,0 +1,32 @@
+export type { ActorContext, Again, HandlerResult } from './actor-context.js';
+export type { ActorEnv } from './actor-env.js';
+export type { ActorHandle, StartActorOptions } from './actor-host.js';
+export { startActor } from './actor-host.js';
+export type { Clock } from './clock.js';
+export { systemClock } from './clock.js';
+export type { LoadConfigOptions } from './config.js';
+export { ENV_KEYS, LogLevel, loadConfig, RuntimeConfig } from './config.js';
+export type { Nats } from './connection.js';
+export { connectNats } from './connection.js';
+export type {
+  ActorDefinition,
+  ActorSetup,
+  Handler,
+  HandlerDef,
+  HandlerOptions,
+  Interceptor,
+} from './define-actor.js';
+export { defineActor, on } from './define-actor.js';
+export type { JsonBucket, Versioned } from './json-bucket.js';
+export { jsonBucket } from './json-bucket.js';
+export { stopOnSignals } from './lifecycle.js';
+export { presenceKey, readPresence } from './presence.js';
+export { provisionAll } from './provision.js';
+export type { MessageIds, Publish, PublishOptions, PublishResult } from './publisher.js';
+export { createPublisher } from './publisher.js';
+export type { RetryPolicy } from './retry-policy.js';
+export { DEFAULT_RETRY, delayFor, exponentialBackoff } from './retry-policy.js';
+export * from './task/index.js';
+export type { Telemetry, TelemetryOptions } from './telemetry.js';
+export { startTelemetry } from './telemetry.js';
+export { RUNTIME_VERSION } from './version.js';

@@ -1,0 +1,77 @@
+/**
+ * A KV bucket of JSON values checked against a zod schema, with the compare-and-set the engine and
+ * presence need. Values that fail the schema on read are reported, not trusted.
+ */
+
+import type { KV } from '@nats-io/kv';
+import { OoError } from '@oo/contracts';
+import type { z } from 'zod';
+
+export interface Versioned<T> {
+  readonly value: T;
+  /** The revision to pass to `update` for compare-and-set. */
+  readonly revision: number;
+}
+
+export interface JsonBucket<T> {
+  readonly name: string;
+  get(key: string): Promise<Versioned<T> | undefined>;
+  put(key: string, value: T): Promise<number>;
+  /** Creates the key only if absent; returns undefined when it exists already. */
+  create(key: string, value: T): Promise<number | undefined>;
+  /** Writes only if the key is still at `revision`; returns undefined when someone else wrote first. */
+  update(key: string, value: T, revision: number): Promise<number | undefined>;
+  delete(key: string): Promise<void>;
+  keys(filter?: string): Promise<string[]>;
+}
+
+const encoder = new TextEncoder();
+
+/** JetStream answers a failed expectation (wrong last sequence) with API error 10071. */
+function isWrongLastSequence(err: unknown): boolean {
+  const e = err as { api_error?: { err_code?: number }; code?: number; message?: string };
+  return e?.api_error?.err_code === 10071 || /wrong last sequence|key exists/i.test(e?.message ?? '');
+}
+
+export function jsonBucket<S extends z.ZodType>(kv: KV, name: string, schema: S): JsonBucket<z.output<S>> {
+  type T = z.output<S>;
+  const encode = (value: T) => encoder.encode(JSON.stringify(value));
+  return {
+    name,
+    async get(key) {
+      const entry = await kv.get(key);
+      if (entry?.operation !== 'PUT') return undefined;
+      const parsed = schema.safeParse(entry.json());
+      if (!parsed.success) {
+        throw new OoError(
+          'OO_ERR_MSG_SCHEMA',
+          `KV ${name}/${key} holds an invalid value: ${parsed.error.message}`,
+        );
+      }
+      return { value: parsed.data, revision: entry.revision };
+    },
+    put: (key, value) => kv.put(key, encode(value)),
+    async create(key, value) {
+      try {
+        return await kv.create(key, encode(value));
+      } catch (err) {
+        if (isWrongLastSequence(err)) return undefined;
+        throw err;
+      }
+    },
+    async update(key, value, revision) {
+      try {
+        return await kv.update(key, encode(value), revision);
+      } catch (err) {
+        if (isWrongLastSequence(err)) return undefined;
+        throw err;
+      }
+    },
+    delete: (key) => kv.delete(key),
+    async keys(filter) {
+      const out: string[] = [];
+      for await (const key of await kv.keys(filter)) out.push(key);
+      return out;
+    },
+  };
+}

@@ -1,0 +1,144 @@
+/**
+ * Creates the streams, buckets and object stores declared in contracts, idempotently: several
+ * instances starting at once all succeed, and a changed limit in contracts updates the stream.
+ */
+
+import {
+  AckPolicy,
+  type ConsumerConfig,
+  DeliverPolicy,
+  DiscardPolicy,
+  JetStreamApiError,
+  type JetStreamManager,
+  RetentionPolicy,
+  StorageType,
+} from '@nats-io/jetstream';
+import type { KV } from '@nats-io/kv';
+import type { ObjectStore } from '@nats-io/obj';
+import { nanos } from '@nats-io/transport-node';
+import {
+  type BucketSpec,
+  Buckets,
+  type ObjectStoreSpec,
+  ObjectStores,
+  OoError,
+  type StreamSpec,
+  Streams,
+} from '@oo/contracts';
+import type { Nats } from './connection.js';
+
+function provisionError(what: string, err: unknown): OoError {
+  return new OoError('OO_ERR_NATS_PROVISION', `cannot provision ${what}: ${(err as Error).message}`, {
+    cause: err,
+  });
+}
+
+function isNotFound(err: unknown): boolean {
+  return err instanceof JetStreamApiError && err.status === 404;
+}
+
+export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec): Promise<void> {
+  const config = {
+    name: spec.name,
+    subjects: [...spec.subjects],
+    description: spec.description,
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    discard: DiscardPolicy.Old,
+    max_age: nanos(spec.maxAgeMs),
+    max_bytes: spec.maxBytes,
+    duplicate_window: nanos(spec.duplicateWindowMs),
+  };
+  try {
+    const info = await jsm.streams.info(spec.name).catch((err: unknown) => {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    });
+    if (info === undefined) {
+      try {
+        await jsm.streams.add(config);
+        return;
+      } catch (err) {
+        // Another instance created it first with the same config: fine. Otherwise fall through to update.
+        if (!(err instanceof JetStreamApiError)) throw err;
+      }
+    }
+    const current = info?.config ?? (await jsm.streams.info(spec.name)).config;
+    const same =
+      current.max_age === config.max_age &&
+      current.max_bytes === config.max_bytes &&
+      current.duplicate_window === config.duplicate_window &&
+      current.subjects.join() === config.subjects.join();
+    if (!same) await jsm.streams.update(spec.name, config);
+  } catch (err) {
+    throw provisionError(`stream ${spec.name}`, err);
+  }
+}
+
+export async function ensureBucket(nats: Nats, spec: BucketSpec): Promise<KV> {
+  try {
+    return await nats.kvm.create(spec.name, {
+      history: spec.history,
+      description: spec.description,
+      storage: StorageType.File,
+      ...(spec.ttlMs > 0 ? { ttl: spec.ttlMs } : {}),
+    });
+  } catch (err) {
+    throw provisionError(`KV bucket ${spec.name}`, err);
+  }
+}
+
+export async function ensureObjectStore(nats: Nats, spec: ObjectStoreSpec): Promise<ObjectStore> {
+  try {
+    return await nats.objm.create(spec.name, {
+      description: spec.description,
+      storage: StorageType.File,
+      max_bytes: spec.maxBytes,
+    });
+  } catch (err) {
+    throw provisionError(`object store ${spec.name}`, err);
+  }
+}
+
+export interface ConsumerSpec {
+  stream: string;
+  durable: string;
+  filterSubject: string;
+  ackWaitMs: number;
+  maxAckPending: number;
+  deliverPolicy: 'all' | 'new';
+}
+
+/** A durable pull consumer; replicas of an actor bind to the same one and share its messages. */
+export async function ensureConsumer(jsm: JetStreamManager, spec: ConsumerSpec): Promise<void> {
+  const config: Partial<ConsumerConfig> = {
+    durable_name: spec.durable,
+    ack_policy: AckPolicy.Explicit,
+    filter_subject: spec.filterSubject,
+    ack_wait: nanos(spec.ackWaitMs),
+    // Redelivery limits are enforced by the runtime, which knows the last error (see consumer-loop).
+    max_deliver: -1,
+    max_ack_pending: spec.maxAckPending,
+    deliver_policy: spec.deliverPolicy === 'all' ? DeliverPolicy.All : DeliverPolicy.New,
+  };
+  try {
+    await jsm.consumers.add(spec.stream, config);
+  } catch (err) {
+    if (!(err instanceof JetStreamApiError)) throw provisionError(`consumer ${spec.durable}`, err);
+    try {
+      const { deliver_policy: _fixed, durable_name: _name, ...changeable } = config;
+      await jsm.consumers.update(spec.stream, spec.durable, changeable);
+    } catch (updateErr) {
+      throw provisionError(`consumer ${spec.durable}`, updateErr);
+    }
+  }
+}
+
+/** Every stream, bucket and object store in contracts. Safe to call from every instance at start. */
+export async function provisionAll(nats: Nats): Promise<void> {
+  for (const stream of Streams) await ensureStream(nats.jsm, stream);
+  for (const bucket of Buckets) await ensureBucket(nats, bucket);
+  for (const store of ObjectStores) await ensureObjectStore(nats, store);
+}
+
+export { isNotFound };

@@ -1,0 +1,110 @@
+/**
+ * Typed publishing: the body is validated against its subject's schema, the trace context and the
+ * OO id headers are written, and `Nats-Msg-Id` is set when the caller gives a business key.
+ */
+
+import type { JetStreamClient, PubAck } from '@nats-io/jetstream';
+import { type MsgHdrs, headers as natsHeaders } from '@nats-io/transport-node';
+import { type BodyOf, Headers, isPattern, OoError, type Subject } from '@oo/contracts';
+import { type Context, ROOT_CONTEXT, type Span, SpanKind, type Tracer, trace } from '@opentelemetry/api';
+import { injectTrace } from './tracing.js';
+
+/** The ids that travel with a message in headers. */
+export interface MessageIds {
+  traceId?: string | undefined;
+  requestId?: string | undefined;
+  runId?: string | undefined;
+  taskId?: string | undefined;
+}
+
+export interface PublishOptions {
+  /** Business key for de-duplication (e.g. `runId.taskId.attempt`); repeats inside the window are dropped. */
+  msgId?: string;
+  /** Ids to carry; inside a handler they default to the delivery's. */
+  ids?: MessageIds;
+  /** Caller identity token for the `oo-principal` header; inside a handler it defaults to the delivery's. */
+  principal?: string;
+  /** Parent span to propagate; without one (and outside a handler) a root producer span is made. */
+  span?: Span;
+  /** Parent context when there is no span object at hand. */
+  context?: Context;
+  /** Publish only if the last message on this subject has this stream sequence (compare-and-set). */
+  expectLastSubjectSequence?: number;
+}
+
+export interface PublishResult {
+  seq: number;
+  duplicate: boolean;
+  traceId: string;
+}
+
+export type Publish = <S extends Subject>(
+  subject: S,
+  body: BodyOf<S>,
+  options?: PublishOptions,
+) => Promise<PublishResult>;
+
+const encoder = new TextEncoder();
+
+export function validateBody<S extends Subject>(subject: S, body: unknown): unknown {
+  const parsed = subject.schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+  throw new OoError(
+    'OO_ERR_MSG_SCHEMA',
+    `body for ${subject.name} is invalid: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`,
+    { details: { subject: subject.name, issues } },
+  );
+}
+
+export function setIdHeaders(h: MsgHdrs, ids: MessageIds): void {
+  if (ids.traceId) h.set(Headers.traceId, ids.traceId);
+  if (ids.requestId) h.set(Headers.requestId, ids.requestId);
+  if (ids.runId) h.set(Headers.runId, ids.runId);
+  if (ids.taskId) h.set(Headers.taskId, ids.taskId);
+}
+
+export function createPublisher(js: JetStreamClient, tracer: Tracer, sender: string): Publish {
+  return async (subject, body, options = {}) => {
+    if (isPattern(subject.name)) {
+      throw new OoError('OO_ERR_MSG_SCHEMA', `cannot publish to the pattern ${subject.name}`);
+    }
+    const valid = validateBody(subject, body);
+    const h = natsHeaders();
+    h.set(Headers.schema, `${subject.name}@${subject.version}`);
+    h.set(Headers.sender, sender);
+    if (options.principal) h.set(Headers.principal, options.principal);
+    let span = options.span;
+    let own: Span | undefined;
+    if (!span) {
+      own = tracer.startSpan(
+        `${subject.name} publish`,
+        {
+          kind: SpanKind.PRODUCER,
+          attributes: { 'messaging.system': 'nats', 'messaging.destination.name': subject.name },
+        },
+        options.context ?? ROOT_CONTEXT,
+      );
+      span = own;
+    }
+    injectTrace(span, h);
+    const spanTraceId = span.spanContext().traceId;
+    const ids = { ...options.ids, traceId: options.ids?.traceId ?? spanTraceId };
+    setIdHeaders(h, ids);
+    let ack: PubAck;
+    try {
+      ack = await js.publish(subject.name, encoder.encode(JSON.stringify(valid)), {
+        headers: h,
+        ...(options.msgId ? { msgID: options.msgId } : {}),
+        ...(options.expectLastSubjectSequence !== undefined
+          ? { expect: { lastSubjectSequence: options.expectLastSubjectSequence } }
+          : {}),
+      });
+    } finally {
+      own?.end();
+    }
+    return { seq: ack.seq, duplicate: ack.duplicate, traceId: ids.traceId };
+  };
+}
+
+export { trace };

@@ -1,0 +1,50 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, RuntimeConfig } from '@oo/runtime';
+import { describe, expect, it } from 'vitest';
+
+function file(content: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'oo-config-')), 'oo.config.json');
+  writeFileSync(path, content);
+  return path;
+}
+
+describe('runtime - configuration', () => {
+  it('fills defaults when nothing is configured', () => {
+    const config = loadConfig(RuntimeConfig, { env: {}, file: file('{}') });
+    expect(config.nats.url).toBe('nats://127.0.0.1:4222');
+    expect(config.log.level).toBe('info');
+  });
+
+  it('lets named environment variables override the file', () => {
+    const path = file(JSON.stringify({ nats: { url: 'nats://file:4222' }, log: { level: 'debug' } }));
+    const config = loadConfig(RuntimeConfig, { env: { NATS_URL: 'nats://env:4222' }, file: path });
+    expect(config.nats.url).toBe('nats://env:4222');
+    expect(config.log.level).toBe('debug');
+  });
+
+  it('takes any key by path from OO__ variables, parsed as JSON', () => {
+    const config = loadConfig(RuntimeConfig, { env: { OO__drainTimeoutMs: '2500' }, file: file('{}') });
+    expect(config.drainTimeoutMs).toBe(2500);
+  });
+
+  it('fails naming the key, the rule and where the value came from', () => {
+    expect(() => loadConfig(RuntimeConfig, { env: { OO_LOG_LEVEL: 'loud' }, file: file('{}') })).toThrow(
+      /log\.level: .*Invalid option.*\[env OO_LOG_LEVEL\]/,
+    );
+  });
+
+  it('rejects unknown keys in the file, naming them', () => {
+    expect(() => loadConfig(RuntimeConfig, { env: {}, file: file('{"natz": {}}') })).toThrow(
+      /\(root\): .*natz.*\[file /,
+    );
+  });
+
+  it('rejects a config file that is not JSON with its path', () => {
+    const path = file('{ nope');
+    expect(() => loadConfig(RuntimeConfig, { env: {}, file: path })).toThrow(
+      expect.objectContaining({ code: 'OO_ERR_CONFIG_INVALID', message: expect.stringContaining(path) }),
+    );
+  });
+});

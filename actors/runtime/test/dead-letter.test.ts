@@ -1,0 +1,89 @@
+import { DeadLetter, subject } from '@oo/contracts';
+import { defineActor, on, startActor } from '@oo/runtime';
+import { freshName, type NatsServer, startNatsServer } from '@oo/test-harness';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collect } from './fixtures/collector.js';
+import { silentLog, testConfig } from './fixtures/setup.js';
+import { testSubjects } from './fixtures/subjects.js';
+
+let server: NatsServer;
+beforeAll(async () => {
+  server = await startNatsServer();
+});
+afterAll(() => server.stop());
+
+async function startCountingActor(name: string, s: ReturnType<typeof testSubjects>) {
+  let calls = 0;
+  const handle = await startActor(
+    defineActor({
+      name,
+      version: '1.0.0',
+      handlers: [
+        on(s.ping, async () => {
+          calls++;
+          return undefined;
+        }),
+      ],
+    }),
+    { config: testConfig(server.url), log: silentLog },
+  );
+  return { handle, calls: () => calls };
+}
+
+describe('runtime - invalid bodies go to the dead-letter subject', () => {
+  it('dead-letters a body that is not JSON, with the original body and the reason, and never calls the handler', async () => {
+    const token = freshName();
+    const s = testSubjects(token);
+    const name = `dl-${token}`;
+    const dlq = await collect(server.url, subject(`oo.dlq.${name}`, DeadLetter));
+    const actor = await startCountingActor(name, s);
+    await actor.handle.nats.js.publish(s.ping.name, new TextEncoder().encode('{not json'));
+    const [letter] = await dlq.waitFor(1);
+    expect(letter?.body.error.code).toBe('OO_ERR_MSG_INVALID_JSON');
+    expect(letter?.body.body).toBe('{not json');
+    expect(letter?.body.subject).toBe(s.ping.name);
+    expect(actor.calls()).toBe(0);
+    await actor.handle.stop();
+    await dlq.handle.stop();
+  });
+
+  it('dead-letters a body that breaks the schema, naming each failing field, once', async () => {
+    const token = freshName();
+    const s = testSubjects(token);
+    const name = `dl-${token}`;
+    const dlq = await collect(server.url, subject(`oo.dlq.${name}`, DeadLetter));
+    const actor = await startCountingActor(name, s);
+    const bad = JSON.stringify({ n: 'seven', extra: true });
+    await actor.handle.nats.js.publish(s.ping.name, new TextEncoder().encode(bad));
+    // A valid message published after it proves the consumer moved on instead of looping.
+    await actor.handle.publish(s.ping, { n: 1 });
+    const [letter] = await dlq.waitFor(1);
+    expect(letter?.body.error.code).toBe('OO_ERR_MSG_SCHEMA');
+    const issues = (letter?.body.error.details?.issues ?? []) as Array<{ path: string; message: string }>;
+    expect(issues.map((i) => i.path)).toEqual(expect.arrayContaining(['n', '']));
+    expect(letter?.body.error.message).toMatch(/n: /);
+    expect(letter?.body.deliveries).toBe(1);
+    await expect.poll(() => actor.calls()).toBe(1);
+    const info = await actor.handle.nats.jsm.consumers.info('OO_CMD', `${name}__oo_cmd_${token}_ping`);
+    expect(info.num_ack_pending).toBe(0);
+    expect(dlq.items).toHaveLength(1);
+    await actor.handle.stop();
+    await dlq.handle.stop();
+  });
+
+  it('dead-letters a body of a newer schema version than the consumer knows', async () => {
+    const token = freshName();
+    const s = testSubjects(token);
+    const name = `dl-${token}`;
+    const dlq = await collect(server.url, subject(`oo.dlq.${name}`, DeadLetter));
+    const actor = await startCountingActor(name, s);
+    const newer = subject(s.ping.name, s.ping.schema, { version: 2 });
+    await actor.handle.publish(newer, { n: 3 });
+    const [letter] = await dlq.waitFor(1);
+    expect(letter?.body.error.code).toBe('OO_ERR_MSG_SCHEMA_VERSION');
+    expect(letter?.body.headers['oo-schema']).toEqual([`${s.ping.name}@2`]);
+    expect(actor.calls()).toBe(0);
+    await actor.handle.stop();
+    await dlq.handle.stop();
+  });
+});

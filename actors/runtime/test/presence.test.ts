@@ -1,0 +1,58 @@
+import { BucketNames, PresenceEntry } from '@oo/contracts';
+import { connectNats, jsonBucket, readPresence } from '@oo/runtime';
+import { freshName, type NatsServer, spawnTsx, startNatsServer, waitFor } from '@oo/test-harness';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testConfig } from './fixtures/setup.js';
+
+let server: NatsServer;
+beforeAll(async () => {
+  server = await startNatsServer();
+});
+afterAll(() => server.stop());
+
+const relay = new URL('./fixtures/relay-process.ts', import.meta.url).pathname;
+
+async function presenceOf(actor: string) {
+  const nats = await connectNats(testConfig(server.url).nats, 'presence-reader');
+  const bucket = jsonBucket(await nats.kvm.open(BucketNames.presence), BucketNames.presence, PresenceEntry);
+  return {
+    read: async () => (await readPresence(bucket)).filter((e) => e.actor === actor),
+    close: () => nats.nc.close(),
+  };
+}
+
+describe('runtime - presence', () => {
+  it('shows a running instance with its identity and removes it at once on a clean stop', async () => {
+    const token = freshName();
+    const child = spawnTsx(relay, { NATS_URL: server.url, TOKEN: token, ROLE: 'relay' });
+    const ready = await child.waitForLine(/^ready /);
+    const instance = ready.split(' ')[1];
+    const reader = await presenceOf(`relay-${token}`);
+    const [entry] = await waitFor(async () => {
+      const list = await reader.read();
+      return list.length > 0 && list;
+    });
+    expect(entry).toMatchObject({
+      instance,
+      pid: child.pid,
+      inFlight: 0,
+      versions: { node: process.version },
+    });
+    await child.kill('SIGTERM');
+    expect(await reader.read()).toEqual([]);
+    await reader.close();
+  });
+
+  it('drops a killed instance within 15 seconds', async () => {
+    const token = freshName();
+    const child = spawnTsx(relay, { NATS_URL: server.url, TOKEN: token, ROLE: 'relay' });
+    await child.waitForLine(/^ready /);
+    const reader = await presenceOf(`relay-${token}`);
+    await waitFor(async () => (await reader.read()).length === 1);
+    await child.kill('SIGKILL');
+    const killedAt = Date.now();
+    await waitFor(async () => (await reader.read()).length === 0, { timeoutMs: 16_000, intervalMs: 250 });
+    expect(Date.now() - killedAt).toBeLessThanOrEqual(15_500);
+    await reader.close();
+  });
+});

@@ -1,0 +1,106 @@
+import { DeadLetter, OoError, subject } from '@oo/contracts';
+import { defineActor, on, startActor } from '@oo/runtime';
+import { freshName, type NatsServer, startNatsServer } from '@oo/test-harness';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collect } from './fixtures/collector.js';
+import { silentLog, testConfig } from './fixtures/setup.js';
+import { testSubjects } from './fixtures/subjects.js';
+
+let server: NatsServer;
+beforeAll(async () => {
+  server = await startNatsServer();
+});
+afterAll(() => server.stop());
+
+describe('runtime - failing handlers', () => {
+  it('redelivers a throwing handler with the declared backoff, then dead-letters with the last error', async () => {
+    const token = freshName();
+    const s = testSubjects(token);
+    const name = `retry-${token}`;
+    const dlq = await collect(server.url, subject(`oo.dlq.${name}`, DeadLetter));
+    const seen: Array<{ attempt: number; at: number }> = [];
+    const actor = await startActor(
+      defineActor({
+        name,
+        version: '1.0.0',
+        handlers: [
+          on(
+            s.ping,
+            async (ctx) => {
+              seen.push({ attempt: ctx.attempt, at: Date.now() });
+              throw new Error(`boom ${ctx.attempt}`);
+            },
+            { retry: { maxAttempts: 3, backoffMs: [200, 600], jitter: 0 } },
+          ),
+        ],
+      }),
+      { config: testConfig(server.url), log: silentLog },
+    );
+    await actor.publish(s.ping, { n: 1 });
+    const [letter] = await dlq.waitFor(1);
+    expect(seen.map((x) => x.attempt)).toEqual([1, 2, 3]);
+    const gaps = [seen[1]!.at - seen[0]!.at, seen[2]!.at - seen[1]!.at];
+    expect(gaps[0]).toBeGreaterThanOrEqual(180);
+    expect(gaps[1]).toBeGreaterThanOrEqual(550);
+    expect(letter?.body.error.code).toBe('OO_ERR_MAX_DELIVERIES');
+    expect(letter?.body.error.details?.lastError).toMatchObject({
+      code: 'OO_ERR_HANDLER_FAILED',
+      message: 'boom 3',
+    });
+    expect(letter?.body.deliveries).toBe(3);
+    await actor.stop();
+    await dlq.handle.stop();
+  });
+
+  it('dead-letters a terminal error at once, without retrying', async () => {
+    const token = freshName();
+    const s = testSubjects(token);
+    const name = `term-${token}`;
+    const dlq = await collect(server.url, subject(`oo.dlq.${name}`, DeadLetter));
+    let calls = 0;
+    const actor = await startActor(
+      defineActor({
+        name,
+        version: '1.0.0',
+        handlers: [
+          on(s.ping, async () => {
+            calls++;
+            throw new OoError('OO_ERR_AUTH_FORBIDDEN', 'not yours');
+          }),
+        ],
+      }),
+      { config: testConfig(server.url), log: silentLog },
+    );
+    await actor.publish(s.ping, { n: 1 });
+    const [letter] = await dlq.waitFor(1);
+    expect(letter?.body.error).toMatchObject({ code: 'OO_ERR_AUTH_FORBIDDEN', retryable: false });
+    expect(calls).toBe(1);
+    await actor.stop();
+    await dlq.handle.stop();
+  });
+
+  it('parks a message the handler answers with again, and delivers it after the delay', async () => {
+    const token = freshName();
+    const s = testSubjects(token);
+    const pongs = await collect(server.url, s.pong);
+    const actor = await startActor(
+      defineActor({
+        name: `again-${token}`,
+        version: '1.0.0',
+        handlers: [
+          on(s.ping, async (ctx, body) => {
+            if (ctx.attempt < 3) return ctx.again(100);
+            await ctx.publish(s.pong, { n: body.n, by: String(ctx.attempt) });
+            return undefined;
+          }),
+        ],
+      }),
+      { config: testConfig(server.url), log: silentLog },
+    );
+    await actor.publish(s.ping, { n: 5 });
+    const [pong] = await pongs.waitFor(1);
+    expect(pong?.body).toEqual({ n: 5, by: '3' });
+    await actor.stop();
+    await pongs.handle.stop();
+  });
+});

@@ -1,0 +1,21 @@
+/** `oo actor <name>`: one actor alone, for real deployments (many processes, many machines). */
+import { OoError } from '@oo/contracts';
+import { loadConfig, startActor, startTelemetry, stopOnSignals } from '@oo/runtime';
+import { pino } from 'pino';
+import { ActorRegistry, actorNames } from '../actor-registry.js';
+import { OoConfig } from '../oo-config.js';
+
+export async function actor(name: string): Promise<void> {
+  const load = ActorRegistry[name];
+  if (!load) {
+    throw new OoError('OO_ERR_CONFIG_INVALID', `unknown actor "${name}"; known: ${actorNames().join(', ') || 'none'}`);
+  }
+  const config = loadConfig(OoConfig);
+  const log = pino({ level: config.log.level });
+  const telemetry = startTelemetry({
+    serviceName: `${config.telemetry.serviceName}-${name}`,
+    otlpEndpoint: config.telemetry.otlpEndpoint,
+  });
+  const handle = await startActor(await load(), { config, tracer: telemetry.tracer, log });
+  stopOnSignals(() => [handle], telemetry, log);
+}

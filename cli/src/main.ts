@@ -1,0 +1,37 @@
+/** The `oo` command. */
+import { OoError } from '@oo/contracts';
+import { Command } from 'commander';
+import { actorNames } from './actor-registry.js';
+import { actor } from './commands/actor.js';
+import { status } from './commands/status.js';
+import { up } from './commands/up.js';
+
+const program = new Command()
+  .name('oo')
+  .description('OO, the Orchestrator of Orchestrators')
+  .showHelpAfterError();
+
+program
+  .command('up')
+  .description('start the whole system in one process on embedded defaults')
+  .option('--data <dir>', 'folder for all state (NATS data, up.json, ...)', '.oo')
+  .action((opts: { data: string }) => up(opts));
+
+program
+  .command('status')
+  .description('print the actor instances alive now (presence)')
+  .option('--data <dir>', 'folder of a running `oo up`, to find its NATS', '.oo')
+  .action((opts: { data: string }) => status(opts));
+
+program
+  .command('actor <name>')
+  .description(`run one actor alone (${actorNames().join(', ') || 'none yet'})`)
+  .action((name: string) => actor(name));
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  const message = err instanceof OoError ? `${err.code}: ${err.message}` : (err as Error).stack ?? String(err);
+  process.stderr.write(`oo: ${message}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,44 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { PresenceEntry } from '@oo/contracts';
+import { describe, expect, it } from 'vitest';
+import { presenceTable } from '../src/index.js';
+
+const run = promisify(execFile);
+const oo = new URL('../bin/oo.js', import.meta.url).pathname;
+
+describe('oo command', () => {
+  it('prints the presence table with one row per instance', () => {
+    const entry: PresenceEntry = {
+      actor: 'engine',
+      instance: 'inst_1',
+      host: 'h',
+      pid: 7,
+      versions: { node: 'v20', actor: '0.1.0', runtime: '0.1.0' },
+      startedAt: '2026-01-01T00:00:00.000Z',
+      heartbeatAt: '2026-01-01T00:00:05.000Z',
+      inFlight: 1,
+      handled: 10,
+      failed: 2,
+      lastError: { code: 'OO_ERR_TIMEOUT', message: 'x', at: '2026-01-01T00:00:04.000Z' },
+    };
+    const table = presenceTable([entry], Date.parse('2026-01-01T00:00:07.000Z')).split('\n');
+    expect(table[0]).toMatch(/^ACTOR\s+INSTANCE\s+HOST\s+PID\s+IN-FLIGHT\s+HANDLED\s+FAILED\s+SEEN\s+LAST ERROR$/);
+    expect(table[1]).toMatch(/^engine\s+inst_1\s+h\s+7\s+1\s+10\s+2\s+2s ago\s+OO_ERR_TIMEOUT$/);
+  });
+
+  it('tells which Debian package to install when nats-server is missing', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'oo-up-'));
+    const env = { ...process.env, PATH: '/nonexistent', NATS_URL: '' };
+    const result = await run(process.execPath, [oo, 'up', '--data', data], { env }).catch((e: unknown) => e);
+    expect(result).toMatchObject({ code: 1, stderr: expect.stringContaining('apt-get install nats-server') });
+  });
+
+  it('refuses an unknown actor name, listing the known ones', async () => {
+    const result = await run(process.execPath, [oo, 'actor', 'nope']).catch((e: unknown) => e);
+    expect(result).toMatchObject({ code: 1, stderr: expect.stringContaining('unknown actor "nope"') });
+  });
+});

@@ -1,0 +1,19 @@
+/** Names of the NATS headers OO reads and writes. Header names are case-sensitive in NATS. */
+export const Headers = {
+  /** W3C trace context of the publisher's span. */
+  traceparent: 'traceparent',
+  tracestate: 'tracestate',
+  /** The request's trace id (32 hex), kept even where a hop has no span. */
+  traceId: 'oo-trace-id',
+  requestId: 'oo-request-id',
+  runId: 'oo-run-id',
+  taskId: 'oo-task-id',
+  /** Signed, short-lived token naming the caller; minted by the gateway, verified by every actor. */
+  principal: 'oo-principal',
+  /** `<subject name>@<schema version>` of the body. */
+  schema: 'oo-schema',
+  /** The actor instance that published the message. */
+  sender: 'oo-sender',
+  /** JetStream's de-duplication id. */
+  msgId: 'Nats-Msg-Id',
+} as const;

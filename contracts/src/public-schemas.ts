@@ -1,0 +1,18 @@
+/**
+ * Every body a person or another system writes or reads, by the file name its JSON Schema is
+ * exported under (`npm run schemas` -> contracts/schemas/<name>.schema.json).
+ */
+import type { z } from 'zod';
+import { DeadLetter } from './dead-letter.js';
+import { PresenceEntry } from './presence.js';
+import { Template } from './template.js';
+import { RunEvent, StartRun, TaskEvent } from './workflow.js';
+
+export const PublicSchemas: Readonly<Record<string, z.ZodType>> = {
+  'dead-letter': DeadLetter,
+  presence: PresenceEntry,
+  template: Template,
+  'start-run': StartRun,
+  'run-event': RunEvent,
+  'task-event': TaskEvent,
+};

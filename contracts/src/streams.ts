@@ -1,0 +1,114 @@
+/**
+ * Streams, KV buckets and object stores, with explicit limits. The runtime provisions exactly these
+ * at start (idempotently), so every limit that matters in production is visible in one place.
+ */
+
+export const StreamNames = {
+  commands: 'OO_CMD',
+  events: 'OO_EVT',
+  tasks: 'OO_TASK',
+  deadLetters: 'OO_DLQ',
+} as const;
+export type StreamName = (typeof StreamNames)[keyof typeof StreamNames];
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const GIB = 1024 * 1024 * 1024;
+
+export interface StreamSpec {
+  readonly name: StreamName;
+  readonly subjects: readonly string[];
+  /** Messages older than this are removed (ms). */
+  readonly maxAgeMs: number;
+  /** The stream never grows past this many bytes; the oldest messages go first. */
+  readonly maxBytes: number;
+  /** A repeated `Nats-Msg-Id` inside this window is dropped (ms). */
+  readonly duplicateWindowMs: number;
+  readonly description: string;
+}
+
+export const Streams: readonly StreamSpec[] = [
+  {
+    name: StreamNames.commands,
+    subjects: ['oo.cmd.>'],
+    maxAgeMs: 7 * DAY_MS,
+    maxBytes: 2 * GIB,
+    duplicateWindowMs: 2 * 60 * 1000,
+    description: 'Commands, each handled by one actor type',
+  },
+  {
+    name: StreamNames.events,
+    subjects: ['oo.evt.>'],
+    // Events are the ledger's source of truth for rebuilds: keep them longest.
+    maxAgeMs: 30 * DAY_MS,
+    maxBytes: 8 * GIB,
+    duplicateWindowMs: 2 * 60 * 1000,
+    description: 'Facts, fanned out to every interested actor',
+  },
+  {
+    name: StreamNames.tasks,
+    subjects: ['oo.task.>'],
+    maxAgeMs: 7 * DAY_MS,
+    maxBytes: 2 * GIB,
+    duplicateWindowMs: 2 * 60 * 1000,
+    description: 'Work items for task runners',
+  },
+  {
+    name: StreamNames.deadLetters,
+    subjects: ['oo.dlq.>'],
+    maxAgeMs: 30 * DAY_MS,
+    maxBytes: 1 * GIB,
+    duplicateWindowMs: 2 * 60 * 1000,
+    description: 'Messages an actor could not handle, with the reason',
+  },
+];
+
+export interface BucketSpec {
+  readonly name: string;
+  /** Entries older than this expire (ms); 0 keeps them. */
+  readonly ttlMs: number;
+  readonly history: number;
+  readonly description: string;
+}
+
+export const BucketNames = {
+  presence: 'presence',
+  runs: 'runs',
+  taskVars: 'task_vars',
+} as const;
+
+/** How long a presence entry lives without a heartbeat; a killed instance is gone within this. */
+export const PRESENCE_TTL_MS = 15_000;
+/** How often each instance writes its presence entry. */
+export const PRESENCE_INTERVAL_MS = 5_000;
+
+export const Buckets: readonly BucketSpec[] = [
+  {
+    name: BucketNames.presence,
+    ttlMs: PRESENCE_TTL_MS,
+    history: 1,
+    description: 'Actor instances alive now: one heartbeat entry per instance',
+  },
+  { name: BucketNames.runs, ttlMs: 0, history: 1, description: 'Workflow run state, one key per run' },
+  {
+    name: BucketNames.taskVars,
+    ttlMs: 30 * DAY_MS,
+    history: 1,
+    description: 'Task variables persisted per run and task',
+  },
+];
+
+export const ObjectStoreNames = {
+  files: 'files',
+  outputs: 'outputs',
+} as const;
+
+export interface ObjectStoreSpec {
+  readonly name: string;
+  readonly maxBytes: number;
+  readonly description: string;
+}
+
+export const ObjectStores: readonly ObjectStoreSpec[] = [
+  { name: ObjectStoreNames.files, maxBytes: 4 * GIB, description: 'Request files and uploads' },
+  { name: ObjectStoreNames.outputs, maxBytes: 4 * GIB, description: 'Large task outputs' },
+];

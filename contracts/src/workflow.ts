@@ -1,0 +1,139 @@
+/**
+ * Messages between the engine, the task runners and everyone who watches runs.
+ *
+ *   oo.cmd.engine.start    start a run (the request path, child runs, reruns)
+ *   oo.cmd.engine.cancel   cancel a run and its children
+ *   oo.cmd.engine.report   a runner reports a task's final outcome (after its own retries)
+ *   oo.task.<type>         one attempt of one task, for the runner hosting <type>
+ *   oo.evt.run.<status>    a run changed status
+ *   oo.evt.task.<status>   a task changed status
+ */
+import { z } from 'zod';
+import { ErrorData } from './errors.js';
+import { Timestamp } from './ids.js';
+import { subject } from './subjects.js';
+import { TASK_ID, TASK_TYPE, TaskRetry, TEMPLATE_NAME } from './template.js';
+
+export const RunId = z.string().min(1).max(128).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . -');
+export const TaskId = z.string().regex(TASK_ID);
+
+/** `taskId` of a forEach element: `<taskId>[<index>]`. */
+export const TaskKey = z.string().regex(/^[a-z][a-zA-Z0-9_]*(\[\d+\])?$/);
+
+export const RunStatus = z.enum(['running', 'succeeded', 'failed', 'cancelled']);
+export type RunStatus = z.infer<typeof RunStatus>;
+
+export const TaskStatus = z.enum(['pending', 'scheduled', 'running', 'succeeded', 'failed', 'skipped', 'cancelled']);
+export type TaskStatus = z.infer<typeof TaskStatus>;
+
+export const ParentRef = z.object({ runId: RunId, taskKey: TaskKey }).strict();
+
+export const StartRun = z
+  .object({
+    runId: RunId,
+    template: z.string().regex(TEMPLATE_NAME),
+    /** Pin a version; the newest loaded one when absent. The run keeps the version it started with. */
+    version: z.number().int().min(1).optional(),
+    input: z.unknown(),
+    requestId: z.string().optional(),
+    parent: ParentRef.optional(),
+    /**
+     * Rerun of an earlier run. `restart` runs everything again; `resume` keeps the outputs of tasks
+     * that succeeded there and runs only the others.
+     */
+    rerunOf: z.object({ runId: RunId, mode: z.enum(['restart', 'resume']) }).strict().optional(),
+  })
+  .strict();
+export type StartRun = z.infer<typeof StartRun>;
+
+export const CancelRun = z.object({ runId: RunId, reason: z.string().max(1_000).default('cancelled') }).strict();
+export type CancelRun = z.infer<typeof CancelRun>;
+
+export const TaskMessage = z
+  .object({
+    runId: RunId,
+    taskKey: TaskKey,
+    type: z.string().regex(TASK_TYPE),
+    /** Engine dispatch number: 1, or higher when the reconciler dispatches the task again. */
+    attempt: z.number().int().min(1),
+    input: z.unknown(),
+    /** The template's retry policy for this task; the task definition's default when absent. */
+    retry: TaskRetry.optional(),
+    /** An attempt running longer than this fails with OO_ERR_TIMEOUT (ms). */
+    timeoutMs: z.number().int().positive().optional(),
+  })
+  .strict();
+export type TaskMessage = z.infer<typeof TaskMessage>;
+
+export const TaskReport = z
+  .object({
+    runId: RunId,
+    taskKey: TaskKey,
+    /** Attempts the runner made (retries happen in the runner, with backoff). */
+    attempt: z.number().int().min(1),
+    outcome: z.enum(['succeeded', 'failed']),
+    output: z.unknown().optional(),
+    error: ErrorData.optional(),
+    startedAt: Timestamp,
+    finishedAt: Timestamp,
+  })
+  .strict();
+export type TaskReport = z.infer<typeof TaskReport>;
+
+export const RunEvent = z
+  .object({
+    runId: RunId,
+    template: z.string(),
+    version: z.number().int(),
+    status: RunStatus,
+    requestId: z.string().optional(),
+    parent: ParentRef.optional(),
+    rerunOf: z.object({ runId: RunId, mode: z.enum(['restart', 'resume']) }).optional(),
+    input: z.unknown().optional(),
+    output: z.unknown().optional(),
+    error: ErrorData.optional(),
+    at: Timestamp,
+  })
+  .strict();
+export type RunEvent = z.infer<typeof RunEvent>;
+
+export const TaskEvent = z
+  .object({
+    runId: RunId,
+    taskKey: TaskKey,
+    type: z.string(),
+    status: TaskStatus,
+    attempt: z.number().int().min(0),
+    requestId: z.string().optional(),
+    output: z.unknown().optional(),
+    error: ErrorData.optional(),
+    /** For a failed attempt that will be retried: when the next one may start. */
+    retryAt: Timestamp.optional(),
+    at: Timestamp,
+  })
+  .strict();
+export type TaskEvent = z.infer<typeof TaskEvent>;
+
+export const EngineSubjects = {
+  start: subject('oo.cmd.engine.start', StartRun),
+  cancel: subject('oo.cmd.engine.cancel', CancelRun),
+  report: subject('oo.cmd.engine.report', TaskReport),
+  /** Every run event, for consumers (ledger, SSE, parent runs). */
+  runEvents: subject('oo.evt.run.*', RunEvent, { pattern: true }),
+  taskEvents: subject('oo.evt.task.*', TaskEvent, { pattern: true }),
+} as const;
+
+/** `oo.evt.run.<status>` to publish a run event. */
+export function runEventSubject(status: RunStatus) {
+  return subject(`oo.evt.run.${status}`, RunEvent);
+}
+
+/** `oo.evt.task.<status>` to publish a task event. */
+export function taskEventSubject(status: TaskStatus) {
+  return subject(`oo.evt.task.${status}`, TaskEvent);
+}
+
+/** `oo.task.<type>` for one task type. */
+export function taskSubject(type: string) {
+  return subject(`oo.task.${type}`, TaskMessage);
+}

@@ -1,0 +1,107 @@
+/**
+ * A private nats-server: JetStream on, random port, store in a temp folder (or a given one). Tests
+ * kill it with SIGKILL and restart it on the same port and store; `oo up` runs its own with it.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface NatsServer {
+  readonly url: string;
+  readonly port: number;
+  readonly storeDir: string;
+  /** SIGKILL: no chance to flush, as a crash. */
+  kill(): Promise<void>;
+  /** Starts again on the same port and store (after kill or stop). */
+  restart(): Promise<void>;
+  /** Stops the server; removes its store when it was a temp folder. */
+  stop(): Promise<void>;
+}
+
+export interface StartNatsServerOptions {
+  /** 0 or absent picks a free port. */
+  port?: number;
+  /** Keep JetStream data here (kept at stop); a temp folder (removed at stop) when absent. */
+  storeDir?: string;
+  /** nats-server binary; default $NATS_SERVER_BIN or `nats-server` from PATH. */
+  bin?: string;
+}
+
+const READY = /Server is ready/;
+const LISTEN = /Listening for client connections on [^:]+:(\d+)/;
+
+function launch(bin: string, port: number, storeDir: string): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(
+    bin,
+    ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  return new Promise((resolve, reject) => {
+    let log = '';
+    let boundPort = port;
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`nats-server did not become ready in 10 s:\n${log}`));
+    }, 10_000);
+    child.stderr?.setEncoding('utf8');
+    const onData = (chunk: string) => {
+      log += chunk;
+      const listen = LISTEN.exec(log);
+      if (listen) boundPort = Number(listen[1]);
+      if (READY.test(log)) {
+        clearTimeout(timer);
+        child.stderr?.off('data', onData);
+        child.stderr?.resume();
+        resolve({ child, port: boundPort });
+      }
+    };
+    child.stderr?.on('data', onData);
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot start nats-server (is the Debian package nats-server installed?): ${err.message}`));
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`nats-server exited with ${code} before ready:\n${log}`));
+    });
+  });
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/** Starts a private nats-server; `port` 0 (default) picks a free one. */
+export async function startNatsServer(options: StartNatsServerOptions = {}): Promise<NatsServer> {
+  const temporary = options.storeDir === undefined;
+  const storeDir = options.storeDir ?? mkdtempSync(join(tmpdir(), 'oo-nats-'));
+  const bin = options.bin ?? process.env.NATS_SERVER_BIN ?? 'nats-server';
+  let { child, port } = await launch(bin, options.port || -1, storeDir);
+  return {
+    get url() {
+      return `nats://127.0.0.1:${port}`;
+    },
+    get port() {
+      return port;
+    },
+    storeDir,
+    async kill() {
+      child.kill('SIGKILL');
+      await exited(child);
+    },
+    async restart() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await exited(child);
+      }
+      ({ child, port } = await launch(bin, port, storeDir));
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      await exited(child);
+      if (temporary) rmSync(storeDir, { recursive: true, force: true });
+    },
+  };
+}

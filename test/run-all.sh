@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs every check OO has — format, lint, typecheck, all tests — on a fresh Debian machine with
+# Node 20, installing what it needs first. This is the README's test command and what CI runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export TURBO_TELEMETRY_DISABLED=1
+
+need=()
+command -v nats-server >/dev/null || need+=(nats-server)
+command -v git >/dev/null || need+=(git)
+if ((${#need[@]})); then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "missing Debian packages: ${need[*]} — run: sudo apt-get install -y ${need[*]}" >&2
+    exit 1
+  fi
+  apt-get update
+  apt-get install -y "${need[@]}"
+fi
+
+npm ci --no-audit --no-fund
+npm run verify

@@ -1,0 +1,2 @@
+export * from './awx/index.js';
+export * from './tfe/index.js';

@@ -1,4 +1,4 @@
 export { ActorRegistry, actorNames } from './actor-registry.js';
-export { OoConfig } from './oo-config.js';
-export { UpFile, readUpFile } from './up-file.js';
 export { presenceTable } from './commands/status.js';
+export { OoConfig } from './oo-config.js';
+export { readUpFile, UpFile } from './up-file.js';

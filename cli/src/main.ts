@@ -31,7 +31,8 @@ program
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  const message = err instanceof OoError ? `${err.code}: ${err.message}` : (err as Error).stack ?? String(err);
+  const message =
+    err instanceof OoError ? `${err.code}: ${err.message}` : ((err as Error).stack ?? String(err));
   process.stderr.write(`oo: ${message}\n`);
   process.exit(1);
 }

@@ -26,7 +26,9 @@ describe('oo command', () => {
       lastError: { code: 'OO_ERR_TIMEOUT', message: 'x', at: '2026-01-01T00:00:04.000Z' },
     };
     const table = presenceTable([entry], Date.parse('2026-01-01T00:00:07.000Z')).split('\n');
-    expect(table[0]).toMatch(/^ACTOR\s+INSTANCE\s+HOST\s+PID\s+IN-FLIGHT\s+HANDLED\s+FAILED\s+SEEN\s+LAST ERROR$/);
+    expect(table[0]).toMatch(
+      /^ACTOR\s+INSTANCE\s+HOST\s+PID\s+IN-FLIGHT\s+HANDLED\s+FAILED\s+SEEN\s+LAST ERROR$/,
+    );
     expect(table[1]).toMatch(/^engine\s+inst_1\s+h\s+7\s+1\s+10\s+2\s+2s ago\s+OO_ERR_TIMEOUT$/);
   });
 

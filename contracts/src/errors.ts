@@ -146,7 +146,8 @@ export class OoError extends Error {
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
-    this.retryable = options.retryable ?? (ErrorRegistry as Record<string, ErrorSpec>)[code]?.retryable ?? false;
+    this.retryable =
+      options.retryable ?? (ErrorRegistry as Record<string, ErrorSpec>)[code]?.retryable ?? false;
     this.retryAfterMs = options.retryAfterMs;
     this.details = options.details;
   }

@@ -36,7 +36,11 @@ function encodeRandom(bytes: Uint8Array): string {
 export type IdPrefix = 'req' | 'run' | 'inst' | 'tok' | 'msg';
 
 /** A new time-ordered id. `now` and `random` are injectable so pure code can pass them in. */
-export function newId(prefix: IdPrefix, now: number = Date.now(), random: Uint8Array = randomBytes(10)): string {
+export function newId(
+  prefix: IdPrefix,
+  now: number = Date.now(),
+  random: Uint8Array = randomBytes(10),
+): string {
   return `${prefix}_${encodeTime(now)}${encodeRandom(random)}`;
 }
 

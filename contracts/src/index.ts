@@ -1,63 +1,63 @@
+export { DeadLetter } from './dead-letter.js';
+export type { ErrorCode, ErrorSpec } from './errors.js';
 export {
-  subject,
-  isPattern,
-  assertSubjectName,
-  deadLetterSubjectName,
-  durableName,
-} from './subjects.js';
-export type { Subject, SubjectKind, BodyOf, ParsedBodyOf } from './subjects.js';
+  ErrorCodeSchema,
+  ErrorData,
+  ErrorRegistry,
+  errorTableMarkdown,
+  OoError,
+  retryable,
+  terminal,
+  toOoError,
+} from './errors.js';
+export { Headers } from './headers.js';
+export type { IdPrefix } from './ids.js';
+export { idSchema, newId, Timestamp, TraceId } from './ids.js';
+export { PresenceEntry } from './presence.js';
+export { PublicSchemas } from './public-schemas.js';
+export type { BucketSpec, ObjectStoreSpec, StreamName, StreamSpec } from './streams.js';
 export {
-  StreamNames,
-  Streams,
   BucketNames,
   Buckets,
   ObjectStoreNames,
   ObjectStores,
-  PRESENCE_TTL_MS,
   PRESENCE_INTERVAL_MS,
+  PRESENCE_TTL_MS,
+  StreamNames,
+  Streams,
 } from './streams.js';
-export type { StreamName, StreamSpec, BucketSpec, ObjectStoreSpec } from './streams.js';
-export { Headers } from './headers.js';
+export type { BodyOf, ParsedBodyOf, Subject, SubjectKind } from './subjects.js';
 export {
-  ErrorRegistry,
-  ErrorCodeSchema,
-  ErrorData,
-  OoError,
-  terminal,
-  retryable,
-  toOoError,
-  errorTableMarkdown,
-} from './errors.js';
-export type { ErrorCode, ErrorSpec } from './errors.js';
-export { newId, idSchema, TraceId, Timestamp } from './ids.js';
-export type { IdPrefix } from './ids.js';
-export { DeadLetter } from './dead-letter.js';
-export { PresenceEntry } from './presence.js';
-export { PublicSchemas } from './public-schemas.js';
-export {
-  TaskRetry,
-  TaskSpec,
-  Template,
-  TASK_ID,
-  TASK_TYPE,
-  TEMPLATE_NAME,
-} from './template.js';
+  assertSubjectName,
+  deadLetterSubjectName,
+  durableName,
+  isPattern,
+  subject,
+} from './subjects.js';
 export type { TemplateInput } from './template.js';
 export {
+  TASK_ID,
+  TASK_TYPE,
+  TaskRetry,
+  TaskSpec,
+  TEMPLATE_NAME,
+  Template,
+} from './template.js';
+export {
+  CancelRun,
+  EngineSubjects,
+  ParentRef,
+  RunEvent,
   RunId,
+  RunStatus,
+  runEventSubject,
+  StartRun,
+  TaskEvent,
   TaskId,
   TaskKey,
-  RunStatus,
-  TaskStatus,
-  ParentRef,
-  StartRun,
-  CancelRun,
   TaskMessage,
   TaskReport,
-  RunEvent,
-  TaskEvent,
-  EngineSubjects,
-  runEventSubject,
+  TaskStatus,
   taskEventSubject,
   taskSubject,
 } from './workflow.js';

@@ -12,7 +12,7 @@
  * wrong body to a subject is a compile error and consuming it is validated at run time.
  */
 import type { z } from 'zod';
-import { StreamNames, type StreamName } from './streams.js';
+import { type StreamName, StreamNames } from './streams.js';
 
 export type SubjectKind = 'cmd' | 'evt' | 'task' | 'dlq';
 

@@ -42,7 +42,12 @@ export const TaskSpec = z
     onFailure: z.enum(['fail', 'continue']).default('fail'),
     retry: TaskRetry.optional(),
     /** An attempt running longer than this fails with OO_ERR_TIMEOUT (ms). */
-    timeoutMs: z.number().int().min(1).max(7 * 86_400_000).optional(),
+    timeoutMs: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 86_400_000)
+      .optional(),
     /** Fan-out: one execution per element of `items`, at most `concurrency` at once. */
     forEach: z
       .object({
@@ -64,7 +69,10 @@ export const Template = z
     /** JSON Schema of the run input. */
     input: z.record(z.string(), z.unknown()).default({ type: 'object' }),
     tasks: z
-      .record(z.string().regex(TASK_ID, 'task ids are letters, digits and _ starting with a letter'), TaskSpec)
+      .record(
+        z.string().regex(TASK_ID, 'task ids are letters, digits and _ starting with a letter'),
+        TaskSpec,
+      )
       .refine((tasks) => Object.keys(tasks).length > 0, 'a template needs at least one task'),
     /** Run output: name -> expression or literal. */
     output: z.record(z.string(), z.unknown()).default({}),

@@ -14,7 +14,11 @@ import { Timestamp } from './ids.js';
 import { subject } from './subjects.js';
 import { TASK_ID, TASK_TYPE, TaskRetry, TEMPLATE_NAME } from './template.js';
 
-export const RunId = z.string().min(1).max(128).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . -');
+export const RunId = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . -');
 export const TaskId = z.string().regex(TASK_ID);
 
 /** `taskId` of a forEach element: `<taskId>[<index>]`. */
@@ -23,7 +27,15 @@ export const TaskKey = z.string().regex(/^[a-z][a-zA-Z0-9_]*(\[\d+\])?$/);
 export const RunStatus = z.enum(['running', 'succeeded', 'failed', 'cancelled']);
 export type RunStatus = z.infer<typeof RunStatus>;
 
-export const TaskStatus = z.enum(['pending', 'scheduled', 'running', 'succeeded', 'failed', 'skipped', 'cancelled']);
+export const TaskStatus = z.enum([
+  'pending',
+  'scheduled',
+  'running',
+  'succeeded',
+  'failed',
+  'skipped',
+  'cancelled',
+]);
 export type TaskStatus = z.infer<typeof TaskStatus>;
 
 export const ParentRef = z.object({ runId: RunId, taskKey: TaskKey }).strict();
@@ -41,12 +53,17 @@ export const StartRun = z
      * Rerun of an earlier run. `restart` runs everything again; `resume` keeps the outputs of tasks
      * that succeeded there and runs only the others.
      */
-    rerunOf: z.object({ runId: RunId, mode: z.enum(['restart', 'resume']) }).strict().optional(),
+    rerunOf: z
+      .object({ runId: RunId, mode: z.enum(['restart', 'resume']) })
+      .strict()
+      .optional(),
   })
   .strict();
 export type StartRun = z.infer<typeof StartRun>;
 
-export const CancelRun = z.object({ runId: RunId, reason: z.string().max(1_000).default('cancelled') }).strict();
+export const CancelRun = z
+  .object({ runId: RunId, reason: z.string().max(1_000).default('cancelled') })
+  .strict();
 export type CancelRun = z.infer<typeof CancelRun>;
 
 export const TaskMessage = z

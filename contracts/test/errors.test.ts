@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorData, ErrorRegistry, errorTableMarkdown, OoError, retryable, terminal, toOoError } from '../src/index.js';
+import {
+  ErrorData,
+  ErrorRegistry,
+  errorTableMarkdown,
+  OoError,
+  retryable,
+  terminal,
+  toOoError,
+} from '../src/index.js';
 
 describe('contracts - errors', () => {
   it('names every code OO_ERR_* with a meaning and a fix', () => {
@@ -18,7 +26,10 @@ describe('contracts - errors', () => {
   });
 
   it('survives a trip across the bus as data, rebuilt by code', () => {
-    const original = new OoError('OO_ERR_TIMEOUT', 'took too long', { details: { ms: 5 }, retryAfterMs: 100 });
+    const original = new OoError('OO_ERR_TIMEOUT', 'took too long', {
+      details: { ms: 5 },
+      retryAfterMs: 100,
+    });
     const data = ErrorData.parse(JSON.parse(JSON.stringify(original.toData())));
     const rebuilt = OoError.fromData(data);
     expect(rebuilt).toBeInstanceOf(OoError);
@@ -26,7 +37,11 @@ describe('contracts - errors', () => {
   });
 
   it('normalises anything thrown into a retryable handler failure', () => {
-    expect(toOoError(new Error('x'))).toMatchObject({ code: 'OO_ERR_HANDLER_FAILED', message: 'x', retryable: true });
+    expect(toOoError(new Error('x'))).toMatchObject({
+      code: 'OO_ERR_HANDLER_FAILED',
+      message: 'x',
+      retryable: true,
+    });
     expect(toOoError('str').message).toContain('str');
     const e = terminal('OO_ERR_AUTH_INVALID', 'no');
     expect(toOoError(e)).toBe(e);

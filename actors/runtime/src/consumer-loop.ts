@@ -10,9 +10,9 @@ import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from 
 import { durableName, type ErrorData, Headers, OoError, toOoError } from '@oo/contracts';
 import { type Span, SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
+import { ackBatcher } from './ack-batcher.js';
 import { type ActorContext, type HandlerResult, isAgain } from './actor-context.js';
 import type { Clock } from './clock.js';
-import { ackBatcher } from './ack-batcher.js';
 import { deadLetter } from './dead-letter.js';
 import type { HandlerDef, Interceptor } from './define-actor.js';
 import { DeliveryContext, type DeliveryScope } from './delivery-context.js';

@@ -8,7 +8,10 @@ import { OoConfig } from '../oo-config.js';
 export async function actor(name: string): Promise<void> {
   const load = ActorRegistry[name];
   if (!load) {
-    throw new OoError('OO_ERR_CONFIG_INVALID', `unknown actor "${name}"; known: ${actorNames().join(', ') || 'none'}`);
+    throw new OoError(
+      'OO_ERR_CONFIG_INVALID',
+      `unknown actor "${name}"; known: ${actorNames().join(', ') || 'none'}`,
+    );
   }
   const config = loadConfig(OoConfig);
   const log = pino({ level: config.log.level });

@@ -19,7 +19,14 @@ export function presenceTable(entries: readonly PresenceEntry[], now = Date.now(
     e.lastError ? `${e.lastError.code}` : '',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  return [header, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return [header, ...rows]
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 export async function status(options: { data: string }): Promise<void> {
@@ -32,7 +39,11 @@ export async function status(options: { data: string }): Promise<void> {
     await provisionAll(nats);
     const bucket = jsonBucket(await nats.kvm.open(BucketNames.presence), BucketNames.presence, PresenceEntry);
     const entries = await readPresence(bucket);
-    process.stdout.write(entries.length === 0 ? `no actor instances alive on ${config.nats.url}\n` : `${presenceTable(entries)}\n`);
+    process.stdout.write(
+      entries.length === 0
+        ? `no actor instances alive on ${config.nats.url}\n`
+        : `${presenceTable(entries)}\n`,
+    );
   } finally {
     await nats.nc.close();
   }

@@ -38,16 +38,32 @@ export async function up(options: UpOptions): Promise<void> {
     }
     natsServer = await startNatsServer({ bin, storeDir: join(dataDir, 'nats') });
     config.nats.url = natsServer.url;
-    rows.push(['nats', `${natsServer.url} (private nats-server, JetStream data in ${join(dataDir, 'nats')})`]);
+    rows.push([
+      'nats',
+      `${natsServer.url} (private nats-server, JetStream data in ${join(dataDir, 'nats')})`,
+    ]);
   }
 
-  const telemetry = startTelemetry({ serviceName: config.telemetry.serviceName, otlpEndpoint: config.telemetry.otlpEndpoint });
-  rows.push(['traces', config.telemetry.otlpEndpoint ? `OTLP to ${config.telemetry.otlpEndpoint}` : 'recorded, not exported (set OTEL_EXPORTER_OTLP_ENDPOINT)']);
+  const telemetry = startTelemetry({
+    serviceName: config.telemetry.serviceName,
+    otlpEndpoint: config.telemetry.otlpEndpoint,
+  });
+  rows.push([
+    'traces',
+    config.telemetry.otlpEndpoint
+      ? `OTLP to ${config.telemetry.otlpEndpoint}`
+      : 'recorded, not exported (set OTEL_EXPORTER_OTLP_ENDPOINT)',
+  ]);
 
   const handles: ActorHandle[] = [];
-  stopOnSignals(() => handles, telemetry, log, async () => {
-    await natsServer?.stop();
-  });
+  stopOnSignals(
+    () => handles,
+    telemetry,
+    log,
+    async () => {
+      await natsServer?.stop();
+    },
+  );
   for (const [name, load] of Object.entries(ActorRegistry)) {
     const handle = await startActor(await load(), { config, tracer: telemetry.tracer, log });
     handles.push(handle);
@@ -61,5 +77,7 @@ export async function up(options: UpOptions): Promise<void> {
   });
   rows.push(['up file', upFile]);
   const width = Math.max(...rows.map(([k]) => k.length));
-  process.stdout.write(`OO is up.\n${rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n')}\nCtrl-C stops everything.\n`);
+  process.stdout.write(
+    `OO is up.\n${rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n')}\nCtrl-C stops everything.\n`,
+  );
 }

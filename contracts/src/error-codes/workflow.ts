@@ -28,7 +28,8 @@ export const WorkflowErrors = {
     fix: 'Use a type from the task catalog, or deploy the runner that defines it.',
   },
   OO_ERR_WORKFLOW_NEEDS_UNKNOWN: {
-    meaning: 'A task `needs` (or an expression reads `tasks.<id>` of) a task id the template does not define.',
+    meaning:
+      'A task `needs` (or an expression reads `tasks.<id>` of) a task id the template does not define.',
     retryable: false,
     http: 422,
     fix: 'Correct the task id, or add the missing task to the template.',
@@ -59,13 +60,15 @@ export const WorkflowErrors = {
     fix: 'Correct the schema; unknown keywords are rejected so typos do not silently accept anything.',
   },
   OO_ERR_WORKFLOW_INPUT_INVALID: {
-    meaning: 'The input of a run does not match its template’s input schema; `details.issues` lists every { path, message }.',
+    meaning:
+      'The input of a run does not match its template’s input schema; `details.issues` lists every { path, message }.',
     retryable: false,
     http: 422,
     fix: 'Correct the fields named in `details.issues`.',
   },
   OO_ERR_WORKFLOW_EXPRESSION: {
-    meaning: 'A template expression failed while being evaluated (a `when`, an input, `forEach.items` or the run output).',
+    meaning:
+      'A template expression failed while being evaluated (a `when`, an input, `forEach.items` or the run output).',
     retryable: false,
     fix: 'Read `details` (task, field, JSONata code and position) and correct the expression or the data it reads.',
   },
@@ -96,7 +99,8 @@ export const WorkflowErrors = {
     fix: 'Check the run id; a run exists only after its start command was handled.',
   },
   OO_ERR_WORKFLOW_TASK_INPUT: {
-    meaning: 'A task message’s input does not match its task type’s input schema; `details.issues` lists { path, message }.',
+    meaning:
+      'A task message’s input does not match its task type’s input schema; `details.issues` lists { path, message }.',
     retryable: false,
     fix: 'Correct the task’s `input` in the template (the fields are named), or the expression that computes it.',
   },
@@ -106,7 +110,8 @@ export const WorkflowErrors = {
     fix: 'A bug in the task: make `run` return what its `output` schema declares (`details.issues`).',
   },
   OO_ERR_WORKFLOW_TASK_VARS_CONFLICT: {
-    meaning: 'Another delivery of the same task wrote its variables in between (a stuck attempt and its redelivery).',
+    meaning:
+      'Another delivery of the same task wrote its variables in between (a stuck attempt and its redelivery).',
     retryable: true,
     fix: 'Nothing usually: the attempt is retried with the stored variables. If frequent, raise the runner’s ack wait.',
   },
@@ -127,7 +132,8 @@ export const WorkflowErrors = {
     fix: 'Check the URL and that the service is up and reachable from the runner.',
   },
   OO_ERR_WORKFLOW_HTTP_STATUS: {
-    meaning: 'An HTTP call of a task answered a status it did not expect; retryable for 5xx and 429, not otherwise.',
+    meaning:
+      'An HTTP call of a task answered a status it did not expect; retryable for 5xx and 429, not otherwise.',
     retryable: false,
     http: 502,
     fix: 'Read `details` (method, url, status, expected); fix the request for a 4xx, the service for a 5xx.',

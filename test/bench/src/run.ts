@@ -10,7 +10,9 @@ const benchmarks: readonly Benchmark[] = [runtimeRoundtrip];
 const prefix = process.argv[2] ?? '';
 const selected = benchmarks.filter((b) => b.name.startsWith(prefix) || prefix.startsWith(b.name));
 if (selected.length === 0) {
-  process.stderr.write(`no benchmark matches "${prefix}"; known: ${benchmarks.map((b) => b.name).join(', ')}\n`);
+  process.stderr.write(
+    `no benchmark matches "${prefix}"; known: ${benchmarks.map((b) => b.name).join(', ')}\n`,
+  );
   process.exit(1);
 }
 for (const bench of selected) {

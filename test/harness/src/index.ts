@@ -1,6 +1,6 @@
-export { startNatsServer } from './nats-server.js';
-export type { NatsServer, StartNatsServerOptions } from './nats-server.js';
 export { freshName } from './names.js';
-export { waitFor } from './wait-for.js';
-export { spawnTsx } from './processes.js';
+export type { NatsServer, StartNatsServerOptions } from './nats-server.js';
+export { startNatsServer } from './nats-server.js';
 export type { ChildHandle } from './processes.js';
+export { spawnTsx } from './processes.js';
+export { waitFor } from './wait-for.js';

@@ -32,11 +32,9 @@ const READY = /Server is ready/;
 const LISTEN = /Listening for client connections on [^:]+:(\d+)/;
 
 function launch(bin: string, port: number, storeDir: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(
-    bin,
-    ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+  const child = spawn(bin, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   return new Promise((resolve, reject) => {
     let log = '';
     let boundPort = port;
@@ -59,7 +57,9 @@ function launch(bin: string, port: number, storeDir: string): Promise<{ child: C
     child.stderr?.on('data', onData);
     child.once('error', (err) => {
       clearTimeout(timer);
-      reject(new Error(`cannot start nats-server (is the Debian package nats-server installed?): ${err.message}`));
+      reject(
+        new Error(`cannot start nats-server (is the Debian package nats-server installed?): ${err.message}`),
+      );
     });
     child.once('exit', (code) => {
       clearTimeout(timer);

@@ -49,7 +49,9 @@ export function spawnTsx(file: string, env: Record<string, string> = {}): ChildH
         };
         const timer = setTimeout(() => {
           child.stdout?.off('data', check);
-          reject(new Error(`no line matching ${pattern} in ${timeoutMs} ms; stdout:\n${out}\nstderr:\n${err}`));
+          reject(
+            new Error(`no line matching ${pattern} in ${timeoutMs} ms; stdout:\n${out}\nstderr:\n${err}`),
+          );
         }, timeoutMs);
         if (!check()) child.stdout?.on('data', check);
       });

@@ -6,10 +6,11 @@
  * Throughput: 20,000 messages with 500 publishes in flight. Latency: 2,000 messages one at a time
  * (publish, wait for the handler), so queueing does not hide the per-message cost.
  */
+
+import { AckPolicy, RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import { subject } from '@oo/contracts';
 import { connectNats, defineActor, on, RuntimeConfig, startActor, startTelemetry } from '@oo/runtime';
 import { startNatsServer } from '@oo/test-harness';
-import { AckPolicy, RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import { pino } from 'pino';
 import { z } from 'zod';
 import { type Benchmark, quantile, round } from '../bench-result.js';
@@ -81,7 +82,11 @@ async function rawPath(url: string, sink: Sink): Promise<Path> {
     storage: StorageType.File,
     retention: RetentionPolicy.Limits,
   });
-  await nats.jsm.consumers.add('BENCH_RAW', { durable_name: 'raw', ack_policy: AckPolicy.Explicit, max_ack_pending: 10_000 });
+  await nats.jsm.consumers.add('BENCH_RAW', {
+    durable_name: 'raw',
+    ack_policy: AckPolicy.Explicit,
+    max_ack_pending: 10_000,
+  });
   const messages = await (await nats.js.consumers.get('BENCH_RAW', 'raw')).consume({ max_messages: 256 });
   void (async () => {
     for await (const m of messages) {
@@ -91,7 +96,11 @@ async function rawPath(url: string, sink: Sink): Promise<Path> {
     }
   })();
   return {
-    publish: (seq) => nats.js.publish('bench.raw', encoder.encode(JSON.stringify({ seq, sentAt: performance.now(), pad: PAD }))),
+    publish: (seq) =>
+      nats.js.publish(
+        'bench.raw',
+        encoder.encode(JSON.stringify({ seq, sentAt: performance.now(), pad: PAD })),
+      ),
     async stop() {
       await messages.close();
       await nats.nc.close();

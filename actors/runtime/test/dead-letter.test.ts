@@ -64,8 +64,10 @@ describe('runtime - invalid bodies go to the dead-letter subject', () => {
     expect(letter?.body.error.message).toMatch(/n: /);
     expect(letter?.body.deliveries).toBe(1);
     await expect.poll(() => actor.calls()).toBe(1);
-    const info = await actor.handle.nats.jsm.consumers.info('OO_CMD', `${name}__oo_cmd_${token}_ping`);
-    expect(info.num_ack_pending).toBe(0);
+    const durable = `${name}__oo_cmd_${token}_ping`;
+    await expect
+      .poll(async () => (await actor.handle.nats.jsm.consumers.info('OO_CMD', durable)).num_ack_pending)
+      .toBe(0);
     expect(dlq.items).toHaveLength(1);
     await actor.handle.stop();
     await dlq.handle.stop();

@@ -74,6 +74,7 @@ export const BucketNames = {
   presence: 'presence',
   runs: 'runs',
   taskVars: 'task_vars',
+  templates: 'templates',
 } as const;
 
 /** How long a presence entry lives without a heartbeat; a killed instance is gone within this. */
@@ -89,6 +90,12 @@ export const Buckets: readonly BucketSpec[] = [
     description: 'Actor instances alive now: one heartbeat entry per instance',
   },
   { name: BucketNames.runs, ttlMs: 0, history: 1, description: 'Workflow run state, one key per run' },
+  {
+    name: BucketNames.templates,
+    ttlMs: 0,
+    history: 1,
+    description: 'Every template version a run started with, so a changed file never alters a running run',
+  },
   {
     name: BucketNames.taskVars,
     ttlMs: 30 * DAY_MS,

@@ -8,6 +8,8 @@ export TURBO_TELEMETRY_DISABLED=1
 need=()
 command -v nats-server >/dev/null || need+=(nats-server)
 command -v git >/dev/null || need+=(git)
+# The Ansible wrapper's local backend runs real playbooks in the tests.
+command -v ansible-playbook >/dev/null || need+=(ansible-core)
 if ((${#need[@]})); then
   if [ "$(id -u)" -ne 0 ]; then
     echo "missing Debian packages: ${need[*]} — run: sudo apt-get install -y ${need[*]}" >&2

@@ -14,7 +14,23 @@ export { Headers } from './headers.js';
 export type { IdPrefix } from './ids.js';
 export { idSchema, newId, Timestamp, TraceId } from './ids.js';
 export { PresenceEntry } from './presence.js';
+export type { Permission } from './principal.js';
+export { can, Permissions, Principal, Role } from './principal.js';
 export { PublicSchemas } from './public-schemas.js';
+export type { RequestBodyInput } from './request.js';
+export {
+  CancelRequest,
+  DnsRecordSpec,
+  Hostname,
+  RequestBody,
+  RequestEvent,
+  RequestStatus,
+  RequestSubjects,
+  RerunRequest,
+  ResourceSpec,
+  requestEventSubject,
+  VirtualMachineSpec,
+} from './request.js';
 export type { BucketSpec, ObjectStoreSpec, StreamName, StreamSpec } from './streams.js';
 export {
   BucketNames,

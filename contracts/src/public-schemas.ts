@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import { DeadLetter } from './dead-letter.js';
 import { PresenceEntry } from './presence.js';
+import { RequestBody, RequestEvent } from './request.js';
 import { Template } from './template.js';
 import { RunEvent, StartRun, TaskEvent } from './workflow.js';
 
@@ -12,6 +13,8 @@ export const PublicSchemas: Readonly<Record<string, z.ZodType>> = {
   'dead-letter': DeadLetter,
   presence: PresenceEntry,
   template: Template,
+  request: RequestBody,
+  'request-event': RequestEvent,
   'start-run': StartRun,
   'run-event': RunEvent,
   'task-event': TaskEvent,

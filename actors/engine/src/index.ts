@@ -1,1 +1,13 @@
-export {};
+/** @oo/engine: workflow templates and the pure DAG planner the engine actor runs around. */
+
+export { childRunIdOf } from './dispatch.js';
+export type { InputIssue } from './input-schema.js';
+export type { CompiledTask, LoadedTemplate, Problem } from './loaded-template.js';
+export { CHILD_RUN_TASK_TYPE } from './loaded-template.js';
+export { plan } from './planner.js';
+export type { PlannerCommand, PlannerEvent, PlanResult } from './planner-types.js';
+export { ForEachState, isTerminalRun, isTerminalTask, RunState, TaskState } from './run-state.js';
+export { rejectStart } from './start-run.js';
+export { compileTemplate, formatProblem, loadTemplatesDir } from './template-loader.js';
+export type { TemplateRegistry } from './template-registry.js';
+export { createTemplateRegistry } from './template-registry.js';

@@ -1,0 +1,102 @@
+/**
+ * The working context of one `plan()` call: the template, the state being updated, the event time,
+ * the commands so far and the queue of tasks whose needs have all finished.
+ */
+import { type ErrorCode, type ErrorData, OoError, type TaskStatus, toOoError } from '@oo/contracts';
+import { runView, tasksView } from './expression-scope.js';
+import type { ExpressionScope } from './expressions.js';
+import type { LoadedTemplate } from './loaded-template.js';
+import type { PlannerCommand } from './planner-types.js';
+import type { RunState, TaskState } from './run-state.js';
+
+export interface PlanStep {
+  readonly tpl: LoadedTemplate;
+  readonly state: RunState;
+  readonly at: string;
+  readonly commands: PlannerCommand[];
+  /** Top-level task ids ready to start, in the order they became ready. */
+  readonly ready: string[];
+  readonly tasks: unknown;
+  readonly run: unknown;
+}
+
+export function newStep(tpl: LoadedTemplate, state: RunState, at: string): PlanStep {
+  return { tpl, state, at, commands: [], ready: [], tasks: tasksView(state.tasks), run: runView(state) };
+}
+
+export function scopeOf(
+  step: PlanStep,
+  time: string,
+  element?: { item: unknown; index: number },
+): ExpressionScope {
+  return {
+    input: step.state.input,
+    tasks: step.tasks,
+    run: step.run,
+    time,
+    ...(element ? { item: element.item, index: element.index } : {}),
+  };
+}
+
+/** The part of a step that events are written to. */
+export type EventSink = Pick<PlanStep, 'state' | 'at' | 'commands'>;
+
+export function emitTask(
+  step: EventSink,
+  taskKey: string,
+  task: Pick<TaskState, 'type'>,
+  status: TaskStatus,
+  attempt: number,
+  extra: { output?: unknown; error?: ErrorData } = {},
+): void {
+  step.commands.push({
+    kind: 'task-event',
+    event: {
+      runId: step.state.runId,
+      taskKey,
+      type: task.type,
+      status,
+      attempt,
+      ...(extra.output === undefined ? {} : { output: extra.output }),
+      ...(extra.error === undefined ? {} : { error: extra.error }),
+      at: step.at,
+    },
+  });
+}
+
+export function emitRun(step: EventSink): void {
+  const s = step.state;
+  step.commands.push({
+    kind: 'run-event',
+    event: {
+      runId: s.runId,
+      template: s.template,
+      version: s.version,
+      status: s.status,
+      ...(s.parent ? { parent: s.parent } : {}),
+      ...(s.rerunOf ? { rerunOf: s.rerunOf } : {}),
+      ...(s.status === 'running' || s.error?.code === 'OO_ERR_WORKFLOW_INPUT_INVALID'
+        ? { input: s.input }
+        : {}),
+      ...(s.output === undefined ? {} : { output: s.output }),
+      ...(s.error === undefined ? {} : { error: s.error }),
+      at: step.at,
+    },
+  });
+}
+
+/** A terminal error as it crosses the bus. */
+export function errorData(code: ErrorCode, message: string, details?: Record<string, unknown>): ErrorData {
+  return new OoError(code, message, { retryable: false, ...(details ? { details } : {}) }).toData();
+}
+
+/** What an expression (or a check around one) threw, tagged with the task it belongs to. */
+export function failureOf(thrown: unknown, taskKey?: string): ErrorData {
+  const data = toOoError(thrown).toData();
+  return { ...data, retryable: false, details: { ...data.details, ...(taskKey ? { task: taskKey } : {}) } };
+}
+
+/** Run `$now()` time for a task: when it became ready, so a re-evaluation yields the same input. */
+export function timeOf(step: PlanStep, task: TaskState | undefined): string {
+  return task?.scheduledAt ?? step.at;
+}

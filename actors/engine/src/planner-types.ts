@@ -1,0 +1,50 @@
+/** What the planner consumes and produces. The engine actor turns events into these and executes the commands. */
+import type { ErrorData, RunEvent, StartRun, TaskEvent, TaskReport, TaskRetry } from '@oo/contracts';
+import type { RunState } from './run-state.js';
+
+/** Every event carries `at` (RFC 3339): the planner has no clock. */
+export type PlannerEvent =
+  | { kind: 'start'; at: string; start: StartRun; traceId: string; previous?: RunState }
+  | { kind: 'report'; at: string; report: TaskReport }
+  | {
+      kind: 'child-finished';
+      at: string;
+      taskKey: string;
+      childRunId: string;
+      status: 'succeeded' | 'failed' | 'cancelled';
+      output?: unknown;
+      error?: ErrorData;
+    }
+  | { kind: 'cancel'; at: string; reason: string }
+  | { kind: 'reconcile'; at: string };
+
+export type PlannerCommand =
+  /** Publish `oo.task.<type>`; dedupe id `runId.taskKey.attempt`. */
+  | {
+      kind: 'schedule';
+      taskKey: string;
+      type: string;
+      attempt: number;
+      input: unknown;
+      retry?: TaskRetry;
+      timeoutMs?: number;
+    }
+  /** Start the child run `childRunId` (parent = this run and `taskKey`, same trace id). */
+  | {
+      kind: 'start-child';
+      taskKey: string;
+      childRunId: string;
+      template: string;
+      version?: number;
+      input: unknown;
+    }
+  | { kind: 'cancel-child'; childRunId: string; reason: string }
+  /** Tell the runners to stop these tasks of this run. */
+  | { kind: 'cancel-tasks'; taskKeys: string[] }
+  | { kind: 'task-event'; event: Omit<TaskEvent, 'requestId'> }
+  | { kind: 'run-event'; event: Omit<RunEvent, 'requestId'> };
+
+export interface PlanResult {
+  readonly state: RunState;
+  readonly commands: PlannerCommand[];
+}

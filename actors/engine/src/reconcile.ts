@@ -1,0 +1,51 @@
+/**
+ * Reconcile: the periodic safety net that guarantees no run stays `running` forever. It republishes
+ * the commands of everything in flight (JetStream drops repeats inside the dedupe window), recounts
+ * the counters the fast path relies on, starts tasks that should have started and finishes the run
+ * when nothing is left. It scans the whole run, which is fine for a timer, not for every event.
+ */
+import { commandFor } from './dispatch.js';
+import { fillElements } from './for-each.js';
+import type { PlanStep } from './plan-step.js';
+import { isTerminalTask, parseTaskKey } from './run-state.js';
+import { drain, finishForEach, finishKey } from './task-flow.js';
+
+export async function reconcile(step: PlanStep): Promise<void> {
+  const { state, tpl } = step;
+  let open = 0;
+  for (const id of tpl.order) {
+    const task = state.tasks[id];
+    if (!task || isTerminalTask(task.status)) continue;
+    open++;
+    if (task.status !== 'pending') continue;
+    let waiting = 0;
+    for (const need of tpl.tasks.get(id)!.needs) {
+      const n = state.tasks[need];
+      if (n && !isTerminalTask(n.status)) waiting++;
+    }
+    task.waiting = waiting;
+    if (waiting === 0) step.ready.push(id);
+  }
+  state.open = open;
+
+  for (const [key, task] of Object.entries(state.tasks)) {
+    if (state.status !== 'running') return;
+    // Skip entries an earlier iteration removed (elements cancelled with their failed parent).
+    if (state.tasks[key] !== task) continue;
+    if (task.status !== 'scheduled' && task.status !== 'running') continue;
+    const { id, index } = parseTaskKey(key);
+    const ct = tpl.tasks.get(id)!;
+    if (task.forEach && index === undefined) {
+      // A parent with free slots or all elements done (a state written by an older planner).
+      finishForEach(step, id, await fillElements(step, ct, task));
+      continue;
+    }
+    const parent = index === undefined ? undefined : state.tasks[id]?.forEach;
+    const element = index === undefined ? undefined : { item: parent?.items?.[index], index };
+    const command = await commandFor(step, key, ct, task, element);
+    if ('error' in command)
+      await finishKey(step, key, 'failed', { error: command.error, attempt: task.attempt });
+    else step.commands.push(command);
+  }
+  await drain(step);
+}

@@ -1,0 +1,79 @@
+/**
+ * How a run ends: it completes (output mapping), fails (a task with onFailure 'fail' failed) or is
+ * cancelled. Failing and cancelling scan every task once; that happens once per run.
+ */
+import type { ErrorData } from '@oo/contracts';
+import { evaluateValue } from './expressions.js';
+import { emitRun, emitTask, errorData, failureOf, type PlanStep } from './plan-step.js';
+import { isTerminalTask, parseTaskKey } from './run-state.js';
+
+/** Every task is terminal and none failed the run: evaluate the output mapping. */
+export async function completeRun(step: PlanStep): Promise<void> {
+  const state = step.state;
+  try {
+    const output = await evaluateValue(step.tpl.output, {
+      input: state.input,
+      tasks: step.tasks,
+      run: step.run,
+      time: step.at,
+    });
+    state.status = 'succeeded';
+    state.output = output;
+  } catch (thrown) {
+    state.status = 'failed';
+    state.error = failureOf(thrown);
+  }
+  state.finishedAt = step.at;
+  emitRun(step);
+}
+
+/** The task `taskKey` failed with onFailure 'fail': pending tasks are skipped, the rest cancelled. */
+export function failRun(step: PlanStep, taskKey: string, error: ErrorData): void {
+  const state = step.state;
+  state.status = 'failed';
+  state.error = error;
+  state.failedTask = taskKey;
+  closeOpenTasks(step, 'skipped', `run failed: ${taskKey} failed`);
+  state.finishedAt = step.at;
+  emitRun(step);
+}
+
+export function cancelRun(step: PlanStep, reason: string): void {
+  const state = step.state;
+  state.status = 'cancelled';
+  state.error = errorData('OO_ERR_CANCELLED', reason);
+  closeOpenTasks(step, 'cancelled', reason);
+  state.finishedAt = step.at;
+  emitRun(step);
+}
+
+/** Ends every open task (pending ones as `pendingBecomes`) and stops what is in flight. */
+function closeOpenTasks(step: PlanStep, pendingBecomes: 'skipped' | 'cancelled', reason: string): void {
+  const tasks = step.state.tasks;
+  const taskKeys: string[] = [];
+  for (const [key, task] of Object.entries(tasks)) {
+    if (isTerminalTask(task.status)) continue;
+    const inFlight = task.status === 'scheduled' || task.status === 'running';
+    const status = task.status === 'pending' ? pendingBecomes : 'cancelled';
+    emitTask(step, key, task, status, task.attempt);
+    if (inFlight && task.childRunId) {
+      step.commands.push({ kind: 'cancel-child', childRunId: task.childRunId, reason });
+    } else if (inFlight && !task.forEach) {
+      taskKeys.push(key);
+    }
+    if (parseTaskKey(key).index !== undefined) {
+      // Elements keep entries only while in flight.
+      delete tasks[key];
+      continue;
+    }
+    task.status = status;
+    task.finishedAt = step.at;
+    delete task.waiting;
+    if (task.forEach) {
+      delete task.forEach.items;
+      delete task.forEach.outputs;
+    }
+  }
+  step.state.open = 0;
+  if (taskKeys.length > 0) step.commands.push({ kind: 'cancel-tasks', taskKeys });
+}

@@ -1,0 +1,98 @@
+/**
+ * The state of one workflow run, stored as JSON under the run id in the `runs` KV bucket and rewritten
+ * (compare-and-set) on every transition, so it stays small: pending tasks carry a counter, not lists,
+ * and a forEach keeps entries only for its elements in flight.
+ */
+import { ErrorData, ParentRef, RunId, RunStatus, TaskKey, TaskStatus, Timestamp } from '@oo/contracts';
+import { z } from 'zod';
+
+export const ForEachState = z
+  .object({
+    /** Elements in all. */
+    total: z.number().int().min(0),
+    /** Index of the next element to dispatch; elements below it were dispatched. */
+    next: z.number().int().min(0),
+    /** Elements finished; `next - done` are in flight. */
+    done: z.number().int().min(0),
+    /** The evaluated items, kept until the task ends so later elements can be dispatched. */
+    items: z.array(z.unknown()).optional(),
+    /** Element outputs by index (null until that element succeeds), kept until the task ends. */
+    outputs: z.array(z.unknown()).optional(),
+  })
+  .strict();
+export type ForEachState = z.infer<typeof ForEachState>;
+
+export const TaskState = z
+  .object({
+    type: z.string(),
+    status: TaskStatus,
+    /** Engine dispatch number (1 once dispatched); 0 = never dispatched in this run, or carried by a resume. */
+    attempt: z.number().int().min(0),
+    /** Pending tasks only: how many of its needs have not finished yet. */
+    waiting: z.number().int().min(0).optional(),
+    output: z.unknown().optional(),
+    error: ErrorData.optional(),
+    /** When the task became ready; also what `$now()` returns inside its expressions. */
+    scheduledAt: Timestamp.optional(),
+    finishedAt: Timestamp.optional(),
+    /** `workflow.run` tasks: the child run. */
+    childRunId: RunId.optional(),
+    /** Set when the task succeeded in the run this one resumed, and was not run again. */
+    carried: z.literal(true).optional(),
+    forEach: ForEachState.optional(),
+  })
+  .strict();
+export type TaskState = z.infer<typeof TaskState>;
+
+export const RunState = z
+  .object({
+    runId: RunId,
+    template: z.string(),
+    version: z.number().int(),
+    /** LoadedTemplate.key of the exact template this run started with. */
+    templateKey: z.string(),
+    status: RunStatus,
+    /** The validated input, with the schema's defaults applied. */
+    input: z.unknown(),
+    requestId: z.string().optional(),
+    traceId: z.string(),
+    parent: ParentRef.optional(),
+    rerunOf: z
+      .object({ runId: RunId, mode: z.enum(['restart', 'resume']) })
+      .strict()
+      .optional(),
+    /** Top-level tasks (and forEach elements in flight), keyed by task key, in template order. */
+    tasks: z.record(TaskKey, TaskState),
+    /** Top-level tasks not yet in a terminal status; the run completes when it reaches 0. */
+    open: z.number().int().min(0),
+    output: z.unknown().optional(),
+    error: ErrorData.optional(),
+    /** The task whose failure failed the run. */
+    failedTask: TaskKey.optional(),
+    startedAt: Timestamp,
+    updatedAt: Timestamp,
+    finishedAt: Timestamp.optional(),
+  })
+  .strict();
+export type RunState = z.infer<typeof RunState>;
+
+const TERMINAL_TASK: ReadonlySet<TaskStatus> = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
+
+export function isTerminalTask(status: TaskStatus): boolean {
+  return TERMINAL_TASK.has(status);
+}
+
+export function isTerminalRun(status: RunStatus): boolean {
+  return status !== 'running';
+}
+
+/** `a[3]` -> { id: 'a', index: 3 }; `a` -> { id: 'a' }. */
+export function parseTaskKey(key: string): { id: string; index?: number } {
+  const open = key.indexOf('[');
+  if (open < 0) return { id: key };
+  return { id: key.slice(0, open), index: Number(key.slice(open + 1, -1)) };
+}
+
+export function elementKey(id: string, index: number): string {
+  return `${id}[${index}]`;
+}

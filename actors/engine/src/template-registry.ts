@@ -1,0 +1,69 @@
+/** The loaded templates, by name and version. A name@version is immutable once added. */
+import { OoError } from '@oo/contracts';
+import type { LoadedTemplate } from './loaded-template.js';
+
+export interface TemplateRegistry {
+  /**
+   * The template `name` at `version`, or its newest version when `version` is absent.
+   * @throws OoError OO_ERR_WORKFLOW_TEMPLATE_NOT_FOUND
+   */
+  get(name: string, version?: number): LoadedTemplate;
+  /** The template with this exact `LoadedTemplate.key`, if loaded: what a running run must keep using. */
+  byKey(key: string): LoadedTemplate | undefined;
+  /**
+   * Adds a template; adding the same content again is a no-op.
+   * @throws OoError OO_ERR_WORKFLOW_TEMPLATE_DUPLICATE when name@version is loaded with other content.
+   */
+  add(template: LoadedTemplate): void;
+  /** Every template, by name then version. */
+  list(): LoadedTemplate[];
+}
+
+export function createTemplateRegistry(initial: Iterable<LoadedTemplate> = []): TemplateRegistry {
+  const byName = new Map<string, Map<number, LoadedTemplate>>();
+  const byKey = new Map<string, LoadedTemplate>();
+
+  const registry: TemplateRegistry = {
+    get(name, version) {
+      const versions = byName.get(name);
+      const found =
+        versions &&
+        (version === undefined ? versions.get(Math.max(...versions.keys())) : versions.get(version));
+      if (!found) {
+        const what = version === undefined ? name : `${name}@${version}`;
+        throw new OoError('OO_ERR_WORKFLOW_TEMPLATE_NOT_FOUND', `no template ${what} is loaded`, {
+          retryable: false,
+          details: { template: name, ...(version === undefined ? {} : { version }) },
+        });
+      }
+      return found;
+    },
+    byKey: (key) => byKey.get(key),
+    add(template) {
+      const { name, version } = template.template;
+      const versions = byName.get(name) ?? new Map<number, LoadedTemplate>();
+      const existing = versions.get(version);
+      if (existing && existing.key !== template.key) {
+        throw new OoError(
+          'OO_ERR_WORKFLOW_TEMPLATE_DUPLICATE',
+          `${name}@${version} from ${template.source} differs from the one loaded from ${existing.source}; bump its version`,
+          {
+            retryable: false,
+            details: { template: name, version, loaded: existing.key, offered: template.key },
+          },
+        );
+      }
+      versions.set(version, template);
+      byName.set(name, versions);
+      byKey.set(template.key, template);
+    },
+    list: () =>
+      [...byName.keys()]
+        .sort()
+        .flatMap((name) =>
+          [...byName.get(name)!.values()].sort((a, b) => a.template.version - b.template.version),
+        ),
+  };
+  for (const t of initial) registry.add(t);
+  return registry;
+}

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { plan } from '../src/index.js';
+import { at, commandsOf, drive, runStatuses, template } from './run-driver.js';
+
+describe('planner - reconcile', () => {
+  it('planner - reconcile re-emits the commands of tasks in flight and changes nothing', async () => {
+    const run = drive(
+      template({
+        tasks: {
+          a: { type: 'noop', input: { now: '=$now()' } },
+          each: { type: 'noop', input: { x: '=item' }, forEach: { items: '=[10, 20, 30]', concurrency: 2 } },
+          child: { type: 'workflow.run', input: { template: 'other', input: { k: 1 } } },
+          later: { type: 'noop', needs: ['a'] },
+        },
+      }),
+    );
+    const started = await run.start();
+    await run.succeed('each[0]');
+    const before = JSON.stringify(run.state);
+    const commands = await run.reconcile();
+    expect(commands).toEqual([
+      ...commandsOf(started, 'schedule').filter((c) => c.taskKey === 'a'),
+      ...commandsOf(started, 'start-child'),
+      { kind: 'schedule', taskKey: 'each[1]', type: 'noop', attempt: 1, input: { x: 20 } },
+      { kind: 'schedule', taskKey: 'each[2]', type: 'noop', attempt: 1, input: { x: 30 } },
+    ]);
+    // $now() is the time the task became ready, so the re-emitted input is the one first sent.
+    expect(commandsOf(commands, 'schedule')[0]?.input).toEqual({ now: at(0) });
+    expect(JSON.stringify(run.state)).toBe(before);
+  });
+
+  it('planner - reconcile finishes a run left running with nothing open', async () => {
+    const run = drive(template({ tasks: { a: { type: 'noop' } }, output: { a: '=tasks.a.output' } }));
+    await run.start();
+    await run.succeed('a', 'done');
+    // A state as a crashed or older engine might have left it: the task ended, the run did not.
+    const stuck = structuredClone(run.state);
+    Object.assign(stuck, { status: 'running', open: 1 });
+    delete stuck.output;
+    delete stuck.finishedAt;
+    const result = await plan(run.tpl, stuck, { kind: 'reconcile', at: at(9) });
+    expect(runStatuses(result.commands)).toEqual(['succeeded']);
+    expect(result.state).toMatchObject({
+      status: 'succeeded',
+      output: { a: 'done' },
+      open: 0,
+      finishedAt: at(9),
+    });
+  });
+
+  it('planner - reconcile starts a pending task whose needs all finished', async () => {
+    const run = drive(template({ tasks: { a: { type: 'noop' }, b: { type: 'noop', needs: ['a'] } } }));
+    await run.start();
+    await run.succeed('a');
+    const lost = structuredClone(run.state);
+    // As if the scheduling of b had been lost: b pending with a stale counter.
+    lost.tasks.b = { type: 'noop', status: 'pending', attempt: 0, waiting: 1 };
+    const result = await plan(run.tpl, lost, { kind: 'reconcile', at: at(9) });
+    expect(commandsOf(result.commands, 'schedule').map((c) => c.taskKey)).toEqual(['b']);
+  });
+});

@@ -1,0 +1,263 @@
+import { OoError } from '@oo/contracts';
+import { describe, expect, it } from 'vitest';
+import { plan } from '../src/index.js';
+import { at, commandsOf, dispatched, drive, runStatuses, template, transitions } from './run-driver.js';
+
+const diamond = template({
+  tasks: {
+    a: { type: 'noop', input: { n: 1 } },
+    b: { type: 'noop', needs: ['a'], input: { fromA: '=tasks.a.output.n' } },
+    c: { type: 'noop', needs: ['a'] },
+    d: { type: 'noop', needs: ['b', 'c'], input: { sum: '=tasks.b.output.n + tasks.c.output.n' } },
+    e: { type: 'noop', needs: ['d'] },
+  },
+  output: { total: '=tasks.d.output.n', literal: 'kept', escaped: '==not an expression' },
+});
+
+describe('planner - dependencies', () => {
+  it('planner - runs a diamond a -> (b, c) -> d -> e in dependency order', async () => {
+    const run = drive(diamond);
+    const started = await run.start();
+    expect(runStatuses(started)).toEqual(['running']);
+    expect(dispatched(started)).toEqual(['a']);
+    expect(dispatched(await run.succeed('a', { n: 1 }))).toEqual(['b', 'c']);
+    expect(dispatched(await run.succeed('c', { n: 2 }))).toEqual([]);
+    expect(dispatched(await run.succeed('b', { n: 3 }))).toEqual(['d']);
+    expect(dispatched(await run.succeed('d', { n: 5 }))).toEqual(['e']);
+    const last = await run.succeed('e');
+    expect(runStatuses(last)).toEqual(['succeeded']);
+    expect(run.state.status).toBe('succeeded');
+    expect(run.state.output).toEqual({ total: 5, literal: 'kept', escaped: '=not an expression' });
+  });
+
+  it('planner - evaluates inputs over the outputs of finished needs', async () => {
+    const run = drive(diamond);
+    await run.start();
+    const afterA = await run.succeed('a', { n: 1 });
+    expect(commandsOf(afterA, 'schedule').find((c) => c.taskKey === 'b')?.input).toEqual({ fromA: 1 });
+    await run.succeed('b', { n: 3 });
+    const afterC = await run.succeed('c', { n: 2 });
+    expect(commandsOf(afterC, 'schedule')[0]?.input).toEqual({ sum: 5 });
+  });
+
+  it('planner - never schedules a fan-in task before every one of its needs finishes', async () => {
+    const parallel = Object.fromEntries(
+      ['p0', 'p1', 'p2', 'p3'].map((id) => [id, { type: 'noop', needs: ['root'] }]),
+    );
+    const run = drive(
+      template({
+        tasks: { root: { type: 'noop' }, ...parallel, join: { type: 'noop', needs: Object.keys(parallel) } },
+      }),
+    );
+    await run.start();
+    expect(dispatched(await run.succeed('root'))).toEqual(['p0', 'p1', 'p2', 'p3']);
+    for (const id of ['p2', 'p0', 'p3']) expect(dispatched(await run.succeed(id))).toEqual([]);
+    expect(dispatched(await run.succeed('p1'))).toEqual(['join']);
+  });
+
+  it('planner - copies the retry policy and timeout into the schedule command', async () => {
+    const run = drive(
+      template({ tasks: { a: { type: 'noop', retry: { maxAttempts: 5 }, timeoutMs: 1_000 } } }),
+    );
+    const [schedule] = commandsOf(await run.start(), 'schedule');
+    expect(schedule).toMatchObject({ taskKey: 'a', attempt: 1, timeoutMs: 1_000, retry: { maxAttempts: 5 } });
+  });
+});
+
+describe('planner - when and failures', () => {
+  it('planner - skips a task whose when is false and still runs the tasks that need it', async () => {
+    const run = drive(
+      template({
+        input: { type: 'object', properties: { deploy: { type: 'boolean' } } },
+        tasks: {
+          deploy: { type: 'noop', when: '=input.deploy' },
+          after: { type: 'noop', needs: ['deploy'], input: { seen: '=tasks.deploy.status' } },
+        },
+      }),
+    );
+    const started = await run.start({ deploy: false });
+    expect(transitions(started)).toEqual(['deploy:skipped', 'after:scheduled']);
+    expect(commandsOf(started, 'schedule')[0]?.input).toEqual({ seen: 'skipped' });
+    expect(runStatuses(await run.succeed('after'))).toEqual(['succeeded']);
+  });
+
+  it('planner - onFailure continue lets the run go on and shows the failure to dependants', async () => {
+    const run = drive(
+      template({
+        tasks: {
+          flaky: { type: 'noop', onFailure: 'continue' },
+          next: { type: 'noop', needs: ['flaky'], input: { code: '=tasks.flaky.error.code' } },
+        },
+      }),
+    );
+    await run.start();
+    const afterFail = await run.fail('flaky');
+    expect(transitions(afterFail)).toEqual(['flaky:failed', 'next:scheduled']);
+    expect(commandsOf(afterFail, 'schedule')[0]?.input).toEqual({ code: 'OO_ERR_TIMEOUT' });
+    await run.succeed('next');
+    expect(run.state.status).toBe('succeeded');
+  });
+
+  it('planner - onFailure fail fails the run, skips pending tasks and cancels those in flight', async () => {
+    const run = drive(
+      template({
+        tasks: {
+          a: { type: 'noop' },
+          b: { type: 'noop' },
+          c: { type: 'noop', needs: ['a'] },
+          child: { type: 'workflow.run', input: { template: 'other', input: {} } },
+        },
+      }),
+    );
+    await run.start();
+    const error = { code: 'OO_ERR_TIMEOUT', message: 'a timed out', retryable: false };
+    const commands = await run.fail('a', error);
+    expect(transitions(commands)).toEqual(['a:failed', 'b:cancelled', 'c:skipped', 'child:cancelled']);
+    expect(commandsOf(commands, 'cancel-tasks')).toEqual([{ kind: 'cancel-tasks', taskKeys: ['b'] }]);
+    expect(commandsOf(commands, 'cancel-child')).toEqual([
+      { kind: 'cancel-child', childRunId: 'run1.child', reason: 'run failed: a failed' },
+    ]);
+    expect(runStatuses(commands)).toEqual(['failed']);
+    expect(run.state).toMatchObject({ status: 'failed', error, failedTask: 'a', open: 0 });
+  });
+
+  it('planner - an input expression that throws fails its task with OO_ERR_WORKFLOW_EXPRESSION', async () => {
+    const run = drive(
+      template({
+        tasks: {
+          bad: { type: 'noop', onFailure: 'continue', input: { x: '=$error("no network")' } },
+          badWhen: { type: 'noop', when: '=$error("no flag")' },
+        },
+      }),
+    );
+    const commands = await run.start();
+    expect(transitions(commands)).toEqual(['bad:failed', 'badWhen:failed']);
+    expect(run.state.tasks.bad?.error).toMatchObject({
+      code: 'OO_ERR_WORKFLOW_EXPRESSION',
+      retryable: false,
+      details: { task: 'bad', field: 'input.x' },
+    });
+    expect(run.state.tasks.bad?.error?.message).toContain('no network');
+    expect(run.state).toMatchObject({ status: 'failed', failedTask: 'badWhen' });
+  });
+
+  it('planner - an output expression that throws fails the run with OO_ERR_WORKFLOW_EXPRESSION', async () => {
+    const run = drive(template({ tasks: { a: { type: 'noop' } }, output: { x: '=$error("bad output")' } }));
+    await run.start();
+    expect(runStatuses(await run.succeed('a'))).toEqual(['failed']);
+    expect(run.state.error).toMatchObject({
+      code: 'OO_ERR_WORKFLOW_EXPRESSION',
+      details: { field: 'output.x' },
+    });
+  });
+
+  it('planner - a failure reported without an error gets OO_ERR_WORKFLOW_TASK_FAILED', async () => {
+    const run = drive(template({ tasks: { a: { type: 'noop' } } }));
+    await run.start();
+    await run.apply({
+      kind: 'report',
+      at: at(5),
+      report: {
+        runId: 'run1',
+        taskKey: 'a',
+        attempt: 3,
+        outcome: 'failed',
+        startedAt: at(4),
+        finishedAt: at(5),
+      },
+    });
+    expect(run.state.error?.code).toBe('OO_ERR_WORKFLOW_TASK_FAILED');
+  });
+});
+
+describe('planner - cancel and repeated events', () => {
+  it('planner - cancel ends every open task as cancelled and stops tasks and child runs in flight', async () => {
+    const run = drive(
+      template({
+        tasks: {
+          a: { type: 'noop' },
+          b: { type: 'noop', needs: ['a'] },
+          child: { type: 'workflow.run', input: { template: 'other', input: {} } },
+        },
+      }),
+    );
+    await run.start();
+    const commands = await run.cancel('no longer needed');
+    expect(transitions(commands)).toEqual(['a:cancelled', 'b:cancelled', 'child:cancelled']);
+    expect(commandsOf(commands, 'cancel-tasks')).toEqual([{ kind: 'cancel-tasks', taskKeys: ['a'] }]);
+    expect(commandsOf(commands, 'cancel-child')).toEqual([
+      { kind: 'cancel-child', childRunId: 'run1.child', reason: 'no longer needed' },
+    ]);
+    expect(run.state).toMatchObject({ status: 'cancelled', error: { code: 'OO_ERR_CANCELLED' } });
+  });
+
+  it('planner - a duplicate report changes nothing', async () => {
+    const run = drive(diamond);
+    await run.start();
+    await run.succeed('a', { n: 1 });
+    const before = JSON.stringify(run.state);
+    expect(await run.succeed('a', { n: 99 })).toEqual([]);
+    expect(await run.fail('a')).toEqual([]);
+    expect(JSON.stringify(run.state)).toBe(before);
+  });
+
+  it('planner - events for a finished run change nothing', async () => {
+    const run = drive(template({ tasks: { a: { type: 'noop' }, b: { type: 'noop' } } }));
+    await run.start();
+    await run.cancel();
+    const before = JSON.stringify(run.state);
+    expect(await run.succeed('a')).toEqual([]);
+    expect(await run.reconcile()).toEqual([]);
+    expect(await run.cancel()).toEqual([]);
+    expect(JSON.stringify(run.state)).toBe(before);
+  });
+
+  it('planner - a second start for the same run changes nothing', async () => {
+    const run = drive(diamond);
+    await run.start();
+    const before = JSON.stringify(run.state);
+    expect(await run.start()).toEqual([]);
+    expect(JSON.stringify(run.state)).toBe(before);
+  });
+
+  it('planner - an event other than start for a run without state throws OO_ERR_WORKFLOW_RUN_NOT_FOUND', async () => {
+    const thrown = await plan(diamond, undefined, { kind: 'cancel', at: at(0), reason: 'x' }).catch((e) => e);
+    expect(thrown).toBeInstanceOf(OoError);
+    expect(thrown.code).toBe('OO_ERR_WORKFLOW_RUN_NOT_FOUND');
+  });
+});
+
+describe('planner - input', () => {
+  const strict = template({
+    input: {
+      type: 'object',
+      required: ['name', 'cpu'],
+      properties: {
+        name: { type: 'string', minLength: 3 },
+        cpu: { type: 'integer', minimum: 1 },
+        disk: { type: 'integer', default: 100 },
+        net: { type: 'object', properties: { vlan: { type: 'integer' } } },
+      },
+      additionalProperties: false,
+    },
+    tasks: { a: { type: 'noop', input: { disk: '=input.disk' } } },
+  });
+
+  it('planner - fails a run whose input is invalid, listing every field', async () => {
+    const run = drive(strict);
+    const commands = await run.start({ name: 'x', net: { vlan: 'ten' }, colour: 'red' });
+    expect(runStatuses(commands)).toEqual(['failed']);
+    expect(dispatched(commands)).toEqual([]);
+    expect(run.state.error?.code).toBe('OO_ERR_WORKFLOW_INPUT_INVALID');
+    const issues = run.state.error?.details?.issues as Array<{ path: string; message: string }>;
+    expect(issues.map((i) => i.path).sort()).toEqual(['colour', 'cpu', 'name', 'net.vlan']);
+    expect(run.state.error?.message).toContain('cpu is required');
+  });
+
+  it('planner - applies the input schema defaults before the run starts', async () => {
+    const run = drive(strict);
+    const commands = await run.start({ name: 'web', cpu: 2 });
+    expect(commandsOf(commands, 'schedule')[0]?.input).toEqual({ disk: 100 });
+    expect(run.state.input).toEqual({ name: 'web', cpu: 2, disk: 100 });
+  });
+});

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { compileTemplate, createTemplateRegistry } from '../src/index.js';
+
+function t(name: string, version: number, description = '') {
+  return compileTemplate(
+    { name, version, description, tasks: { a: { type: 'noop' } } },
+    `${name}.json`,
+    undefined,
+  );
+}
+
+describe('template registry', () => {
+  it('template registry - returns the newest version unless one is asked for', () => {
+    const registry = createTemplateRegistry([t('vm', 1), t('vm', 3), t('vm', 2), t('db', 1)]);
+    expect(registry.get('vm').template.version).toBe(3);
+    expect(registry.get('vm', 2).template.version).toBe(2);
+    expect(registry.list().map((x) => `${x.template.name}@${x.template.version}`)).toEqual([
+      'db@1',
+      'vm@1',
+      'vm@2',
+      'vm@3',
+    ]);
+  });
+
+  it('template registry - an unknown name or version throws OO_ERR_WORKFLOW_TEMPLATE_NOT_FOUND', () => {
+    const registry = createTemplateRegistry([t('vm', 1)]);
+    expect(() => registry.get('db')).toThrow(
+      expect.objectContaining({ code: 'OO_ERR_WORKFLOW_TEMPLATE_NOT_FOUND' }),
+    );
+    expect(() => registry.get('vm', 9)).toThrow('no template vm@9 is loaded');
+  });
+
+  it('template registry - a name@version cannot change content, but may be added again unchanged', () => {
+    const registry = createTemplateRegistry([t('vm', 1)]);
+    registry.add(t('vm', 1));
+    expect(() => registry.add(t('vm', 1, 'changed'))).toThrow(
+      expect.objectContaining({ code: 'OO_ERR_WORKFLOW_TEMPLATE_DUPLICATE' }),
+    );
+  });
+
+  it('template registry - finds a template by its content key', () => {
+    const v1 = t('vm', 1);
+    const registry = createTemplateRegistry([v1]);
+    expect(registry.byKey(v1.key)).toBe(v1);
+    expect(registry.byKey('vm@1#000000000000')).toBeUndefined();
+  });
+});

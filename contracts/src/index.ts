@@ -13,6 +13,7 @@ export {
 export { Headers } from './headers.js';
 export type { IdPrefix } from './ids.js';
 export { idSchema, newId, Timestamp, TraceId } from './ids.js';
+export { NoticeKind, NotifyEmail, NotifySubjects } from './notify.js';
 export { PresenceEntry } from './presence.js';
 export type { Permission } from './principal.js';
 export { can, Permissions, Principal, Role } from './principal.js';

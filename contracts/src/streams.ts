@@ -75,6 +75,7 @@ export const BucketNames = {
   runs: 'runs',
   taskVars: 'task_vars',
   templates: 'templates',
+  requests: 'requests',
 } as const;
 
 /** How long a presence entry lives without a heartbeat; a killed instance is gone within this. */
@@ -101,6 +102,12 @@ export const Buckets: readonly BucketSpec[] = [
     ttlMs: 30 * DAY_MS,
     history: 1,
     description: 'Task variables persisted per run and task',
+  },
+  {
+    name: BucketNames.requests,
+    ttlMs: 0,
+    history: 1,
+    description: 'The requests actor’s record of each request: ids, template, run, status',
   },
 ];
 

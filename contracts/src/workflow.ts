@@ -71,7 +71,7 @@ export const TaskMessage = z
     runId: RunId,
     taskKey: TaskKey,
     type: z.string().regex(TASK_TYPE),
-    /** Engine dispatch number: 1, or higher when the reconciler dispatches the task again. */
+    /** Engine dispatch number (1); the reconciler re-dispatches with the same number, so dedupe holds. */
     attempt: z.number().int().min(1),
     input: z.unknown(),
     /** The template's retry policy for this task; the task definition's default when absent. */

@@ -1,6 +1,8 @@
 /** @oo/engine: workflow templates and the pure DAG planner the engine actor runs around. */
 
 export { childRunIdOf } from './dispatch.js';
+export type { EngineOptions } from './engine-actor.js';
+export { engineActor } from './engine-actor.js';
 export type { InputIssue } from './input-schema.js';
 export type { CompiledTask, LoadedTemplate, Problem } from './loaded-template.js';
 export { CHILD_RUN_TASK_TYPE } from './loaded-template.js';

@@ -23,6 +23,10 @@ export interface ActorContext {
   readonly subject: string;
   /** 1 on first delivery; counts every redelivery (failures and `again` alike). */
   readonly attempt: number;
+  /** The message's sequence in its stream: a total order for projections that must be idempotent. */
+  readonly streamSeq: number;
+  /** When the message was stored in the stream, RFC 3339 (the publish time, the same on every replay). */
+  readonly publishedAt: string;
   readonly traceId: string;
   readonly requestId: string | undefined;
   readonly runId: string | undefined;

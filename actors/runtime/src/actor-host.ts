@@ -15,6 +15,7 @@ import { connectNats, type Nats } from './connection.js';
 import { type ConsumerLoop, startConsumerLoop } from './consumer-loop.js';
 import type { ActorDefinition, HandlerDef } from './define-actor.js';
 import { type JsonBucket, jsonBucket } from './json-bucket.js';
+import { type ObjectFiles, objectFiles } from './object-files.js';
 import { PRESENCE_BUCKET, type PresenceBeat, startPresence } from './presence.js';
 import { provisionAll } from './provision.js';
 import { createPublisher, type Publish } from './publisher.js';
@@ -55,6 +56,7 @@ export async function startActor(
 
   const publish = createPublisher(nats.js, tracer, `${definition.name}/${instance}`);
   const buckets = new Map<string, unknown>();
+  const objectStores = new Map<string, ObjectFiles>();
   const subscriptions: Subscription[] = [];
   const decoder = new TextDecoder();
   const env: ActorEnv = {
@@ -90,6 +92,13 @@ export async function startActor(
       if (cached) return cached;
       const opened = jsonBucket(await nats.kvm.open(name), name, schema);
       buckets.set(name, opened);
+      return opened;
+    },
+    async objects(name) {
+      const cached = objectStores.get(name);
+      if (cached) return cached;
+      const opened = objectFiles(await nats.objm.open(name), name);
+      objectStores.set(name, opened);
       return opened;
     },
   };

@@ -37,6 +37,13 @@ export const RuntimeConfig = z
       .object({ otlpEndpoint: z.url().optional(), serviceName: z.string().min(1).default('oo') })
       .strict()
       .default({ serviceName: 'oo' }),
+    auth: z
+      .object({
+        /** HMAC key (>= 32 chars) that signs principal tokens; `oo up` generates one into its data folder. */
+        secret: z.string().min(32, 'must be at least 32 characters').optional(),
+      })
+      .strict()
+      .default({}),
     /** Folder for state kept outside NATS (`oo up` data, mail drops, git repositories). */
     dataDir: z.string().min(1).default('.oo'),
     /** How long a stopping actor lets in-flight handlers finish before handing them back (ms). */
@@ -56,6 +63,7 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   OTEL_EXPORTER_OTLP_ENDPOINT: 'telemetry.otlpEndpoint',
   OTEL_SERVICE_NAME: 'telemetry.serviceName',
   OO_DATA_DIR: 'dataDir',
+  OO_AUTH_SECRET: 'auth.secret',
 };
 
 function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {

@@ -20,6 +20,11 @@ export interface DeliveryScope {
   readonly signal: AbortSignal;
 }
 
+/** JetStream's store time of the message, in ms. */
+function storedAtMs(msg: JsMsg): number {
+  return Number(msg.info.timestampNanos) / 1_000_000;
+}
+
 function header(msg: JsMsg, name: string): string | undefined {
   const h = msg.headers;
   return h?.has(name) ? h.get(name) : undefined;
@@ -30,6 +35,7 @@ export class DeliveryContext implements ActorContext {
   readonly instance: string;
   readonly subject: string;
   readonly attempt: number;
+  readonly streamSeq: number;
   readonly traceId: string;
   readonly requestId: string | undefined;
   readonly runId: string | undefined;
@@ -50,6 +56,7 @@ export class DeliveryContext implements ActorContext {
     this.instance = scope.instance;
     this.subject = msg.subject;
     this.attempt = msg.info.deliveryCount;
+    this.streamSeq = msg.info.streamSequence;
     this.span = span;
     this.traceId = span.spanContext().traceId;
     this.requestId = header(msg, Headers.requestId);
@@ -58,6 +65,10 @@ export class DeliveryContext implements ActorContext {
     this.principal = header(msg, Headers.principal);
     this.signal = scope.signal;
     this.clock = scope.clock;
+  }
+
+  get publishedAt(): string {
+    return new Date(Math.floor(storedAtMs(this.#msg))).toISOString();
   }
 
   get headers(): Readonly<Record<string, string>> {

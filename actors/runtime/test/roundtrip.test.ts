@@ -1,7 +1,7 @@
 import { DeadLetter, subject } from '@oo/contracts';
 import { type ActorContext, defineActor, on, startActor } from '@oo/runtime';
 import { freshName, type NatsServer, startNatsServer } from '@oo/test-harness';
-import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { collect } from './fixtures/collector.js';
 import { memoryTracer, silentLog, testConfig } from './fixtures/setup.js';
 import { testSubjects } from './fixtures/subjects.js';
@@ -38,7 +38,10 @@ describe('runtime - typed round trip', () => {
     expect(got?.ctx.traceId).toBe(sent.traceId);
     expect(got?.ctx.requestId).toBe('req_test');
     expect(got?.ctx.headers['oo-schema']).toBe(`${s.pong.name}@1`);
-    const process = exporter.getFinishedSpans().find((sp) => sp.name === `${s.ping.name} process`);
+    // The delivery span ends after the handler returns, which may be just after the pong arrives.
+    const process = await vi.waitUntil(() =>
+      exporter.getFinishedSpans().find((sp) => sp.name === `${s.ping.name} process`),
+    );
     expect(process?.spanContext().traceId).toBe(sent.traceId);
     expect(process?.attributes['oo.request.id']).toBe('req_test');
     await relay.stop();

@@ -1,1 +1,13 @@
-export {};
+export type { DefineRunnerOptions } from './define-runner.js';
+export { defineRunner } from './define-runner.js';
+export type { AnyTaskDefinition, DefineTaskOptions, TaskDefinition, TaskResult } from './define-task.js';
+export { defineTask } from './define-task.js';
+export type { SecretResolver } from './secrets.js';
+export { envSecrets } from './secrets.js';
+export type { TaskContext } from './task-context.js';
+export type { TaskHttp, TaskHttpInit } from './task-http.js';
+export { redactUrl } from './task-http.js';
+export type { TaskRetryInput } from './task-retry.js';
+export { DEFAULT_TASK_RETRY, taskRetryDelay } from './task-retry.js';
+export { taskStateKey } from './task-state.js';
+export type { JsonValue, TaskVars, TaskVarsSchema, TaskVarsShape } from './task-vars.js';

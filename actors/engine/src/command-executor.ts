@@ -1,0 +1,96 @@
+/**
+ * Turns the planner's commands into publishes, after the state that produced them was written.
+ * Every publish carries a dedupe id derived from the business key, so executing the same commands
+ * again (a redelivered event, the reconciler) publishes nothing new inside the duplicate window.
+ */
+import {
+  EngineSubjects,
+  type RunEvent,
+  runEventSubject,
+  type TaskEvent,
+  taskEventSubject,
+  taskSubject,
+} from '@oo/contracts';
+import type { ActorContext, Publish, PublishOptions } from '@oo/runtime';
+import type { PlannerCommand } from './planner-types.js';
+import type { RunState } from './run-state.js';
+
+type Publisher = Pick<ActorContext, 'publish'> | { publish: Publish };
+
+function idsOf(state: RunState, taskKey?: string): PublishOptions['ids'] {
+  return { traceId: state.traceId, requestId: state.requestId, runId: state.runId, taskId: taskKey };
+}
+
+function withRequest<T extends object>(event: T, state: RunState): T & { requestId?: string } {
+  return state.requestId ? { ...event, requestId: state.requestId } : event;
+}
+
+export async function executeCommands(
+  via: Publisher,
+  state: RunState,
+  commands: readonly PlannerCommand[],
+): Promise<void> {
+  // Events first in plan order, so watchers see "succeeded" before the next task's "scheduled".
+  for (const command of commands) {
+    switch (command.kind) {
+      case 'task-event': {
+        const event: TaskEvent = withRequest(command.event, state);
+        await via.publish(taskEventSubject(event.status), event, {
+          msgId: `${state.runId}.${event.taskKey}.${event.status}.${event.attempt}`,
+          ids: idsOf(state, event.taskKey),
+        });
+        break;
+      }
+      case 'run-event': {
+        const event: RunEvent = withRequest(command.event, state);
+        await via.publish(runEventSubject(event.status), event, {
+          msgId: `${state.runId}.run.${event.status}`,
+          ids: idsOf(state),
+        });
+        break;
+      }
+      case 'schedule':
+        await via.publish(
+          taskSubject(command.type),
+          {
+            runId: state.runId,
+            taskKey: command.taskKey,
+            type: command.type,
+            attempt: command.attempt,
+            input: command.input,
+            ...(command.retry ? { retry: command.retry } : {}),
+            ...(command.timeoutMs ? { timeoutMs: command.timeoutMs } : {}),
+          },
+          {
+            msgId: `${state.runId}.${command.taskKey}.${command.attempt}`,
+            ids: idsOf(state, command.taskKey),
+          },
+        );
+        break;
+      case 'start-child':
+        await via.publish(
+          EngineSubjects.start,
+          {
+            runId: command.childRunId,
+            template: command.template,
+            ...(command.version ? { version: command.version } : {}),
+            input: command.input,
+            ...(state.requestId ? { requestId: state.requestId } : {}),
+            parent: { runId: state.runId, taskKey: command.taskKey },
+          },
+          { msgId: `start.${command.childRunId}`, ids: idsOf(state, command.taskKey) },
+        );
+        break;
+      case 'cancel-child':
+        await via.publish(
+          EngineSubjects.cancel,
+          { runId: command.childRunId, reason: command.reason },
+          { msgId: `cancel.${command.childRunId}`, ids: idsOf(state) },
+        );
+        break;
+      case 'cancel-tasks':
+        // Runners abort a run's running tasks when its terminal run event arrives (published above).
+        break;
+    }
+  }
+}

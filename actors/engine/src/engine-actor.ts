@@ -1,0 +1,136 @@
+/**
+ * The engine actor: reacts to run commands, task reports and child-run endings by planning (pure)
+ * and executing the planner's commands. Run state lives in KV and changes only by compare-and-set,
+ * so any number of engine replicas work on the same runs safely.
+ */
+import { BucketNames, EngineSubjects, type ErrorData, type RunEvent, toOoError } from '@oo/contracts';
+import { type ActorContext, type ActorEnv, defineActor, on } from '@oo/runtime';
+import { z } from 'zod';
+import { executeCommands } from './command-executor.js';
+import type { LoadedTemplate } from './loaded-template.js';
+import { plan } from './planner.js';
+import type { PlannerEvent, PlanResult } from './planner-types.js';
+import { startReconciler } from './reconciler.js';
+import { type RunState, RunState as RunStateSchema } from './run-state.js';
+import { runStore } from './run-store.js';
+import { rejectStart } from './start-run.js';
+import { compileTemplate, loadTemplatesDir } from './template-loader.js';
+import { createTemplateRegistry } from './template-registry.js';
+import { templateSnapshots } from './template-snapshots.js';
+
+export interface EngineOptions {
+  /** Folder of template JSON files. */
+  templatesDir: string;
+  /** Task types some runner hosts; templates naming others are refused at load. Unchecked when absent. */
+  knownTaskTypes?: ReadonlySet<string>;
+  /** How often the reconciler looks for runs that stopped moving (ms). */
+  reconcileIntervalMs?: number;
+  /** A running run untouched this long is reconciled (ms). */
+  stuckAfterMs?: number;
+}
+
+const Snapshot = z.unknown();
+
+export function engineActor(options: EngineOptions) {
+  return defineActor({
+    name: 'engine',
+    version: '0.1.0',
+    description: 'Runs workflow templates as DAGs of tasks',
+    async setup(env: ActorEnv) {
+      const loaded = loadTemplatesDir(options.templatesDir, options.knownTaskTypes);
+      for (const problem of loaded.problems) env.log.error({ problem }, 'template refused');
+      const registry = createTemplateRegistry(loaded.templates);
+      const runs = runStore(await env.bucket(BucketNames.runs, RunStateSchema));
+      const snapshots = templateSnapshots(await env.bucket(BucketNames.templates, Snapshot));
+      for (const t of registry.list()) await snapshots.save(t);
+
+      /** The exact template a run started with, even if its file changed since. */
+      const templateOf = async (state: RunState): Promise<LoadedTemplate> => {
+        const known = registry.byKey(state.templateKey);
+        if (known) return known;
+        const json = await snapshots.load(state.templateKey);
+        const compiled = compileTemplate(json, `snapshot ${state.templateKey}`, undefined);
+        return compiled;
+      };
+
+      const advance = async (ctx: Pick<ActorContext, 'publish'>, runId: string, event: PlannerEvent) => {
+        const result = await runs.transition(runId, async (state) =>
+          plan(await templateOf(state), state, event),
+        );
+        if (result) await executeCommands(ctx, result.state, result.commands);
+        return result;
+      };
+
+      const reconciler = startReconciler({
+        runs,
+        log: env.log,
+        clock: env.clock,
+        intervalMs: options.reconcileIntervalMs ?? 60_000,
+        stuckAfterMs: options.stuckAfterMs ?? 5 * 60_000,
+        bucket: await env.bucket(BucketNames.runs, RunStateSchema),
+        reconcile: (runId) =>
+          advance({ publish: env.publish }, runId, { kind: 'reconcile', at: env.clock.iso() }),
+      });
+
+      return {
+        handlers: [
+          on(EngineSubjects.start, async (ctx, start) => {
+            if (await runs.get(start.runId)) {
+              // A repeated start: make sure what it scheduled went out (the first try may have crashed).
+              if (ctx.attempt > 1)
+                await advance(ctx, start.runId, { kind: 'reconcile', at: ctx.clock.iso() });
+              return undefined;
+            }
+            const event: PlannerEvent & { kind: 'start' } = {
+              kind: 'start',
+              at: ctx.clock.iso(),
+              start,
+              traceId: ctx.traceId,
+            };
+            let result: PlanResult;
+            try {
+              const template = registry.get(start.template, start.version);
+              await snapshots.save(template);
+              if (start.rerunOf) {
+                const previous = await runs.get(start.rerunOf.runId);
+                if (previous) event.previous = previous;
+              }
+              result = await plan(template, undefined, event);
+            } catch (err) {
+              const error: ErrorData = toOoError(err).toData();
+              result = rejectStart(event, error);
+            }
+            const created = await runs.create(result);
+            if (created) await executeCommands(ctx, created.state, created.commands);
+            return undefined;
+          }),
+          on(EngineSubjects.report, async (ctx, report) => {
+            const result = await advance(ctx, report.runId, { kind: 'report', at: ctx.clock.iso(), report });
+            // Redelivered: the first try may have written the state and died before publishing.
+            if (result && ctx.attempt > 1)
+              await advance(ctx, report.runId, { kind: 'reconcile', at: ctx.clock.iso() });
+            return undefined;
+          }),
+          on(EngineSubjects.cancel, async (ctx, cancel) => {
+            await advance(ctx, cancel.runId, { kind: 'cancel', at: ctx.clock.iso(), reason: cancel.reason });
+            return undefined;
+          }),
+          on(EngineSubjects.runEvents, async (ctx, event: RunEvent) => {
+            if (!event.parent || event.status === 'running') return undefined;
+            await advance(ctx, event.parent.runId, {
+              kind: 'child-finished',
+              at: ctx.clock.iso(),
+              taskKey: event.parent.taskKey,
+              childRunId: event.runId,
+              status: event.status,
+              ...(event.output === undefined ? {} : { output: event.output }),
+              ...(event.error ? { error: event.error } : {}),
+            });
+            return undefined;
+          }),
+        ],
+        stop: async () => reconciler.stop(),
+      };
+    },
+  });
+}

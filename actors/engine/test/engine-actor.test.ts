@@ -1,0 +1,170 @@
+import type { TemplateInput } from '@oo/contracts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type EngineTestbed, startEngineTestbed } from './fixtures/engine-testbed.js';
+
+const sleepy: TemplateInput = {
+  name: 'sleepy',
+  version: 1,
+  tasks: {
+    first: { type: 'noop', input: { n: 1 } },
+    nap: { type: 'sleep', needs: ['first'], input: { ms: 60_000 } },
+    after: { type: 'noop', needs: ['nap'] },
+  },
+};
+
+const flaky: TemplateInput = {
+  name: 'flaky',
+  version: 1,
+  input: { type: 'object', properties: { failTimes: { type: 'integer' } } },
+  tasks: {
+    prepare: { type: 'noop', input: { prepared: true } },
+    risky: {
+      type: 'fail',
+      needs: ['prepare'],
+      input: { times: '=input.failTimes', retryable: false },
+      retry: { maxAttempts: 1 },
+    },
+    finish: { type: 'noop', needs: ['risky'], input: { from: '=tasks.prepare.output' } },
+  },
+  output: { prepared: '=tasks.prepare.output' },
+};
+
+let bed: EngineTestbed;
+afterEach(async () => {
+  await bed?.stop();
+});
+
+describe('engine actor', () => {
+  it('runs a diamond to the end, each task after its needs, and publishes its output', async () => {
+    bed = await startEngineTestbed();
+    await bed.startEngine();
+    await bed.startRunner();
+    const runId = await bed.start('diamond', { label: 'x' });
+    const end = await bed.finished(runId);
+    expect(end).toMatchObject({ status: 'succeeded', output: { label: 'x' } });
+    const done = bed.taskEvents
+      .filter((e) => e.runId === runId && e.status === 'succeeded')
+      .map((e) => e.taskKey);
+    expect(done.indexOf('a')).toBeLessThan(done.indexOf('b'));
+    expect(done.indexOf('d')).toBeGreaterThan(Math.max(done.indexOf('b'), done.indexOf('c')));
+    expect(done.at(-1)).toBe('e');
+  });
+
+  it('runs a child workflow in the same trace and completes the parent task from the child end event', async () => {
+    bed = await startEngineTestbed();
+    await bed.startEngine();
+    await bed.startRunner();
+    const runId = await bed.start('nested-diamond', { label: 'inner' });
+    const end = await bed.finished(runId);
+    expect(end.status).toBe('succeeded');
+    const child = bed.runEvents.find((e) => e.parent?.runId === runId && e.status === 'succeeded');
+    expect(child).toMatchObject({ template: 'diamond', parent: { taskKey: 'child' } });
+    expect(end.output).toEqual({ child: child?.output });
+    expect(bed.traceOf.get(child!.runId)).toBe(bed.traceOf.get(runId));
+  });
+
+  it('fans out a forEach, never more than its concurrency at once, and collects outputs in order', async () => {
+    bed = await startEngineTestbed();
+    await bed.startEngine();
+    await bed.startRunner();
+    const hosts = ['h0', 'h1', 'h2', 'h3', 'h4'];
+    const runId = await bed.start('for-each-hosts', { hosts });
+    const end = await bed.finished(runId);
+    expect(end.status).toBe('succeeded');
+    expect((end.output as { pings: Array<{ host: string }> }).pings.map((p) => p.host)).toEqual(hosts);
+    let inFlight = 0;
+    let peak = 0;
+    for (const e of bed.taskEvents.filter((t) => t.runId === runId && t.taskKey.startsWith('ping['))) {
+      if (e.status === 'scheduled') peak = Math.max(peak, ++inFlight);
+      if (e.status === 'succeeded') inFlight--;
+    }
+    expect(peak).toBeLessThanOrEqual(2);
+  });
+
+  it('skips a task whose when is false, and the run still succeeds', async () => {
+    bed = await startEngineTestbed();
+    await bed.startEngine();
+    await bed.startRunner();
+    const runId = await bed.start('for-each-hosts', { hosts: ['a'], report: false });
+    expect((await bed.finished(runId)).status).toBe('succeeded');
+    expect(bed.taskEvents.find((e) => e.runId === runId && e.taskKey === 'summary')?.status).toBe('skipped');
+  });
+
+  it('cancels a run: the sleeping task is cancelled, later tasks never run, the run ends cancelled', async () => {
+    bed = await startEngineTestbed([sleepy]);
+    await bed.startEngine();
+    await bed.startRunner();
+    const runId = await bed.start('sleepy');
+    await expect
+      .poll(() =>
+        bed.taskEvents.some((e) => e.runId === runId && e.taskKey === 'nap' && e.status === 'running'),
+      )
+      .toBe(true);
+    await bed.cancel(runId);
+    const end = await bed.finished(runId);
+    expect(end.status).toBe('cancelled');
+    expect(
+      bed.taskEvents.some((e) => e.runId === runId && e.taskKey === 'after' && e.status === 'scheduled'),
+    ).toBe(false);
+  });
+
+  it('fails a run whose task fails, and a resumed rerun with edited input keeps what succeeded', async () => {
+    bed = await startEngineTestbed([flaky]);
+    await bed.startEngine();
+    await bed.startRunner();
+    const first = await bed.start('flaky', { failTimes: 5 });
+    const failed = await bed.finished(first);
+    expect(failed).toMatchObject({ status: 'failed', error: { code: 'OO_ERR_WORKFLOW_FAIL_TASK' } });
+
+    const second = await bed.start('flaky', { failTimes: 0 }, { rerunOf: { runId: first, mode: 'resume' } });
+    const end = await bed.finished(second);
+    expect(end).toMatchObject({ status: 'succeeded', output: { prepared: { prepared: true } } });
+    const prepareRuns = bed.taskEvents.filter((e) => e.taskKey === 'prepare' && e.status === 'scheduled');
+    expect(prepareRuns.map((e) => e.runId)).toEqual([first]);
+  });
+
+  it('restarts a run from scratch: every task runs again', async () => {
+    bed = await startEngineTestbed();
+    await bed.startEngine();
+    await bed.startRunner();
+    const first = await bed.start('diamond');
+    await bed.finished(first);
+    const second = await bed.start(
+      'diamond',
+      { label: 'again' },
+      { rerunOf: { runId: first, mode: 'restart' } },
+    );
+    expect((await bed.finished(second)).status).toBe('succeeded');
+    const scheduled = bed.taskEvents.filter((e) => e.runId === second && e.status === 'scheduled');
+    expect(scheduled).toHaveLength(5);
+  });
+
+  it('refuses to start a run of an unknown template with a failed run naming it', async () => {
+    bed = await startEngineTestbed();
+    await bed.startEngine();
+    const runId = await bed.start('no-such-template');
+    const end = await bed.finished(runId);
+    expect(end).toMatchObject({ status: 'failed', error: { code: 'OO_ERR_WORKFLOW_TEMPLATE_NOT_FOUND' } });
+  });
+
+  it('shares 60 runs between two engine replicas and two runners; every run succeeds once', async () => {
+    bed = await startEngineTestbed();
+    await bed.startEngine();
+    await bed.startEngine();
+    await bed.startRunner();
+    await bed.startRunner();
+    const ids = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => bed.start('diamond', { label: `r${i}` })),
+    );
+    const ends = await Promise.all(ids.map((id) => bed.finished(id, 60_000)));
+    expect(ends.every((e) => e.status === 'succeeded')).toBe(true);
+    for (const id of ids) {
+      const succeeded = bed.taskEvents
+        .filter((e) => e.runId === id && e.status === 'succeeded')
+        .map((e) => e.taskKey);
+      expect(new Set(succeeded).size).toBe(5);
+    }
+    const finals = bed.runEvents.filter((e) => ids.includes(e.runId) && e.status === 'succeeded');
+    expect(finals).toHaveLength(60);
+  });
+});

@@ -1,0 +1,99 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BucketNames, type TemplateInput } from '@oo/contracts';
+import { connectNats } from '@oo/runtime';
+import { type ChildHandle, spawnTsx } from '@oo/test-harness';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type EngineTestbed, startEngineTestbed } from './fixtures/engine-testbed.js';
+
+const effects: TemplateInput = {
+  name: 'effects',
+  version: 1,
+  input: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
+  tasks: {
+    a: { type: 'test.side-effect', input: { key: '=input.id & ".a"' } },
+    b: { type: 'test.side-effect', needs: ['a'], input: { key: '=input.id & ".b"' } },
+    c: { type: 'test.side-effect', needs: ['a'], input: { key: '=input.id & ".c"' } },
+    d: { type: 'test.side-effect', needs: ['b', 'c'], input: { key: '=input.id & ".d"' } },
+  },
+  output: { last: '=tasks.d.output.key' },
+};
+
+/** Deterministic pseudo-random numbers (mulberry32), so a failing seed can be replayed. */
+function seeded(seed: number) {
+  let t = seed >>> 0;
+  return () => {
+    t = (t + 0x6d2b79f5) >>> 0;
+    let r = Math.imul(t ^ (t >>> 15), 1 | t);
+    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
+    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const processFile = new URL('./fixtures/engine-process.ts', import.meta.url).pathname;
+
+let bed: EngineTestbed;
+const children: ChildHandle[] = [];
+afterEach(async () => {
+  await Promise.all(children.splice(0).map((c) => c.kill('SIGKILL')));
+  await bed?.stop();
+});
+
+describe('engine - crash safety', () => {
+  it('finishes every run with each side effect once while engine and runner are killed -9 at random points', async () => {
+    const seed = Number(process.env.OO_CRASH_SEED ?? 20261125);
+    const random = seeded(seed);
+    bed = await startEngineTestbed([effects]);
+    const effectsFile = join(mkdtempSync(join(tmpdir(), 'oo-effects-')), 'effects.log');
+    writeFileSync(effectsFile, '');
+    const env = { NATS_URL: bed.server.url, TEMPLATES_DIR: bed.templatesDir, EFFECTS_FILE: effectsFile };
+    const spawn = async (role: 'engine' | 'runner') => {
+      const child = spawnTsx(processFile, { ...env, ROLE: role });
+      children.push(child);
+      await child.waitForLine(/^ready /);
+      return child;
+    };
+    let engine = await spawn('engine');
+    let runner = await spawn('runner');
+
+    const runs = 12;
+    const ids = await Promise.all(
+      Array.from({ length: runs }, (_, i) => bed.start('effects', { id: `r${i}` })),
+    );
+    const allDone = Promise.all(ids.map((id) => bed.finished(id, 120_000)));
+    let settled = false;
+    void allDone.finally(() => {
+      settled = true;
+    });
+    let kills = 0;
+    while (!settled && kills < 12) {
+      await new Promise((r) => setTimeout(r, 100 + random() * 400));
+      if (settled) break;
+      if (random() < 0.5) {
+        await engine.kill('SIGKILL');
+        engine = await spawn('engine');
+      } else {
+        await runner.kill('SIGKILL');
+        runner = await spawn('runner');
+      }
+      kills++;
+    }
+    const ends = await allDone;
+    expect(ends.map((e) => e.status)).toEqual(ids.map(() => 'succeeded'));
+
+    const lines = readFileSync(effectsFile, 'utf8').split('\n').filter(Boolean);
+    const expected = ids.flatMap((_, i) => ['a', 'b', 'c', 'd'].map((t) => `r${i}.${t}`));
+    expect(lines.sort()).toEqual(expected.sort());
+
+    const nats = await connectNats(bed.config.nats, 'crash-check');
+    const kv = await nats.kvm.open(BucketNames.runs);
+    for await (const key of await kv.keys()) {
+      const entry = await kv.get(key);
+      const state = entry?.json() as { status: string } | undefined;
+      expect(state?.status, `run ${key} (seed ${seed})`).not.toBe('running');
+    }
+    await nats.nc.close();
+    expect(kills).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * A task runner: an actor hosting task types, one durable consumer per type on `oo.task.<type>`,
+ * shared by every replica of the runner, so each task message is worked by one instance at a time.
+ *
+ * ```ts
+ * export const runnerActor = defineRunner({ name: 'runner', version: '1.0.0', tasks: [noop, sleep] });
+ * ```
+ */
+import { BucketNames, runEventSubject, taskSubject } from '@oo/contracts';
+import { type ActorDefinition, defineActor, type HandlerDef, on } from '../define-actor.js';
+import type { RetryPolicy } from '../retry-policy.js';
+import type { AnyTaskDefinition } from './define-task.js';
+import { runCancellations } from './run-cancellations.js';
+import { envSecrets, type SecretResolver } from './secrets.js';
+import { handleTaskDelivery } from './task-delivery.js';
+import { TaskState } from './task-state.js';
+
+export interface DefineRunnerOptions {
+  /** Actor name (lower-case letters, digits, dashes); replicas with the same name share the work. */
+  readonly name: string;
+  readonly version: string;
+  readonly description?: string;
+  readonly tasks: readonly AnyTaskDefinition[];
+  /** Deliveries of one task type running at once in one instance (default 32). */
+  readonly concurrency?: number;
+  /** A running task's message is redelivered elsewhere this long after its instance died (ms, default 30 s). */
+  readonly ackWaitMs?: number;
+  /** Where `ctx.secret(name)` looks (default: env `OO_SECRET_<NAME>`). */
+  readonly secrets?: SecretResolver;
+  /** How many recently cancelled run ids an instance remembers (default 10,000). */
+  readonly cancelMemory?: number;
+}
+
+/**
+ * Parked `again` waits and retry backoffs are unacked messages: they count against the consumer's
+ * max_ack_pending while they wait. 50,000 leaves room for tens of thousands of polling tasks while
+ * new work still flows (the runtime default of 10,000 would stall a type at 10,000 parked tasks).
+ */
+const TASK_MAX_ACK_PENDING = 50_000;
+
+/**
+ * Every `again` is a delivery, so a task polling once a minute for a day is delivered 1,440 times.
+ * Attempts are counted by the runner in `task_vars`, not by deliveries, so the consumer loop's
+ * delivery cap is off for task consumers. The price: a task that kills its process on every
+ * delivery comes back every ack wait instead of being dead-lettered (a crash is not an attempt).
+ */
+const TASK_MAX_DELIVERIES = Number.MAX_SAFE_INTEGER;
+
+/**
+ * What the consumer loop does when the runner itself throws (NATS or KV unavailable): retry the
+ * delivery with backoff for as long as it takes. Task failures never reach it; the runner settles
+ * those itself. Its attempt count includes `again` deliveries, hence no limit here either.
+ */
+const RUNNER_INFRA_RETRY: RetryPolicy = {
+  maxAttempts: Number.MAX_SAFE_INTEGER,
+  backoffMs: [1_000, 5_000, 15_000, 30_000],
+  jitter: 0.2,
+};
+
+/** Builds the runner actor; throws when two tasks declare the same type. */
+export function defineRunner(options: DefineRunnerOptions): ActorDefinition {
+  const seen = new Set<string>();
+  for (const task of options.tasks) {
+    if (seen.has(task.type)) throw new Error(`runner ${options.name}: task type ${task.type} declared twice`);
+    seen.add(task.type);
+  }
+  return defineActor({
+    name: options.name,
+    version: options.version,
+    ...(options.description === undefined ? {} : { description: options.description }),
+    async setup(env) {
+      const bucket = await env.bucket(BucketNames.taskVars, TaskState);
+      const cancellations = runCancellations(options.cancelMemory);
+      // Live only: an instance remembers the cancels it heard (see run-cancellations.ts for restarts).
+      env.listen(runEventSubject('cancelled'), (event) => {
+        cancellations.cancel(event.runId, event.error?.message ?? 'cancelled');
+      });
+      const secrets = options.secrets ?? envSecrets();
+      const busy = new Set<string>();
+      const handlers: HandlerDef[] = options.tasks.map((task) =>
+        on(
+          taskSubject(task.type),
+          (ctx, message) =>
+            handleTaskDelivery(
+              { task, bucket, busy, cancellations, secrets, tracer: env.tracer, log: env.log },
+              ctx,
+              message,
+            ),
+          {
+            retry: RUNNER_INFRA_RETRY,
+            maxDeliveries: TASK_MAX_DELIVERIES,
+            maxAckPending: TASK_MAX_ACK_PENDING,
+            ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+            ...(options.ackWaitMs === undefined ? {} : { ackWaitMs: options.ackWaitMs }),
+          },
+        ),
+      );
+      return { handlers };
+    },
+  });
+}

@@ -1,0 +1,116 @@
+/**
+ * Runs one delivery of one attempt of a task: builds its context, arms the deadline and the cancel,
+ * and turns whatever happens into an outcome. It stops waiting the moment the signal aborts, even if
+ * `run` ignores the signal, so a stuck task cannot hold its message past a cancel or a timeout.
+ */
+import { OoError, type TaskMessage, toOoError } from '@oo/contracts';
+import type { Tracer } from '@opentelemetry/api';
+import type { Logger } from 'pino';
+import { type ActorContext, isAgain } from '../actor-context.js';
+import type { AnyTaskDefinition } from './define-task.js';
+import type { RunCancellations } from './run-cancellations.js';
+import { requireSecret, type SecretResolver } from './secrets.js';
+import type { TaskContext } from './task-context.js';
+import { taskHttp } from './task-http.js';
+import type { TaskStateHandle } from './task-state.js';
+import { taskVars } from './task-vars.js';
+
+export type AttemptOutcome =
+  | { readonly kind: 'output'; readonly value: unknown }
+  | { readonly kind: 'again'; readonly delayMs: number }
+  | { readonly kind: 'failed'; readonly error: OoError }
+  | { readonly kind: 'cancelled'; readonly error: OoError };
+
+export interface AttemptDeps {
+  readonly task: AnyTaskDefinition;
+  readonly tracer: Tracer;
+  readonly secrets: SecretResolver;
+  readonly cancellations: RunCancellations;
+}
+
+export function timeoutError(timeoutMs: number | undefined): OoError {
+  return new OoError(
+    'OO_ERR_TIMEOUT',
+    `attempt did not finish within its timeout of ${timeoutMs ?? '?'} ms`,
+    {
+      details: { timeoutMs: timeoutMs ?? null },
+    },
+  );
+}
+
+export interface AttemptInput {
+  readonly actx: ActorContext;
+  readonly message: TaskMessage;
+  /** The message's input, parsed by the task's input schema. */
+  readonly input: unknown;
+  readonly state: TaskStateHandle;
+  readonly log: Logger;
+  readonly timeoutMs: number | undefined;
+}
+
+/**
+ * Throws only when the actor instance is stopping (the consumer loop then hands the message back
+ * without counting an attempt); every task failure comes back as an outcome.
+ */
+export async function runAttempt(deps: AttemptDeps, attempt: AttemptInput): Promise<AttemptOutcome> {
+  const { actx, message, input, state, log, timeoutMs } = attempt;
+  const { task } = deps;
+  const deadline = state.current.deadlineAt;
+  if (deadline !== undefined && actx.clock.now() >= deadline) {
+    return { kind: 'failed', error: timeoutError(timeoutMs) };
+  }
+
+  const abort = new AbortController();
+  // Registered before anything can abort, so an abort settles the race below before anything the
+  // task does about it.
+  const aborted = new Promise<never>((_, reject) => {
+    abort.signal.addEventListener('abort', () => reject(abort.signal.reason), { once: true });
+  });
+  aborted.catch(() => undefined);
+  const onStop = () => abort.abort(actx.signal.reason);
+  actx.signal.addEventListener('abort', onStop, { once: true });
+  if (actx.signal.aborted) onStop();
+  const untrack = deps.cancellations.track(message.runId, abort);
+  const timer =
+    deadline === undefined
+      ? undefined
+      : setTimeout(() => abort.abort(timeoutError(timeoutMs)), Math.max(0, deadline - actx.clock.now()));
+  timer?.unref();
+
+  const ctx: TaskContext = {
+    type: task.type,
+    runId: message.runId,
+    taskKey: message.taskKey,
+    attempt: state.current.attempt,
+    traceId: actx.traceId,
+    requestId: actx.requestId,
+    log,
+    span: actx.span,
+    signal: abort.signal,
+    clock: actx.clock,
+    vars: taskVars(state, task.vars),
+    http: taskHttp({ tracer: deps.tracer, span: actx.span, signal: abort.signal, log }),
+    secret: (name) => requireSecret(deps.secrets, name),
+    again: actx.again,
+  };
+
+  try {
+    const running = abort.signal.aborted ? aborted : Promise.resolve().then(() => task.run(ctx, input));
+    // The race may settle first; a later rejection of the abandoned run is not an unhandled one.
+    running.catch(() => undefined);
+    const result = await Promise.race([running, aborted]);
+    if (!isAgain(result)) return { kind: 'output', value: result };
+    // Come back no later than the deadline, so a timeout is noticed on time.
+    const untilDeadline = deadline === undefined ? result.delayMs : Math.max(0, deadline - actx.clock.now());
+    return { kind: 'again', delayMs: Math.min(result.delayMs, untilDeadline) };
+  } catch (thrown) {
+    if (actx.signal.aborted) throw actx.signal.reason;
+    if (!abort.signal.aborted) return { kind: 'failed', error: toOoError(thrown) };
+    const error = toOoError(abort.signal.reason);
+    return error.code === 'OO_ERR_CANCELLED' ? { kind: 'cancelled', error } : { kind: 'failed', error };
+  } finally {
+    if (timer) clearTimeout(timer);
+    untrack();
+    actx.signal.removeEventListener('abort', onStop);
+  }
+}

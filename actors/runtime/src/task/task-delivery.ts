@@ -1,0 +1,255 @@
+/**
+ * One delivery of `oo.task.<type>`: the runner's decisions around an attempt.
+ *
+ *   stale dispatch / run cancelled   ack, run nothing
+ *   report already decided           republish it (a crash came between deciding and acking)
+ *   retry not due yet                park until it is
+ *   input invalid                    report failed (terminal)
+ *   attempt starts                   TaskEvent running, deadline stored (once per attempt)
+ *   output                           validated, then report succeeded
+ *   again                            park (nak with delay); not an attempt
+ *   retryable failure, attempts left attempt+1 stored, TaskEvent failed with retryAt, park for the backoff
+ *   terminal failure or exhausted    report failed with the error
+ *
+ * Every decision is stored in `task_vars` before it is published, and every publish carries a
+ * Nats-Msg-Id, so a crash anywhere repeats at most a publish the stream drops as a duplicate.
+ */
+import {
+  EngineSubjects,
+  OoError,
+  type TaskMessage,
+  type TaskReport,
+  type TaskStatus,
+  taskEventSubject,
+} from '@oo/contracts';
+import { SpanStatusCode, type Tracer } from '@opentelemetry/api';
+import type { Logger } from 'pino';
+import type { ActorContext, HandlerResult } from '../actor-context.js';
+import type { JsonBucket } from '../json-bucket.js';
+import { type AttemptDeps, runAttempt } from './task-attempt.js';
+import { resolveRetry, taskRetryDelay } from './task-retry.js';
+import { loadTaskState, type TaskState, type TaskStateHandle, taskStateKey } from './task-state.js';
+
+export interface DeliveryDeps extends AttemptDeps {
+  readonly bucket: JsonBucket<TaskState>;
+  /** State keys of the tasks this instance is working on now. */
+  readonly busy: Set<string>;
+  readonly tracer: Tracer;
+  /** The instance's logger (bound to actor and instance). */
+  readonly log: Logger;
+}
+
+function issuesOf(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }) {
+  return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+}
+
+function schemaError(code: string, what: string, error: Parameters<typeof issuesOf>[0]): OoError {
+  const issues = issuesOf(error);
+  const list = issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ');
+  return new OoError(code, `${what}: ${list}`, { retryable: false, details: { issues } });
+}
+
+/** The output as it will cross the bus, or an error when it cannot. */
+function checkOutput(deps: DeliveryDeps, value: unknown): { output: unknown } | { error: OoError } {
+  const parsed = deps.task.output.safeParse(value);
+  if (!parsed.success) {
+    return {
+      error: schemaError(
+        'OO_ERR_WORKFLOW_TASK_OUTPUT',
+        `output of ${deps.task.type} is invalid`,
+        parsed.error,
+      ),
+    };
+  }
+  try {
+    const text = JSON.stringify(parsed.data);
+    return { output: text === undefined ? undefined : JSON.parse(text) };
+  } catch (err) {
+    const message = `output of ${deps.task.type} is not JSON: ${(err as Error).message}`;
+    return { error: new OoError('OO_ERR_WORKFLOW_TASK_OUTPUT', message, { retryable: false }) };
+  }
+}
+
+/**
+ * JetStream delivers at least once: after an ack wait, a redelivery can arrive while the first
+ * delivery still runs (seen with nats-server 2.9 after a runner was killed: two copies at once).
+ * In one instance the second copy is parked until the first is done; across instances the
+ * compare-and-set on the task state lets only one of them decide.
+ */
+const DUPLICATE_PARK_MS = 1_000;
+
+export async function handleTaskDelivery(
+  deps: DeliveryDeps,
+  actx: ActorContext,
+  message: TaskMessage,
+): Promise<HandlerResult> {
+  const key = taskStateKey(message.runId, message.taskKey);
+  if (deps.busy.has(key)) return actx.again(DUPLICATE_PARK_MS);
+  deps.busy.add(key);
+  try {
+    return await handleExclusively(deps, actx, message, key);
+  } finally {
+    deps.busy.delete(key);
+  }
+}
+
+async function handleExclusively(
+  deps: DeliveryDeps,
+  actx: ActorContext,
+  message: TaskMessage,
+  key: string,
+): Promise<HandlerResult> {
+  const { task } = deps;
+  const { runId, taskKey, attempt: dispatch } = message;
+  const clock = actx.clock;
+  actx.span.setAttributes({ 'oo.run.id': runId, 'oo.task.id': taskKey, 'oo.task.type': task.type });
+  const ids = { runId, taskId: taskKey };
+  const dedupe = `${runId}.${taskKey}.${dispatch}`;
+
+  const state: TaskStateHandle = await loadTaskState(deps.bucket, key, (found) =>
+    found && found.dispatch >= dispatch
+      ? found
+      : // A new dispatch starts counting attempts again; the task's variables carry over.
+        { dispatch, attempt: 1, startedAt: clock.iso(), vars: found?.vars ?? {} },
+  );
+  const attempt = state.current.attempt;
+  actx.span.setAttribute('oo.task.attempt', attempt);
+  const log = deps.log.child({
+    subject: actx.subject,
+    delivery: actx.attempt,
+    trace_id: actx.traceId,
+    span_id: actx.span.spanContext().spanId,
+    ...(actx.requestId ? { request_id: actx.requestId } : {}),
+    run_id: runId,
+    task_key: taskKey,
+    task_type: task.type,
+    attempt,
+  });
+
+  const event = (status: TaskStatus, extra: { error?: OoError; retryAt?: number } = {}) =>
+    actx.publish(
+      taskEventSubject(status),
+      {
+        runId,
+        taskKey,
+        type: task.type,
+        status,
+        attempt,
+        ...(actx.requestId ? { requestId: actx.requestId } : {}),
+        ...(extra.error ? { error: extra.error.toData() } : {}),
+        ...(extra.retryAt !== undefined ? { retryAt: new Date(extra.retryAt).toISOString() } : {}),
+        at: clock.iso(),
+      },
+      { msgId: `${dedupe}.${attempt}.${status}`, ids },
+    );
+  const publishReport = (report: TaskReport) =>
+    actx.publish(EngineSubjects.report, report, { msgId: dedupe, ids });
+  const decide = async (report: TaskReport) => {
+    await state.save((s) => ({ ...s, report }));
+    await publishReport(report);
+  };
+  const fail = async (error: OoError) => {
+    actx.span.setStatus({ code: SpanStatusCode.ERROR, message: `${error.code}: ${error.message}` });
+    actx.span.setAttribute('oo.error.code', error.code);
+    log.warn(
+      { err: { code: error.code, message: error.message, retryable: error.retryable } },
+      'task failed',
+    );
+    const { startedAt } = state.current;
+    await decide({
+      runId,
+      taskKey,
+      attempt,
+      outcome: 'failed',
+      error: error.toData(),
+      startedAt,
+      finishedAt: clock.iso(),
+    });
+    return undefined;
+  };
+  const dropCancelled = async (reason: string) => {
+    log.info({ reason }, 'task dropped: its run was cancelled');
+    await event('cancelled');
+    return undefined;
+  };
+
+  if (state.current.dispatch > dispatch) {
+    log.info({ current: state.current.dispatch }, 'stale dispatch dropped: a newer one owns this task');
+    return undefined;
+  }
+  if (state.current.report) {
+    await publishReport(state.current.report);
+    return undefined;
+  }
+  if (deps.cancellations.isCancelled(runId)) return dropCancelled('cancelled before this delivery');
+  const retryAt = state.current.retryAt;
+  if (retryAt !== undefined && clock.now() < retryAt) return actx.again(retryAt - clock.now());
+
+  if (message.type !== task.type) {
+    return fail(
+      new OoError('OO_ERR_WORKFLOW_TASK_INPUT', `message of type ${message.type} on ${actx.subject}`),
+    );
+  }
+  const input = task.input.safeParse(message.input);
+  if (!input.success) {
+    return fail(schemaError('OO_ERR_WORKFLOW_TASK_INPUT', `input of ${task.type} is invalid`, input.error));
+  }
+
+  const policy = resolveRetry(message.retry, task.retry);
+  const timeoutMs = message.timeoutMs ?? task.timeoutMs;
+  if (state.current.attemptStartedAt === undefined) {
+    // Published before it is stored: a crash in between repeats the event, which the stream drops.
+    await event('running');
+    const now = clock.now();
+    await state.save((s) => ({
+      ...s,
+      attemptStartedAt: now,
+      deadlineAt: timeoutMs === undefined ? undefined : now + timeoutMs,
+      retryAt: undefined,
+    }));
+  }
+
+  const outcome = await runAttempt(deps, { actx, message, input: input.data, state, log, timeoutMs });
+  switch (outcome.kind) {
+    case 'again':
+      return actx.again(outcome.delayMs);
+    case 'cancelled':
+      return dropCancelled(outcome.error.message);
+    case 'output': {
+      const checked = checkOutput(deps, outcome.value);
+      if ('error' in checked) return fail(checked.error);
+      const { startedAt } = state.current;
+      await decide({
+        runId,
+        taskKey,
+        attempt,
+        outcome: 'succeeded',
+        output: checked.output,
+        startedAt,
+        finishedAt: clock.iso(),
+      });
+      log.info('task succeeded');
+      return undefined;
+    }
+    case 'failed': {
+      const { error } = outcome;
+      if (!error.retryable || attempt >= policy.maxAttempts) return fail(error);
+      const delay = taskRetryDelay(policy, attempt, dedupe + attempt, error.retryAfterMs);
+      const next = clock.now() + delay;
+      await state.save((s) => ({
+        ...s,
+        attempt: attempt + 1,
+        attemptStartedAt: undefined,
+        deadlineAt: undefined,
+        retryAt: next,
+        lastError: error.toData(),
+      }));
+      await event('failed', { error, retryAt: next });
+      log.warn(
+        { err: { code: error.code, message: error.message }, retryInMs: delay },
+        'task attempt failed; will retry',
+      );
+      return actx.again(delay);
+    }
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * What the runner keeps in the `task_vars` bucket for one (run, task): the task's own variables
+ * and the runner's bookkeeping for the current attempt. One key per (run, task), written with
+ * compare-and-set, so two deliveries of the same task (a zombie past its ack wait and its
+ * redelivery) cannot silently overwrite each other.
+ */
+import { ErrorData, OoError, TaskReport } from '@oo/contracts';
+import { z } from 'zod';
+import type { JsonBucket } from '../json-bucket.js';
+
+export const TaskState = z
+  .object({
+    /** The engine's dispatch number this bookkeeping belongs to (`TaskMessage.attempt`). */
+    dispatch: z.number().int().min(1),
+    /** The runner's attempt, 1-based; `again` does not advance it. */
+    attempt: z.number().int().min(1),
+    /** When the first attempt of this dispatch started (RFC 3339), for the report. */
+    startedAt: z.string(),
+    /** When the current attempt started (ms since epoch); absent until it starts. */
+    attemptStartedAt: z.number().optional(),
+    /** The current attempt fails with OO_ERR_TIMEOUT at this time (ms since epoch). */
+    deadlineAt: z.number().optional(),
+    /** The current attempt must not start before this (ms since epoch). */
+    retryAt: z.number().optional(),
+    lastError: ErrorData.optional(),
+    /** The final report, once decided: a redelivery republishes it instead of running again. */
+    report: TaskReport.optional(),
+    /** The task's variables (`ctx.vars`). */
+    vars: z.record(z.string(), z.json()),
+  })
+  .strict();
+export type TaskState = z.infer<typeof TaskState>;
+
+/**
+ * KV key of a (run, task): `<runId>.<taskKey>` with a forEach index `name[3]` written `name=3`,
+ * since keys allow only `[A-Za-z0-9_=.-/]`. Run ids hold no `[`, `]` or `=`, so this is reversible.
+ */
+export function taskStateKey(runId: string, taskKey: string): string {
+  return `${runId}.${taskKey.replace(/\[(\d+)\]$/, '=$1')}`;
+}
+
+/** One delivery's view of the state: the latest value and revision, with writes in order. */
+export interface TaskStateHandle {
+  readonly current: TaskState;
+  /**
+   * Applies `change` to the latest state and writes it with compare-and-set; resolves once the
+   * server has stored it. Throws OO_ERR_WORKFLOW_TASK_VARS_CONFLICT (retryable) when another
+   * delivery wrote the key since this one read it.
+   */
+  save(change: (state: TaskState) => TaskState): Promise<void>;
+}
+
+/**
+ * Reads the key; `init` turns what was found (or nothing) into this delivery's starting state.
+ * Nothing is written until the first `save`.
+ */
+export async function loadTaskState(
+  bucket: JsonBucket<TaskState>,
+  key: string,
+  init: (found: TaskState | undefined) => TaskState,
+): Promise<TaskStateHandle> {
+  const found = await bucket.get(key);
+  let current = init(found?.value);
+  let revision = found?.revision;
+  let queue: Promise<void> = Promise.resolve();
+
+  const write = async (next: TaskState) => {
+    const written =
+      revision === undefined ? await bucket.create(key, next) : await bucket.update(key, next, revision);
+    if (written === undefined) {
+      throw new OoError(
+        'OO_ERR_WORKFLOW_TASK_VARS_CONFLICT',
+        `task state ${key} was written by another delivery`,
+      );
+    }
+    revision = written;
+    current = next;
+  };
+
+  return {
+    get current() {
+      return current;
+    },
+    save(change) {
+      // Chained so that two `vars.set` calls of one task do not race each other's revision.
+      const run = queue.then(() => write(change(current)));
+      queue = run.catch(() => undefined);
+      return run;
+    },
+  };
+}

@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { actorNames } from './actor-registry.js';
 import { actor } from './commands/actor.js';
 import { status } from './commands/status.js';
+import { validateTemplates } from './commands/templates.js';
 import { up } from './commands/up.js';
 
 const program = new Command()
@@ -27,6 +28,15 @@ program
   .command('actor <name>')
   .description(`run one actor alone (${actorNames().join(', ') || 'none yet'})`)
   .action((name: string) => actor(name));
+
+program
+  .command('templates')
+  .description('work with workflow templates')
+  .command('validate [dir]')
+  .description('check every template in a folder as the engine does when it loads them')
+  .action((dir: string | undefined) => {
+    process.exitCode = validateTemplates(dir ?? 'templates');
+  });
 
 try {
   await program.parseAsync(process.argv);

@@ -3,7 +3,7 @@ import { OoError } from '@oo/contracts';
 import { loadConfig, startActor, startTelemetry, stopOnSignals } from '@oo/runtime';
 import { pino } from 'pino';
 import { ActorRegistry, actorNames } from '../actor-registry.js';
-import { OoConfig } from '../oo-config.js';
+import { OO_ENV_KEYS, OoConfig } from '../oo-config.js';
 
 export async function actor(name: string): Promise<void> {
   const load = ActorRegistry[name];
@@ -13,12 +13,12 @@ export async function actor(name: string): Promise<void> {
       `unknown actor "${name}"; known: ${actorNames().join(', ') || 'none'}`,
     );
   }
-  const config = loadConfig(OoConfig);
+  const config = loadConfig(OoConfig, { envKeys: OO_ENV_KEYS });
   const log = pino({ level: config.log.level });
   const telemetry = startTelemetry({
     serviceName: `${config.telemetry.serviceName}-${name}`,
     otlpEndpoint: config.telemetry.otlpEndpoint,
   });
-  const handle = await startActor(await load(), { config, tracer: telemetry.tracer, log });
+  const handle = await startActor(await load(config), { config, tracer: telemetry.tracer, log });
   stopOnSignals(() => [handle], telemetry, log);
 }

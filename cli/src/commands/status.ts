@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { BucketNames, PresenceEntry } from '@oo/contracts';
 import { connectNats, jsonBucket, loadConfig, provisionAll, readPresence } from '@oo/runtime';
-import { OoConfig } from '../oo-config.js';
+import { OO_ENV_KEYS, OoConfig } from '../oo-config.js';
 import { readUpFile } from '../up-file.js';
 
 export function presenceTable(entries: readonly PresenceEntry[], now = Date.now()): string {
@@ -32,7 +32,7 @@ export function presenceTable(entries: readonly PresenceEntry[], now = Date.now(
 export async function status(options: { data: string }): Promise<void> {
   const up = readUpFile(resolve(options.data));
   const env = { ...process.env, ...(process.env.NATS_URL || !up ? {} : { NATS_URL: up.nats }) };
-  const config = loadConfig(OoConfig, { env });
+  const config = loadConfig(OoConfig, { env, envKeys: OO_ENV_KEYS });
   const nats = await connectNats(config.nats, 'oo-status');
   try {
     // Provisioning is idempotent; it makes `oo status` work before any actor has started.

@@ -11,7 +11,7 @@ import { type NatsServer, startNatsServer } from '@oo/test-harness';
 import { pino } from 'pino';
 import { ActorRegistry } from '../actor-registry.js';
 import { findOnPath } from '../find-binary.js';
-import { OoConfig } from '../oo-config.js';
+import { OO_ENV_KEYS, OoConfig } from '../oo-config.js';
 import { writeUpFile } from '../up-file.js';
 
 export interface UpOptions {
@@ -21,7 +21,10 @@ export interface UpOptions {
 export async function up(options: UpOptions): Promise<void> {
   const dataDir = resolve(options.data);
   mkdirSync(dataDir, { recursive: true });
-  const config = loadConfig(OoConfig, { env: { ...process.env, OO_DATA_DIR: dataDir } });
+  const config = loadConfig(OoConfig, {
+    env: { ...process.env, OO_DATA_DIR: dataDir },
+    envKeys: OO_ENV_KEYS,
+  });
   const log = pino({ level: config.log.level });
   const rows: Array<[string, string]> = [];
 
@@ -65,7 +68,7 @@ export async function up(options: UpOptions): Promise<void> {
     },
   );
   for (const [name, load] of Object.entries(ActorRegistry)) {
-    const handle = await startActor(await load(), { config, tracer: telemetry.tracer, log });
+    const handle = await startActor(await load(config), { config, tracer: telemetry.tracer, log });
     handles.push(handle);
     rows.push([`actor ${name}`, `instance ${handle.instance}`]);
   }

@@ -19,8 +19,12 @@ const require = createRequire(import.meta.url);
 // grandchild that survives a SIGKILL aimed at its parent.
 const tsxLoader = pathToFileURL(require.resolve('tsx')).href;
 
-export function spawnTsx(file: string, env: Record<string, string> = {}): ChildHandle {
-  const child = spawn(process.execPath, ['--import', tsxLoader, file], {
+export function spawnTsx(
+  file: string,
+  env: Record<string, string> = {},
+  args: readonly string[] = [],
+): ChildHandle {
+  const child = spawn(process.execPath, ['--import', tsxLoader, file, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,0 +1,56 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EngineSubjects, newId } from '@oo/contracts';
+import { defineActor, on, RuntimeConfig, startActor } from '@oo/runtime';
+import { spawnTsx, waitFor } from '@oo/test-harness';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { UpFile } from '../src/index.js';
+
+const main = new URL('../src/main.ts', import.meta.url).pathname;
+const oo = (args: string[]) => spawnTsx(main, { NATS_URL: '', OO_LOG_LEVEL: 'warn' }, args);
+
+describe('oo up', () => {
+  it('starts a private nats-server and every actor, writes up.json 0600, and runs a workflow end to end', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'oo-up-'));
+    const up = oo(['up', '--data', data]);
+    try {
+      await up.waitForLine(/^OO is up\./, 30_000);
+      const file = join(data, 'up.json');
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      const info = UpFile.parse(JSON.parse(readFileSync(file, 'utf8')));
+      expect(info.nats).toMatch(/^nats:\/\/127\.0\.0\.1:\d+$/);
+
+      const config = RuntimeConfig.parse({ nats: { url: info.nats }, log: { level: 'silent' } });
+      const ended: string[] = [];
+      const watcher = await startActor(
+        defineActor({
+          name: 'up-test-watcher',
+          version: '0.0.0',
+          handlers: [
+            on(EngineSubjects.runEvents, async (_ctx, e) => {
+              if (e.status !== 'running') ended.push(`${e.runId}:${e.status}`);
+              return undefined;
+            }),
+          ],
+        }),
+        { config, log: pino({ level: 'silent' }) },
+      );
+      const runId = newId('run');
+      await watcher.publish(EngineSubjects.start, { runId, template: 'diamond', input: { label: 'up' } });
+      await waitFor(() => ended.includes(`${runId}:succeeded`), {
+        timeoutMs: 20_000,
+        what: 'the diamond run',
+      });
+
+      const status = oo(['status', '--data', data]);
+      expect(await status.waitForLine(/^engine\s/, 15_000)).toMatch(/^engine\s+inst_/);
+      expect(status.output()).toMatch(/^runner\s+inst_/m);
+      await status.exited();
+      await watcher.stop();
+    } finally {
+      expect(await up.kill('SIGTERM')).toBe(0);
+    }
+  });
+});

@@ -1,3 +1,11 @@
+export {
+  COMMON_FORMAT_VERSION,
+  CommitRef,
+  CommonResource,
+  DnsRecordResource,
+  RepoMetadata,
+  VirtualMachineResource,
+} from './common-format.js';
 export { DeadLetter } from './dead-letter.js';
 export type { ErrorCode, ErrorSpec } from './errors.js';
 export {

@@ -3,6 +3,7 @@
  * exported under (`npm run schemas` -> contracts/schemas/<name>.schema.json).
  */
 import type { z } from 'zod';
+import { CommonResource, RepoMetadata } from './common-format.js';
 import { DeadLetter } from './dead-letter.js';
 import { PresenceEntry } from './presence.js';
 import { RequestBody, RequestEvent } from './request.js';
@@ -12,6 +13,8 @@ import { RunEvent, StartRun, TaskEvent } from './workflow.js';
 export const PublicSchemas: Readonly<Record<string, z.ZodType>> = {
   'dead-letter': DeadLetter,
   presence: PresenceEntry,
+  'common-format': CommonResource,
+  'repo-metadata': RepoMetadata,
   template: Template,
   request: RequestBody,
   'request-event': RequestEvent,

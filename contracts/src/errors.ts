@@ -7,6 +7,9 @@
  */
 import { z } from 'zod';
 import { AwxErrors } from './error-codes/awx.js';
+import { FilestoreErrors } from './error-codes/filestore.js';
+import { NotifierErrors } from './error-codes/notify.js';
+import { RequestErrors } from './error-codes/request.js';
 import { TfeErrors } from './error-codes/tfe.js';
 import { WorkflowErrors } from './error-codes/workflow.js';
 import type { ErrorSpec } from './error-spec.js';
@@ -107,7 +110,15 @@ const CoreErrors = {
   },
 } as const satisfies Record<string, ErrorSpec>;
 
-export const ErrorRegistry = { ...CoreErrors, ...WorkflowErrors, ...AwxErrors, ...TfeErrors } as const;
+export const ErrorRegistry = {
+  ...CoreErrors,
+  ...WorkflowErrors,
+  ...RequestErrors,
+  ...FilestoreErrors,
+  ...NotifierErrors,
+  ...AwxErrors,
+  ...TfeErrors,
+} as const;
 
 export type ErrorCode = keyof typeof ErrorRegistry;
 

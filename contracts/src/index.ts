@@ -7,6 +7,9 @@ export {
   VirtualMachineResource,
 } from './common-format.js';
 export { DeadLetter } from './dead-letter.js';
+export { FilestoreErrors } from './error-codes/filestore.js';
+export { NotifierErrors } from './error-codes/notify.js';
+export { RequestErrors } from './error-codes/request.js';
 export type { ErrorCode, ErrorSpec } from './errors.js';
 export {
   ErrorCodeSchema,

@@ -110,4 +110,64 @@ export const AwxErrors = {
     retryable: false,
     fix: 'Install it: `apt-get install -y ansible-core` (Debian), or set the runner’s ansiblePlaybook path.',
   },
+  OO_ERR_AWX_NOT_CONFIGURED: {
+    meaning: 'An awx.* task ran on an ansible runner that has no AWX URL or token configured.',
+    retryable: false,
+    http: 503,
+    fix: 'Set AWX_URL and AWX_TOKEN (and AWX_API_PATH behind the AAP 2.5 gateway) for the ansible actor, or use the local backend (ansible.playbook).',
+  },
+  OO_ERR_AWX_JOB_FAILED: {
+    meaning:
+      'The AWX job ended `failed` (a host failed or was unreachable) or `error` (it could not run); `details` holds the job id, status, explanation and the tail of its output.',
+    retryable: false,
+    http: 502,
+    fix: 'Read `details.stdoutTail` (or the job in AWX) for the failing task, fix the playbook, inventory or target, and rerun the request.',
+  },
+  OO_ERR_AWX_JOB_CANCELED: {
+    meaning: 'The AWX job was canceled in AWX (by a user or AWX itself) while OO waited for it.',
+    retryable: false,
+    http: 409,
+    fix: 'Find out who canceled it (the job’s `job_explanation`, AWX activity stream), then rerun the request.',
+  },
+  OO_ERR_AWX_LOCAL_PLAYBOOK_INVALID: {
+    meaning:
+      'The local backend was asked for a playbook that is not a plain file name inside its playbook folder, or that does not exist there.',
+    retryable: false,
+    http: 422,
+    fix: 'Name a playbook file (e.g. build-vm.yml) present in the ansible actor’s playbookDir.',
+  },
+  OO_ERR_AWX_LOCAL_PLAYBOOK_FAILED: {
+    meaning:
+      'The local ansible-playbook run ended failed, unreachable or error; `details` holds its status, exit code and output tails.',
+    retryable: false,
+    http: 502,
+    fix: 'Read `details.stdoutTail` and `details.stderrTail`, fix the playbook or its variables, and rerun the request.',
+  },
+  OO_ERR_AWX_GIT_UNAVAILABLE: {
+    meaning:
+      'The resource repository could not be cloned or fetched (network, credentials, or the git server).',
+    retryable: true,
+    http: 502,
+    fix: 'Check the repository URL, that the runner can reach it without a prompt (deploy key or token), and the git server.',
+  },
+  OO_ERR_AWX_GIT_COMMIT_MISSING: {
+    meaning: 'The commit named by the request is not in the resource repository, even after a fetch.',
+    retryable: false,
+    http: 422,
+    fix: 'Check that RFM pushed the commit to this repository (and not to a fork or a branch since deleted).',
+  },
+  OO_ERR_AWX_RESOURCE_INVALID: {
+    meaning:
+      'A common-format file is missing at the commit, is not JSON, or does not match its schema; `details` names the file and the fields.',
+    retryable: false,
+    http: 422,
+    fix: 'Correct the file in the repository (RFM writes them; a hand edit may have broken one) and rerun with the new commit.',
+  },
+  OO_ERR_AWX_REPO_METADATA_INVALID: {
+    meaning:
+      'The repository’s oo-repo.json is missing at the commit, invalid, or names no AWX job template (`jobTemplate`) for an unmanaged resource type.',
+    retryable: false,
+    http: 422,
+    fix: 'Add or correct oo-repo.json at the repository root: formatVersion, resourceType, managed: false, jobTemplate, workflow.',
+  },
 } as const satisfies Record<string, ErrorSpec>;

@@ -79,4 +79,45 @@ export const TfeErrors = {
     http: 422,
     fix: 'Put at least one .tf file at the archive root (not in a sub-directory); read `details.errorMessage`.',
   },
+  OO_ERR_TFE_RUN_ERRORED: {
+    meaning:
+      'A TFE run ended `errored` (plan or apply failed, or a hard-mandatory policy failed) or `policy_soft_failed`; `details.logTail` holds the end of the failing phase’s log.',
+    retryable: false,
+    http: 502,
+    fix: 'Read `details.logTail` (and the run in TFE, `details.runId`), correct the module or its variables, then rerun the request.',
+  },
+  OO_ERR_TFE_RUN_CANCELED: {
+    meaning:
+      'A TFE run OO was waiting for ended `canceled`, `force_canceled` or `discarded` by someone else.',
+    retryable: false,
+    http: 409,
+    fix: 'Find out in TFE who stopped run `details.runId` and why; rerun the request when it should go ahead.',
+  },
+  OO_ERR_TFE_REPO_UNAVAILABLE: {
+    meaning: 'The resource repository could not be cloned or fetched (network, credentials, a git lock).',
+    retryable: true,
+    http: 503,
+    fix: 'Check the repository URL and the runner’s access to it; the task retries by itself.',
+  },
+  OO_ERR_TFE_COMMIT_NOT_FOUND: {
+    meaning:
+      'The commit, or a file named in the commit reference, does not exist in the resource repository.',
+    retryable: false,
+    http: 404,
+    fix: 'Check `details.commit` and `details.path` against the repository (was the commit force-pushed away?).',
+  },
+  OO_ERR_TFE_RESOURCE_INVALID: {
+    meaning:
+      'A common-format file or `oo-repo.json` at the commit does not validate, or does not describe a managed resource the Terraform wrapper can build.',
+    retryable: false,
+    http: 422,
+    fix: 'Read `details.issues` and correct the file in the repository (RFM writes these files; a hand edit may have broken one).',
+  },
+  OO_ERR_TFE_MODULE_UNKNOWN: {
+    meaning:
+      'The Terraform module named by `oo-repo.json` is not shipped with the runner, or the variables mapped from the resource do not fit its `variables.tf`.',
+    retryable: false,
+    http: 422,
+    fix: 'Check `terraformModule` against the runner’s modules folder; set defaults (e.g. `datacenter`) for required variables the common format does not carry.',
+  },
 } as const satisfies Record<string, ErrorSpec>;

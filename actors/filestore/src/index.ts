@@ -1,0 +1,1 @@
+export { FilestoreOptions, filestoreActor } from './filestore-actor.js';

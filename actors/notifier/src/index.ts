@@ -1,0 +1,1 @@
+export { NOTIFY_RETRY, NotifierOptions, notifierActor } from './notifier-actor.js';

@@ -1,0 +1,2 @@
+export { requestsActor } from './requests-actor.js';
+export type { RequestsOptions } from './requests-options.js';

@@ -1,0 +1,83 @@
+/**
+ * Carries out the first outcome of a request from its record: for an accepted one the request
+ * file, the `accepted` event, the notice and the run start; for a rejected one the `rejected`
+ * event. Every publish carries a msgId derived from the request id, and the record is marked
+ * dispatched last, so a redelivery repeats only what may not have gone out — and JetStream drops
+ * the repeats — never a second run.
+ */
+import { EngineSubjects, type ErrorData, NotifySubjects, requestEventSubject } from '@oo/contracts';
+import type { ActorContext } from '@oo/runtime';
+import { type NoticeKind, recipients, renderNotice } from './notice.js';
+import { requestEvent, requestFile, requestFileName, startRun } from './request-messages.js';
+import type { RequestRecord } from './request-records.js';
+import { inRequestTrace } from './request-trace.js';
+import type { RequestsDeps } from './requests-options.js';
+
+type Ctx = Pick<ActorContext, 'traceId' | 'span' | 'publish' | 'clock' | 'log'>;
+type Span = ActorContext['span'];
+
+function idsOf(record: RequestRecord) {
+  return { traceId: record.traceId, requestId: record.requestId, runId: record.runId };
+}
+
+/** Sends the `kind` notice of a request to its recipients, if it has any. */
+export async function sendNotice(
+  deps: RequestsDeps,
+  ctx: Ctx,
+  span: Span,
+  record: RequestRecord,
+  kind: NoticeKind,
+  options: { error?: ErrorData | undefined; principal?: string } = {},
+): Promise<void> {
+  const to = recipients(deps.defaultTo, record);
+  if (to.length === 0) {
+    ctx.log.debug({ kind }, 'no recipients configured; notice not sent');
+    return;
+  }
+  const { subject, text } = renderNotice(kind, record, options.error);
+  await ctx.publish(
+    NotifySubjects.email,
+    { to, subject, text, requestId: record.requestId, traceId: record.traceId, kind },
+    {
+      span,
+      msgId: `${record.requestId}.notify.${kind}`,
+      ids: idsOf(record),
+      ...(options.principal ? { principal: options.principal } : {}),
+    },
+  );
+}
+
+async function dispatchAccepted(deps: RequestsDeps, ctx: Ctx, span: Span, record: RequestRecord) {
+  const { runId, template, fileUrl } = record;
+  if (!runId || !template || !fileUrl) throw new Error(`accepted request ${record.requestId} lacks its run`);
+  await deps.files.put(requestFileName(record.requestId), requestFile(record), {
+    contentType: 'application/json',
+  });
+  const options = { span, ids: idsOf(record) };
+  await ctx.publish(requestEventSubject('accepted'), requestEvent(record, 'accepted', ctx.clock.iso()), {
+    ...options,
+    msgId: `${record.requestId}.accepted`,
+  });
+  await sendNotice(deps, ctx, span, record, 'accepted');
+  await ctx.publish(EngineSubjects.start, startRun({ ...record, runId, template, fileUrl }), {
+    ...options,
+    msgId: `${record.requestId}.start`,
+  });
+}
+
+export async function dispatch(deps: RequestsDeps, ctx: Ctx, record: RequestRecord): Promise<void> {
+  await inRequestTrace(ctx, deps.tracer, record.traceId, 'request dispatch', async (span) => {
+    if (record.status === 'rejected') {
+      await ctx.publish(requestEventSubject('rejected'), requestEvent(record, 'rejected', ctx.clock.iso()), {
+        span,
+        ids: idsOf(record),
+        msgId: `${record.requestId}.rejected`,
+      });
+      ctx.log.info({ reasons: record.reasons }, 'request rejected');
+    } else {
+      await dispatchAccepted(deps, ctx, span, record);
+      ctx.log.info({ template: record.template, run_id: record.runId }, 'request accepted; run started');
+    }
+  });
+  await deps.records.change(record.requestId, (r) => (r.dispatched ? undefined : { ...r, dispatched: true }));
+}

@@ -1,0 +1,54 @@
+/**
+ * The requests actor: the front of the request path. Takes submits, reruns and cancels from the
+ * gateway (or any NATS client), validates deeper than the schema, files the request, tells the
+ * requester, starts the run — and turns the run's events into request events and notices.
+ */
+import { BucketNames, EngineSubjects, ObjectStoreNames, OoError, RequestSubjects } from '@oo/contracts';
+import { defineActor, on, principalTokens } from '@oo/runtime';
+import { onCancel } from './cancel-handler.js';
+import { RequestRecord, requestRecords } from './request-records.js';
+import { parseRequestsOptions, type RequestsDeps, type RequestsOptions } from './requests-options.js';
+import { onRerun } from './rerun-handler.js';
+import { onRunEvent } from './run-events-handler.js';
+import { onSubmit } from './submit-handler.js';
+
+/** Identity the actor acts under when nobody asked (notices after a run ended). */
+const SERVICE_PRINCIPAL = { sub: 'requests', role: 'service' } as const;
+
+/** @throws OoError OO_ERR_CONFIG_INVALID for bad options (at once) or a missing auth.secret (at start) */
+export function requestsActor(options: RequestsOptions) {
+  const parsed = parseRequestsOptions(options);
+  return defineActor({
+    name: 'requests',
+    version: '0.1.0',
+    description: 'Validates, files, announces and starts requests; follows their runs',
+    async setup(env) {
+      const secret = env.config.auth.secret;
+      if (!secret) {
+        throw new OoError(
+          'OO_ERR_CONFIG_INVALID',
+          'auth.secret is required: the requests actor verifies callers',
+        );
+      }
+      const tokens = principalTokens(secret);
+      const deps: RequestsDeps = {
+        rules: { templates: parsed.templates, catalog: parsed.catalog },
+        filestoreUrl: parsed.filestoreUrl,
+        defaultTo: parsed.notify.defaultTo,
+        tokens,
+        records: requestRecords(await env.bucket(BucketNames.requests, RequestRecord)),
+        files: await env.objects(ObjectStoreNames.files),
+        tracer: env.tracer,
+        serviceToken: () => tokens.mint(SERVICE_PRINCIPAL),
+      };
+      return {
+        handlers: [
+          on(RequestSubjects.submit, onSubmit(deps)),
+          on(RequestSubjects.rerun, onRerun(deps)),
+          on(RequestSubjects.cancel, onCancel(deps)),
+          on(EngineSubjects.runEvents, onRunEvent(deps)),
+        ],
+      };
+    },
+  });
+}

@@ -1,0 +1,54 @@
+/**
+ * `oo.cmd.requests.rerun` (operators and admins): a new request that repeats an ended one — a new
+ * request id, the same trace id, the original requester — and starts a run that reruns the
+ * original run (`restart` everything or `resume` what did not succeed). An edited body is
+ * validated like a new submit.
+ */
+import type { RequestSubjects } from '@oo/contracts';
+import type { Handler } from '@oo/runtime';
+import { authenticate, authorize } from './caller.js';
+import { dispatch } from './request-dispatch.js';
+import { requestError } from './request-errors.js';
+import { isRequestId, requestIdOf } from './request-ids.js';
+import { intakeRecord } from './request-intake.js';
+import { hasEnded } from './request-records.js';
+import type { RequestsDeps } from './requests-options.js';
+
+export function onRerun(deps: RequestsDeps): Handler<typeof RequestSubjects.rerun> {
+  return async (ctx, rerun) => {
+    const requestId = requestIdOf(ctx);
+    const known = await deps.records.get(requestId);
+    const principal = await authenticate(deps.tokens, ctx, { enforceExpiry: !known });
+    authorize(principal, 'rerun');
+    if (known) {
+      if (!known.dispatched) await dispatch(deps, ctx, known);
+      return undefined;
+    }
+    const original = isRequestId(rerun.requestId) ? await deps.records.get(rerun.requestId) : undefined;
+    if (!original) {
+      throw requestError('OO_ERR_REQUEST_NOT_FOUND', `request ${rerun.requestId} is not known`, {
+        requestId: rerun.requestId,
+      });
+    }
+    if (!original.runId || !hasEnded(original.status)) {
+      throw requestError(
+        'OO_ERR_REQUEST_STATE',
+        `request ${original.requestId} is ${original.status}; only a request that ran and ended (succeeded, failed, cancelled) can be rerun`,
+        { requestId: original.requestId, status: original.status },
+      );
+    }
+    const { record } = await deps.records.create(
+      intakeRecord(deps.rules, deps.filestoreUrl, {
+        requestId,
+        traceId: original.traceId,
+        submittedBy: original.submittedBy,
+        rerunBy: principal.sub,
+        submittedAt: ctx.publishedAt,
+        body: rerun.body ?? original.body,
+        rerunOf: { requestId: original.requestId, runId: original.runId, mode: rerun.mode },
+      }),
+    );
+    if (!record.dispatched) await dispatch(deps, ctx, record);
+    return undefined;
+  };
+}

@@ -1,0 +1,18 @@
+import type { ErrorSpec } from '../error-spec.js';
+
+/** Error codes of the request area. Merged into ErrorRegistry in errors.ts. */
+export const RequestErrors = {
+  OO_ERR_REQUEST_NOT_FOUND: {
+    meaning: 'No request with this id is known to the requests actor.',
+    retryable: false,
+    http: 404,
+    fix: 'Check the request id (req_…) in the 202 answer or the notice mail.',
+  },
+  OO_ERR_REQUEST_STATE: {
+    meaning:
+      'The request is in a state that does not allow this action: a rerun of a request still in progress or rejected, a cancel of a request that never started a run.',
+    retryable: false,
+    http: 409,
+    fix: 'Wait until the request has ended before a rerun; submit a rejected request again instead.',
+  },
+} as const satisfies Record<string, ErrorSpec>;

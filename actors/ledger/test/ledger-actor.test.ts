@@ -1,0 +1,112 @@
+import type { ReadModel } from '@oo/read-model';
+import { type ActorHandle, startActor } from '@oo/runtime';
+import { type NatsServer, startNatsServer, waitFor } from '@oo/test-harness';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { ledgerActor } from '../src/index.js';
+import { databases, PG_URL, silentLog, startPublisher, testConfig } from './fixtures/setup.js';
+import { COMMIT, publish, story } from './fixtures/story.js';
+
+describe.each(databases)('ledger ($kind)', (database) => {
+  let server: NatsServer;
+  let readModel: ReadModel;
+  let release: () => Promise<void>;
+  let publisher: ActorHandle;
+  beforeAll(async () => {
+    server = await startNatsServer();
+    ({ readModel, release } = await database.open());
+    publisher = await startPublisher(server.url);
+  });
+  afterAll(async () => {
+    await publisher?.stop();
+    await release?.();
+    await server?.stop();
+  });
+
+  const startLedger = () =>
+    startActor(ledgerActor({ readModel }), { config: testConfig(server.url), log: silentLog });
+
+  /** Resolves once `count` events of the request are in the read model. */
+  const folded = (requestId: string, count: number) =>
+    waitFor(async () => (await readModel.requestEvents(requestId)).length >= count, {
+      timeoutMs: 20_000,
+      what: `${count} events of ${requestId} in the read model`,
+    });
+
+  it('folds run, task and request events published on NATS into the read model', async () => {
+    const ledger = await startLedger();
+    const s = story();
+    await publish(publisher, s.events);
+    await folded(s.requestId, s.events.length);
+    const view = await readModel.getRequest(s.requestId);
+    expect(view).toMatchObject({
+      status: 'succeeded',
+      submittedBy: s.submittedBy,
+      runId: s.runId,
+      commits: [{ repo: COMMIT.repo, commit: COMMIT.commit }],
+      outputs: { done: true },
+    });
+    expect(view?.runs).toEqual([
+      expect.objectContaining({
+        runId: s.runId,
+        status: 'succeeded',
+        tasks: [
+          expect.objectContaining({ id: 'commit', type: 'rfm.commit', status: 'succeeded', attempts: 1 }),
+        ],
+      }),
+    ]);
+    // The events keep their stream order: the SSE replay shows them as they happened.
+    const seqs = (await readModel.requestEvents(s.requestId)).map((e) => e.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    await ledger.stop();
+  });
+
+  it('catches up on the events published while it was stopped', async () => {
+    const s = story();
+    const ledger = await startLedger();
+    await publish(publisher, s.events.slice(0, 3));
+    await folded(s.requestId, 3);
+    await ledger.stop();
+    await publish(publisher, s.events.slice(3));
+    expect((await readModel.getRequest(s.requestId))?.status).toBe('running');
+    const restarted = await startLedger();
+    await folded(s.requestId, s.events.length);
+    expect((await readModel.getRequest(s.requestId))?.status).toBe('succeeded');
+    await restarted.stop();
+  });
+});
+
+describe('ledger - its own read model', () => {
+  it('opens a read model from database settings at start and closes it at stop', async () => {
+    const server = await startNatsServer();
+    onTestFinished(() => server.stop());
+    const { readModel: reader, release } = await databases[0]!.open();
+    onTestFinished(release);
+    const schema = (await reader.db.query<{ s: string }>('SELECT current_schema() AS s'))[0]!.s;
+    const publisher = await startPublisher(server.url);
+    onTestFinished(() => publisher.stop());
+    const applicationName = `oo-ledger-own-${process.pid}`;
+    const ledger = await startActor(
+      ledgerActor({ database: { databaseUrl: PG_URL, schema, applicationName } }),
+      {
+        config: testConfig(server.url),
+        log: silentLog,
+      },
+    );
+    const s = story();
+    await publish(publisher, s.events);
+    await waitFor(async () => (await reader.getRequest(s.requestId))?.status === 'succeeded', {
+      what: 'the request folded by the ledger',
+    });
+    await ledger.stop();
+    // A closed connection's backend leaves pg_stat_activity a moment after the socket closes.
+    await waitFor(
+      async () =>
+        (
+          await reader.db.query('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [
+            applicationName,
+          ])
+        ).length === 0,
+      { what: "the ledger's connections closed" },
+    );
+  });
+});

@@ -1,0 +1,33 @@
+/**
+ * Opaque keyset cursors: the (time, id) of the last row of a page, base64url-encoded. Keyset rather
+ * than offset, so a page never repeats or skips rows while new ones arrive at the top.
+ */
+import { z } from 'zod';
+
+export interface Position {
+  /** RFC 3339, millisecond precision (as stored). */
+  readonly at: string;
+  readonly id: string;
+}
+
+export function encodeCursor(position: Position): string {
+  return Buffer.from(JSON.stringify([position.at, position.id])).toString('base64url');
+}
+
+const Decoded = z.tuple([z.iso.datetime({ offset: true }), z.string().min(1)]);
+
+/** A cursor string as the client sent it, decoded; invalid ones fail validation on `cursor`. */
+export const Cursor = z.string().transform((value, ctx): Position => {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
+  } catch {
+    raw = undefined;
+  }
+  const parsed = Decoded.safeParse(raw);
+  if (!parsed.success) {
+    ctx.addIssue({ code: 'custom', message: 'is not a cursor this API returned' });
+    return z.NEVER;
+  }
+  return { at: parsed.data[0], id: parsed.data[1] };
+});

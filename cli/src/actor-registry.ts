@@ -1,14 +1,58 @@
 /**
- * Every actor `oo up` starts and `oo actor <name>` can run alone, built from the configuration.
- * Imported lazily, so running one actor loads only its code.
+ * Every actor `oo up` starts (in this order) and `oo actor <name>` can run alone, each built from
+ * the validated configuration. Imported lazily, so running one actor loads only its code.
  */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { OoError } from '@oo/contracts';
+import type { ReadModel } from '@oo/read-model';
 import type { ActorDefinition } from '@oo/runtime';
+import type { Logger } from 'pino';
 import type { OoConfig } from './oo-config.js';
 import { knownTaskTypes } from './task-catalog.js';
 
-export type ActorFactory = (config: OoConfig) => Promise<ActorDefinition>;
+/** The Terraform modules shipped with OO. */
+const TERRAFORM_MODULES = fileURLToPath(new URL('../../actors/terraform/modules', import.meta.url));
+
+/** What actors of one process share: one read model (PGlite allows one opener) and discovered URLs. */
+export interface Shared {
+  readModel(): Promise<ReadModel>;
+  /** Set by the filestore and gateway once they listen. */
+  readonly urls: { filestore?: string; gateway?: string };
+  readonly log: Logger;
+}
+
+export type ActorFactory = (config: OoConfig, shared: Shared) => Promise<ActorDefinition>;
 
 export const ActorRegistry: Readonly<Record<string, ActorFactory>> = {
+  ledger: async (_config, shared) =>
+    (await import('@oo/ledger')).ledgerActor({ readModel: await shared.readModel() }),
+  filestore: async (config, shared) =>
+    (await import('@oo/filestore')).filestoreActor({
+      host: config.filestore.host,
+      port: config.filestore.port,
+      maxBytes: config.filestore.maxBytes,
+      onListening: (url: string) => {
+        shared.urls.filestore = url;
+      },
+    }),
+  notifier: async (config) =>
+    (await import('@oo/notifier')).notifierActor({
+      from: config.notify.from,
+      dropDir: join(config.dataDir, 'mail'),
+      ...(config.notify.smtp
+        ? {
+            smtp: {
+              host: config.notify.smtp.host,
+              port: config.notify.smtp.port,
+              secure: config.notify.smtp.secure,
+              ...(config.notify.smtp.user
+                ? { auth: { user: config.notify.smtp.user, pass: config.notify.smtp.pass ?? '' } }
+                : {}),
+            },
+          }
+        : {}),
+    }),
   engine: async (config) =>
     (await import('@oo/engine')).engineActor({
       templatesDir: config.engine.templatesDir,
@@ -17,6 +61,71 @@ export const ActorRegistry: Readonly<Record<string, ActorFactory>> = {
       stuckAfterMs: config.engine.stuckAfterMs,
     }),
   runner: async () => (await import('@oo/runner')).runnerActor,
+  rfm: async (config, shared) => {
+    if (!config.auth.secret)
+      throw new OoError('OO_ERR_CONFIG_INVALID', 'rfm needs auth.secret (OO_AUTH_SECRET)');
+    return (await import('@oo/rfm')).rfmRunnerFor({
+      dataDir: config.dataDir,
+      authSecret: config.auth.secret,
+      db: (await shared.readModel()).db,
+    });
+  },
+  ansible: async (config) =>
+    (await import('@oo/ansible')).ansibleRunnerFor({
+      awx: {
+        ...(config.awx.url ? { url: config.awx.url } : {}),
+        ...(config.awx.token ? { token: config.awx.token } : {}),
+        apiPath: config.awx.apiPath,
+      },
+      dataDir: config.dataDir,
+    }),
+  terraform: async (config) => {
+    if (!config.tfe.url || !config.tfe.token) {
+      throw new OoError(
+        'OO_ERR_CONFIG_INVALID',
+        'the terraform runner needs tfe.url and tfe.token (TFE_URL, TFE_TOKEN)',
+      );
+    }
+    return (await import('@oo/terraform')).terraformRunnerFor({
+      tfe: { url: config.tfe.url, token: config.tfe.token, organization: config.tfe.organization },
+      modulesDir: TERRAFORM_MODULES,
+      gitCacheDir: join(config.dataDir, 'git-cache', 'terraform'),
+      variableDefaults: { datacenter: 'dc1' },
+    });
+  },
+  requests: async (config, shared) =>
+    (await import('@oo/requests')).requestsActor({
+      templates: config.requests.templates,
+      filestoreUrl: shared.urls.filestore ?? `http://${config.filestore.host}:${config.filestore.port}`,
+      notify: { defaultTo: config.notify.defaultTo },
+      ...(config.requests.catalog ? { catalog: config.requests.catalog } : {}),
+    }),
+  // Last: by then every actor that answers the gateway's commands is consuming.
+  gateway: async (config, shared) => {
+    const [{ gatewayActor }, { loadTemplatesDir }] = await Promise.all([
+      import('@oo/gateway'),
+      import('@oo/engine'),
+    ]);
+    const { templates } = loadTemplatesDir(config.engine.templatesDir);
+    return gatewayActor({
+      host: config.gateway.host,
+      port: config.gateway.port,
+      readModel: await shared.readModel(),
+      bodyLimitBytes: config.gateway.bodyLimitBytes,
+      rateLimit: { perMinute: config.gateway.rateLimitPerMinute },
+      ...(config.gateway.publicUrl ? { publicUrl: config.gateway.publicUrl } : {}),
+      ...(config.requests.catalog ? { catalog: config.requests.catalog } : {}),
+      templates: () =>
+        templates.map((t) => ({
+          name: t.template.name,
+          version: t.template.version,
+          description: t.template.description,
+        })),
+      onListening: ({ url }: { url: string }) => {
+        shared.urls.gateway = url;
+      },
+    });
+  },
 };
 
 export function actorNames(): string[] {

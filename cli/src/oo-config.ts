@@ -1,5 +1,7 @@
 /**
- * The whole configuration of an OO installation: the runtime's keys plus each actor's section.
+ * The whole configuration of an OO installation: the runtime's keys plus each actor's section,
+ * validated at start. `OO_ENV_KEYS` lists the environment variables with names of their own; any
+ * key can also be set as `OO__<section>__<key>`.
  */
 import { fileURLToPath } from 'node:url';
 import { RuntimeConfig } from '@oo/runtime';
@@ -8,29 +10,109 @@ import { z } from 'zod';
 /** The templates shipped in this repository, wherever `oo` is started from. */
 const SHIPPED_TEMPLATES = fileURLToPath(new URL('../../templates', import.meta.url));
 
-export const EngineConfig = z
-  .object({
-    /** Folder of workflow template JSON files. */
-    templatesDir: z.string().min(1).default(SHIPPED_TEMPLATES),
-    reconcileIntervalMs: z.number().int().min(100).default(60_000),
-    stuckAfterMs: z
-      .number()
-      .int()
-      .min(1_000)
-      .default(5 * 60_000),
-  })
-  .strict();
+const Port = z.number().int().min(0).max(65_535);
 
 export const OoConfig = RuntimeConfig.extend({
-  engine: EngineConfig.default({
-    templatesDir: SHIPPED_TEMPLATES,
-    reconcileIntervalMs: 60_000,
-    stuckAfterMs: 300_000,
-  }),
+  engine: z
+    .object({
+      /** Folder of workflow template JSON files. */
+      templatesDir: z.string().min(1).default(SHIPPED_TEMPLATES),
+      reconcileIntervalMs: z.number().int().min(100).default(60_000),
+      stuckAfterMs: z
+        .number()
+        .int()
+        .min(1_000)
+        .default(5 * 60_000),
+    })
+    .strict()
+    .prefault({}),
+  /** PostgreSQL for the read model; embedded PGlite under the data folder when absent. */
+  database: z.object({ url: z.string().optional() }).strict().prefault({}),
+  gateway: z
+    .object({
+      host: z.string().default('127.0.0.1'),
+      port: Port.default(7070),
+      publicUrl: z.url().optional(),
+      bodyLimitBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(256 * 1024),
+      rateLimitPerMinute: z.number().int().positive().default(600),
+    })
+    .strict()
+    .prefault({}),
+  filestore: z
+    .object({
+      host: z.string().default('127.0.0.1'),
+      port: Port.default(7071),
+      maxBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(10 * 1024 * 1024),
+    })
+    .strict()
+    .prefault({}),
+  requests: z
+    .object({
+      /** Resource type -> the template building it, managed (Terraform) and unmanaged (Ansible). */
+      templates: z
+        .record(
+          z.string(),
+          z.object({ managed: z.string().optional(), unmanaged: z.string().optional() }).strict(),
+        )
+        .default({
+          virtual_machine: { managed: 'vm-managed', unmanaged: 'vm-unmanaged' },
+          dns_record: { unmanaged: 'dns-record' },
+        }),
+      catalog: z.array(z.string()).optional(),
+    })
+    .strict()
+    .prefault({}),
+  notify: z
+    .object({
+      from: z.email().default('oo@oo.example'),
+      defaultTo: z.array(z.email()).default([]),
+      smtp: z
+        .object({
+          host: z.string(),
+          port: Port,
+          secure: z.boolean().default(false),
+          user: z.string().optional(),
+          pass: z.string().optional(),
+        })
+        .strict()
+        .optional(),
+    })
+    .strict()
+    .prefault({}),
+  awx: z
+    .object({
+      url: z.url().optional(),
+      token: z.string().optional(),
+      apiPath: z.string().default('/api/v2/'),
+    })
+    .strict()
+    .prefault({}),
+  tfe: z
+    .object({ url: z.url().optional(), token: z.string().optional(), organization: z.string().default('oo') })
+    .strict()
+    .prefault({}),
 }).strict();
 export type OoConfig = z.infer<typeof OoConfig>;
 
 /** Named environment variables for the sections above (the runtime's are in ENV_KEYS). */
 export const OO_ENV_KEYS: Readonly<Record<string, string>> = {
   OO_TEMPLATES_DIR: 'engine.templatesDir',
+  DATABASE_URL: 'database.url',
+  OO_GATEWAY_PORT: 'gateway.port',
+  OO_FILESTORE_PORT: 'filestore.port',
+  SMTP_HOST: 'notify.smtp.host',
+  SMTP_PORT: 'notify.smtp.port',
+  AWX_URL: 'awx.url',
+  AWX_TOKEN: 'awx.token',
+  TFE_URL: 'tfe.url',
+  TFE_TOKEN: 'tfe.token',
+  TFE_ORG: 'tfe.organization',
 };

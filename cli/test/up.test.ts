@@ -9,14 +9,15 @@ import { describe, expect, it } from 'vitest';
 import { UpFile } from '../src/index.js';
 
 const main = new URL('../src/main.ts', import.meta.url).pathname;
-const oo = (args: string[]) => spawnTsx(main, { NATS_URL: '', OO_LOG_LEVEL: 'warn' }, args);
+const oo = (args: string[]) =>
+  spawnTsx(main, { NATS_URL: '', OO_LOG_LEVEL: 'warn', OO_GATEWAY_PORT: '0', OO_FILESTORE_PORT: '0' }, args);
 
-describe('oo up', () => {
+describe('oo up', { timeout: 240_000 }, () => {
   it('starts a private nats-server and every actor, writes up.json 0600, and runs a workflow end to end', async () => {
     const data = mkdtempSync(join(tmpdir(), 'oo-up-'));
     const up = oo(['up', '--data', data]);
     try {
-      await up.waitForLine(/^OO is up\./, 30_000);
+      await up.waitForLine(/^OO is up\./, 120_000);
       const file = join(data, 'up.json');
       expect(statSync(file).mode & 0o777).toBe(0o600);
       const info = UpFile.parse(JSON.parse(readFileSync(file, 'utf8')));

@@ -8,8 +8,10 @@
 import { z } from 'zod';
 import { AwxErrors } from './error-codes/awx.js';
 import { FilestoreErrors } from './error-codes/filestore.js';
+import { HttpErrors } from './error-codes/http.js';
 import { NotifierErrors } from './error-codes/notify.js';
 import { RequestErrors } from './error-codes/request.js';
+import { RfmErrors } from './error-codes/rfm.js';
 import { TfeErrors } from './error-codes/tfe.js';
 import { WorkflowErrors } from './error-codes/workflow.js';
 import type { ErrorSpec } from './error-spec.js';
@@ -114,6 +116,8 @@ export const ErrorRegistry = {
   ...CoreErrors,
   ...WorkflowErrors,
   ...RequestErrors,
+  ...HttpErrors,
+  ...RfmErrors,
   ...FilestoreErrors,
   ...NotifierErrors,
   ...AwxErrors,

@@ -8,8 +8,10 @@ export {
 } from './common-format.js';
 export { DeadLetter } from './dead-letter.js';
 export { FilestoreErrors } from './error-codes/filestore.js';
+export { HttpErrors } from './error-codes/http.js';
 export { NotifierErrors } from './error-codes/notify.js';
 export { RequestErrors } from './error-codes/request.js';
+export { RfmErrors } from './error-codes/rfm.js';
 export type { ErrorCode, ErrorSpec } from './errors.js';
 export {
   ErrorCodeSchema,
@@ -25,6 +27,7 @@ export { Headers } from './headers.js';
 export type { IdPrefix } from './ids.js';
 export { idSchema, newId, Timestamp, TraceId } from './ids.js';
 export { NoticeKind, NotifyEmail, NotifySubjects } from './notify.js';
+export * from './policy.js';
 export { PresenceEntry } from './presence.js';
 export type { Permission } from './principal.js';
 export { can, Permissions, Principal, Role } from './principal.js';

@@ -42,3 +42,9 @@ export function createLineTail(
     text: () => lines.join('\n'),
   };
 }
+
+/** The last `keep` lines of a text (a trailing newline does not count as an empty last line). */
+export function lastLines(text: string, keep: number): string {
+  const lines = text.replace(/\r\n/g, '\n').replace(/\n$/, '').split('\n');
+  return lines.slice(-keep).join('\n');
+}

@@ -4,14 +4,12 @@ import { loadConfig, startActor, startTelemetry, stopOnSignals } from '@oo/runti
 import { pino } from 'pino';
 import { ActorRegistry, actorNames } from '../actor-registry.js';
 import { OO_ENV_KEYS, OoConfig } from '../oo-config.js';
+import { sharedResources } from '../shared-resources.js';
 
 export async function actor(name: string): Promise<void> {
   const load = ActorRegistry[name];
   if (!load) {
-    throw new OoError(
-      'OO_ERR_CONFIG_INVALID',
-      `unknown actor "${name}"; known: ${actorNames().join(', ') || 'none'}`,
-    );
+    throw new OoError('OO_ERR_CONFIG_INVALID', `unknown actor "${name}"; known: ${actorNames().join(', ')}`);
   }
   const config = loadConfig(OoConfig, { envKeys: OO_ENV_KEYS });
   const log = pino({ level: config.log.level });
@@ -19,6 +17,12 @@ export async function actor(name: string): Promise<void> {
     serviceName: `${config.telemetry.serviceName}-${name}`,
     otlpEndpoint: config.telemetry.otlpEndpoint,
   });
-  const handle = await startActor(await load(config), { config, tracer: telemetry.tracer, log });
-  stopOnSignals(() => [handle], telemetry, log);
+  const shared = sharedResources(config, log);
+  const handle = await startActor(await load(config, shared), { config, tracer: telemetry.tracer, log });
+  stopOnSignals(
+    () => [handle],
+    telemetry,
+    log,
+    () => shared.close(),
+  );
 }

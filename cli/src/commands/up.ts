@@ -1,18 +1,22 @@
 /**
  * `oo up`: the whole system in one process on embedded defaults — a private nats-server (unless
- * NATS_URL is set), every actor with its own connection — then `<data>/up.json` and a table of
- * what runs where. Ctrl-C drains everything and stops the private server.
+ * NATS_URL is set), embedded PostgreSQL (PGlite, unless DATABASE_URL is set), the AWX and TFE
+ * simulators (unless real endpoints are configured, and then said plainly), and every actor with
+ * its own connection. Then `<data>/up.json` and a table of what runs where. Ctrl-C drains it all.
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { OoError } from '@oo/contracts';
 import { type ActorHandle, loadConfig, startActor, startTelemetry, stopOnSignals } from '@oo/runtime';
+import { startAwxSimulator, startTfeSimulator } from '@oo/simulators';
 import { type NatsServer, startNatsServer } from '@oo/test-harness';
 import { pino } from 'pino';
 import { ActorRegistry } from '../actor-registry.js';
+import { ensureAuthSecret } from '../auth-secret.js';
 import { findOnPath } from '../find-binary.js';
 import { OO_ENV_KEYS, OoConfig } from '../oo-config.js';
-import { writeUpFile } from '../up-file.js';
+import { sharedResources } from '../shared-resources.js';
+import { type UpFile, writeUpFile } from '../up-file.js';
 
 export interface UpOptions {
   data: string;
@@ -27,6 +31,7 @@ export async function up(options: UpOptions): Promise<void> {
   });
   const log = pino({ level: config.log.level });
   const rows: Array<[string, string]> = [];
+  const stops: Array<() => Promise<void>> = [];
 
   let natsServer: NatsServer | undefined;
   if (process.env.NATS_URL) {
@@ -46,6 +51,34 @@ export async function up(options: UpOptions): Promise<void> {
       `${natsServer.url} (private nats-server, JetStream data in ${join(dataDir, 'nats')})`,
     ]);
   }
+  config.auth.secret = ensureAuthSecret(dataDir, config.auth.secret);
+  rows.push([
+    'database',
+    config.database.url ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${join(dataDir, 'pglite')}`,
+  ]);
+
+  if (!config.notify.smtp) {
+    // Without SMTP every notice becomes an .eml file; give it a recipient so there is one to read.
+    if (config.notify.defaultTo.length === 0) config.notify.defaultTo = ['requests@oo.example'];
+    rows.push(['mail', `no SMTP configured: notices written as .eml files to ${join(dataDir, 'mail')}`]);
+  }
+  const simulators: NonNullable<UpFile['simulators']> = {};
+  if (!config.awx.url) {
+    const awx = await startAwxSimulator({ port: 0 });
+    stops.push(() => awx.stop());
+    config.awx.url = awx.url;
+    config.awx.token = awx.token;
+    simulators.awx = awx.url;
+    rows.push(['awx', `${awx.url} — SIMULATED (no AWX_URL configured)`]);
+  } else rows.push(['awx', config.awx.url]);
+  if (!config.tfe.url) {
+    const tfe = await startTfeSimulator({ port: 0, organization: config.tfe.organization });
+    stops.push(() => tfe.stop());
+    config.tfe.url = tfe.url;
+    config.tfe.token = tfe.token;
+    simulators.tfe = tfe.url;
+    rows.push(['tfe', `${tfe.url} — SIMULATED (no TFE_URL configured)`]);
+  } else rows.push(['tfe', config.tfe.url]);
 
   const telemetry = startTelemetry({
     serviceName: config.telemetry.serviceName,
@@ -58,27 +91,35 @@ export async function up(options: UpOptions): Promise<void> {
       : 'recorded, not exported (set OTEL_EXPORTER_OTLP_ENDPOINT)',
   ]);
 
+  const shared = sharedResources(config, log);
   const handles: ActorHandle[] = [];
   stopOnSignals(
     () => handles,
     telemetry,
     log,
     async () => {
+      await shared.close();
+      for (const stop of stops) await stop().catch(() => undefined);
       await natsServer?.stop();
     },
   );
   for (const [name, load] of Object.entries(ActorRegistry)) {
-    const handle = await startActor(await load(config), { config, tracer: telemetry.tracer, log });
+    const handle = await startActor(await load(config, shared), { config, tracer: telemetry.tracer, log });
     handles.push(handle);
     rows.push([`actor ${name}`, `instance ${handle.instance}`]);
   }
+  if (shared.urls.filestore) rows.push(['filestore', shared.urls.filestore]);
 
-  const upFile = writeUpFile(dataDir, {
-    nats: config.nats.url,
-    pid: process.pid,
-    startedAt: new Date().toISOString(),
-  });
-  rows.push(['up file', upFile]);
+  const up: UpFile = { nats: config.nats.url, pid: process.pid, startedAt: new Date().toISOString() };
+  if (shared.urls.gateway) {
+    up.gateway = shared.urls.gateway;
+    const token = await (await shared.readModel()).createToken({ name: 'oo-up-admin', role: 'admin' });
+    up.adminToken = token.secret;
+    rows.push(['gateway', `${shared.urls.gateway} (OpenAPI: /openapi.json, docs: /docs)`]);
+    rows.push(['admin token', `${token.secret} (also in up.json)`]);
+  }
+  if (simulators.awx || simulators.tfe) up.simulators = simulators;
+  rows.push(['up file', writeUpFile(dataDir, up)]);
   const width = Math.max(...rows.map(([k]) => k.length));
   process.stdout.write(
     `OO is up.\n${rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n')}\nCtrl-C stops everything.\n`,

@@ -3,9 +3,21 @@
  * and prints one JSON object per result line on stdout.
  */
 import type { Benchmark } from './bench-result.js';
+import { engineDiamond } from './benchmarks/engine-diamond.js';
+import { engineLatency } from './benchmarks/engine-latency.js';
+import { engineParked } from './benchmarks/engine-parked.js';
+import { engineScale } from './benchmarks/engine-scale.js';
+import { gatewayAccept } from './benchmarks/gateway-accept.js';
 import { runtimeRoundtrip } from './benchmarks/runtime-roundtrip.js';
 
-const benchmarks: readonly Benchmark[] = [runtimeRoundtrip];
+const benchmarks: readonly Benchmark[] = [
+  runtimeRoundtrip,
+  engineDiamond,
+  engineLatency,
+  engineParked,
+  engineScale,
+  gatewayAccept,
+];
 
 const prefix = process.argv[2] ?? '';
 const selected = benchmarks.filter((b) => b.name.startsWith(prefix) || prefix.startsWith(b.name));

@@ -29,6 +29,8 @@ export interface DefineRunnerOptions {
   readonly secrets?: SecretResolver;
   /** How many recently cancelled run ids an instance remembers (default 10,000). */
   readonly cancelMemory?: number;
+  /** Called when an instance stops, after in-flight tasks drained (close the tasks' clients). */
+  readonly stop?: () => Promise<void>;
 }
 
 /**
@@ -71,10 +73,13 @@ export function defineRunner(options: DefineRunnerOptions): ActorDefinition {
     async setup(env) {
       const bucket = await env.bucket(BucketNames.taskVars, TaskState);
       const cancellations = runCancellations(options.cancelMemory);
-      // Live only: an instance remembers the cancels it heard (see run-cancellations.ts for restarts).
-      env.listen(runEventSubject('cancelled'), (event) => {
-        cancellations.cancel(event.runId, event.error?.message ?? 'cancelled');
-      });
+      // Live only: an instance remembers the run ends it heard (see run-cancellations.ts for
+      // restarts). A failed run ends its other in-flight tasks just as a cancelled one does.
+      for (const end of ['cancelled', 'failed'] as const) {
+        env.listen(runEventSubject(end), (event) => {
+          cancellations.cancel(event.runId, event.error?.message ?? end, end);
+        });
+      }
       const secrets = options.secrets ?? envSecrets();
       const busy = new Set<string>();
       const handlers: HandlerDef[] = options.tasks.map((task) =>
@@ -95,7 +100,7 @@ export function defineRunner(options: DefineRunnerOptions): ActorDefinition {
           },
         ),
       );
-      return { handlers };
+      return { handlers, ...(options.stop ? { stop: options.stop } : {}) };
     },
   });
 }

@@ -17,7 +17,7 @@
 import { TASK_TYPE, TaskRetry } from '@oo/contracts';
 import type { z } from 'zod';
 import type { Again } from '../actor-context.js';
-import type { TaskContext } from './task-context.js';
+import type { TaskCancelContext, TaskContext } from './task-context.js';
 import type { TaskRetryInput } from './task-retry.js';
 import type { TaskVarsSchema } from './task-vars.js';
 
@@ -42,6 +42,18 @@ export interface DefineTaskOptions<I extends z.ZodType, O extends z.ZodType, VS 
    * later, or return the output.
    */
   run(ctx: TaskContext<z.output<VS>>, input: z.output<I>): Promise<TaskResult<z.input<O>>>;
+  /**
+   * Called when the task's run ends (cancelled, or failed by another task) while the engine has it
+   * in flight: running now (after `run`'s signal aborted and `run` settled, or 5 s passed), parked
+   * in `ctx.again` or a retry backoff, or delivered but not started yet (its input may name a job
+   * an earlier task launched) — each when the runner instance holding the message heard the run
+   * end. Gets the task's `vars` (empty if it never ran) and input, to stop the external job `run`
+   * started. Once per task: the runner records it in `task_vars` before and after, and a delivery
+   * that finds it begun but not done (a crash, a stop) calls it again, so make it idempotent. It has
+   * 30 s; `ctx.signal` aborts past that or when the runner stops. A throw is logged and carried on
+   * the task's `cancelled` event, never retried.
+   */
+  onCancel?(ctx: TaskCancelContext<z.output<VS>>, input: z.output<I>): Promise<void>;
 }
 
 export interface TaskDefinition<

@@ -4,7 +4,7 @@ export type { AnyTaskDefinition, DefineTaskOptions, TaskDefinition, TaskResult }
 export { defineTask } from './define-task.js';
 export type { SecretResolver } from './secrets.js';
 export { envSecrets } from './secrets.js';
-export type { TaskContext } from './task-context.js';
+export type { TaskCancelContext, TaskContext } from './task-context.js';
 export type { TaskHttp, TaskHttpInit } from './task-http.js';
 export { redactUrl } from './task-http.js';
 export type { TaskRetryInput } from './task-retry.js';

@@ -1,20 +1,29 @@
 /**
- * What one runner instance knows about cancelled runs: the tasks of each run it is running now (to
- * abort their signals) and the ids of recently cancelled runs (so a parked task of such a run that
- * comes back is dropped instead of run again).
+ * What one runner instance knows about runs that ended (cancelled, or failed by another task): the
+ * tasks of each run it is running now (to abort their signals) and the ids of recently ended runs
+ * (so a parked task of such a run that comes back is dropped, after its `onCancel`, instead of run
+ * again).
  *
- * The memory is per instance and bounded: an instance started after the cancel, or one that has
- * forgotten it (more than `capacity` newer cancels), runs such a task once more and reports it. That
- * is harmless: the engine ignores reports for runs that have already ended.
+ * The memory is per instance and bounded: an instance started after the run ended, or one that has
+ * forgotten it (more than `capacity` newer ends), runs such a task once more and reports it. The
+ * engine ignores reports for runs that have already ended, but that task's `onCancel` is not called
+ * then: an external job it started keeps running.
  */
 import { OoError } from '@oo/contracts';
 
+/** How a run ended, as far as its in-flight tasks are concerned. */
+export type RunEnd = 'cancelled' | 'failed';
+
 export interface RunCancellations {
-  /** Records the cancel and aborts every running task of the run with OO_ERR_CANCELLED. */
-  cancel(runId: string, reason: string): void;
-  isCancelled(runId: string): boolean;
   /**
-   * Registers a running task, aborting it at once when its run is already known cancelled (the
+   * Records that the run ended and aborts every running task of the run with OO_ERR_CANCELLED
+   * (message `run <id> <end>: <reason>`).
+   */
+  cancel(runId: string, reason: string, end?: RunEnd): void;
+  /** The error running tasks of the run were (or would have been) aborted with; undefined if not ended. */
+  reasonOf(runId: string): OoError | undefined;
+  /**
+   * Registers a running task, aborting it at once when its run is already known ended (the
    * cancel may arrive between the delivery's first check and the task starting). The returned
    * function unregisters it.
    */
@@ -22,19 +31,20 @@ export interface RunCancellations {
 }
 
 export function runCancellations(capacity = 10_000): RunCancellations {
-  // A Map keeps insertion order: the first key is the oldest cancel.
-  const cancelled = new Map<string, true>();
+  // A Map keeps insertion order: the first key is the oldest end.
+  const ended = new Map<string, OoError>();
   const running = new Map<string, Set<AbortController>>();
   return {
-    cancel(runId, reason) {
-      cancelled.delete(runId);
-      cancelled.set(runId, true);
-      if (cancelled.size > capacity) cancelled.delete(cancelled.keys().next().value as string);
-      for (const controller of running.get(runId) ?? []) {
-        controller.abort(new OoError('OO_ERR_CANCELLED', `run ${runId} cancelled: ${reason}`));
-      }
+    cancel(runId, reason, end = 'cancelled') {
+      const error = new OoError('OO_ERR_CANCELLED', `run ${runId} ${end}: ${reason}`, {
+        details: { runId, runStatus: end },
+      });
+      ended.delete(runId);
+      ended.set(runId, error);
+      if (ended.size > capacity) ended.delete(ended.keys().next().value as string);
+      for (const controller of running.get(runId) ?? []) controller.abort(error);
     },
-    isCancelled: (runId) => cancelled.has(runId),
+    reasonOf: (runId) => ended.get(runId),
     track(runId, controller) {
       let set = running.get(runId);
       if (!set) {
@@ -42,7 +52,8 @@ export function runCancellations(capacity = 10_000): RunCancellations {
         running.set(runId, set);
       }
       set.add(controller);
-      if (cancelled.has(runId)) controller.abort(new OoError('OO_ERR_CANCELLED', `run ${runId} cancelled`));
+      const error = ended.get(runId);
+      if (error) controller.abort(error);
       return () => {
         set.delete(controller);
         if (set.size === 0) running.delete(runId);

@@ -19,7 +19,12 @@ export type AttemptOutcome =
   | { readonly kind: 'output'; readonly value: unknown }
   | { readonly kind: 'again'; readonly delayMs: number }
   | { readonly kind: 'failed'; readonly error: OoError }
-  | { readonly kind: 'cancelled'; readonly error: OoError };
+  | {
+      readonly kind: 'cancelled';
+      readonly error: OoError;
+      /** Settles when the abandoned `run` does (it may still be finishing a call it started). */
+      readonly settled: Promise<unknown>;
+    };
 
 export interface AttemptDeps {
   readonly task: AnyTaskDefinition;
@@ -53,7 +58,7 @@ export interface AttemptInput {
  * without counting an attempt); every task failure comes back as an outcome.
  */
 export async function runAttempt(deps: AttemptDeps, attempt: AttemptInput): Promise<AttemptOutcome> {
-  const { actx, message, input, state, log, timeoutMs } = attempt;
+  const { actx, message, input, state, timeoutMs } = attempt;
   const { task } = deps;
   const deadline = state.current.deadlineAt;
   if (deadline !== undefined && actx.clock.now() >= deadline) {
@@ -77,27 +82,12 @@ export async function runAttempt(deps: AttemptDeps, attempt: AttemptInput): Prom
       : setTimeout(() => abort.abort(timeoutError(timeoutMs)), Math.max(0, deadline - actx.clock.now()));
   timer?.unref();
 
-  const ctx: TaskContext = {
-    type: task.type,
-    runId: message.runId,
-    taskKey: message.taskKey,
-    attempt: state.current.attempt,
-    traceId: actx.traceId,
-    requestId: actx.requestId,
-    log,
-    span: actx.span,
-    signal: abort.signal,
-    clock: actx.clock,
-    vars: taskVars(state, task.vars),
-    http: taskHttp({ tracer: deps.tracer, span: actx.span, signal: abort.signal, log }),
-    secret: (name) => requireSecret(deps.secrets, name),
-    again: actx.again,
-  };
+  const ctx: TaskContext = { ...baseContext(deps, attempt, abort.signal), again: actx.again };
 
+  const running = abort.signal.aborted ? aborted : Promise.resolve().then(() => task.run(ctx, input));
+  // The race may settle first; a later rejection of the abandoned run is not an unhandled one.
+  running.catch(() => undefined);
   try {
-    const running = abort.signal.aborted ? aborted : Promise.resolve().then(() => task.run(ctx, input));
-    // The race may settle first; a later rejection of the abandoned run is not an unhandled one.
-    running.catch(() => undefined);
     const result = await Promise.race([running, aborted]);
     if (!isAgain(result)) return { kind: 'output', value: result };
     // Come back no later than the deadline, so a timeout is noticed on time.
@@ -107,10 +97,36 @@ export async function runAttempt(deps: AttemptDeps, attempt: AttemptInput): Prom
     if (actx.signal.aborted) throw actx.signal.reason;
     if (!abort.signal.aborted) return { kind: 'failed', error: toOoError(thrown) };
     const error = toOoError(abort.signal.reason);
-    return error.code === 'OO_ERR_CANCELLED' ? { kind: 'cancelled', error } : { kind: 'failed', error };
+    return error.code === 'OO_ERR_CANCELLED'
+      ? { kind: 'cancelled', error, settled: running.catch(() => undefined) }
+      : { kind: 'failed', error };
   } finally {
     if (timer) clearTimeout(timer);
     untrack();
     actx.signal.removeEventListener('abort', onStop);
   }
+}
+
+/** Everything of a task's context but `again`, for `run` and `onCancel` alike. */
+export function baseContext(
+  deps: AttemptDeps,
+  attempt: Pick<AttemptInput, 'actx' | 'message' | 'state' | 'log'>,
+  signal: AbortSignal,
+): Omit<TaskContext, 'again'> {
+  const { actx, message, state, log } = attempt;
+  return {
+    type: deps.task.type,
+    runId: message.runId,
+    taskKey: message.taskKey,
+    attempt: state.current.attempt,
+    traceId: actx.traceId,
+    requestId: actx.requestId,
+    log,
+    span: actx.span,
+    signal,
+    clock: actx.clock,
+    vars: taskVars(state, deps.task.vars),
+    http: taskHttp({ tracer: deps.tracer, span: actx.span, signal, log }),
+    secret: (name) => requireSecret(deps.secrets, name),
+  };
 }

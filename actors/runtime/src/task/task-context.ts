@@ -1,4 +1,5 @@
-/** What a task's `run` receives with each attempt. */
+/** What a task's `run` receives with each attempt, and its `onCancel` once the run ended. */
+import type { OoError } from '@oo/contracts';
 import type { Span } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { Again } from '../actor-context.js';
@@ -41,4 +42,14 @@ export interface TaskContext<V extends TaskVarsShape = TaskVarsShape> {
    * attempt. The attempt's deadline keeps running.
    */
   again(delayMs: number): Again;
+}
+
+/**
+ * What `onCancel` receives: the task's context without `again`, with its own `signal` (the 30 s
+ * budget of `onCancel`, and the runner stopping) and the reason the run ended.
+ */
+export interface TaskCancelContext<V extends TaskVarsShape = TaskVarsShape>
+  extends Omit<TaskContext<V>, 'again'> {
+  /** OO_ERR_CANCELLED, its message naming the run and how it ended (`details.runStatus`). */
+  readonly reason: OoError;
 }

@@ -1,8 +1,9 @@
 /**
  * One delivery of `oo.task.<type>`: the runner's decisions around an attempt.
  *
- *   stale dispatch / run cancelled   ack, run nothing
+ *   stale dispatch                   ack, run nothing
  *   report already decided           republish it (a crash came between deciding and acking)
+ *   run ended (cancelled / failed)   onCancel (once), ack, run nothing
  *   retry not due yet                park until it is
  *   input invalid                    report failed (terminal)
  *   attempt starts                   TaskEvent running, deadline stored (once per attempt)
@@ -27,6 +28,7 @@ import type { Logger } from 'pino';
 import type { ActorContext, HandlerResult } from '../actor-context.js';
 import type { JsonBucket } from '../json-bucket.js';
 import { type AttemptDeps, runAttempt } from './task-attempt.js';
+import { cancelInFlight } from './task-cancel.js';
 import { resolveRetry, taskRetryDelay } from './task-retry.js';
 import { loadTaskState, type TaskState, type TaskStateHandle, taskStateKey } from './task-state.js';
 
@@ -167,9 +169,17 @@ async function handleExclusively(
     });
     return undefined;
   };
-  const dropCancelled = async (reason: string) => {
-    log.info({ reason }, 'task dropped: its run was cancelled');
-    await event('cancelled');
+  const dropCancelled = async (reason: OoError, settled?: Promise<unknown>) => {
+    const failure = await cancelInFlight(deps, {
+      actx,
+      message,
+      state,
+      log,
+      reason,
+      ...(settled ? { settled } : {}),
+    });
+    log.info({ reason: reason.message }, 'task dropped: its run ended');
+    await event('cancelled', failure ? { error: failure } : {});
     return undefined;
   };
 
@@ -181,7 +191,10 @@ async function handleExclusively(
     await publishReport(state.current.report);
     return undefined;
   }
-  if (deps.cancellations.isCancelled(runId)) return dropCancelled('cancelled before this delivery');
+  const ended = state.current.cancel
+    ? OoError.fromData(state.current.cancel.reason)
+    : deps.cancellations.reasonOf(runId);
+  if (ended) return dropCancelled(ended);
   const retryAt = state.current.retryAt;
   if (retryAt !== undefined && clock.now() < retryAt) return actx.again(retryAt - clock.now());
 
@@ -214,7 +227,7 @@ async function handleExclusively(
     case 'again':
       return actx.again(outcome.delayMs);
     case 'cancelled':
-      return dropCancelled(outcome.error.message);
+      return dropCancelled(outcome.error, outcome.settled);
     case 'output': {
       const checked = checkOutput(deps, outcome.value);
       if ('error' in checked) return fail(checked.error);

@@ -23,6 +23,14 @@ export const TaskState = z
     /** The current attempt must not start before this (ms since epoch). */
     retryAt: z.number().optional(),
     lastError: ErrorData.optional(),
+    /**
+     * The run ended while this task was in flight: `onCancel` has begun (`done` false) or finished.
+     * A delivery that finds it drops the task, first finishing `onCancel` when it is not done.
+     */
+    cancel: z
+      .object({ reason: ErrorData, done: z.boolean(), error: ErrorData.optional() })
+      .strict()
+      .optional(),
     /** The final report, once decided: a redelivery republishes it instead of running again. */
     report: TaskReport.optional(),
     /** The task's variables (`ctx.vars`). */

@@ -1,0 +1,121 @@
+/**
+ * The gateway's fastify instance: zod validation and serialisation, the OpenAPI document, a span
+ * and trace id per call, one error handler that answers problem+json, and the route plugins —
+ * everything under /v1 authenticated and rate-limited per token.
+ */
+import { randomBytes } from 'node:crypto';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { GatewayDeps } from './gateway-deps.js';
+import { gatewayError } from './gateway-errors.js';
+import { endHttpSpan, startHttpSpan } from './http-trace.js';
+import { openApiOptions } from './openapi-document.js';
+import { excerpt, PROBLEM_JSON, toProblem } from './problem.js';
+import { catalogRoutes } from './routes/catalog.js';
+import { docsRoutes } from './routes/docs.js';
+import { healthRoutes } from './routes/health.js';
+import { presenceRoutes } from './routes/presence.js';
+import { requestActionRoutes } from './routes/request-actions.js';
+import { requestEventRoutes } from './routes/request-events.js';
+import { requestRoutes } from './routes/requests.js';
+
+/** Longer path parameters are refused before routing; shorter ones meet their schema (both 400). */
+const MAX_PARAM_LENGTH = 512;
+
+export const API_VERSION = '1.0.0';
+
+function sendProblem(deps: GatewayDeps, error: unknown, request: FastifyRequest, reply: FastifyReply) {
+  if (!request.traceId) request.traceId = randomBytes(16).toString('hex');
+  const problem = toProblem(error, {
+    instance: request.url,
+    traceId: request.traceId,
+    maxBytes: deps.bodyLimitBytes,
+  });
+  if (problem.status >= 500)
+    request.log.error({ err: error, traceId: request.traceId }, 'gateway call failed');
+  else request.log.debug({ code: problem.code, detail: problem.detail }, 'gateway call refused');
+  if (problem.status === 401) reply.header('www-authenticate', 'Bearer realm="oo"');
+  if (typeof problem.retryAfterSeconds === 'number')
+    reply.header('retry-after', String(problem.retryAfterSeconds));
+  request.span?.setAttribute('oo.error.code', problem.code);
+  if (problem.status >= 500 && error instanceof Error) request.span?.recordException(error);
+  return reply.code(problem.status).type(PROBLEM_JSON).header('oo-trace-id', request.traceId).send(problem);
+}
+
+export async function buildHttpApp(deps: GatewayDeps, options: { publicUrl?: string | undefined }) {
+  // Widened to fastify's logger type, so the instance has the plain FastifyInstance type.
+  const loggerInstance: FastifyBaseLogger = deps.log;
+  const app: FastifyInstance = Fastify({
+    loggerInstance,
+    // Failures are logged by the error handler with their trace id, not every call line by line.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: deps.bodyLimitBytes,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // A badly encoded URL never reaches a route or the error handler: answer it here, the same way.
+    frameworkErrors: (error, request, reply) => sendProblem(deps, error, request, reply),
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  // Only JSON bodies: any other media type is a 415.
+  app.removeContentTypeParser('text/plain');
+
+  app.decorateRequest('caller', null);
+  app.decorateRequest('span', null);
+  app.decorateRequest('traceId', '');
+  app.addHook('onRequest', async (request, reply) => {
+    const route = request.routeOptions.url;
+    if (route?.startsWith('/v1/')) {
+      request.span = startHttpSpan(deps.tracer, `${request.method} ${route}`, request.headers.traceparent);
+      request.span.setAttribute('http.request.method', request.method);
+      request.span.setAttribute('http.route', route);
+      request.traceId = request.span.spanContext().traceId;
+    } else {
+      request.traceId = randomBytes(16).toString('hex');
+    }
+    reply.header('oo-trace-id', request.traceId);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.span) endHttpSpan(request.span, reply.statusCode);
+  });
+  app.setErrorHandler((error, request, reply) => sendProblem(deps, error, request, reply));
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      deps,
+      gatewayError(
+        'OO_ERR_HTTP_NOT_FOUND',
+        `no route for ${request.method} ${excerpt(request.url, 200)}; see /openapi.json`,
+      ),
+      request,
+      reply,
+    ),
+  );
+
+  await app.register(fastifySwagger, openApiOptions({ version: API_VERSION, publicUrl: options.publicUrl }));
+
+  await app.register(docsRoutes);
+  await app.register(healthRoutes, { deps });
+  await app.register(
+    async (v1) => {
+      v1.addHook('onRequest', async (request) => {
+        const caller = await deps.auth.authenticate(request.headers.authorization);
+        request.caller = caller;
+        request.span?.setAttribute('oo.principal', caller.sub);
+        deps.limiter.take(caller.tokenId ?? caller.sub);
+      });
+      await v1.register(requestRoutes, { deps });
+      await v1.register(requestActionRoutes, { deps });
+      await v1.register(requestEventRoutes, { deps });
+      await v1.register(catalogRoutes, { deps });
+      await v1.register(presenceRoutes, { deps });
+    },
+    { prefix: '/v1' },
+  );
+  return app;
+}

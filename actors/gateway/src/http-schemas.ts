@@ -1,0 +1,144 @@
+/**
+ * The zod schemas of the HTTP API that are not message bodies: path, query and header parameters
+ * and the answers. Each validates the call and is the source of the OpenAPI document; the ones
+ * `registerApiSchemas` names become components there.
+ */
+import { PresenceEntry, RequestBody, RequestStatus, ResourceSpec } from '@oo/contracts';
+import { Cursor, EventRecord, RequestPage, RequestSummary, RequestView } from '@oo/read-model';
+import { z } from 'zod';
+import { Problem } from './problem.js';
+
+/** The request ids the request path accepts (see the requests actor): safe as keys and file names. */
+const REQUEST_ID = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
+export const MAX_REQUEST_ID_LENGTH = 128;
+
+export const RequestId = z
+  .string()
+  .max(MAX_REQUEST_ID_LENGTH, `must be at most ${MAX_REQUEST_ID_LENGTH} characters`)
+  .regex(REQUEST_ID, 'must be a request id like req_01J…: letters, digits, _ and -, dot-separated');
+
+export const RequestIdParams = z.object({ id: RequestId });
+
+export const Links = z.object({
+  self: z.string().describe('The request (GET)'),
+  events: z.string().describe('Its events as Server-Sent Events, history then live'),
+  logs: z.string().describe('Its stored events as JSON pages'),
+});
+
+export const Accepted = z.object({
+  requestId: z.string(),
+  traceId: z.string().describe('The trace every message about this request carries'),
+  status: z.literal('accepted'),
+  rerunOf: z.string().optional(),
+  links: Links,
+});
+export type Accepted = z.infer<typeof Accepted>;
+
+export const CancelRequested = z.object({
+  requestId: z.string(),
+  traceId: z.string(),
+  status: z.literal('cancel-requested'),
+  links: Links,
+});
+
+const idempotencyKey = z
+  .string()
+  .min(1)
+  .max(255, 'must be at most 255 characters')
+  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
+
+export const SubmitHeaders = z.looseObject({ 'idempotency-key': idempotencyKey.optional() });
+
+export const ListQuery = z.object({
+  status: RequestStatus.optional(),
+  mine: z.enum(['true', 'false']).optional().describe('Only my requests (always so for requesters)'),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z
+    .string()
+    .max(512)
+    .refine((value) => Cursor.safeParse(value).success, 'is not a cursor this API returned')
+    .optional()
+    .describe('nextCursor of the previous page'),
+});
+
+export const RerunBody = z
+  .object({
+    mode: z.enum(['resume', 'restart']).describe('resume keeps what succeeded; restart runs everything'),
+    body: RequestBody.optional().describe('An edited body; the original one when absent'),
+  })
+  .strict();
+
+/** Optional: a POST without a body cancels with the default reason. */
+export const CancelBody = z
+  .object({ reason: z.string().max(1_000).optional() })
+  .strict()
+  .nullish();
+
+const eventSeq = z.string().regex(/^\d{1,15}$/, 'must be the id (a sequence number) of an event received');
+
+export const EventsHeaders = z.looseObject({ 'last-event-id': eventSeq.optional() });
+export const EventsQuery = z.object({
+  lastEventId: eventSeq.optional().describe('For clients that cannot send the Last-Event-ID header'),
+});
+
+export const LogsQuery = z.object({
+  after: z.coerce.number().int().min(0).default(0).describe('Events with a sequence above this'),
+  limit: z.coerce.number().int().min(1).max(1_000).default(200),
+});
+export const EventPage = z.object({
+  items: z.array(EventRecord),
+  /** Pass back as `after` for the next page; null on the last page. */
+  nextAfter: z.number().int().nullable(),
+});
+
+export const TemplateSummary = z.object({
+  name: z.string(),
+  version: z.number().int(),
+  description: z.string(),
+});
+export const Catalog = z.object({ items: z.array(z.string()) });
+export const Templates = z.object({ items: z.array(TemplateSummary) });
+export const Presence = z.object({ items: z.array(PresenceEntry) });
+
+export const Health = z.object({ status: z.literal('ok') });
+export const Ready = z.object({
+  status: z.literal('ready'),
+  checks: z.object({ nats: z.literal('ok'), database: z.literal('ok') }),
+});
+
+/**
+ * Schemas shown as named components of the OpenAPI document. The ids go into zod's global registry,
+ * where `.describe()` keeps field descriptions too, so the document carries both. (A side effect
+ * for this process: `z.toJSONSchema` of these schemas now makes `$ref`s to the named ones.)
+ */
+export function registerApiSchemas(): void {
+  const named = {
+    RequestBody,
+    ResourceSpec,
+    Accepted,
+    Problem,
+    RequestView,
+    RequestSummary,
+    RequestPage,
+    EventRecord,
+    PresenceEntry,
+  };
+  for (const [id, schema] of Object.entries(named)) {
+    const known = z.globalRegistry.get(schema)?.id;
+    if (known === undefined) z.globalRegistry.add(schema, { ...z.globalRegistry.get(schema), id });
+    else if (known !== id) throw new Error(`schema ${id} is registered already as ${known}`);
+  }
+}
+
+/** Error answers of a route, for the OpenAPI document (and serialised as problem+json). */
+export function problems(...statuses: number[]) {
+  return Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      {
+        description: 'Problem details (RFC 9457)',
+        content: { 'application/problem+json': { schema: Problem } },
+      },
+    ]),
+  );
+}

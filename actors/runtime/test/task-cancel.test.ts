@@ -1,0 +1,187 @@
+/**
+ * `onCancel`: a task in flight when its run ends (cancelled, or failed by another task) gets to stop
+ * what it started, with its variables. Runner against a real nats-server.
+ */
+import { OoError, type RunStatus, runEventSubject } from '@oo/contracts';
+import { type AnyTaskDefinition, defineRunner, defineTask } from '@oo/runtime';
+import { freshName } from '@oo/test-harness';
+import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import { z } from 'zod';
+import { startTestbed, type Testbed } from './fixtures/task-testbed.js';
+
+let bed: Testbed;
+beforeAll(async () => {
+  bed = await startTestbed();
+});
+afterEach(() => bed.stopActors());
+afterAll(() => bed.stop());
+
+const freshType = () => `${freshName('t')}.work`;
+const startRunner = (tasks: AnyTaskDefinition[]) =>
+  bed.start(defineRunner({ name: freshName('runner-'), version: '1.0.0', tasks }));
+const at = () => new Date().toISOString();
+
+function deferred<T = void>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+const endRun = (runId: string, status: Extract<RunStatus, 'cancelled' | 'failed'>, message: string) =>
+  bed.client.publish(runEventSubject(status), {
+    runId,
+    template: 't',
+    version: 1,
+    status,
+    error: {
+      code: status === 'failed' ? 'OO_ERR_HANDLER_FAILED' : 'OO_ERR_CANCELLED',
+      message,
+      retryable: false,
+    },
+    at: at(),
+  });
+
+interface Seen {
+  jobId: number | undefined;
+  code: string;
+  message: string;
+  signalAborted: boolean;
+}
+
+/** A task that stores a job id, then either hangs (until aborted) or polls with `again`. */
+function jobTask(type: string, mode: 'hang' | 'poll', started: () => void, onCancel: (s: Seen) => void) {
+  return defineTask({
+    type,
+    input: z.object({}),
+    output: z.object({}),
+    vars: z.object({ jobId: z.number() }),
+    async run(ctx) {
+      if (ctx.vars.get('jobId') === undefined) await ctx.vars.set('jobId', 7);
+      started();
+      if (mode === 'poll') return ctx.again(300);
+      return new Promise((_, reject) => {
+        ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason), { once: true });
+      });
+    },
+    async onCancel(ctx) {
+      expectTypeOf(ctx.vars.get('jobId')).toEqualTypeOf<number | undefined>();
+      onCancel({
+        jobId: ctx.vars.get('jobId'),
+        code: ctx.reason.code,
+        message: ctx.reason.message,
+        signalAborted: ctx.signal.aborted,
+      });
+    },
+  });
+}
+
+describe('task runner - onCancel', () => {
+  it('calls onCancel with the task’s variables when its run is cancelled while it runs', async () => {
+    const type = freshType();
+    const started = deferred();
+    const seen: Seen[] = [];
+    await startRunner([jobTask(type, 'hang', started.resolve, (s) => seen.push(s))]);
+    const runId = await bed.dispatch(type, {});
+    await started.promise;
+    await endRun(runId, 'cancelled', 'operator said stop');
+    const events = await bed.events.waitFor(runId, 2);
+    expect(events.map((e) => e.status)).toEqual(['running', 'cancelled']);
+    expect(seen).toEqual([
+      {
+        jobId: 7,
+        code: 'OO_ERR_CANCELLED',
+        message: `run ${runId} cancelled: operator said stop`,
+        signalAborted: false,
+      },
+    ]);
+  });
+
+  it('calls onCancel when a parked task comes back after its run was cancelled, without running it again', async () => {
+    const type = freshType();
+    const started = deferred();
+    let runs = 0;
+    const seen: Seen[] = [];
+    await startRunner([
+      jobTask(
+        type,
+        'poll',
+        () => {
+          runs++;
+          started.resolve();
+        },
+        (s) => seen.push(s),
+      ),
+    ]);
+    const runId = await bed.dispatch(type, {});
+    await started.promise;
+    await endRun(runId, 'cancelled', 'stop');
+    await bed.events.waitFor(runId, 2);
+    expect(seen.map((s) => s.jobId)).toEqual([7]);
+    expect(runs).toBe(1);
+  });
+
+  it('aborts a running task and calls onCancel when another task failed its run', async () => {
+    const type = freshType();
+    const started = deferred();
+    const seen: Seen[] = [];
+    await startRunner([jobTask(type, 'hang', started.resolve, (s) => seen.push(s))]);
+    const runId = await bed.dispatch(type, {});
+    await started.promise;
+    await endRun(runId, 'failed', 'deploy failed');
+    await bed.events.waitFor(runId, 2);
+    expect(seen).toEqual([
+      expect.objectContaining({ jobId: 7, message: `run ${runId} failed: deploy failed` }),
+    ]);
+  });
+
+  it('calls onCancel, not run, for a task delivered after its run ended', async () => {
+    const type = freshType();
+    let runs = 0;
+    const seen: Seen[] = [];
+    await startRunner([
+      jobTask(
+        type,
+        'hang',
+        () => runs++,
+        (s) => seen.push(s),
+      ),
+    ]);
+    const runId = freshName('run_');
+    await endRun(runId, 'cancelled', 'early');
+    await bed.dispatch(type, {}, { runId });
+    const events = await bed.events.waitFor(runId);
+    expect(events.map((e) => e.status)).toEqual(['cancelled']);
+    expect(runs).toBe(0);
+    // Its input is all it has: an earlier task's job id would be there.
+    expect(seen).toEqual([expect.objectContaining({ jobId: undefined, code: 'OO_ERR_CANCELLED' })]);
+  });
+
+  it('carries a failing onCancel’s error on the cancelled task event', async () => {
+    const type = freshType();
+    const started = deferred();
+    await startRunner([
+      defineTask({
+        type,
+        input: z.object({}),
+        output: z.object({}),
+        async run(ctx) {
+          started.resolve();
+          return ctx.again(300);
+        },
+        async onCancel() {
+          throw new OoError('OO_ERR_AWX_SERVER_ERROR', 'AWX answered 503 to the cancel');
+        },
+      }),
+    ]);
+    const runId = await bed.dispatch(type, {});
+    await started.promise;
+    await endRun(runId, 'cancelled', 'stop');
+    const [, cancelled] = await bed.events.waitFor(runId, 2);
+    expect(cancelled).toMatchObject({
+      status: 'cancelled',
+      error: { code: 'OO_ERR_AWX_SERVER_ERROR', message: 'AWX answered 503 to the cancel' },
+    });
+  });
+});

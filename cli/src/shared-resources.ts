@@ -1,0 +1,24 @@
+/** The resources actors of one process share (see actor-registry.ts `Shared`). */
+import { join } from 'node:path';
+import { openReadModel, type ReadModel } from '@oo/read-model';
+import type { Logger } from 'pino';
+import type { Shared } from './actor-registry.js';
+import type { OoConfig } from './oo-config.js';
+
+export function sharedResources(config: OoConfig, log: Logger): Shared & { close(): Promise<void> } {
+  let opened: Promise<ReadModel> | undefined;
+  return {
+    urls: {},
+    log,
+    readModel() {
+      opened ??= openReadModel({
+        ...(config.database.url ? { databaseUrl: config.database.url } : { dataDir: join(config.dataDir) }),
+        log: log.child({ component: 'read-model' }),
+      });
+      return opened;
+    },
+    async close() {
+      if (opened) await (await opened).close();
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export { dnsRecordHandler, validateDnsRecord } from './dns-record-handler.js';

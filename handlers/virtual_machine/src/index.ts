@@ -1,0 +1,2 @@
+export { validateVirtualMachine } from './validate-vm.js';
+export { virtualMachineHandler } from './virtual-machine-handler.js';

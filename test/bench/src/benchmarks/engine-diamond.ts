@@ -1,0 +1,114 @@
+/**
+ * engine.diamond: throughput of the engine and runner on many small runs, beside the floor and BullMQ
+ * in the same process, on the same machine, one after the other.
+ *
+ * 1,000 runs of `templates/diamond.json` (a -> (b, c) -> d -> e, no-op tasks), 200 runs in flight,
+ * after 200 warm-up runs, each system in this process:
+ *   - OO: engine actor + built-in runner + a driver starting runs and hearing their end events, on a
+ *     private file-backed nats-server (as `oo up` runs them: one process, a connection each);
+ *   - the floor: a hand-written JetStream DAG loop (see floor-dag.ts) on the same server;
+ *   - BullMQ: the closest faithful flow mapping (see bullmq-diamond.ts) on the local Redis.
+ * Scheduling latency (OO only) is measured inside the runner (see task-timings.ts).
+ */
+import { startTelemetry } from '@oo/runtime';
+import { startNatsServer } from '@oo/test-harness';
+import { Redis } from 'ioredis';
+import { type Benchmark, quantile, round } from '../bench-result.js';
+import { diamondTemplate, needsOf } from '../engine/bench-templates.js';
+import { startBullmqDiamond } from '../engine/bullmq-diamond.js';
+import type { DagRunner } from '../engine/dag-runner.js';
+import { startFloor } from '../engine/floor-dag.js';
+import { runAll } from '../engine/in-flight.js';
+import { startOo } from '../engine/oo-system.js';
+import { schedulingLatencies } from '../engine/task-timings.js';
+
+const RUNS = 1_000;
+const WARMUP_RUNS = 200;
+const IN_FLIGHT = 200;
+const REDIS = { host: '127.0.0.1', port: 6379 };
+const BULLMQ_CONCURRENCY = 100;
+
+async function assertRedis(): Promise<void> {
+  const redis = new Redis({
+    ...REDIS,
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (err) {
+    throw new Error(`engine.diamond needs Redis at ${REDIS.host}:${REDIS.port} for BullMQ: ${err}`);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Warm-up, then the measured runs; resolves with the measured wall time (ms). */
+async function measure(start: () => Promise<DagRunner>): Promise<number> {
+  const dag = await start();
+  try {
+    await runAll(WARMUP_RUNS, IN_FLIGHT, () => dag.run());
+    return await runAll(RUNS, IN_FLIGHT, () => dag.run());
+  } finally {
+    await dag.stop();
+  }
+}
+
+export const engineDiamond: Benchmark = {
+  name: 'engine.diamond',
+  async run() {
+    await assertRedis();
+    const diamond = diamondTemplate();
+    const needs = needsOf(diamond);
+    const tasksPerRun = needs.size;
+    const telemetry = startTelemetry({ serviceName: 'oo-bench' });
+    const server = await startNatsServer();
+    try {
+      const oo = await startOo(server.url, [diamond]);
+      let ooMs: number;
+      let latencies: number[];
+      try {
+        await runAll(WARMUP_RUNS, IN_FLIGHT, () => oo.run(diamond.name));
+        oo.timings.clear();
+        const runIds: string[] = [];
+        ooMs = await runAll(RUNS, IN_FLIGHT, async () => {
+          runIds.push((await oo.run(diamond.name)).runId);
+        });
+        latencies = schedulingLatencies(oo.timings, runIds, needs);
+      } finally {
+        await oo.stop();
+      }
+      const floorMs = await measure(() => startFloor(server.url, needs));
+      const bullmqMs = await measure(() => startBullmqDiamond({ ...REDIS, concurrency: BULLMQ_CONCURRENCY }));
+
+      const tasksPerS = (ms: number) => (RUNS * tasksPerRun) / (ms / 1000);
+      const value = tasksPerS(ooMs);
+      return [
+        {
+          name: 'engine.diamond',
+          value: Math.round(value),
+          unit: 'tasks/s',
+          runs_per_s: Math.round(RUNS / (ooMs / 1000)),
+          p50_ms: round(quantile(latencies, 0.5), 2),
+          p99_ms: round(quantile(latencies, 0.99), 2),
+          floor: Math.round(tasksPerS(floorMs)),
+          bullmq: Math.round(tasksPerS(bullmqMs)),
+          ratio_floor: round(value / tasksPerS(floorMs)),
+          ratio_bullmq: round(value / tasksPerS(bullmqMs)),
+          notes:
+            `${RUNS} runs of templates/diamond.json (5 no-op tasks), ${IN_FLIGHT} in flight, after ${WARMUP_RUNS} warm-up runs; ` +
+            'OO = engine + built-in runner + driver in this process, file-backed JetStream, logs off, spans recorded not exported. ' +
+            'p50/p99 = scheduling latency measured inside the runner (performance.now in an interceptor): a task message reaching ' +
+            'the runner minus the runner finishing its last need (report published and acked), over b, c, d, e of each run. ' +
+            'floor = hand-written JetStream loop (publish task, worker publishes done, scheduler CAS-updates run state in KV, publishes next) on the same server. ' +
+            `bullmq = a as its own job whose processor adds the flow e <- d <- {b, c} (flows are trees; a diamond as one tree would run a twice; b and c may start a moment before a is marked completed); one worker, concurrency ${BULLMQ_CONCURRENCY}, Redis in memory.`,
+        },
+      ];
+    } finally {
+      await server.stop();
+      await telemetry.shutdown();
+    }
+  },
+};

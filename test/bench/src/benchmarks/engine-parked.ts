@@ -1,0 +1,157 @@
+/**
+ * engine.parked: what 10,000 waiting runs cost. Each run's one task (`bench.park`, see park-task.ts)
+ * answers ctx.again(10 min), so its message is parked in JetStream. Engine and runner each run in a
+ * child process of their own (spawnTsx, as `oo actor` runs them); once all 10,000 tasks are parked
+ * their CPU time and RSS are read from /proc/<pid>/stat and /proc/<pid>/status over a 30 s window.
+ * A diamond run started 10 s into the window must still finish in about the time it took before the
+ * 10,000 runs were started.
+ */
+import { durableName, StreamNames, taskSubject } from '@oo/contracts';
+import { startTelemetry } from '@oo/runtime';
+import { type ChildHandle, spawnTsx, startNatsServer, waitFor } from '@oo/test-harness';
+import { type Benchmark, quantile, round } from '../bench-result.js';
+import { diamondTemplate, templatesFolder } from '../engine/bench-templates.js';
+import { runAll } from '../engine/in-flight.js';
+import { type RunDriver, startRunDriver } from '../engine/oo-system.js';
+import { PARK_MS, parkRunner, parkTask } from '../engine/park-task.js';
+import { findProcess, type ProcSample, sampleProcess } from '../engine/proc-stats.js';
+
+const PARKED = 10_000;
+const WINDOW_MS = 30_000;
+const FRESH_AT_MS = 10_000;
+const START_IN_FLIGHT = 500;
+const actorProcess = new URL('../engine/actor-process.ts', import.meta.url).pathname;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function stopChild(child: ChildHandle): Promise<void> {
+  const killer = setTimeout(() => void child.kill('SIGKILL'), 15_000);
+  await child.kill('SIGTERM');
+  clearTimeout(killer);
+}
+
+/** CPU use (% of one core) between two samples `ms` apart. */
+function cpuPct(from: ProcSample, to: ProcSample, ms: number): number {
+  return ((to.cpuMs - from.cpuMs) / ms) * 100;
+}
+
+export const engineParked: Benchmark = {
+  name: 'engine.parked',
+  async run() {
+    const diamond = diamondTemplate();
+    const park = { name: 'bench-park', version: 1, tasks: { wait: { type: parkTask.type } } };
+    const folder = templatesFolder([diamond, park]);
+    const telemetry = startTelemetry({ serviceName: 'oo-bench' });
+    const server = await startNatsServer();
+    const children: ChildHandle[] = [];
+    let driver: RunDriver | undefined;
+    try {
+      const spawn = async (role: 'engine' | 'runner') => {
+        const child = spawnTsx(actorProcess, { NATS_URL: server.url, ROLE: role, TEMPLATES_DIR: folder.dir });
+        children.push(child);
+        await child.waitForLine(/^ready /, 60_000);
+        return child;
+      };
+      const engine = await spawn('engine');
+      const runner = await spawn('runner');
+      let parked = 0;
+      driver = await startRunDriver(server.url, (event) => {
+        if (event.type === parkTask.type && event.status === 'running') parked++;
+      });
+      const { run, start, handle } = driver;
+
+      // Normal time for a diamond, before anything is parked (after warm-up runs).
+      for (let i = 0; i < 5; i++) await run(diamond.name);
+      const baseline: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const t0 = performance.now();
+        await run(diamond.name);
+        baseline.push(performance.now() - t0);
+      }
+      const idleRssMb = sampleProcess(engine.pid).rssMb + sampleProcess(runner.pid).rssMb;
+
+      const parkStarted = performance.now();
+      await runAll(PARKED, START_IN_FLIGHT, () => start(park.name));
+      await waitFor(() => parked >= PARKED, { timeoutMs: 300_000, intervalMs: 200, what: 'all runs parked' });
+      // Running events are published before the task runs: also wait until the stream holds every
+      // message as parked (delivered, unacked, nothing left to deliver).
+      const durable = durableName(parkRunner.name, taskSubject(parkTask.type).name);
+      await waitFor(
+        async () => {
+          const info = await handle.nats.jsm.consumers.info(StreamNames.tasks, durable);
+          return info.num_pending === 0 && info.num_ack_pending >= PARKED;
+        },
+        { timeoutMs: 60_000, intervalMs: 200, what: 'parked messages' },
+      );
+      const parkMs = performance.now() - parkStarted;
+      await sleep(2_000);
+
+      const natsPid = findProcess('nats-server', server.storeDir);
+      const sample = () => ({
+        at: performance.now(),
+        engine: sampleProcess(engine.pid),
+        runner: sampleProcess(runner.pid),
+        nats: natsPid === undefined ? undefined : sampleProcess(natsPid),
+      });
+      const first = sample();
+      let previous = first;
+      let peak = 0;
+      let freshMs = Number.NaN;
+      const fresh = sleep(FRESH_AT_MS).then(async () => {
+        const t0 = performance.now();
+        await run(diamond.name);
+        freshMs = performance.now() - t0;
+      });
+      fresh.catch(() => undefined); // awaited (and thrown) after the window
+      while (performance.now() - first.at < WINDOW_MS) {
+        await sleep(1_000);
+        const now = sample();
+        const ms = now.at - previous.at;
+        peak = Math.max(
+          peak,
+          cpuPct(previous.engine, now.engine, ms) + cpuPct(previous.runner, now.runner, ms),
+        );
+        previous = now;
+      }
+      await fresh;
+      const last = previous;
+      const ms = last.at - first.at;
+      const engineCpu = cpuPct(first.engine, last.engine, ms);
+      const runnerCpu = cpuPct(first.runner, last.runner, ms);
+      const cpu = engineCpu + runnerCpu;
+      return [
+        {
+          name: 'engine.parked',
+          value: round(cpu, 2),
+          unit: '% of one core',
+          cpu_pct: round(cpu, 2),
+          rss_mb: round(last.engine.rssMb + last.runner.rssMb, 1),
+          rss_before_mb: round(idleRssMb, 1),
+          fresh_run_ms: round(freshMs, 1),
+          fresh_baseline_ms: round(quantile(baseline, 0.5), 1),
+          engine_cpu_pct: round(engineCpu, 2),
+          runner_cpu_pct: round(runnerCpu, 2),
+          cpu_peak_1s_pct: round(peak, 1),
+          engine_rss_mb: round(last.engine.rssMb, 1),
+          runner_rss_mb: round(last.runner.rssMb, 1),
+          ...(first.nats && last.nats ? { nats_cpu_pct: round(cpuPct(first.nats, last.nats, ms), 2) } : {}),
+          park_s: round(parkMs / 1000, 1),
+          notes:
+            `${PARKED} runs, each parked in a task answering ctx.again(${PARK_MS}); engine and runner each in a child process ` +
+            `(spawnTsx, logs off, spans recorded not exported); CPU = utime+stime from /proc/<pid>/stat over ${round(ms / 1000, 1)} s ` +
+            'once all were parked (engine + runner, % of one core; nats-server apart), RSS = VmRSS at the end (rss_before = after the ' +
+            'baseline runs, before the 10,000 were started); peak = busiest 1 s (the engine reconciler reads every run every 60 s, ' +
+            'so a 30 s window holds one such sweep or none). ' +
+            `fresh_run_ms = a diamond run started ${FRESH_AT_MS / 1000} s into the window, start command -> succeeded event; ` +
+            'fresh_baseline_ms = median of 5 diamond runs before the 10,000 were started; park_s = starting all 10,000 until all parked.',
+        },
+      ];
+    } finally {
+      await driver?.handle.stop();
+      await Promise.allSettled(children.map(stopChild));
+      await server.stop();
+      folder.remove();
+      await telemetry.shutdown();
+    }
+  },
+};

@@ -1,0 +1,76 @@
+/**
+ * engine.scale: does a task cost more in a big run than in a small one? The engine keeps a run's
+ * state in one KV value and rewrites it on every transition, so a cost that grows with the run shows
+ * here. Two templates of the same shape, layers of 10 no-op tasks where every task needs every task of
+ * the layer before: 5 layers (50 tasks) and 200 layers (2,000 tasks), the same width so the same
+ * parallelism. Runs one at a time, after warm-up runs; per-task cost = total wall time of the
+ * measured runs / their tasks.
+ */
+import { startTelemetry } from '@oo/runtime';
+import { startNatsServer } from '@oo/test-harness';
+import { type Benchmark, round } from '../bench-result.js';
+import { layeredTemplate } from '../engine/bench-templates.js';
+import { type OoSystem, startOo } from '../engine/oo-system.js';
+
+const WIDTH = 10;
+const SMALL = { name: 'bench-scale-small', layers: 5, runs: 20 };
+const LARGE = { name: 'bench-scale-large', layers: 200, runs: 1 };
+const RUN_TIMEOUT_MS = 900_000;
+
+/** Wall time (ms) of each of `runs` runs of the template, one at a time. */
+async function runTimes(oo: OoSystem, name: string, runs: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    await oo.run(name, {}, RUN_TIMEOUT_MS);
+    times.push(performance.now() - started);
+  }
+  return times;
+}
+
+const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
+
+export const engineScale: Benchmark = {
+  name: 'engine.scale',
+  async run() {
+    const templates = [SMALL, LARGE].map((t) => layeredTemplate(t.name, t.layers, WIDTH));
+    const telemetry = startTelemetry({ serviceName: 'oo-bench' });
+    const server = await startNatsServer();
+    try {
+      const oo = await startOo(server.url, templates);
+      let small: number[];
+      let large: number[];
+      try {
+        // Warm-up: the small template's runs exercise every code path the large one takes; a large
+        // warm-up run would cost as much as a measured one.
+        await runTimes(oo, SMALL.name, 2);
+        small = await runTimes(oo, SMALL.name, SMALL.runs);
+        large = await runTimes(oo, LARGE.name, LARGE.runs);
+      } finally {
+        await oo.stop();
+      }
+      const smallMs = sum(small) / (SMALL.runs * SMALL.layers * WIDTH);
+      const largeMs = sum(large) / (LARGE.runs * LARGE.layers * WIDTH);
+      const ratio = largeMs / smallMs;
+      return [
+        {
+          name: 'engine.scale',
+          value: round(ratio),
+          unit: 'x',
+          ratio: round(ratio),
+          small_per_task_ms: round(smallMs, 3),
+          large_per_task_ms: round(largeMs, 3),
+          large_run_s: large.map((ms) => round(ms / 1000, 1)),
+          notes:
+            `per-task cost (wall time / tasks) of a ${LARGE.layers * WIDTH}-task template over a ${SMALL.layers * WIDTH}-task one; ` +
+            `layers of ${WIDTH} no-ops, each needing all of the layer before (same width, so the same parallelism); ` +
+            `${SMALL.runs} small and ${LARGE.runs} large runs one at a time after 2 small warm-up runs; ` +
+            'engine + built-in runner in this process, file-backed JetStream, logs off.',
+        },
+      ];
+    } finally {
+      await server.stop();
+      await telemetry.shutdown();
+    }
+  },
+};

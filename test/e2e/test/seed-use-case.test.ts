@@ -1,0 +1,189 @@
+/**
+ * The seed's use case, end to end over HTTP against `oo up` as a user runs it: "a RHEL VM on
+ * INTRANET_DEV, 2 CPU, 8 GB, 100 GB disk" -> git commit -> exactly one AWX launch with the
+ * expected extra_vars -> job successful -> request succeeded, notice written, one trace.
+ */
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type ChildHandle, spawnTsx, waitFor } from '@oo/test-harness';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const main = new URL('../../../cli/src/main.ts', import.meta.url).pathname;
+
+interface Up {
+  gateway: string;
+  adminToken: string;
+  simulators: { awx: string; tfe: string };
+}
+
+let up: ChildHandle;
+let info: Up;
+let data: string;
+
+async function api(path: string, init: RequestInit = {}) {
+  const res = await fetch(`${info.gateway}${path}`, {
+    ...init,
+    headers: {
+      authorization: `Bearer ${info.adminToken}`,
+      'content-type': 'application/json',
+      ...init.headers,
+    },
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+async function finished(requestId: string) {
+  return waitFor(
+    async () => {
+      const { body } = await api(`/v1/requests/${requestId}`);
+      return ['succeeded', 'failed', 'rejected', 'cancelled'].includes(String(body.status)) && body;
+    },
+    { timeoutMs: 120_000, intervalMs: 500, what: `request ${requestId} to end` },
+  );
+}
+
+beforeAll(async () => {
+  data = mkdtempSync(join(tmpdir(), 'oo-e2e-'));
+  up = spawnTsx(main, { NATS_URL: '', OO_LOG_LEVEL: 'warn', OO_GATEWAY_PORT: '0', OO_FILESTORE_PORT: '0' }, [
+    'up',
+    '--data',
+    data,
+  ]);
+  await up.waitForLine(/^OO is up\./, 150_000);
+  info = JSON.parse(readFileSync(join(data, 'up.json'), 'utf8')) as Up;
+});
+
+afterAll(async () => {
+  expect(await up.kill('SIGTERM')).toBe(0);
+});
+
+describe('seed use case over HTTP', () => {
+  it('builds an unmanaged RHEL VM: one commit, exactly one AWX launch, request succeeded, notice sent', async () => {
+    const submitted = await api('/v1/requests', {
+      method: 'POST',
+      body: JSON.stringify({
+        resources: [
+          {
+            type: 'virtual_machine',
+            os: 'rhel9',
+            network: 'INTRANET_DEV',
+            cpu: 2,
+            memoryGb: 8,
+            disks: [{ sizeGb: 100 }],
+          },
+        ],
+      }),
+    });
+    expect(submitted.status).toBe(202);
+    const requestId = String(submitted.body.requestId);
+    const traceId = String(submitted.body.traceId);
+
+    const request = await finished(requestId);
+    expect(request).toMatchObject({ status: 'succeeded', traceId, template: 'vm-unmanaged' });
+    expect((request.commits as unknown[]).length).toBe(1);
+    expect(request.outputs).toMatchObject({
+      vms: {
+        name: expect.stringMatching(/^dev-rhel9-\d{4}$/),
+        ip: expect.stringMatching(/^10\.10\.0\.\d+$/),
+      },
+    });
+
+    const launches = (await (await fetch(`${info.simulators.awx}/_sim/launches`)).json()) as {
+      counts: Record<string, number>;
+    };
+    expect(launches.counts['oo-build-vm']).toBe(1);
+    const jobs = (await (
+      await fetch(`${info.simulators.awx}/_sim/jobs?job_template=oo-build-vm`)
+    ).json()) as {
+      jobs: Array<{ extraVars: Record<string, unknown> }>;
+    };
+    expect(jobs.jobs[0]?.extraVars).toMatchObject({
+      vm_cpu: 2,
+      vm_memory_mb: 8192,
+      vm_ip: expect.stringMatching(/^10\.10\.0\./),
+    });
+
+    await waitFor(() => readdirSync(join(data, 'mail')).some((f) => f.startsWith(requestId)), {
+      timeoutMs: 20_000,
+      what: 'the notices',
+    });
+    const mail = readdirSync(join(data, 'mail'))
+      .filter((f) => f.startsWith(requestId))
+      .map((f) => readFileSync(join(data, 'mail', f), 'utf8'))
+      .join('\n');
+    expect(mail).toContain(requestId);
+    expect(mail).toContain(traceId);
+  });
+
+  it('builds a managed VM through Terraform: one workspace, one run, applied, outputs from state', async () => {
+    const submitted = await api('/v1/requests', {
+      method: 'POST',
+      body: JSON.stringify({
+        managed: true,
+        resources: [
+          {
+            type: 'virtual_machine',
+            os: 'ubuntu24',
+            network: 'INTRANET_PROD',
+            cpu: 4,
+            memoryGb: 16,
+            disks: [{ sizeGb: 50 }],
+          },
+        ],
+      }),
+    });
+    expect(submitted.status).toBe(202);
+    const request = await finished(String(submitted.body.requestId));
+    expect(request).toMatchObject({
+      status: 'succeeded',
+      template: 'vm-managed',
+      outputs: { vms: { status: 'applied', outputs: { vm_name: expect.stringMatching(/^prod-ubuntu24-/) } } },
+    });
+  });
+
+  it('rejects a request outside the policy with every reason, and a malformed one with 422 naming the fields', async () => {
+    const bad = await api('/v1/requests', {
+      method: 'POST',
+      body: JSON.stringify({
+        resources: [
+          {
+            type: 'virtual_machine',
+            os: 'rhel9',
+            network: 'INTRANET_DEV',
+            cpu: 2000,
+            memoryGb: 8,
+            disks: [{ sizeGb: 100 }],
+            x: 1,
+          },
+        ],
+      }),
+    });
+    expect(bad.status).toBe(422);
+    expect((bad.body.errors as Array<{ path: string }>).map((e) => e.path).sort()).toEqual([
+      'resources.0.cpu',
+      'resources.0.x',
+    ]);
+
+    const outside = await api('/v1/requests', {
+      method: 'POST',
+      body: JSON.stringify({
+        resources: [
+          {
+            type: 'virtual_machine',
+            os: 'beos',
+            network: 'NOWHERE',
+            cpu: 2,
+            memoryGb: 8,
+            disks: [{ sizeGb: 100 }],
+          },
+        ],
+      }),
+    });
+    expect(outside.status).toBe(202);
+    const request = await finished(String(outside.body.requestId));
+    expect(request.status).toBe('failed');
+    expect(JSON.stringify(request.error)).toMatch(/beos/);
+    expect(JSON.stringify(request.error)).toMatch(/NOWHERE/);
+  });
+});

@@ -30,62 +30,77 @@ export async function executeCommands(
   state: RunState,
   commands: readonly PlannerCommand[],
 ): Promise<void> {
-  // Events first in plan order, so watchers see "succeeded" before the next task's "scheduled".
+  // Publishes go out in plan order on one connection (so watchers see "succeeded" before the next
+  // task's "scheduled") and their acks are awaited together: one round trip, not one per command.
+  const sent: Promise<unknown>[] = [];
+  const send = (p: Promise<unknown>) => {
+    sent.push(p);
+  };
   for (const command of commands) {
     switch (command.kind) {
       case 'task-event': {
         const event: TaskEvent = withRequest(command.event, state);
-        await via.publish(taskEventSubject(event.status), event, {
-          msgId: `${state.runId}.${event.taskKey}.${event.status}.${event.attempt}`,
-          ids: idsOf(state, event.taskKey),
-        });
+        send(
+          via.publish(taskEventSubject(event.status), event, {
+            msgId: `${state.runId}.${event.taskKey}.${event.status}.${event.attempt}`,
+            ids: idsOf(state, event.taskKey),
+          }),
+        );
         break;
       }
       case 'run-event': {
         const event: RunEvent = withRequest(command.event, state);
-        await via.publish(runEventSubject(event.status), event, {
-          msgId: `${state.runId}.run.${event.status}`,
-          ids: idsOf(state),
-        });
+        send(
+          via.publish(runEventSubject(event.status), event, {
+            msgId: `${state.runId}.run.${event.status}`,
+            ids: idsOf(state),
+          }),
+        );
         break;
       }
       case 'schedule':
-        await via.publish(
-          taskSubject(command.type),
-          {
-            runId: state.runId,
-            taskKey: command.taskKey,
-            type: command.type,
-            attempt: command.attempt,
-            input: command.input,
-            ...(command.retry ? { retry: command.retry } : {}),
-            ...(command.timeoutMs ? { timeoutMs: command.timeoutMs } : {}),
-          },
-          {
-            msgId: `${state.runId}.${command.taskKey}.${command.attempt}`,
-            ids: idsOf(state, command.taskKey),
-          },
+        send(
+          via.publish(
+            taskSubject(command.type),
+            {
+              runId: state.runId,
+              taskKey: command.taskKey,
+              type: command.type,
+              attempt: command.attempt,
+              input: command.input,
+              ...(command.retry ? { retry: command.retry } : {}),
+              ...(command.timeoutMs ? { timeoutMs: command.timeoutMs } : {}),
+            },
+            {
+              msgId: `${state.runId}.${command.taskKey}.${command.attempt}`,
+              ids: idsOf(state, command.taskKey),
+            },
+          ),
         );
         break;
       case 'start-child':
-        await via.publish(
-          EngineSubjects.start,
-          {
-            runId: command.childRunId,
-            template: command.template,
-            ...(command.version ? { version: command.version } : {}),
-            input: command.input,
-            ...(state.requestId ? { requestId: state.requestId } : {}),
-            parent: { runId: state.runId, taskKey: command.taskKey },
-          },
-          { msgId: `start.${command.childRunId}`, ids: idsOf(state, command.taskKey) },
+        send(
+          via.publish(
+            EngineSubjects.start,
+            {
+              runId: command.childRunId,
+              template: command.template,
+              ...(command.version ? { version: command.version } : {}),
+              input: command.input,
+              ...(state.requestId ? { requestId: state.requestId } : {}),
+              parent: { runId: state.runId, taskKey: command.taskKey },
+            },
+            { msgId: `start.${command.childRunId}`, ids: idsOf(state, command.taskKey) },
+          ),
         );
         break;
       case 'cancel-child':
-        await via.publish(
-          EngineSubjects.cancel,
-          { runId: command.childRunId, reason: command.reason },
-          { msgId: `cancel.${command.childRunId}`, ids: idsOf(state) },
+        send(
+          via.publish(
+            EngineSubjects.cancel,
+            { runId: command.childRunId, reason: command.reason },
+            { msgId: `cancel.${command.childRunId}`, ids: idsOf(state) },
+          ),
         );
         break;
       case 'cancel-tasks':
@@ -93,4 +108,5 @@ export async function executeCommands(
         break;
     }
   }
+  await Promise.all(sent);
 }

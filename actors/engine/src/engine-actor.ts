@@ -40,7 +40,7 @@ export function engineActor(options: EngineOptions) {
       const loaded = loadTemplatesDir(options.templatesDir, options.knownTaskTypes);
       for (const problem of loaded.problems) env.log.error({ problem }, 'template refused');
       const registry = createTemplateRegistry(loaded.templates);
-      const runs = runStore(await env.bucket(BucketNames.runs, RunStateSchema));
+      const runs = runStore(await env.bucket(BucketNames.runs, RunStateSchema, { trustReads: true }));
       const snapshots = templateSnapshots(await env.bucket(BucketNames.templates, Snapshot));
       for (const t of registry.list()) await snapshots.save(t);
 
@@ -67,7 +67,7 @@ export function engineActor(options: EngineOptions) {
         clock: env.clock,
         intervalMs: options.reconcileIntervalMs ?? 60_000,
         stuckAfterMs: options.stuckAfterMs ?? 5 * 60_000,
-        bucket: await env.bucket(BucketNames.runs, RunStateSchema),
+        bucket: await env.bucket(BucketNames.runs, RunStateSchema, { trustReads: true }),
         reconcile: (runId) =>
           advance({ publish: env.publish }, runId, { kind: 'reconcile', at: env.clock.iso() }),
       });

@@ -177,13 +177,12 @@ describe('template loader - loads', () => {
   });
 
   it('template loader - every template shipped in templates/ loads cleanly', () => {
-    const { templates, problems } = loadTemplatesDir(TEMPLATES_DIR, new Set(['noop']));
+    // Task types are the runners' (checked with the full catalog by `oo templates validate`).
+    const { templates, problems } = loadTemplatesDir(TEMPLATES_DIR, undefined);
     expect(problems).toEqual([]);
-    expect(templates.map((t) => t.template.name).sort()).toEqual([
-      'diamond',
-      'for-each-hosts',
-      'nested-diamond',
-    ]);
+    expect(templates.map((t) => t.template.name)).toEqual(
+      expect.arrayContaining(['diamond', 'for-each-hosts', 'nested-diamond', 'vm-unmanaged', 'awx-job']),
+    );
   });
 
   it('template loader - keys a template by name, version and a hash of its canonical JSON', () => {

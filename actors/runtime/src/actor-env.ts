@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Clock } from './clock.js';
 import type { RuntimeConfig } from './config.js';
-import type { JsonBucket } from './json-bucket.js';
+import type { JsonBucket, JsonBucketOptions } from './json-bucket.js';
 import type { ObjectFiles } from './object-files.js';
 import type { Publish } from './publisher.js';
 
@@ -25,7 +25,11 @@ export interface ActorEnv {
    */
   listen<S extends Subject>(subject: S, handler: (body: ParsedBodyOf<S>, subject: string) => void): void;
   /** Opens a provisioned KV bucket as JSON values of `schema`. */
-  bucket<S extends z.ZodType>(name: string, schema: S): Promise<JsonBucket<z.output<S>>>;
+  bucket<S extends z.ZodType>(
+    name: string,
+    schema: S,
+    options?: JsonBucketOptions,
+  ): Promise<JsonBucket<z.output<S>>>;
   /** Opens a provisioned object store (`ObjectStoreNames`) as files with SHA-256 digests. */
   objects(name: string): Promise<ObjectFiles>;
 }

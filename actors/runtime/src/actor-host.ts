@@ -14,7 +14,7 @@ import type { RuntimeConfig } from './config.js';
 import { connectNats, type Nats } from './connection.js';
 import { type ConsumerLoop, startConsumerLoop } from './consumer-loop.js';
 import type { ActorDefinition, HandlerDef } from './define-actor.js';
-import { type JsonBucket, jsonBucket } from './json-bucket.js';
+import { type JsonBucket, type JsonBucketOptions, jsonBucket } from './json-bucket.js';
 import { type ObjectFiles, objectFiles } from './object-files.js';
 import { PRESENCE_BUCKET, type PresenceBeat, startPresence } from './presence.js';
 import { provisionAll } from './provision.js';
@@ -87,11 +87,12 @@ export async function startActor(
       });
       subscriptions.push(sub);
     },
-    async bucket<S extends z.ZodType>(name: string, schema: S) {
-      const cached = buckets.get(name) as JsonBucket<z.output<S>> | undefined;
+    async bucket<S extends z.ZodType>(name: string, schema: S, options?: JsonBucketOptions) {
+      const key = `${name}${options?.trustReads ? ':trusted' : ''}`;
+      const cached = buckets.get(key) as JsonBucket<z.output<S>> | undefined;
       if (cached) return cached;
-      const opened = jsonBucket(await nats.kvm.open(name), name, schema);
-      buckets.set(name, opened);
+      const opened = jsonBucket(await nats.kvm.open(name), name, schema, options);
+      buckets.set(key, opened);
       return opened;
     },
     async objects(name) {

@@ -5,6 +5,7 @@ import { actorNames } from './actor-registry.js';
 import { actor } from './commands/actor.js';
 import { status } from './commands/status.js';
 import { validateTemplates } from './commands/templates.js';
+import { createToken } from './commands/token.js';
 import { up } from './commands/up.js';
 
 const program = new Command()
@@ -28,6 +29,20 @@ program
   .command('actor <name>')
   .description(`run one actor alone (${actorNames().join(', ') || 'none yet'})`)
   .action((name: string) => actor(name));
+
+program
+  .command('token')
+  .description('API and service tokens')
+  .command('create')
+  .description('create an API token (printed once), or with --nats a signed token for publishing on NATS')
+  .requiredOption('--role <role>', 'requester, operator, admin or service')
+  .requiredOption('--name <name>', 'who or what the token is for (a user or service name)')
+  .option('--nats', 'mint a signed principal token for the oo-principal header instead')
+  .option('--days <n>', 'lifetime of a --nats token in days', '365')
+  .option('--data <dir>', 'data folder of the installation', '.oo')
+  .action((opts: { role: string; name: string; nats?: boolean; days: string; data: string }) =>
+    createToken(opts),
+  );
 
 program
   .command('templates')

@@ -6,12 +6,15 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { jetstream } from '@nats-io/jetstream';
+import { connect, headers } from '@nats-io/transport-node';
 import { type ChildHandle, spawnTsx, waitFor } from '@oo/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const main = new URL('../../../cli/src/main.ts', import.meta.url).pathname;
 
 interface Up {
+  nats: string;
   gateway: string;
   adminToken: string;
   simulators: { awx: string; tfe: string };
@@ -139,6 +142,52 @@ describe('seed use case over HTTP', () => {
       status: 'succeeded',
       template: 'vm-managed',
       outputs: { vms: { status: 'applied', outputs: { vm_name: expect.stringMatching(/^prod-ubuntu24-/) } } },
+    });
+  });
+
+  it('processes a request published straight onto NATS with a service token like an HTTP one', async () => {
+    const mint = spawnTsx(main, {}, [
+      'token',
+      'create',
+      '--role',
+      'service',
+      '--name',
+      'monitoring',
+      '--nats',
+      '--data',
+      data,
+    ]);
+    expect(await mint.exited()).toBe(0);
+    const serviceToken = mint.output().trim();
+
+    // The README's example: any NATS client, the request body, a service identity.
+    const nc = await connect({ servers: info.nats });
+    const h = headers();
+    h.set('oo-principal', serviceToken);
+    h.set('oo-request-id', 'req_from_monitoring_0001');
+    const body = {
+      resources: [
+        {
+          type: 'virtual_machine',
+          os: 'rhel9',
+          network: 'INTRANET_DEV',
+          cpu: 2,
+          memoryGb: 8,
+          disks: [{ sizeGb: 100 }],
+        },
+      ],
+    };
+    await jetstream(nc).publish('oo.cmd.requests.submit', JSON.stringify(body), {
+      headers: h,
+      msgID: 'monitoring-0001',
+    });
+    await nc.close();
+
+    const request = await finished('req_from_monitoring_0001');
+    expect(request).toMatchObject({
+      status: 'succeeded',
+      submittedBy: 'monitoring',
+      template: 'vm-unmanaged',
     });
   });
 

@@ -1,0 +1,69 @@
+/**
+ * `oo token create`: an API token for the HTTP API (stored hashed in the read model; the secret
+ * is printed once), or with `--nats` a signed principal token for machines that publish requests
+ * straight onto NATS (`oo-principal` header).
+ */
+import { resolve } from 'node:path';
+import { OoError, Role } from '@oo/contracts';
+import { openReadModel } from '@oo/read-model';
+import { loadConfig, principalTokens } from '@oo/runtime';
+import { pino } from 'pino';
+import { ensureAuthSecret } from '../auth-secret.js';
+import { OO_ENV_KEYS, OoConfig } from '../oo-config.js';
+import { readUpFile } from '../up-file.js';
+
+export interface TokenOptions {
+  role: string;
+  name: string;
+  nats?: boolean;
+  days: string;
+  data: string;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function createToken(options: TokenOptions): Promise<void> {
+  const role = Role.safeParse(options.role);
+  if (!role.success) {
+    throw new OoError('OO_ERR_CONFIG_INVALID', `--role must be one of ${Role.options.join(', ')}`);
+  }
+  const dataDir = resolve(options.data);
+  const config = loadConfig(OoConfig, {
+    env: { ...process.env, OO_DATA_DIR: dataDir },
+    envKeys: OO_ENV_KEYS,
+  });
+  if (options.nats) {
+    const days = Number(options.days);
+    if (!Number.isInteger(days) || days < 1 || days > 3_650) {
+      throw new OoError('OO_ERR_CONFIG_INVALID', '--days must be a whole number from 1 to 3650');
+    }
+    const secret = ensureAuthSecret(dataDir, config.auth.secret);
+    const token = await principalTokens(secret).mint({ sub: options.name, role: role.data }, days * 86_400);
+    process.stdout.write(`${token}\n`);
+    return;
+  }
+  const up = readUpFile(dataDir);
+  if (!config.database.url && up && alive(up.pid)) {
+    throw new OoError(
+      'OO_ERR_CONFIG_INVALID',
+      `oo up (pid ${up.pid}) holds the embedded database in ${dataDir}; use its admin token (up.json) or stop it first, or set DATABASE_URL`,
+    );
+  }
+  const readModel = await openReadModel({
+    ...(config.database.url ? { databaseUrl: config.database.url } : { dataDir }),
+    log: pino({ level: 'warn' }),
+  });
+  try {
+    const created = await readModel.createToken({ name: options.name, role: role.data });
+    process.stdout.write(`${created.secret}\n`);
+  } finally {
+    await readModel.close();
+  }
+}

@@ -3,6 +3,7 @@
  * INTRANET_DEV, 2 CPU, 8 GB, 100 GB disk" -> git commit -> exactly one AWX launch with the
  * expected extra_vars -> job successful -> request succeeded, notice written, one trace.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -143,6 +144,14 @@ describe('seed use case over HTTP', () => {
       template: 'vm-managed',
       outputs: { vms: { status: 'applied', outputs: { vm_name: expect.stringMatching(/^prod-ubuntu24-/) } } },
     });
+    const vm = (request.outputs as { vms: { workspace: string } }).vms;
+    const workspace = (await (
+      await fetch(`${info.simulators.tfe}/_sim/workspaces/${vm.workspace}`)
+    ).json()) as {
+      runCount: number;
+      configurationVersionCount: number;
+    };
+    expect(workspace).toMatchObject({ runCount: 1, configurationVersionCount: 1 });
   });
 
   it('processes a request published straight onto NATS with a service token like an HTTP one', async () => {
@@ -189,6 +198,47 @@ describe('seed use case over HTTP', () => {
       submittedBy: 'monitoring',
       template: 'vm-unmanaged',
     });
+  });
+
+  it('fails a request whose AWX job fails, with the output tail, and a resumed rerun succeeds without a second commit', async () => {
+    const outcome = await fetch(`${info.simulators.awx}/_sim/outcomes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jobTemplate: 'oo-build-vm', outcome: 'failed', times: 1 }),
+    });
+    expect(outcome.ok).toBe(true);
+    const submitted = await api('/v1/requests', {
+      method: 'POST',
+      body: JSON.stringify({
+        resources: [
+          {
+            type: 'virtual_machine',
+            os: 'rhel9',
+            network: 'INTRANET_DEV',
+            cpu: 1,
+            memoryGb: 2,
+            disks: [{ sizeGb: 20 }],
+          },
+        ],
+      }),
+    });
+    const first = await finished(String(submitted.body.requestId));
+    expect(first.status).toBe('failed');
+    expect(JSON.stringify(first.error)).toMatch(/PLAY RECAP|failed=/);
+    const repo = (first.commits as Array<{ repo: string }>)[0]!.repo;
+    const commitsBefore = execFileSync('git', ['-C', repo, 'rev-list', '--count', '--all']).toString().trim();
+
+    const rerun = await api(`/v1/requests/${String(submitted.body.requestId)}/rerun`, {
+      method: 'POST',
+      body: JSON.stringify({ mode: 'resume' }),
+    });
+    expect(rerun.status).toBe(202);
+    expect(rerun.body.traceId).toBe(submitted.body.traceId);
+    const second = await finished(String(rerun.body.requestId));
+    expect(second).toMatchObject({ status: 'succeeded', rerunOf: submitted.body.requestId });
+    expect(execFileSync('git', ['-C', repo, 'rev-list', '--count', '--all']).toString().trim()).toBe(
+      commitsBefore,
+    );
   });
 
   it('rejects a request outside the policy with every reason, and a malformed one with 422 naming the fields', async () => {

@@ -11,6 +11,7 @@ import { jetstream } from '@nats-io/jetstream';
 import { connect, headers } from '@nats-io/transport-node';
 import { type ChildHandle, spawnTsx, waitFor } from '@oo/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOtlpReceiver } from '../../../actors/runtime/test/fixtures/otlp-receiver.js';
 
 const main = new URL('../../../cli/src/main.ts', import.meta.url).pathname;
 
@@ -21,6 +22,7 @@ interface Up {
   simulators: { awx: string; tfe: string };
 }
 
+let otlp: Awaited<ReturnType<typeof startOtlpReceiver>>;
 let up: ChildHandle;
 let info: Up;
 let data: string;
@@ -49,17 +51,22 @@ async function finished(requestId: string) {
 
 beforeAll(async () => {
   data = mkdtempSync(join(tmpdir(), 'oo-e2e-'));
-  up = spawnTsx(main, { NATS_URL: '', OO_LOG_LEVEL: 'warn', OO_GATEWAY_PORT: '0', OO_FILESTORE_PORT: '0' }, [
-    'up',
-    '--data',
-    data,
-  ]);
+  otlp = await startOtlpReceiver();
+  const env = {
+    NATS_URL: '',
+    OO_LOG_LEVEL: 'warn',
+    OO_GATEWAY_PORT: '0',
+    OO_FILESTORE_PORT: '0',
+    OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
+  };
+  up = spawnTsx(main, env, ['up', '--data', data]);
   await up.waitForLine(/^OO is up\./, 150_000);
   info = JSON.parse(readFileSync(join(data, 'up.json'), 'utf8')) as Up;
 });
 
 afterAll(async () => {
   expect(await up.kill('SIGTERM')).toBe(0);
+  await otlp.stop();
 });
 
 describe('seed use case over HTTP', () => {
@@ -118,6 +125,23 @@ describe('seed use case over HTTP', () => {
       .join('\n');
     expect(mail).toContain(requestId);
     expect(mail).toContain(traceId);
+
+    // Every actor's spans for this request, exported over OTLP, are in the request's one trace.
+    const expected = [
+      'POST /v1/requests',
+      'oo.cmd.requests.submit process',
+      'oo.cmd.engine.start process',
+      'oo.task.rfm.commit process',
+      'oo.task.ansible.prepare process',
+      'oo.task.awx.launch process',
+      'oo.task.awx.wait_job process',
+      'oo.cmd.engine.report process',
+    ];
+    await waitFor(
+      () =>
+        expected.every((name) => otlp.spans.some((span) => span.traceId === traceId && span.name === name)),
+      { timeoutMs: 20_000, what: `spans ${expected.join(', ')} in trace ${traceId}` },
+    );
   });
 
   it('builds a managed VM through Terraform: one workspace, one run, applied, outputs from state', async () => {

@@ -136,6 +136,8 @@ describe('playbook runner', () => {
   it('playbook runner - abort kills the playbook and the commands it started', async () => {
     const controller = new AbortController();
     let group: number | undefined;
+    // Other runs on this machine may have a `sleep 300` of their own: only a new one is ours.
+    const before = new Set(liveProcesses().map((p) => p.pid));
     const run = runPlaybook({
       playbook: fixture('sleep.yml'),
       signal: controller.signal,
@@ -147,7 +149,7 @@ describe('playbook runner', () => {
     async function abortOnceSleeping(): Promise<void> {
       const deadline = Date.now() + 20_000;
       while (Date.now() < deadline) {
-        const sleeper = liveProcesses().find((p) => p.cmdline === 'sleep 300');
+        const sleeper = liveProcesses().find((p) => p.cmdline === 'sleep 300' && !before.has(p.pid));
         if (sleeper !== undefined) {
           group = sleeper.pgid;
           controller.abort();

@@ -176,6 +176,17 @@ describe('seed use case over HTTP', () => {
       configurationVersionCount: number;
     };
     expect(workspace).toMatchObject({ runCount: 1, configurationVersionCount: 1 });
+    const traceId = String(submitted.body.traceId);
+    const expected = [
+      'oo.task.rfm.commit process',
+      'oo.task.terraform.prepare process',
+      'oo.task.tfe.create_run process',
+    ];
+    await waitFor(
+      () =>
+        expected.every((name) => otlp.spans.some((span) => span.traceId === traceId && span.name === name)),
+      { timeoutMs: 20_000, what: `spans ${expected.join(', ')} in trace ${traceId}` },
+    );
   });
 
   it('processes a request published straight onto NATS with a service token like an HTTP one', async () => {

@@ -39,6 +39,14 @@ async function api(path: string, init: RequestInit = {}) {
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
+/** Waits until a span of each name has arrived over OTLP in the given trace. */
+async function spansInTrace(traceId: string, names: readonly string[]) {
+  await waitFor(
+    () => names.every((name) => otlp.spans.some((span) => span.traceId === traceId && span.name === name)),
+    { timeoutMs: 20_000, what: `spans ${names.join(', ')} in trace ${traceId}` },
+  );
+}
+
 async function finished(requestId: string) {
   return waitFor(
     async () => {
@@ -137,11 +145,7 @@ describe('seed use case over HTTP', () => {
       'oo.task.awx.wait_job process',
       'oo.cmd.engine.report process',
     ];
-    await waitFor(
-      () =>
-        expected.every((name) => otlp.spans.some((span) => span.traceId === traceId && span.name === name)),
-      { timeoutMs: 20_000, what: `spans ${expected.join(', ')} in trace ${traceId}` },
-    );
+    await spansInTrace(traceId, expected);
   });
 
   it('builds a managed VM through Terraform: one workspace, one run, applied, outputs from state', async () => {
@@ -182,11 +186,7 @@ describe('seed use case over HTTP', () => {
       'oo.task.terraform.prepare process',
       'oo.task.tfe.create_run process',
     ];
-    await waitFor(
-      () =>
-        expected.every((name) => otlp.spans.some((span) => span.traceId === traceId && span.name === name)),
-      { timeoutMs: 20_000, what: `spans ${expected.join(', ')} in trace ${traceId}` },
-    );
+    await spansInTrace(traceId, expected);
   });
 
   it('processes a request published straight onto NATS with a service token like an HTTP one', async () => {

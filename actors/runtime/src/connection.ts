@@ -6,6 +6,7 @@ import { Objm } from '@nats-io/obj';
 import { connect, credsAuthenticator, type NatsConnection } from '@nats-io/transport-node';
 import { OoError } from '@oo/contracts';
 import type { RuntimeConfig } from './config.js';
+import { installNatsRequestFix } from './nats-request-fix.js';
 
 export interface Nats {
   readonly nc: NatsConnection;
@@ -27,6 +28,7 @@ export async function connectNats(config: RuntimeConfig['nats'], name: string): 
         ...(config.tls.keyFile ? { keyFile: config.tls.keyFile } : {}),
       }
     : undefined;
+  installNatsRequestFix();
   let nc: NatsConnection;
   try {
     nc = await connect({

@@ -11,6 +11,7 @@ import type { LoadedTemplate } from './loaded-template.js';
 import { plan } from './planner.js';
 import type { PlannerEvent, PlanResult } from './planner-types.js';
 import { startReconciler } from './reconciler.js';
+import { runQueue } from './run-queue.js';
 import { type RunState, RunState as RunStateSchema } from './run-state.js';
 import { runStore } from './run-store.js';
 import { rejectStart } from './start-run.js';
@@ -53,13 +54,23 @@ export function engineActor(options: EngineOptions) {
         return compiled;
       };
 
-      const advance = async (ctx: Pick<ActorContext, 'publish'>, runId: string, event: PlannerEvent) => {
-        const result = await runs.transition(runId, async (state) =>
-          plan(await templateOf(state), state, event),
-        );
-        if (result) await executeCommands(ctx, result.state, result.commands);
+      const queue = runQueue<Pick<ActorContext, 'publish'>>(async (runId, events, publisher) => {
+        const result = await runs.transition(runId, async (state) => {
+          const template = await templateOf(state);
+          const commands: PlanResult['commands'] = [];
+          let next = state;
+          for (const event of events) {
+            const step = await plan(template, next, event);
+            commands.push(...step.commands);
+            next = step.state;
+          }
+          return { state: next, commands };
+        });
+        if (result) await executeCommands(publisher, result.state, result.commands);
         return result;
-      };
+      });
+      const advance = (ctx: Pick<ActorContext, 'publish'>, runId: string, event: PlannerEvent) =>
+        queue.submit(runId, event, ctx);
 
       const reconciler = startReconciler({
         runs,

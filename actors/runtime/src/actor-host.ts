@@ -2,6 +2,8 @@
  * Runs one instance of an actor: its own NATS connection, provisioning, one consumer loop per
  * handler, presence, and a draining stop.
  */
+
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import type { Subscription } from '@nats-io/transport-node';
 import { newId, PresenceEntry } from '@oo/contracts';
@@ -108,6 +110,8 @@ export async function startActor(
   const handlers: HandlerDef[] = [...(definition.handlers ?? []), ...(setup.handlers ?? [])];
   const stats = newStats();
   const hardStop = new AbortController();
+  // Every in-flight delivery listens to it (removed when done): many at once is expected, not a leak.
+  setMaxListeners(0, hardStop.signal);
   const loops: ConsumerLoop[] = [];
   for (const def of handlers) {
     loops.push(

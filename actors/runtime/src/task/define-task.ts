@@ -30,7 +30,11 @@ export interface DefineTaskOptions<I extends z.ZodType, O extends z.ZodType, VS 
   readonly description?: string;
   readonly input: I;
   readonly output: O;
-  /** Schema of `ctx.vars`, for typed access and checked writes. Untyped JSON values without it. */
+  /**
+   * Schema of `ctx.vars`, for typed access and checked writes. A task keeps variables only if it
+   * declares them: one without `vars` (or `onCancel`) keeps no state, so the runner spends no KV
+   * write on its deliveries unless it waits, retries or has a timeout.
+   */
   readonly vars?: VS;
   /** Default retry policy; a template's `retry` on the task wins. */
   readonly retry?: TaskRetryInput;

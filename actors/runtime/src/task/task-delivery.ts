@@ -30,7 +30,13 @@ import type { JsonBucket } from '../json-bucket.js';
 import { type AttemptDeps, runAttempt } from './task-attempt.js';
 import { cancelInFlight } from './task-cancel.js';
 import { resolveRetry, taskRetryDelay } from './task-retry.js';
-import { loadTaskState, type TaskState, type TaskStateHandle, taskStateKey } from './task-state.js';
+import {
+  loadTaskState,
+  type TaskState,
+  TaskStateFound,
+  type TaskStateHandle,
+  taskStateKey,
+} from './task-state.js';
 
 export interface DeliveryDeps extends AttemptDeps {
   readonly bucket: JsonBucket<TaskState>;
@@ -89,7 +95,11 @@ export async function handleTaskDelivery(
   if (deps.busy.has(key)) return actx.again(DUPLICATE_PARK_MS);
   deps.busy.add(key);
   try {
-    return await handleExclusively(deps, actx, message, key);
+    // A first delivery assumes no state yet and skips the read; if there is one, start over from it.
+    return await handleExclusively(deps, actx, message, key, actx.attempt === 1).catch((err: unknown) => {
+      if (err instanceof TaskStateFound) return handleExclusively(deps, actx, message, key, false);
+      throw err;
+    });
   } finally {
     deps.busy.delete(key);
   }
@@ -100,19 +110,26 @@ async function handleExclusively(
   actx: ActorContext,
   message: TaskMessage,
   key: string,
+  assumeAbsent: boolean,
 ): Promise<HandlerResult> {
   const { task } = deps;
   const { runId, taskKey, attempt: dispatch } = message;
+  // No variables and no onCancel: nothing to keep unless the task waits, retries or has a timeout.
+  const stateless = task.vars === undefined && task.onCancel === undefined;
   const clock = actx.clock;
   actx.span.setAttributes({ 'oo.run.id': runId, 'oo.task.id': taskKey, 'oo.task.type': task.type });
   const ids = { runId, taskId: taskKey };
   const dedupe = `${runId}.${taskKey}.${dispatch}`;
 
-  const state: TaskStateHandle = await loadTaskState(deps.bucket, key, (found) =>
-    found && found.dispatch >= dispatch
-      ? found
-      : // A new dispatch starts counting attempts again; the task's variables carry over.
-        { dispatch, attempt: 1, startedAt: clock.iso(), vars: found?.vars ?? {} },
+  const state: TaskStateHandle = await loadTaskState(
+    deps.bucket,
+    key,
+    (found) =>
+      found && found.dispatch >= dispatch
+        ? found
+        : // A new dispatch starts counting attempts again; the task's variables carry over.
+          { dispatch, attempt: 1, startedAt: clock.iso(), vars: found?.vars ?? {} },
+    { assumeAbsent },
   );
   const attempt = state.current.attempt;
   actx.span.setAttribute('oo.task.attempt', attempt);
@@ -147,8 +164,20 @@ async function handleExclusively(
   const publishReport = (report: TaskReport) =>
     actx.publish(EngineSubjects.report, report, { msgId: dedupe, ids });
   const decide = async (report: TaskReport) => {
-    await state.save((s) => ({ ...s, report }));
-    await publishReport(report);
+    // A stateless task keeps nothing between deliveries (a redelivery simply runs it again).
+    if (stateless && state.assumed) return publishReport(report);
+    const assumed = state.assumed;
+    const save = state.save((s) => ({ ...s, report }));
+    if (assumed) {
+      // The state was assumed new and may not be: publish only once the write proved it.
+      await save;
+      await publishReport(report);
+      return;
+    }
+    // Stored and published together (one round trip). If only the publish lands before a crash,
+    // the redelivery runs the attempt again — which a task keeps harmless with ctx.vars, as for any
+    // crash after its side effect — and its report carries the same dedupe id.
+    await Promise.all([save, publishReport(report)]);
   };
   const fail = async (error: OoError) => {
     actx.span.setStatus({ code: SpanStatusCode.ERROR, message: `${error.code}: ${error.message}` });
@@ -214,17 +243,22 @@ async function handleExclusively(
     // Published before it is stored: a crash in between repeats the event, which the stream drops.
     await event('running');
     const now = clock.now();
-    await state.save((s) => ({
+    const started = (s: TaskState): TaskState => ({
       ...s,
       attemptStartedAt: now,
       deadlineAt: timeoutMs === undefined ? undefined : now + timeoutMs,
       retryAt: undefined,
-    }));
+    });
+    // The deadline must survive a crash; a stateless task without one has nothing to remember.
+    if (stateless && timeoutMs === undefined && state.assumed) state.assume(started);
+    else await state.save(started);
   }
 
   const outcome = await runAttempt(deps, { actx, message, input: input.data, state, log, timeoutMs });
   switch (outcome.kind) {
     case 'again':
+      // The next look must know the attempt started (no second `running`, same attempt number).
+      if (state.assumed) await state.save((s) => s);
       return actx.again(outcome.delayMs);
     case 'cancelled':
       return dropCancelled(outcome.error, outcome.settled);

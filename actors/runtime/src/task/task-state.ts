@@ -50,6 +50,10 @@ export function taskStateKey(runId: string, taskKey: string): string {
 /** One delivery's view of the state: the latest value and revision, with writes in order. */
 export interface TaskStateHandle {
   readonly current: TaskState;
+  /** True while the state was neither read nor written: opened with `assumeAbsent`, no save yet. */
+  readonly assumed: boolean;
+  /** Changes `current` in memory only; the next `save` writes it along. */
+  assume(change: (state: TaskState) => TaskState): void;
   /**
    * Applies `change` to the latest state and writes it with compare-and-set; resolves once the
    * server has stored it. Throws OO_ERR_WORKFLOW_TASK_VARS_CONFLICT (retryable) when another
@@ -59,15 +63,31 @@ export interface TaskStateHandle {
 }
 
 /**
+ * Thrown by the first `save` of a handle opened with `assumeAbsent` when the key exists after all:
+ * the delivery must start over from the stored state. Nothing was written.
+ */
+export class TaskStateFound extends Error {
+  constructor(key: string) {
+    super(`task state ${key} exists: start over from it`);
+    this.name = 'TaskStateFound';
+  }
+}
+
+/**
  * Reads the key; `init` turns what was found (or nothing) into this delivery's starting state.
  * Nothing is written until the first `save`.
+ *
+ * `assumeAbsent` skips the read, for a message's first delivery, where the key is almost always
+ * new: the first `save` then creates the key, and throws TaskStateFound if it was there after all
+ * (a task re-dispatched by the engine), so no decision is ever made on a state that was not read.
  */
 export async function loadTaskState(
   bucket: JsonBucket<TaskState>,
   key: string,
   init: (found: TaskState | undefined) => TaskState,
+  options: { assumeAbsent?: boolean } = {},
 ): Promise<TaskStateHandle> {
-  const found = await bucket.get(key);
+  const found = options.assumeAbsent ? undefined : await bucket.get(key);
   let current = init(found?.value);
   let revision = found?.revision;
   let queue: Promise<void> = Promise.resolve();
@@ -76,6 +96,7 @@ export async function loadTaskState(
     const written =
       revision === undefined ? await bucket.create(key, next) : await bucket.update(key, next, revision);
     if (written === undefined) {
+      if (options.assumeAbsent && revision === undefined) throw new TaskStateFound(key);
       throw new OoError(
         'OO_ERR_WORKFLOW_TASK_VARS_CONFLICT',
         `task state ${key} was written by another delivery`,
@@ -88,6 +109,12 @@ export async function loadTaskState(
   return {
     get current() {
       return current;
+    },
+    get assumed() {
+      return revision === undefined && options.assumeAbsent === true;
+    },
+    assume(change) {
+      current = change(current);
     },
     save(change) {
       // Chained so that two `vars.set` calls of one task do not race each other's revision.

@@ -65,6 +65,13 @@ function checkField(schema: TaskVarsSchema | undefined, name: string, value: Jso
   }
 }
 
+function undeclared(name: string): OoError {
+  return new OoError(
+    'OO_ERR_WORKFLOW_TASK_VARS_INVALID',
+    `task variable ${name} cannot be stored: the task declares no \`vars\` schema in defineTask`,
+  );
+}
+
 export function taskVars<V extends TaskVarsShape>(
   state: TaskStateHandle,
   schema?: TaskVarsSchema,
@@ -72,6 +79,8 @@ export function taskVars<V extends TaskVarsShape>(
   return {
     get: (name) => state.current.vars[name] as V[typeof name] | undefined,
     async set(name, value) {
+      // The runner skips reading a stateless task's state; storing into it would be unsafe.
+      if (!schema) throw undeclared(name);
       const json = checkJson(name, value);
       checkField(schema, name, json);
       await state.save((s) => ({ ...s, vars: { ...s.vars, [name]: json } }));

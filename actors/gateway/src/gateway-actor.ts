@@ -9,6 +9,7 @@ import { defineActor, principalTokens, readPresence } from '@oo/runtime';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { z } from 'zod';
 import { apiAuth } from './api-auth.js';
+import { auditWriter } from './audit-writer.js';
 import { eventHub } from './event-hub.js';
 import { type GatewayDeps, openStreams, type RequestLinks, type TemplateInfo } from './gateway-deps.js';
 import { buildHttpApp } from './http-app.js';
@@ -98,6 +99,7 @@ export function gatewayActor(options: GatewayOptions) {
       const streams = openStreams();
       const deps: GatewayDeps = {
         readModel: o.readModel,
+        auditLog: auditWriter((entries) => o.readModel.recordAudits(entries)),
         publish: env.publish,
         mint: principalMinter(principalTokens(secret), env.clock.now),
         tracer: env.tracer,

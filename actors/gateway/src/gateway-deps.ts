@@ -6,6 +6,7 @@ import type { ActorEnv, Publish } from '@oo/runtime';
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { ApiAuth } from './api-auth.js';
+import type { AuditWriter } from './audit-writer.js';
 import type { EventHub } from './event-hub.js';
 import type { Span } from './http-trace.js';
 import type { IdempotencyStore } from './idempotency.js';
@@ -32,6 +33,7 @@ export interface OpenStreams {
 
 export interface GatewayDeps {
   readonly readModel: ReadModel;
+  readonly auditLog: AuditWriter;
   readonly publish: Publish;
   /** A signed principal token for a message published on the caller's behalf. */
   readonly mint: MintPrincipal;
@@ -108,7 +110,7 @@ export function authorize(caller: Principal, permission: Permission, owner?: str
 /** Writes an audit entry; a failure is logged, never answered: the act itself has happened. */
 export async function audit(deps: GatewayDeps, entry: AuditInput): Promise<void> {
   try {
-    await deps.readModel.recordAudit(entry);
+    await deps.auditLog.record(entry);
   } catch (err) {
     deps.log.error({ err, action: entry.action, target: entry.target }, 'audit entry not written');
   }

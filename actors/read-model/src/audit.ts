@@ -38,6 +38,26 @@ export async function recordAudit(db: Db, entry: AuditInput, now: () => Date): P
   return rows.length > 0;
 }
 
+/**
+ * Records several acts in one statement (the gateway's group commit under load); an act already on
+ * record is skipped as in `recordAudit`. Resolves once all are stored.
+ */
+export async function recordAudits(db: Db, entries: readonly AuditInput[], now: () => Date): Promise<void> {
+  if (entries.length === 0) return;
+  const b = binder();
+  const rows = entries.map(
+    (e) =>
+      `(${b.bind(timeParam(e.at ?? now()))}, ${b.bind(e.principal)}, ${b.bind(e.action)}, ${b.bind(e.target)}, ` +
+      `${b.bind(json(e.details))}::jsonb, ${b.bind(e.traceId ?? null)})`,
+  );
+  await db.query(
+    `INSERT INTO audit (at, principal, action, target, details, trace_id)
+     VALUES ${rows.join(', ')}
+     ON CONFLICT ON CONSTRAINT audit_natural_key DO NOTHING`,
+    b.values,
+  );
+}
+
 export const AuditQuery = z.object({
   target: z.string().min(1).optional(),
   principal: z.string().min(1).optional(),

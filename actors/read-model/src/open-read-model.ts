@@ -8,7 +8,7 @@ import { PGlite, type PGliteInterface } from '@electric-sql/pglite';
 import type { RequestEvent, Role, RunEvent, TaskEvent } from '@oo/contracts';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { type AuditInput, type AuditQuery, listAudit, recordAudit } from './audit.js';
+import { type AuditInput, type AuditQuery, listAudit, recordAudit, recordAudits } from './audit.js';
 import type { Db } from './db.js';
 import { requestEvents } from './event-history.js';
 import { findResponse, pruneResponses, type RememberInput, rememberResponse } from './idempotency.js';
@@ -84,6 +84,7 @@ export interface ReadModel {
   pruneResponses(before: Date): Promise<number>;
 
   recordAudit(entry: AuditInput): Promise<boolean>;
+  recordAudits(entries: readonly AuditInput[]): Promise<void>;
   listAudit(query: AuditQuery): Promise<AuditPage>;
 
   close(): Promise<void>;
@@ -152,6 +153,7 @@ export async function openReadModel(options: OpenReadModelOptions): Promise<Read
     findResponse: (principal, key) => findResponse(db, principal, key),
     pruneResponses: (before) => pruneResponses(db, before),
     recordAudit: (entry) => recordAudit(db, entry, now),
+    recordAudits: (entries) => recordAudits(db, entries, now),
     listAudit: (query) => listAudit(db, query),
     close: () => db.close(),
   };

@@ -12,6 +12,20 @@ describe.each(databases)('read model audit trail ($kind)', (database) => {
   });
   afterAll(() => release());
 
+  it('records a batch in one statement, skipping acts already on record, duplicates in it included', async () => {
+    const act = (i: number) => ({
+      principal: 'alice',
+      action: 'request.submit.http',
+      target: `req_b${i}`,
+      at: at(i),
+    });
+    await readModel.recordAudit(act(0));
+    await readModel.recordAudits([act(0), act(1), act(2), act(2), { ...act(3), details: { key: 'k' } }]);
+    const page = await readModel.listAudit({ principal: 'alice', action: 'request.submit.http' });
+    expect(page.items.map((e) => e.target).sort()).toEqual(['req_b0', 'req_b1', 'req_b2', 'req_b3']);
+    expect(page.items.find((e) => e.target === 'req_b3')?.details).toEqual({ key: 'k' });
+  });
+
   it('records an act once, however often it is recorded', async () => {
     const act = {
       principal: 'admin',

@@ -34,18 +34,6 @@ export const RfmErrors = {
     http: 422,
     fix: 'Install the handler package under handlers/ and pass it to the rfm runner.',
   },
-  OO_ERR_RFM_POLICY_INVALID: {
-    meaning: 'A policy to store breaks a rule (`details.reasons` as `{ path, message }`).',
-    retryable: false,
-    http: 422,
-    fix: 'Correct the fields named in `details.reasons`.',
-  },
-  OO_ERR_RFM_POLICY_CONFLICT: {
-    meaning: 'The policy changed since the version the change was based on (`details.currentVersion`).',
-    retryable: false,
-    http: 409,
-    fix: 'Read the policy again, reapply the change, and send it with the current version.',
-  },
   OO_ERR_RFM_GIT_UNAVAILABLE: {
     meaning: 'A resource repository could not be cloned, fetched or pushed to.',
     retryable: true,

@@ -137,8 +137,12 @@ export async function putPolicy(
 
 export const PolicyHistoryQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  /** Versions below this one: `nextBefore` of the previous page. */
-  before: z.coerce.number().int().min(2).optional(),
+  before: z.coerce
+    .number()
+    .int()
+    .min(2)
+    .optional()
+    .describe('Versions below this one: nextBefore of the previous page'),
 });
 export type PolicyHistoryQuery = z.input<typeof PolicyHistoryQuery>;
 

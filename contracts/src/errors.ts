@@ -189,6 +189,11 @@ export class OoError extends Error {
   }
 }
 
+/** Whether a run failing with `code` rejects its request rather than failing it (see ErrorSpec.rejects). */
+export function isRejection(code: string): boolean {
+  return (ErrorRegistry as Record<string, ErrorSpec>)[code]?.rejects === true;
+}
+
 /** A failure no retry can mend. */
 export function terminal(code: ErrorCode, message: string, details?: Record<string, unknown>): OoError {
   return new OoError(code, message, { retryable: false, ...(details ? { details } : {}) });

@@ -19,6 +19,7 @@ export {
   ErrorData,
   ErrorRegistry,
   errorTableMarkdown,
+  isRejection,
   OoError,
   retryable,
   terminal,
@@ -44,6 +45,7 @@ export {
   RequestSubjects,
   RerunRequest,
   ResourceSpec,
+  rejectionReasons,
   requestEventSubject,
   VirtualMachineSpec,
 } from './request.js';

@@ -4,9 +4,10 @@ import type { ErrorSpec } from '../error-spec.js';
 export const RfmErrors = {
   OO_ERR_RFM_REJECTED: {
     meaning:
-      'A resource of the request breaks the policy or cannot be given what it needs (an image not permitted, a size out of bounds, a network exhausted, a host name taken, no allowed placement). `details.reasons` lists every reason as `{ path, message }`.',
+      'A resource of the request breaks the policy or cannot be given what it needs (an image not permitted, a size out of bounds, a network exhausted, a host name taken, no allowed placement). `details.reasons` lists every reason as `{ path, message }`. The request ends `rejected` with them, not `failed`.',
     retryable: false,
     http: 422,
+    rejects: true,
     fix: 'Correct the fields named in `details.reasons`, or ask an admin to widen the policy.',
   },
   OO_ERR_RFM_REQUEST_FILE_INVALID: {

@@ -10,6 +10,7 @@ import { AwxErrors } from './error-codes/awx.js';
 import { FilestoreErrors } from './error-codes/filestore.js';
 import { HttpErrors } from './error-codes/http.js';
 import { NotifierErrors } from './error-codes/notify.js';
+import { PolicyErrors } from './error-codes/policy.js';
 import { RequestErrors } from './error-codes/request.js';
 import { RfmErrors } from './error-codes/rfm.js';
 import { TfeErrors } from './error-codes/tfe.js';
@@ -118,6 +119,7 @@ export const ErrorRegistry = {
   ...RequestErrors,
   ...HttpErrors,
   ...RfmErrors,
+  ...PolicyErrors,
   ...FilestoreErrors,
   ...NotifierErrors,
   ...AwxErrors,
@@ -185,6 +187,11 @@ export class OoError extends Error {
       ...(data.details === undefined ? {} : { details: data.details }),
     });
   }
+}
+
+/** Whether a run failing with `code` rejects its request rather than failing it (see ErrorSpec.rejects). */
+export function isRejection(code: string): boolean {
+  return (ErrorRegistry as Record<string, ErrorSpec>)[code]?.rejects === true;
 }
 
 /** A failure no retry can mend. */

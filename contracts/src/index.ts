@@ -10,6 +10,7 @@ export { DeadLetter } from './dead-letter.js';
 export { FilestoreErrors } from './error-codes/filestore.js';
 export { HttpErrors } from './error-codes/http.js';
 export { NotifierErrors } from './error-codes/notify.js';
+export { PolicyErrors } from './error-codes/policy.js';
 export { RequestErrors } from './error-codes/request.js';
 export { RfmErrors } from './error-codes/rfm.js';
 export type { ErrorCode, ErrorSpec } from './errors.js';
@@ -18,6 +19,7 @@ export {
   ErrorData,
   ErrorRegistry,
   errorTableMarkdown,
+  isRejection,
   OoError,
   retryable,
   terminal,
@@ -43,6 +45,7 @@ export {
   RequestSubjects,
   RerunRequest,
   ResourceSpec,
+  rejectionReasons,
   requestEventSubject,
   VirtualMachineSpec,
 } from './request.js';

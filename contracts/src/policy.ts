@@ -1,11 +1,12 @@
 /**
  * Policy: what the admins permit. RFM validates every resource against it (images, size bounds,
  * networks), allocates addresses from its networks and places VMs on an allowed cluster x
- * datastore pair. Stored in PostgreSQL as one versioned row, every change audited (who, when);
- * read and replaced through `GET/PUT /v1/policy` (admin only).
+ * datastore pair. Stored in PostgreSQL by the read model's policy store as one versioned row,
+ * every change audited (who, when); read and replaced through `GET/PUT /v1/policy` (admin only).
  *
  * The schema checks shapes and references; address arithmetic (gateway inside the CIDR, reserved
- * ranges inside it) is checked by RFM when a policy is stored, since contracts depend on zod alone.
+ * ranges inside it) is checked by the policy store when a policy is stored, since contracts depend
+ * on zod alone.
  */
 import { z } from 'zod';
 

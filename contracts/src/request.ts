@@ -11,7 +11,7 @@
  *   oo.evt.request.<status>  accepted | rejected | running | succeeded | failed | cancelled
  */
 import { z } from 'zod';
-import { ErrorData } from './errors.js';
+import { ErrorData, isRejection } from './errors.js';
 import { Timestamp } from './ids.js';
 import { subject } from './subjects.js';
 
@@ -112,6 +112,21 @@ export const CancelRequest = z
   .strict();
 export type CancelRequest = z.infer<typeof CancelRequest>;
 
+/** Why a request is not allowed: each failing field (`resources.0.cpu`) and the rule it breaks. */
+const Reasons = z.array(z.object({ path: z.string(), message: z.string() }));
+
+/**
+ * The reasons a run's error rejects its request with (`details.reasons` of a code that `rejects`);
+ * undefined when the error is no rejection, so the request simply failed.
+ */
+export function rejectionReasons(error: ErrorData | undefined): z.infer<typeof Reasons> | undefined {
+  if (!error || !isRejection(error.code)) return undefined;
+  const reasons = Reasons.safeParse(error.details?.reasons);
+  return reasons.success && reasons.data.length > 0
+    ? reasons.data
+    : [{ path: '(request)', message: error.message }];
+}
+
 /** A fact about a request; the ledger folds these into the `requests` table. */
 export const RequestEvent = z
   .object({
@@ -126,8 +141,8 @@ export const RequestEvent = z
     /** Where the request file is, in the file store. */
     fileUrl: z.string().optional(),
     rerunOf: z.string().optional(),
-    /** Every reason, for a rejection. */
-    reasons: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    /** Every reason, for a rejection (before its run, or by its run: see rejectionReasons). */
+    reasons: Reasons.optional(),
     error: ErrorData.optional(),
     output: z.unknown().optional(),
     at: Timestamp,

@@ -3,7 +3,9 @@ import {
   ErrorData,
   ErrorRegistry,
   errorTableMarkdown,
+  isRejection,
   OoError,
+  rejectionReasons,
   retryable,
   terminal,
   toOoError,
@@ -50,5 +52,24 @@ describe('contracts - errors', () => {
   it('renders the registry as the documentation table', () => {
     const md = errorTableMarkdown();
     for (const code of Object.keys(ErrorRegistry)) expect(md).toContain(`\`${code}\``);
+  });
+
+  it('tells a request the policy rejects from one that broke, by code', () => {
+    expect(isRejection('OO_ERR_RFM_REJECTED')).toBe(true);
+    for (const code of ['OO_ERR_RFM_GIT_UNAVAILABLE', 'OO_ERR_AWX_JOB_FAILED', 'OO_ERR_NOT_A_CODE']) {
+      expect(isRejection(code), code).toBe(false);
+    }
+  });
+
+  it('takes the reasons of a rejecting error, and none from one that is not', () => {
+    const reasons = [{ path: 'resources.0.cpu', message: 'must be at most 8' }];
+    const rejected = { code: 'OO_ERR_RFM_REJECTED', message: 'rejected', retryable: false };
+    expect(rejectionReasons({ ...rejected, details: { reasons } })).toEqual(reasons);
+    // A rejection without readable reasons still names why.
+    expect(rejectionReasons(rejected)).toEqual([{ path: '(request)', message: 'rejected' }]);
+    expect(
+      rejectionReasons({ code: 'OO_ERR_TIMEOUT', message: 'slow', retryable: true, details: { reasons } }),
+    ).toBeUndefined();
+    expect(rejectionReasons(undefined)).toBeUndefined();
   });
 });

@@ -86,7 +86,7 @@ const VERBS: Readonly<Record<Permission, string>> = {
   readAll: 'read',
   rerun: 'rerun requests',
   cancel: 'cancel',
-  policy: 'change policy',
+  policy: 'read or change the policy',
   tokens: 'manage tokens',
 };
 

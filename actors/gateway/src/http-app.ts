@@ -21,6 +21,7 @@ import { excerpt, PROBLEM_JSON, toProblem } from './problem.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
+import { policyRoutes } from './routes/policy.js';
 import { presenceRoutes } from './routes/presence.js';
 import { requestActionRoutes } from './routes/request-actions.js';
 import { requestEventRoutes } from './routes/request-events.js';
@@ -114,6 +115,7 @@ export async function buildHttpApp(deps: GatewayDeps, options: { publicUrl?: str
       await v1.register(requestEventRoutes, { deps });
       await v1.register(catalogRoutes, { deps });
       await v1.register(presenceRoutes, { deps });
+      await v1.register(policyRoutes, { deps });
     },
     { prefix: '/v1' },
   );

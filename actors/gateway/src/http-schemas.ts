@@ -3,7 +3,7 @@
  * and the answers. Each validates the call and is the source of the OpenAPI document; the ones
  * `registerApiSchemas` names become components there.
  */
-import { PresenceEntry, RequestBody, RequestStatus, ResourceSpec } from '@oo/contracts';
+import { Policy, PolicyRecord, PresenceEntry, RequestBody, RequestStatus, ResourceSpec } from '@oo/contracts';
 import { Cursor, EventRecord, RequestPage, RequestSummary, RequestView } from '@oo/read-model';
 import { z } from 'zod';
 import { Problem } from './problem.js';
@@ -100,6 +100,27 @@ export const Catalog = z.object({ items: z.array(z.string()) });
 export const Templates = z.object({ items: z.array(TemplateSummary) });
 export const Presence = z.object({ items: z.array(PresenceEntry) });
 
+/**
+ * `If-Match` of `PUT /v1/policy`: the ETag `GET /v1/policy` answered (`"<version>"`), or `*` (any
+ * version). Strong tags only: a policy version is exact.
+ */
+export const PolicyHeaders = z.looseObject({
+  'if-match': z
+    .string()
+    .regex(/^(\*|"[1-9][0-9]{0,8}")$/, 'must be the ETag GET /v1/policy answered ("<version>"), or *')
+    .optional()
+    .describe('Replace only this version; 412 when the policy has moved on'),
+});
+
+/** The version an If-Match names; undefined for `*` or none. */
+export function ifMatchVersion(header: string | undefined): number | undefined {
+  return header === undefined || header === '*' ? undefined : Number(header.slice(1, -1));
+}
+
+export function policyEtag(version: number): string {
+  return `"${version}"`;
+}
+
 export const Health = z.object({ status: z.literal('ok') });
 export const Ready = z.object({
   status: z.literal('ready'),
@@ -122,6 +143,8 @@ export function registerApiSchemas(): void {
     RequestPage,
     EventRecord,
     PresenceEntry,
+    Policy,
+    PolicyRecord,
   };
   for (const [id, schema] of Object.entries(named)) {
     const known = z.globalRegistry.get(schema)?.id;

@@ -41,7 +41,8 @@ export function openApiOptions(options: { version: string; publicUrl?: string | 
         title: 'OO gateway',
         version: options.version,
         description:
-          'Submit infrastructure requests, follow them, rerun and cancel them. Every error is RFC 9457 ' +
+          'Submit infrastructure requests, follow them, rerun and cancel them; read and change the ' +
+          'admin policy. Every error is RFC 9457 ' +
           'problem+json with the OO error code and the trace id.',
       },
       servers: options.publicUrl ? [{ url: options.publicUrl }] : [],

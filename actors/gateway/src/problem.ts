@@ -43,8 +43,9 @@ function joinPath(parts: readonly string[]): string {
   return parts.length === 0 ? '(root)' : parts.join('.');
 }
 
-function capped(errors: FieldError[]): FieldError[] {
-  if (errors.length <= MAX_FIELD_ERRORS) return errors;
+/** At most MAX_FIELD_ERRORS entries, the last one saying how many more there were. */
+export function capped(errors: readonly FieldError[]): FieldError[] {
+  if (errors.length <= MAX_FIELD_ERRORS) return [...errors];
   const more = errors.length - MAX_FIELD_ERRORS;
   return [...errors.slice(0, MAX_FIELD_ERRORS), { path: '(more)', message: `${more} more problems` }];
 }

@@ -164,6 +164,8 @@ describe('gateway - probes and docs', () => {
       '/healthz',
       '/readyz',
       '/v1/catalog',
+      '/v1/policy',
+      '/v1/policy/history',
       '/v1/presence',
       '/v1/requests',
       '/v1/requests/{id}',

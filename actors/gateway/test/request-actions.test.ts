@@ -52,6 +52,23 @@ describe('gateway - rerun', () => {
     expect(res.body.code).toBe('OO_ERR_AUTH_FORBIDDEN');
   });
 
+  it('reruns a request its run rejected, as once the policy allows it', async () => {
+    const original = await bed.knownRequest({ by: 'alice', status: 'rejected' });
+    const res = await post('olga', `/v1/requests/${original.requestId}/rerun`, { mode: 'resume' });
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ traceId: original.traceId, rerunOf: original.requestId });
+    const sent = await bed.commands.next((c) => c.requestId === res.body.requestId);
+    expect(sent.body).toEqual({ requestId: original.requestId, mode: 'resume' });
+  });
+
+  it('refuses a request rejected before it ran with 409: there is no run to rerun', async () => {
+    const original = await bed.knownRequest({ by: 'alice', status: 'rejected', runId: null });
+    const res = await post('olga', `/v1/requests/${original.requestId}/rerun`, { mode: 'restart' });
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ code: 'OO_ERR_REQUEST_STATE', requestStatus: 'rejected' });
+    expect(res.body.detail).toContain('never ran');
+  });
+
   it('refuses a request still running with 409', async () => {
     const running = await bed.knownRequest({ by: 'alice', status: 'running' });
     const res = await post('olga', `/v1/requests/${running.requestId}/rerun`, { mode: 'resume' });

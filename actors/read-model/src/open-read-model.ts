@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite, type PGliteInterface } from '@electric-sql/pglite';
-import type { RequestEvent, Role, RunEvent, TaskEvent } from '@oo/contracts';
+import type { PolicyRecord, RequestEvent, Role, RunEvent, TaskEvent } from '@oo/contracts';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { type AuditInput, type AuditQuery, listAudit, recordAudit, recordAudits } from './audit.js';
@@ -15,6 +15,13 @@ import { findResponse, pruneResponses, type RememberInput, rememberResponse } fr
 import { loadMigrations, migrate, SCHEMA_NAME } from './migrate.js';
 import { pgDb } from './pg-db.js';
 import { pgliteDb } from './pglite-db.js';
+import {
+  getPolicy,
+  type PolicyChange,
+  type PolicyHistoryQuery,
+  policyHistory,
+  putPolicy,
+} from './policy-store.js';
 import { listRequests, type RequestListQuery } from './request-list.js';
 import { applyRequestEvent } from './request-projection.js';
 import { getRequest } from './request-view.js';
@@ -26,6 +33,7 @@ import type {
   AuditPage,
   CreatedToken,
   EventRecord,
+  PolicyHistoryPage,
   RequestPage,
   RequestView,
   StoredResponse,
@@ -52,7 +60,7 @@ export interface OpenReadModelOptions {
   /** `application_name` of the pool's connections, as pg_stat_activity shows it (default `oo-read-model`). */
   applicationName?: string;
   log: Logger;
-  /** Clock for the times the read model stamps itself (tokens, idempotency, audit). */
+  /** Clock for the times the read model stamps itself (tokens, idempotency, audit, policy). */
   now?: () => Date;
 }
 
@@ -86,6 +94,16 @@ export interface ReadModel {
   recordAudit(entry: AuditInput): Promise<boolean>;
   recordAudits(entries: readonly AuditInput[]): Promise<void>;
   listAudit(query: AuditQuery): Promise<AuditPage>;
+
+  /** The current policy (the sample policy, version 1, until an admin stores one). */
+  getPolicy(): Promise<PolicyRecord>;
+  /**
+   * Stores the next version and its audit row. Throws OoError OO_ERR_POLICY_INVALID (every reason
+   * in `details.reasons`) or OO_ERR_POLICY_CONFLICT (`change.expectedVersion` is stale).
+   */
+  putPolicy(candidate: unknown, change: PolicyChange): Promise<PolicyRecord>;
+  /** Versions newest first, with who set each and when. */
+  policyHistory(query?: PolicyHistoryQuery): Promise<PolicyHistoryPage>;
 
   close(): Promise<void>;
 }
@@ -155,6 +173,9 @@ export async function openReadModel(options: OpenReadModelOptions): Promise<Read
     recordAudit: (entry) => recordAudit(db, entry, now),
     recordAudits: (entries) => recordAudits(db, entries, now),
     listAudit: (query) => listAudit(db, query),
+    getPolicy: () => getPolicy(db, now),
+    putPolicy: (candidate, change) => putPolicy(db, candidate, change, now),
+    policyHistory: (query) => policyHistory(db, query, now),
     close: () => db.close(),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * RequestEvent -> the `requests` row of that request (see fold.ts for the ordering rules), and the
- * submission in the audit trail.
+ * submission in the audit trail. The status is the one the requests actor decided: a request whose
+ * run failed on a rejecting error (the policy) arrives as `rejected`, with its reasons and the error.
  */
 import { type RequestEvent, requestEventSubject } from '@oo/contracts';
 import { recordAudit } from './audit.js';
@@ -18,8 +19,14 @@ ON CONFLICT (request_id) DO UPDATE SET
   submitted_at = LEAST(q.submitted_at, excluded.submitted_at),
   ${sequences('q', false)}`;
 
-/** The statuses that answer a submission: the moment to put "X submitted R" in the audit trail. */
-const SUBMISSION_OUTCOMES = new Set(['accepted', 'rejected']);
+/**
+ * Whether the event answers a submission: the moment to put "X submitted R" in the audit trail.
+ * `accepted`, or `rejected` before any run; a request its run rejected (the policy, through RFM's
+ * rejecting error) was accepted first and is on record already.
+ */
+function answersSubmission(event: RequestEvent): boolean {
+  return event.status === 'accepted' || (event.status === 'rejected' && event.runId === undefined);
+}
 
 /** Folds a request event at stream sequence `seq`; false when that sequence was folded before. */
 export function applyRequestEvent(db: Db, seq: number, event: RequestEvent): Promise<boolean> {
@@ -48,7 +55,7 @@ export function applyRequestEvent(db: Db, seq: number, event: RequestEvent): Pro
       json(event.output),
       seq,
     ]);
-    if (!SUBMISSION_OUTCOMES.has(event.status)) return;
+    if (!answersSubmission(event)) return;
     await recordAudit(
       tx,
       {

@@ -5,6 +5,7 @@
  */
 import {
   ErrorData,
+  PolicyRecord,
   RequestStatus,
   ResourceSpec,
   Role,
@@ -148,3 +149,11 @@ export const StoredResponse = z.object({
   createdAt: Timestamp,
 });
 export type StoredResponse = z.infer<typeof StoredResponse>;
+
+export const PolicyHistoryPage = z.object({
+  /** Every stored version with who set it and when, newest first. */
+  items: z.array(PolicyRecord),
+  /** Pass back as `before` for the next page; null on the last page. */
+  nextBefore: z.number().int().nullable(),
+});
+export type PolicyHistoryPage = z.infer<typeof PolicyHistoryPage>;

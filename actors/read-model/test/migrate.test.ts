@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freshName } from '@oo/test-harness';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openReadModel } from '../src/index.js';
+import { openReadModel, samplePolicy } from '../src/index.js';
 import { loadMigrations } from '../src/migrate.js';
 import { adminQuery, dropSchema, PG_URL, silentLog } from './fixtures/databases.js';
 
@@ -43,10 +43,40 @@ describe('read model migrations (postgres)', () => {
       'events',
       'idempotency',
       'requests',
+      'rfm_policy',
+      'rfm_policy_history',
       'runs',
       'schema_migrations',
       'tasks',
     ]);
+  });
+
+  it('keeps the policy of a database where RFM created the policy tables before they moved here', async () => {
+    const schema = fresh();
+    // What actors/rfm/migrations/001_rfm.sql used to create, with an admin's version 3 in it.
+    await adminQuery(`CREATE SCHEMA "${schema}"`);
+    await adminQuery(`CREATE TABLE "${schema}".rfm_policy (
+      id smallint PRIMARY KEY CHECK (id = 1), version integer NOT NULL, policy jsonb NOT NULL,
+      updated_by text NOT NULL, updated_at timestamptz NOT NULL)`);
+    await adminQuery(`CREATE TABLE "${schema}".rfm_policy_history (
+      version integer PRIMARY KEY, policy jsonb NOT NULL, changed_by text NOT NULL,
+      changed_at timestamptz NOT NULL)`);
+    const stored = { ...samplePolicy, clusters: [...samplePolicy.clusters, 'cluster-z'] };
+    await adminQuery(
+      `INSERT INTO "${schema}".rfm_policy VALUES (1, 3, $1, 'admin-old', '2025-01-01T00:00:00Z')`,
+      [JSON.stringify(stored)],
+    );
+    const readModel = await openReadModel({ databaseUrl: PG_URL, schema, log: silentLog });
+    try {
+      expect(await applied(schema)).toEqual(shipped);
+      expect(await readModel.getPolicy()).toMatchObject({
+        version: 3,
+        updatedBy: 'admin-old',
+        policy: stored,
+      });
+    } finally {
+      await readModel.close();
+    }
   });
 
   it('applies nothing when opened again, and keeps the data', async () => {

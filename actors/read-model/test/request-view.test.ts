@@ -90,6 +90,36 @@ describe.each(databases)('read model requests ($kind)', (database) => {
     expect(await readModel.getRequest(requestId)).toMatchObject({ status: 'rejected', reasons, runs: [] });
   });
 
+  it('ends a request its run rejected as rejected, with every reason and the error, its submission audited once', async () => {
+    const who = ids();
+    const reasons = [{ path: 'resources.0.cpu', message: 'must be at most 1' }];
+    const error = {
+      code: 'OO_ERR_RFM_REJECTED',
+      message: 'request rejected: resources.0.cpu: must be at most 1',
+      retryable: false,
+      details: { reasons },
+    };
+    const accepted = { ...who, status: 'accepted' as const, body: vmBody, at: at(0) };
+    await readModel.applyRequestEvent(nextSeq(), requestEvent(accepted));
+    await readModel.applyRequestEvent(
+      nextSeq(),
+      requestEvent({ ...who, status: 'running', runId: who.runId, template: 'vm-unmanaged', at: at(1) }),
+    );
+    await readModel.applyRequestEvent(
+      nextSeq(),
+      requestEvent({ ...who, status: 'rejected', runId: who.runId, reasons, error, at: at(2) }),
+    );
+    expect(await readModel.getRequest(who.requestId)).toMatchObject({
+      status: 'rejected',
+      runId: who.runId,
+      reasons,
+      error,
+      resources: vmBody.resources,
+    });
+    const trail = await readModel.listAudit({ target: who.requestId, action: 'request.submit' });
+    expect(trail.items.map((e) => e.details)).toEqual([{ outcome: 'accepted' }]);
+  });
+
   it('lists requests newest first, a page at a time, until a page without a next cursor', async () => {
     const { submittedBy, requestIds } = await submitted(5);
     const pages: string[][] = [];

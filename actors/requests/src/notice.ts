@@ -5,7 +5,7 @@
 import type { ErrorData, ResourceSpec } from '@oo/contracts';
 import type { RequestRecord } from './request-records.js';
 
-export type NoticeKind = 'accepted' | 'succeeded' | 'failed' | 'cancelled';
+export type NoticeKind = 'accepted' | 'succeeded' | 'failed' | 'rejected' | 'cancelled';
 
 const HEADLINES: Record<NoticeKind, { subject: string; line: string }> = {
   accepted: { subject: 'accepted', line: 'Your request was accepted and is being carried out.' },
@@ -13,6 +13,10 @@ const HEADLINES: Record<NoticeKind, { subject: string; line: string }> = {
   failed: {
     subject: 'failed',
     line: 'Your request failed. An operator can rerun it once the cause is fixed.',
+  },
+  rejected: {
+    subject: 'was rejected',
+    line: 'Your request was rejected: it is outside what the policy permits. Correct what is listed below and submit it again, or ask an admin to widen the policy.',
   },
   cancelled: { subject: 'was cancelled', line: 'Your request was cancelled.' },
 };
@@ -72,12 +76,17 @@ export function renderNotice(
   const table = rows
     .filter((row): row is [string, string] => row[1] !== undefined)
     .map(([label, value]) => `${`${label}:`.padEnd(width)}${value}`);
+  const reasons =
+    kind === 'rejected' && record.reasons
+      ? ['', 'Reasons:', ...record.reasons.map((r) => `- ${r.path}: ${r.message}`)]
+      : [];
   return {
     subject: `OO request ${record.requestId} ${headline.subject}: ${summary}`.slice(0, 200),
     text: [
       headline.line,
       '',
       ...table,
+      ...reasons,
       '',
       'Quote the request ID or the trace ID when you ask about this request.',
       '',

@@ -35,9 +35,12 @@ export const RequestRecord = z
   .strict();
 export type RequestRecord = z.infer<typeof RequestRecord>;
 
-const ENDED: ReadonlySet<RequestStatus> = new Set(['succeeded', 'failed', 'cancelled']);
+const ENDED: ReadonlySet<RequestStatus> = new Set(['succeeded', 'failed', 'rejected', 'cancelled']);
 
-/** True once the request's run has ended one way or another. */
+/**
+ * True once the request's run has ended one way or another (`rejected` too: its run may have
+ * rejected it). A request rejected before it ran has no run: callers check `runId` as well.
+ */
 export function hasEnded(status: RequestStatus): boolean {
   return ENDED.has(status);
 }

@@ -1,8 +1,9 @@
 /**
  * `oo.cmd.requests.rerun` (operators and admins): a new request that repeats an ended one — a new
  * request id, the same trace id, the original requester — and starts a run that reruns the
- * original run (`restart` everything or `resume` what did not succeed). An edited body is
- * validated like a new submit.
+ * original run (`restart` everything or `resume` what did not succeed). A request its run rejected
+ * (the policy) may be rerun too, say once an admin widened the policy or with an edited body. An
+ * edited body is validated like a new submit.
  */
 import type { RequestSubjects } from '@oo/contracts';
 import type { Handler } from '@oo/runtime';
@@ -33,7 +34,7 @@ export function onRerun(deps: RequestsDeps): Handler<typeof RequestSubjects.reru
     if (!original.runId || !hasEnded(original.status)) {
       throw requestError(
         'OO_ERR_REQUEST_STATE',
-        `request ${original.requestId} is ${original.status}; only a request that ran and ended (succeeded, failed, cancelled) can be rerun`,
+        `request ${original.requestId} is ${original.status}${original.runId ? '' : ' and never ran'}; only a request that ran and ended (succeeded, failed, rejected by its run, cancelled) can be rerun`,
         { requestId: original.requestId, status: original.status },
       );
     }

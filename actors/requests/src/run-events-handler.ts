@@ -2,10 +2,17 @@
  * Run events -> request events. Only root runs (no parent) that carry a request id matter: the
  * request becomes `running` once, then `succeeded`, `failed` or `cancelled` with the run's output
  * or error, and the requester gets a second notice — all in the request's trace, whatever trace
- * the run event came in. A request only moves forward, so an event
+ * the run event came in. A run that failed because the request is not allowed (an error code that
+ * `rejects`, such as RFM's policy rejection) ends the request `rejected` with every reason instead:
+ * nothing broke, the request must change (or the policy). A request only moves forward, so an event
  * that arrives late (a `running` after the end) changes nothing.
  */
-import { type EngineSubjects, type RequestStatus, requestEventSubject } from '@oo/contracts';
+import {
+  type EngineSubjects,
+  type RequestStatus,
+  rejectionReasons,
+  requestEventSubject,
+} from '@oo/contracts';
 import type { Handler } from '@oo/runtime';
 import { sendNotice } from './request-dispatch.js';
 import { isRequestId } from './request-ids.js';
@@ -26,9 +33,12 @@ export function onRunEvent(deps: RequestsDeps): Handler<typeof EngineSubjects.ru
   return async (ctx, event) => {
     const { requestId } = event;
     if (event.parent || !requestId || !isRequestId(requestId)) return undefined;
-    const target = event.status;
+    const reasons = event.status === 'failed' ? rejectionReasons(event.error) : undefined;
+    const target: RequestStatus = reasons ? 'rejected' : event.status;
     const result = await deps.records.change(requestId, (r) =>
-      r.runId === event.runId && RANK[r.status] < RANK[target] ? { ...r, status: target } : undefined,
+      r.runId === event.runId && RANK[r.status] < RANK[target]
+        ? { ...r, status: target, ...(reasons ? { reasons } : {}) }
+        : undefined,
     );
     if (!result) return undefined;
     const { record, changed } = result;

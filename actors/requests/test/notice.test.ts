@@ -40,6 +40,18 @@ describe('requests - notice', () => {
     );
   });
 
+  it('lists every reason of a request its run rejected', () => {
+    const reasons = [
+      { path: 'resources.0.cpu', message: 'must be at most 1' },
+      { path: 'resources.0.network', message: 'network "NOWHERE" does not exist' },
+    ];
+    const { subject, text } = renderNotice('rejected', { ...record, status: 'rejected', reasons });
+    expect(subject).toMatch(/^OO request req_01HX was rejected: /);
+    expect(text).toContain(
+      'Reasons:\n- resources.0.cpu: must be at most 1\n- resources.0.network: network "NOWHERE" does not exist',
+    );
+  });
+
   it('states the error of a failed request', () => {
     const { text } = renderNotice('failed', record, {
       code: 'OO_ERR_TIMEOUT',

@@ -18,9 +18,14 @@ beforeEach(async () => {
 afterEach(() => bus.stop());
 afterAll(() => telemetry.shutdown());
 
-/** A request whose run failed, as the requests actor has recorded it. */
-async function failedRequest(requestId: string): Promise<StartedRequest> {
-  const failed = await bus.collect(requestEventSubject('failed'));
+const timedOut = { code: 'OO_ERR_TIMEOUT', message: 'AWX job timed out', retryable: true };
+
+/** A request whose run failed (or, failing with a rejection, rejected it), as the requests actor has recorded it. */
+async function failedRequest(
+  requestId: string,
+  error: NonNullable<RunEvent['error']> = timedOut,
+): Promise<StartedRequest> {
+  const ended = await bus.collect(requestEventSubject(error === timedOut ? 'failed' : 'rejected'));
   const request = await bus.started(requestId);
   const event: RunEvent = {
     runId: request.runId,
@@ -28,11 +33,11 @@ async function failedRequest(requestId: string): Promise<StartedRequest> {
     version: 1,
     status: 'failed',
     requestId,
-    error: { code: 'OO_ERR_TIMEOUT', message: 'AWX job timed out', retryable: true },
+    error,
     at: new Date().toISOString(),
   };
   await bus.runEvent(event, request.traceId);
-  await failed.waitFor(1);
+  await ended.waitFor(1);
   return request;
 }
 
@@ -86,6 +91,21 @@ describe('requests - rerun', () => {
     expect(event?.body.reasons?.map((r) => r.path)).toEqual(['catalogItem']);
   });
 
+  it('reruns a request its run rejected on the policy, resuming the original run', async () => {
+    const original = await failedRequest('req_orig5', {
+      code: 'OO_ERR_RFM_REJECTED',
+      message: 'request rejected: resources.0.cpu: must be at most 1',
+      retryable: false,
+      details: { reasons: [{ path: 'resources.0.cpu', message: 'must be at most 1' }] },
+    });
+    const starts = await bus.collect(EngineSubjects.start);
+    await bus.rerun({ requestId: 'req_orig5', mode: 'resume' }, { as: olga, requestId: 'req_rerun5' });
+    await starts.waitFor(2);
+    const rerun = starts.items.find((item) => item.body.requestId === 'req_rerun5');
+    expect(rerun?.body.rerunOf).toEqual({ runId: original.runId, mode: 'resume' });
+    expect(rerun?.ctx.traceId).toBe(original.traceId);
+  });
+
   it('refuses a rerun asked by a requester', async () => {
     await failedRequest('req_orig4');
     const letters = await bus.collect(dlq);
@@ -102,6 +122,17 @@ describe('requests - rerun', () => {
     await bus.rerun({ requestId: 'req_busy1', mode: 'restart' }, { as: olga });
     const [letter] = await letters.waitFor(1);
     expect(letter?.body.error.code).toBe('OO_ERR_REQUEST_STATE');
+  });
+
+  it('refuses a rerun of a request rejected before it ran: it has no run to rerun', async () => {
+    const rejected = await bus.collect(requestEventSubject('rejected'));
+    await bus.submit({ ...validBody, catalogItem: 'nope' }, { requestId: 'req_never1' });
+    await rejected.waitFor(1);
+    const letters = await bus.collect(dlq);
+    await bus.rerun({ requestId: 'req_never1', mode: 'restart' }, { as: olga });
+    const [letter] = await letters.waitFor(1);
+    expect(letter?.body.error.code).toBe('OO_ERR_REQUEST_STATE');
+    expect(letter?.body.error.message).toContain('never ran');
   });
 
   it('refuses a rerun of an unknown request', async () => {

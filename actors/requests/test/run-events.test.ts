@@ -26,6 +26,17 @@ function runEvent(
 }
 
 const playbookFailed = { code: 'OO_ERR_AWX_JOB_FAILED', message: 'playbook failed', retryable: false };
+const policyReasons = [
+  { path: 'resources.0.os', message: 'image "beos" is not permitted' },
+  { path: 'resources.0.cpu', message: 'must be at most 8' },
+];
+const policyRejected = {
+  code: 'OO_ERR_RFM_REJECTED',
+  message:
+    'request rejected: resources.0.os: image "beos" is not permitted; resources.0.cpu: must be at most 8',
+  retryable: false,
+  details: { reasons: policyReasons },
+};
 
 describe('requests - follows the root run of a request', () => {
   it('marks the request succeeded with the run output when its root run succeeds', async () => {
@@ -82,6 +93,50 @@ describe('requests - follows the root run of a request', () => {
     const notice = notices.items.find((item) => item.body.kind !== 'accepted');
     expect(notice?.body.kind).toBe('failed');
     expect(notice?.body.text).toContain('OO_ERR_AWX_JOB_FAILED: playbook failed');
+  });
+
+  it('marks the request rejected with every reason when its root run fails on the policy', async () => {
+    const rejected = await bus.collect(requestEventSubject('rejected'));
+    const request = await bus.started('req_policy1');
+    await bus.runEvent(runEvent(request, 'failed', { error: policyRejected }), request.traceId);
+    const [event] = await rejected.waitFor(1);
+    expect(event?.body).toMatchObject({
+      requestId: 'req_policy1',
+      status: 'rejected',
+      runId: request.runId,
+      reasons: policyReasons,
+      error: policyRejected,
+    });
+    expect(event?.ctx.traceId).toBe(request.traceId);
+    await bus.settled(EngineSubjects.runEvents);
+    expect(await bus.count(requestEventSubject('failed'))).toBe(0);
+  });
+
+  it('sends a rejection notice listing every reason', async () => {
+    const notices = await bus.collect(NotifySubjects.email);
+    const request = await bus.started('req_policy2');
+    await bus.runEvent(runEvent(request, 'failed', { error: policyRejected }), request.traceId);
+    await notices.waitFor(2);
+    const notice = notices.items.find((item) => item.body.kind !== 'accepted');
+    expect(notice?.body.kind).toBe('rejected');
+    expect(notice?.body.subject).toContain('was rejected');
+    expect(notice?.body.text).toContain('- resources.0.cpu: must be at most 8');
+    expect(notice?.body.text).toContain('- resources.0.os: image "beos" is not permitted');
+  });
+
+  it('keeps a failure that is no rejection failed, reasons or not', async () => {
+    const failed = await bus.collect(requestEventSubject('failed'));
+    const request = await bus.started('req_broken1');
+    const gitDown = {
+      code: 'OO_ERR_RFM_GIT_UNAVAILABLE',
+      message: 'push refused',
+      retryable: true,
+      details: { reasons: policyReasons },
+    };
+    await bus.runEvent(runEvent(request, 'failed', { error: gitDown }), request.traceId);
+    const [event] = await failed.waitFor(1);
+    expect(event?.body).toMatchObject({ status: 'failed', error: gitDown });
+    expect(event?.body.reasons).toBeUndefined();
   });
 
   it('publishes running once, however often the run reports it', async () => {

@@ -1,20 +1,9 @@
--- RFM: policy (one row, versioned, every change kept with who and when), IPAM, names, placements.
-
-CREATE TABLE rfm_policy (
-  id         smallint    PRIMARY KEY CHECK (id = 1),
-  version    integer     NOT NULL,
-  policy     jsonb       NOT NULL,
-  updated_by text        NOT NULL,
-  updated_at timestamptz NOT NULL
-);
-
--- The audit of policy changes: one row per version, never updated.
-CREATE TABLE rfm_policy_history (
-  version    integer     PRIMARY KEY,
-  policy     jsonb       NOT NULL,
-  changed_by text        NOT NULL,
-  changed_at timestamptz NOT NULL
-);
+-- RFM: IPAM, names, placements.
+--
+-- The policy tables (rfm_policy, rfm_policy_history) were created here until the policy moved to the
+-- read model (actors/read-model/migrations/002_policy.sql). RFM only ever migrates a database the read
+-- model has opened, and so migrated, first: a fresh database gets them from there, and one where this
+-- file created them keeps them (that migration is IF NOT EXISTS).
 
 -- One row per network ever allocated from: allocation locks it (SELECT ... FOR UPDATE), which
 -- serialises allocations of one network across connections and rfm replicas.

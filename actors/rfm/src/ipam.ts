@@ -5,8 +5,8 @@
  * double allocation should anything bypass the lock. Idempotent per (request, resource index,
  * ordinal): asking again returns the address given the first time.
  */
-import type { Db } from '@oo/read-model';
-import { intToIp, lowestFree, usableRange } from './ip-range.js';
+import { type Db, usableRange } from '@oo/read-model';
+import { intToIp, lowestFree } from './ip-range.js';
 import type { AllocatedAddress, PolicyNetwork } from './policy-types.js';
 import { rejection } from './rfm-errors.js';
 

@@ -20,7 +20,10 @@ export interface RfmOptions {
   readonly authSecret?: string;
   /** Instead of `authSecret`. */
   readonly tokens?: PrincipalTokens;
-  /** An open database (the read model's `db`, shared; not closed by RFM). Takes precedence. */
+  /**
+   * An open database: the read model's `db` (from `openReadModel`, so already migrated with the
+   * policy tables), shared; not closed by RFM. Takes precedence.
+   */
   readonly db?: Db;
   /** PostgreSQL URL RFM opens itself (closed on stop); without it and `db`, PGlite in `<dataDir>/rfm`. */
   readonly databaseUrl?: string;

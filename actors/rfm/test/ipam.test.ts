@@ -1,4 +1,5 @@
 import type { OoError } from '@oo/contracts';
+import { samplePolicy, usableRange } from '@oo/read-model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addressesOf,
@@ -6,9 +7,8 @@ import {
   handlerRegistry,
   releaseRequest,
   resolveRequest,
-  samplePolicy,
 } from '../src/index.js';
-import { usableCount, usableRange } from '../src/ip-range.js';
+import { usableCount } from '../src/ip-range.js';
 import { databases, type TestDb } from './fixtures/databases.js';
 import { requestFile } from './fixtures/requests.js';
 

@@ -1,6 +1,7 @@
-import type { OoError } from '@oo/contracts';
+import type { OoError, Policy } from '@oo/contracts';
+import { samplePolicy } from '@oo/read-model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handlerRegistry, type Policy, resolveRequest, samplePolicy } from '../src/index.js';
+import { handlerRegistry, resolveRequest } from '../src/index.js';
 import { postgres, type TestDb } from './fixtures/databases.js';
 import { requestFile, rhelOnDev } from './fixtures/requests.js';
 

@@ -10,9 +10,9 @@ export const RequestErrors = {
   },
   OO_ERR_REQUEST_STATE: {
     meaning:
-      'The request is in a state that does not allow this action: a rerun of a request still in progress or rejected, a cancel of a request that never started a run.',
+      'The request is in a state that does not allow this action: a rerun of a request still in progress or rejected before it ran, a cancel of a request that never started a run.',
     retryable: false,
     http: 409,
-    fix: 'Wait until the request has ended before a rerun; submit a rejected request again instead.',
+    fix: 'Wait until the request has ended before a rerun; submit a request rejected before it ran again instead (one its run rejected can be rerun, e.g. once the policy allows it).',
   },
 } as const satisfies Record<string, ErrorSpec>;

@@ -4,9 +4,10 @@ import type { ErrorSpec } from '../error-spec.js';
 export const RfmErrors = {
   OO_ERR_RFM_REJECTED: {
     meaning:
-      'A resource of the request breaks the policy or cannot be given what it needs (an image not permitted, a size out of bounds, a network exhausted, a host name taken, no allowed placement). `details.reasons` lists every reason as `{ path, message }`.',
+      'A resource of the request breaks the policy or cannot be given what it needs (an image not permitted, a size out of bounds, a network exhausted, a host name taken, no allowed placement). `details.reasons` lists every reason as `{ path, message }`. The request ends `rejected` with them, not `failed`.',
     retryable: false,
     http: 422,
+    rejects: true,
     fix: 'Correct the fields named in `details.reasons`, or ask an admin to widen the policy.',
   },
   OO_ERR_RFM_REQUEST_FILE_INVALID: {
@@ -33,18 +34,6 @@ export const RfmErrors = {
     retryable: false,
     http: 422,
     fix: 'Install the handler package under handlers/ and pass it to the rfm runner.',
-  },
-  OO_ERR_RFM_POLICY_INVALID: {
-    meaning: 'A policy to store breaks a rule (`details.reasons` as `{ path, message }`).',
-    retryable: false,
-    http: 422,
-    fix: 'Correct the fields named in `details.reasons`.',
-  },
-  OO_ERR_RFM_POLICY_CONFLICT: {
-    meaning: 'The policy changed since the version the change was based on (`details.currentVersion`).',
-    retryable: false,
-    http: 409,
-    fix: 'Read the policy again, reapply the change, and send it with the current version.',
   },
   OO_ERR_RFM_GIT_UNAVAILABLE: {
     meaning: 'A resource repository could not be cloned, fetched or pushed to.',

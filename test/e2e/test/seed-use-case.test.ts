@@ -316,8 +316,80 @@ describe('seed use case over HTTP', () => {
     });
     expect(outside.status).toBe(202);
     const request = await finished(String(outside.body.requestId));
-    expect(request.status).toBe('failed');
+    expect(request.status).toBe('rejected');
+    expect((request.reasons as Array<{ path: string }>).map((r) => r.path).sort()).toEqual([
+      'resources.0.network',
+      'resources.0.os',
+    ]);
+    expect(request.error).toMatchObject({ code: 'OO_ERR_RFM_REJECTED' });
     expect(JSON.stringify(request.error)).toMatch(/beos/);
     expect(JSON.stringify(request.error)).toMatch(/NOWHERE/);
+  });
+
+  it('applies a policy an admin PUTs: a request over the new CPU max is rejected naming resources.0.cpu, and reruns once the policy allows it', async () => {
+    const current = await api('/v1/policy');
+    expect(current.status).toBe(200);
+    const original = current.body as { version: number; policy: { bounds: { cpu: { max: number } } } };
+    const lowered = {
+      ...original.policy,
+      bounds: { ...original.policy.bounds, cpu: { min: 1, max: 2 } },
+    };
+    const changed = await api('/v1/policy', {
+      method: 'PUT',
+      headers: { 'if-match': `"${original.version}"` },
+      body: JSON.stringify(lowered),
+    });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({ version: original.version + 1, policy: lowered });
+    const read = await fetch(`${info.gateway}/v1/policy`, {
+      headers: { authorization: `Bearer ${info.adminToken}` },
+    });
+    expect(read.headers.get('etag')).toBe(`"${original.version + 1}"`);
+    expect(((await read.json()) as { version: number }).version).toBe(original.version + 1);
+
+    const submitted = await api('/v1/requests', {
+      method: 'POST',
+      body: JSON.stringify({
+        resources: [
+          {
+            type: 'virtual_machine',
+            os: 'rhel9',
+            network: 'INTRANET_DEV',
+            cpu: 4,
+            memoryGb: 8,
+            disks: [{ sizeGb: 100 }],
+          },
+        ],
+      }),
+    });
+    expect(submitted.status).toBe(202);
+    const rejected = await finished(String(submitted.body.requestId));
+    expect(rejected.status).toBe('rejected');
+    expect(rejected.reasons).toEqual([{ path: 'resources.0.cpu', message: expect.stringMatching(/2/) }]);
+    expect(rejected.error).toMatchObject({
+      code: 'OO_ERR_RFM_REJECTED',
+      details: { reasons: [{ path: 'resources.0.cpu' }] },
+    });
+    expect(rejected.commits).toEqual([]);
+
+    // The admin widens the policy again; the rejected request reruns, in its trace, and succeeds.
+    const restored = await api('/v1/policy', {
+      method: 'PUT',
+      headers: { 'if-match': `"${original.version + 1}"` },
+      body: JSON.stringify(original.policy),
+    });
+    expect(restored.status).toBe(200);
+    const history = await api('/v1/policy/history?limit=3');
+    expect((history.body.items as Array<{ version: number; updatedBy: string }>).slice(0, 2)).toEqual([
+      expect.objectContaining({ version: original.version + 2 }),
+      expect.objectContaining({ version: original.version + 1 }),
+    ]);
+    const rerun = await api(`/v1/requests/${String(submitted.body.requestId)}/rerun`, {
+      method: 'POST',
+      body: JSON.stringify({ mode: 'resume' }),
+    });
+    expect(rerun.status).toBe(202);
+    const second = await finished(String(rerun.body.requestId));
+    expect(second).toMatchObject({ status: 'succeeded', traceId: submitted.body.traceId });
   });
 });

@@ -20,7 +20,14 @@ import {
   RerunBody,
 } from '../http-schemas.js';
 
-const ENDED: ReadonlySet<RequestStatus> = new Set<RequestStatus>(['succeeded', 'failed', 'cancelled']);
+// `rejected` by its run (the policy) too: say once an admin widened the policy. A request rejected
+// before it ran has no run to rerun (runId null).
+const ENDED: ReadonlySet<RequestStatus> = new Set<RequestStatus>([
+  'succeeded',
+  'failed',
+  'rejected',
+  'cancelled',
+]);
 const CANCELLABLE: ReadonlySet<RequestStatus> = new Set<RequestStatus>(['accepted', 'running']);
 
 async function known(deps: GatewayDeps, requestId: string): Promise<RequestView> {
@@ -39,7 +46,8 @@ export const requestActionRoutes: FastifyPluginAsyncZod<{ deps: GatewayDeps }> =
         summary: 'Rerun an ended request',
         description:
           'A new request (new id) in the same trace as the original. `resume` keeps the outputs of tasks ' +
-          'that succeeded and runs only the others; `restart` runs everything again. Operators and admins.',
+          'that succeeded and runs only the others; `restart` runs everything again. A request its run ' +
+          'rejected (the policy) may be rerun, one rejected before it ran may not. Operators and admins.',
         tags: ['requests'],
         params: RequestIdParams,
         body: RerunBody,
@@ -53,7 +61,7 @@ export const requestActionRoutes: FastifyPluginAsyncZod<{ deps: GatewayDeps }> =
       if (!ENDED.has(original.status) || original.runId === null) {
         throw gatewayError(
           'OO_ERR_REQUEST_STATE',
-          `request ${original.requestId} is ${original.status}; only a request that ran and ended (succeeded, failed, cancelled) can be rerun`,
+          `request ${original.requestId} is ${original.status}${original.runId === null ? ' and never ran' : ''}; only a request that ran and ended (succeeded, failed, rejected by its run, cancelled) can be rerun`,
           { requestId: original.requestId, requestStatus: original.status },
         );
       }

@@ -8,10 +8,10 @@
  * redelivery writes the same bytes and finds its commit instead of making another.
  */
 import { CommitRef } from '@oo/contracts';
+import { getPolicy, policyVersion } from '@oo/read-model';
 import { defineTask } from '@oo/runtime';
 import { z } from 'zod';
 import { commitRequest } from '../git-commit.js';
-import { getPolicy, policyVersion } from '../policy-store.js';
 import { releaseRequest } from '../release.js';
 import { fetchRequestFile } from '../request-file.js';
 import { resolveRequest } from '../resolve-request.js';

@@ -3,7 +3,7 @@
  * `{ "type": "virtual_machine", "os": "rhel9", "network": "INTRANET_DEV", "cpu": 2, "memoryGb": 8,
  * "disks": [{ "sizeGb": 100 }] }`.
  */
-import { Policy } from './policy-types.js';
+import { Policy } from '@oo/contracts';
 
 export const samplePolicy: Policy = Policy.parse({
   images: [

@@ -23,11 +23,13 @@ export function startReconciler(options: ReconcilerOptions) {
   let running: Promise<void> | undefined;
   const sweep = async () => {
     const now = options.clock.now();
-    for (const key of await options.bucket.keys()) {
-      const found = await options.bucket.get(key).catch(() => undefined);
-      const state = found?.value;
-      if (state?.status !== 'running') continue;
-      if (now - Date.parse(state.updatedAt) < options.stuckAfterMs) continue;
+    // Collected first, reconciled after: the watcher is not held open while runs are driven on.
+    const stuck: RunState[] = [];
+    for await (const { value: state } of options.bucket.latest()) {
+      if (state.status !== 'running') continue;
+      if (now - Date.parse(state.updatedAt) >= options.stuckAfterMs) stuck.push(state);
+    }
+    for (const state of stuck) {
       options.log.warn(
         { run_id: state.runId, updatedAt: state.updatedAt },
         'reconciling a run that stopped moving',

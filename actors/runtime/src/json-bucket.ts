@@ -3,7 +3,7 @@
  * presence need. Values that fail the schema on read are reported, not trusted.
  */
 
-import type { KV } from '@nats-io/kv';
+import { type KV, KvWatchInclude } from '@nats-io/kv';
 import { OoError } from '@oo/contracts';
 import type { z } from 'zod';
 
@@ -23,6 +23,12 @@ export interface JsonBucket<T> {
   update(key: string, value: T, revision: number): Promise<number | undefined>;
   delete(key: string): Promise<void>;
   keys(filter?: string): Promise<string[]>;
+  /**
+   * Every key's current value, streamed by one watcher rather than read key by key (a sweep over
+   * 10,000 runs is one consumer, not 10,000 requests). Ends once it has caught up; values that fail
+   * the schema are skipped here (`get` reports them).
+   */
+  latest(): AsyncIterable<{ key: string } & Versioned<T>>;
 }
 
 const encoder = new TextEncoder();
@@ -49,20 +55,21 @@ export function jsonBucket<S extends z.ZodType>(
 ): JsonBucket<z.output<S>> {
   type T = z.output<S>;
   const encode = (value: T) => encoder.encode(JSON.stringify(value));
+  const decode = (raw: unknown): { ok: true; data: T } | { ok: false; error: string } => {
+    if (options.trustReads) return { ok: true, data: raw as T };
+    const parsed = schema.safeParse(raw);
+    return parsed.success ? { ok: true, data: parsed.data } : { ok: false, error: parsed.error.message };
+  };
   return {
     name,
     async get(key) {
       const entry = await kv.get(key);
       if (entry?.operation !== 'PUT') return undefined;
-      if (options.trustReads) return { value: entry.json<T>(), revision: entry.revision };
-      const parsed = schema.safeParse(entry.json());
-      if (!parsed.success) {
-        throw new OoError(
-          'OO_ERR_MSG_SCHEMA',
-          `KV ${name}/${key} holds an invalid value: ${parsed.error.message}`,
-        );
+      const value = decode(entry.json());
+      if (!value.ok) {
+        throw new OoError('OO_ERR_MSG_SCHEMA', `KV ${name}/${key} holds an invalid value: ${value.error}`);
       }
-      return { value: parsed.data, revision: entry.revision };
+      return { value: value.data, revision: entry.revision };
     },
     put: (key, value) => kv.put(key, encode(value)),
     async create(key, value) {
@@ -82,6 +89,22 @@ export function jsonBucket<S extends z.ZodType>(
       }
     },
     delete: (key) => kv.delete(key),
+    async *latest() {
+      // An empty bucket would leave the watcher waiting for a first entry that never comes.
+      if ((await kv.status()).values === 0) return;
+      const watcher = await kv.watch({ include: KvWatchInclude.LastValue });
+      try {
+        for await (const entry of watcher) {
+          if (entry.operation === 'PUT') {
+            const value = decode(entry.json());
+            if (value.ok) yield { key: entry.key, value: value.data, revision: entry.revision };
+          }
+          if (entry.isUpdate || entry.delta === 0) break;
+        }
+      } finally {
+        watcher.stop();
+      }
+    },
     async keys(filter) {
       const out: string[] = [];
       for await (const key of await kv.keys(filter)) out.push(key);

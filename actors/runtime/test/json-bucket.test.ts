@@ -1,0 +1,69 @@
+import { connectNats, jsonBucket, type Nats } from '@oo/runtime';
+import { freshName, type NatsServer, startNatsServer } from '@oo/test-harness';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { testConfig } from './fixtures/setup.js';
+
+let server: NatsServer;
+let nats: Nats;
+beforeAll(async () => {
+  server = await startNatsServer();
+  nats = await connectNats(testConfig(server.url).nats, 'json-bucket-test');
+});
+afterAll(async () => {
+  await nats.nc.close();
+  await server.stop();
+});
+
+const Counter = z.object({ n: z.number() }).strict();
+
+async function freshBucket(options: { trustReads?: boolean } = {}) {
+  const name = `test_${freshName()}`;
+  const kv = await nats.kvm.create(name, { history: 5 });
+  return { kv, bucket: jsonBucket(kv, name, Counter, options) };
+}
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+describe('runtime - json bucket latest()', () => {
+  it('ends at once on an empty bucket', async () => {
+    const { bucket } = await freshBucket();
+    expect(await collect(bucket.latest())).toEqual([]);
+  });
+
+  it('streams each key once with its current value and revision, without deleted keys', async () => {
+    const { bucket } = await freshBucket();
+    const first = await bucket.put('a', { n: 1 });
+    const updated = await bucket.update('a', { n: 2 }, first);
+    const b = await bucket.put('b', { n: 7 });
+    await bucket.put('gone', { n: 9 });
+    await bucket.delete('gone');
+    const latest = await collect(bucket.latest());
+    expect(latest.sort((x, y) => x.key.localeCompare(y.key))).toEqual([
+      { key: 'a', value: { n: 2 }, revision: updated },
+      { key: 'b', value: { n: 7 }, revision: b },
+    ]);
+  });
+
+  it('skips values that fail the schema unless reads are trusted, as get reports them', async () => {
+    const { kv, bucket } = await freshBucket();
+    await bucket.put('good', { n: 1 });
+    await kv.put('bad', JSON.stringify({ n: 'one' }));
+    expect((await collect(bucket.latest())).map((e) => e.key)).toEqual(['good']);
+    await expect(bucket.get('bad')).rejects.toMatchObject({ code: 'OO_ERR_MSG_SCHEMA' });
+    const trusting = jsonBucket(kv, 'trusting', Counter, { trustReads: true });
+    expect((await collect(trusting.latest())).map((e) => e.key).sort()).toEqual(['bad', 'good']);
+  });
+
+  it('streams a thousand keys in one pass', async () => {
+    const { bucket } = await freshBucket();
+    await Promise.all(Array.from({ length: 1000 }, (_, i) => bucket.put(`k${i}`, { n: i })));
+    const latest = await collect(bucket.latest());
+    expect(latest).toHaveLength(1000);
+    expect(new Set(latest.map((e) => e.value.n)).size).toBe(1000);
+  });
+});

@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import { CommonResource, RepoMetadata } from './common-format.js';
 import { DeadLetter } from './dead-letter.js';
+import { OutputRef } from './output-ref.js';
 import { PresenceEntry } from './presence.js';
 import { RequestBody, RequestEvent } from './request.js';
 import { Template } from './template.js';
@@ -21,4 +22,5 @@ export const PublicSchemas: Readonly<Record<string, z.ZodType>> = {
   'start-run': StartRun,
   'run-event': RunEvent,
   'task-event': TaskEvent,
+  'output-ref': OutputRef,
 };

@@ -13,6 +13,7 @@
 import { z } from 'zod';
 import { ErrorData } from './errors.js';
 import { Timestamp } from './ids.js';
+import { OUTPUT_DOC } from './output-ref.js';
 import { subject } from './subjects.js';
 
 /** A hostname label (RFC 1123), lower-case. */
@@ -129,7 +130,7 @@ export const RequestEvent = z
     /** Every reason, for a rejection. */
     reasons: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
     error: ErrorData.optional(),
-    output: z.unknown().optional(),
+    output: z.unknown().optional().describe(OUTPUT_DOC),
     at: Timestamp,
   })
   .strict();

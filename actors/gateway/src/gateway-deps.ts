@@ -9,6 +9,7 @@ import type { ApiAuth } from './api-auth.js';
 import type { EventHub } from './event-hub.js';
 import type { Span } from './http-trace.js';
 import type { IdempotencyStore } from './idempotency.js';
+import type { OutputValues } from './output-values.js';
 import type { MintPrincipal } from './principal-minter.js';
 import type { RateLimiter } from './rate-limit.js';
 
@@ -32,6 +33,8 @@ export interface OpenStreams {
 
 export interface GatewayDeps {
   readonly readModel: ReadModel;
+  /** The value behind an output kept in the object store (output-values.ts). */
+  readonly outputs: OutputValues;
   readonly publish: Publish;
   /** A signed principal token for a message published on the caller's behalf. */
   readonly mint: MintPrincipal;

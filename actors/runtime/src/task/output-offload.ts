@@ -7,7 +7,11 @@
  * The object is named `<runId>/<taskKey>/<dispatch>`, the same for every delivery of a dispatch: a
  * delivery that dies after the write and before its report leaves an object the redelivery
  * overwrites, never a second one. Once a report is decided (stored in `task_vars`), a redelivery
- * republishes it without writing again, so the reference and the object stay in step.
+ * republishes it without writing again, so the reference and the object stay in step. Two
+ * deliveries running at once on different instances (one stuck past its ack wait) may both write;
+ * only one report wins the compare-and-set on the task state, and should the other's write land
+ * last, the engine sees the object no longer matches the reported sha256 and fails the task with
+ * OO_ERR_WORKFLOW_OUTPUT_UNAVAILABLE rather than read the wrong value.
  */
 import { isOutputRef, ObjectStoreNames, OoError, type OutputRef, taskOutputName } from '@oo/contracts';
 import type { ObjectFiles } from '../object-files.js';

@@ -29,6 +29,14 @@ export { Headers } from './headers.js';
 export type { IdPrefix } from './ids.js';
 export { idSchema, newId, Timestamp, TraceId } from './ids.js';
 export { NoticeKind, NotifyEmail, NotifySubjects } from './notify.js';
+export {
+  collectedOutputName,
+  isOutputRef,
+  OUTPUT_INLINE_MAX_BYTES,
+  OutputRef,
+  runOutputName,
+  taskOutputName,
+} from './output-ref.js';
 export * from './policy.js';
 export { PresenceEntry } from './presence.js';
 export type { Permission } from './principal.js';
@@ -55,6 +63,7 @@ export {
   Buckets,
   ObjectStoreNames,
   ObjectStores,
+  OUTPUTS_TTL_MS,
   PRESENCE_INTERVAL_MS,
   PRESENCE_TTL_MS,
   StreamNames,

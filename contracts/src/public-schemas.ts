@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import { CommonResource, RepoMetadata } from './common-format.js';
 import { DeadLetter } from './dead-letter.js';
+import { OutputRef } from './output-ref.js';
 import { Policy } from './policy.js';
 import { PresenceEntry } from './presence.js';
 import { RequestBody, RequestEvent } from './request.js';
@@ -23,4 +24,5 @@ export const PublicSchemas: Readonly<Record<string, z.ZodType>> = {
   'run-event': RunEvent,
   'task-event': TaskEvent,
   policy: Policy,
+  'output-ref': OutputRef,
 };

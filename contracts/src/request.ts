@@ -13,6 +13,7 @@
 import { z } from 'zod';
 import { ErrorData, isRejection } from './errors.js';
 import { Timestamp } from './ids.js';
+import { OUTPUT_DOC } from './output-ref.js';
 import { subject } from './subjects.js';
 
 /** A hostname label (RFC 1123), lower-case. */
@@ -144,7 +145,7 @@ export const RequestEvent = z
     /** Every reason, for a rejection (before its run, or by its run: see rejectionReasons). */
     reasons: Reasons.optional(),
     error: ErrorData.optional(),
-    output: z.unknown().optional(),
+    output: z.unknown().optional().describe(OUTPUT_DOC),
     at: Timestamp,
   })
   .strict();

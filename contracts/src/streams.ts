@@ -118,11 +118,24 @@ export const ObjectStoreNames = {
 
 export interface ObjectStoreSpec {
   readonly name: string;
+  /** Puts fail once the store holds this many bytes (the store discards nothing to make room). */
   readonly maxBytes: number;
+  /** Objects older than this (since their last write) are removed (ms); 0 keeps them. */
+  readonly ttlMs: number;
   readonly description: string;
 }
 
+/** How long a large output stays readable: a run, its reruns and its read-model views use it. */
+export const OUTPUTS_TTL_MS = 30 * DAY_MS;
+
 export const ObjectStores: readonly ObjectStoreSpec[] = [
-  { name: ObjectStoreNames.files, maxBytes: 4 * GIB, description: 'Request files and uploads' },
-  { name: ObjectStoreNames.outputs, maxBytes: 4 * GIB, description: 'Large task outputs' },
+  { name: ObjectStoreNames.files, maxBytes: 4 * GIB, ttlMs: 0, description: 'Request files and uploads' },
+  {
+    name: ObjectStoreNames.outputs,
+    maxBytes: 4 * GIB,
+    // As long as events and task variables: a run's large outputs go when the rest of its trail does.
+    // Run states are kept longer, so a resume later than this fails naming the output it lost.
+    ttlMs: OUTPUTS_TTL_MS,
+    description: 'Large task and run outputs, by reference (see output-ref.ts), one object per output',
+  },
 ];

@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { ErrorData } from './errors.js';
 import { Timestamp } from './ids.js';
+import { OUTPUT_DOC } from './output-ref.js';
 import { subject } from './subjects.js';
 import { TASK_ID, TASK_TYPE, TaskRetry, TEMPLATE_NAME } from './template.js';
 
@@ -89,7 +90,7 @@ export const TaskReport = z
     /** Attempts the runner made (retries happen in the runner, with backoff). */
     attempt: z.number().int().min(1),
     outcome: z.enum(['succeeded', 'failed']),
-    output: z.unknown().optional(),
+    output: z.unknown().optional().describe(OUTPUT_DOC),
     error: ErrorData.optional(),
     startedAt: Timestamp,
     finishedAt: Timestamp,
@@ -107,7 +108,7 @@ export const RunEvent = z
     parent: ParentRef.optional(),
     rerunOf: z.object({ runId: RunId, mode: z.enum(['restart', 'resume']) }).optional(),
     input: z.unknown().optional(),
-    output: z.unknown().optional(),
+    output: z.unknown().optional().describe(OUTPUT_DOC),
     error: ErrorData.optional(),
     at: Timestamp,
   })
@@ -122,7 +123,7 @@ export const TaskEvent = z
     status: TaskStatus,
     attempt: z.number().int().min(0),
     requestId: z.string().optional(),
-    output: z.unknown().optional(),
+    output: z.unknown().optional().describe(OUTPUT_DOC),
     error: ErrorData.optional(),
     /** For a failed attempt that will be retried: when the next one may start. */
     retryAt: Timestamp.optional(),

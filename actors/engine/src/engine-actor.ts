@@ -3,11 +3,20 @@
  * and executing the planner's commands. Run state lives in KV and changes only by compare-and-set,
  * so any number of engine replicas work on the same runs safely.
  */
-import { BucketNames, EngineSubjects, type ErrorData, type RunEvent, toOoError } from '@oo/contracts';
+import {
+  BucketNames,
+  EngineSubjects,
+  type ErrorData,
+  ObjectStoreNames,
+  OoError,
+  type RunEvent,
+  toOoError,
+} from '@oo/contracts';
 import { type ActorContext, type ActorEnv, defineActor, on } from '@oo/runtime';
 import { z } from 'zod';
 import { executeCommands } from './command-executor.js';
 import type { LoadedTemplate } from './loaded-template.js';
+import { engineOutputs } from './output-store.js';
 import { plan } from './planner.js';
 import type { PlannerEvent, PlanResult } from './planner-types.js';
 import { startReconciler } from './reconciler.js';
@@ -28,6 +37,8 @@ export interface EngineOptions {
   reconcileIntervalMs?: number;
   /** A running run untouched this long is reconciled (ms). */
   stuckAfterMs?: number;
+  /** Bytes of large outputs (read from the object store) an instance keeps in memory (default 64 MiB). */
+  outputCacheBytes?: number;
 }
 
 const Snapshot = z.unknown();
@@ -44,6 +55,10 @@ export function engineActor(options: EngineOptions) {
       const runs = runStore(await env.bucket(BucketNames.runs, RunStateSchema, { trustReads: true }));
       const snapshots = templateSnapshots(await env.bucket(BucketNames.templates, Snapshot));
       for (const t of registry.list()) await snapshots.save(t);
+      const outputs = engineOutputs(await env.objects(ObjectStoreNames.outputs), {
+        inlineMaxBytes: env.config.outputs.inlineMaxBytes,
+        cacheBytes: options.outputCacheBytes ?? 64 * 1024 * 1024,
+      });
 
       /** The exact template a run started with, even if its file changed since. */
       const templateOf = async (state: RunState): Promise<LoadedTemplate> => {
@@ -60,11 +75,11 @@ export function engineActor(options: EngineOptions) {
           const commands: PlanResult['commands'] = [];
           let next = state;
           for (const event of events) {
-            const step = await plan(template, next, event);
+            const step = await plan(template, next, event, await outputs.resolve(next, event));
             commands.push(...step.commands);
             next = step.state;
           }
-          return { state: next, commands };
+          return outputs.offload({ state: next, commands });
         });
         if (result) await executeCommands(publisher, result.state, result.commands);
         return result;
@@ -106,12 +121,14 @@ export function engineActor(options: EngineOptions) {
                 const previous = await runs.get(start.rerunOf.runId);
                 if (previous) event.previous = previous;
               }
-              result = await plan(template, undefined, event);
+              result = await plan(template, undefined, event, await outputs.resolve(undefined, event));
             } catch (err) {
+              // A store out of reach now is retried, not a reason to refuse the run.
+              if (err instanceof OoError && err.code === 'OO_ERR_NATS_UNAVAILABLE') throw err;
               const error: ErrorData = toOoError(err).toData();
               result = rejectStart(event, error);
             }
-            const created = await runs.create(result);
+            const created = await runs.create(await outputs.offload(result));
             if (created) await executeCommands(ctx, created.state, created.commands);
             return undefined;
           }),

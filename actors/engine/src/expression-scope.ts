@@ -1,7 +1,15 @@
 /**
  * The `tasks` and `run` objects expressions see. `tasks` is a read-only view over the run state, built
- * in O(1) rather than copied, so evaluating one task's input does not cost O(tasks in the run).
+ * in O(1) rather than copied, so evaluating one task's input does not cost O(tasks in the run). An
+ * output kept by reference shows as its value.
  */
+import {
+  collectedOutputValue,
+  holdsRefs,
+  NO_OUTPUTS,
+  outputValue,
+  type ResolvedOutputs,
+} from './output-refs.js';
 import type { RunState, TaskState } from './run-state.js';
 import { isTerminalTask } from './run-state.js';
 
@@ -18,25 +26,46 @@ function visible(tasks: Record<string, TaskState>, key: string | symbol): TaskSt
   return task && isTerminalTask(task.status) ? task : undefined;
 }
 
-function view(task: TaskState): TaskView {
-  return {
+function view(key: string, task: TaskState, resolved: ResolvedOutputs): TaskView {
+  const shown: TaskView = {
     status: task.status,
     ...(task.output === undefined ? {} : { output: task.output }),
     ...(task.error === undefined ? {} : { error: task.error }),
   };
+  if (!holdsRefs(task)) return shown;
+  // Read on access, so an expression that reads only `status` works even if the object is gone.
+  const read = task.forEach ? collectedOutputValue : outputValue;
+  return Object.defineProperty(shown, 'output', {
+    enumerable: true,
+    get: () => read(resolved, key, task.output),
+  });
 }
 
-export function tasksView(tasks: Record<string, TaskState>): Readonly<Record<string, TaskView>> {
+/**
+ * `resolved` holds the values of outputs kept by reference (see output-refs.ts); reading one that
+ * is not there throws OO_ERR_WORKFLOW_OUTPUT_UNAVAILABLE naming the task.
+ */
+export function tasksView(
+  tasks: Record<string, TaskState>,
+  resolved: ResolvedOutputs = NO_OUTPUTS,
+): Readonly<Record<string, TaskView>> {
   return new Proxy({} as Record<string, TaskView>, {
     get: (_, key) => {
       const task = visible(tasks, key);
-      return task ? view(task) : undefined;
+      return task ? view(key as string, task, resolved) : undefined;
     },
     has: (_, key) => visible(tasks, key) !== undefined,
     ownKeys: () => Object.keys(tasks).filter((k) => visible(tasks, k) !== undefined),
     getOwnPropertyDescriptor: (_, key) => {
       const task = visible(tasks, key);
-      return task ? { value: view(task), enumerable: true, configurable: true, writable: false } : undefined;
+      return task
+        ? {
+            value: view(key as string, task, resolved),
+            enumerable: true,
+            configurable: true,
+            writable: false,
+          }
+        : undefined;
     },
     set: () => false,
     deleteProperty: () => false,

@@ -6,6 +6,8 @@ export { engineActor } from './engine-actor.js';
 export type { InputIssue } from './input-schema.js';
 export type { CompiledTask, LoadedTemplate, Problem } from './loaded-template.js';
 export { CHILD_RUN_TASK_TYPE } from './loaded-template.js';
+export type { ResolvedOutput, ResolvedOutputs } from './output-refs.js';
+export { refKey } from './output-refs.js';
 export { plan } from './planner.js';
 export type { PlannerCommand, PlannerEvent, PlanResult } from './planner-types.js';
 export { ForEachState, isTerminalRun, isTerminalTask, RunState, TaskState } from './run-state.js';

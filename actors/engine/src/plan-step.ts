@@ -6,6 +6,7 @@ import { type ErrorCode, type ErrorData, OoError, type TaskStatus, toOoError } f
 import { runView, tasksView } from './expression-scope.js';
 import type { ExpressionScope } from './expressions.js';
 import type { LoadedTemplate } from './loaded-template.js';
+import { NO_OUTPUTS, type ResolvedOutputs } from './output-refs.js';
 import type { PlannerCommand } from './planner-types.js';
 import type { RunState, TaskState } from './run-state.js';
 
@@ -18,10 +19,26 @@ export interface PlanStep {
   readonly ready: string[];
   readonly tasks: unknown;
   readonly run: unknown;
+  /** Values of the outputs kept by reference that this step may read (output-refs.ts). */
+  readonly resolved: ResolvedOutputs;
 }
 
-export function newStep(tpl: LoadedTemplate, state: RunState, at: string): PlanStep {
-  return { tpl, state, at, commands: [], ready: [], tasks: tasksView(state.tasks), run: runView(state) };
+export function newStep(
+  tpl: LoadedTemplate,
+  state: RunState,
+  at: string,
+  resolved: ResolvedOutputs = NO_OUTPUTS,
+): PlanStep {
+  return {
+    tpl,
+    state,
+    at,
+    commands: [],
+    ready: [],
+    tasks: tasksView(state.tasks, resolved),
+    run: runView(state),
+    resolved,
+  };
 }
 
 export function scopeOf(

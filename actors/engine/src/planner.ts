@@ -6,6 +6,7 @@
  */
 import { OoError } from '@oo/contracts';
 import type { LoadedTemplate } from './loaded-template.js';
+import { NO_OUTPUTS, type ResolvedOutputs, unreadable } from './output-refs.js';
 import { errorData, newStep, type PlanStep } from './plan-step.js';
 import type { PlannerCommand, PlannerEvent, PlanResult } from './planner-types.js';
 import { reconcile } from './reconcile.js';
@@ -21,6 +22,10 @@ import { drain, finishKey } from './task-flow.js';
  * O(tasks in the run)). Pass a copy (`structuredClone`) if you still need the previous state; a state
  * read fresh from KV for each attempt needs none.
  *
+ * `resolved` holds the values of the outputs kept by reference that planning may read (every
+ * reference in the state, and the one the event brings; see output-refs.ts). A reported or
+ * child-run output that cannot be read fails its task with OO_ERR_WORKFLOW_OUTPUT_UNAVAILABLE.
+ *
  * Events for a finished run, duplicate reports and reports for tasks not in flight return the state
  * unchanged with no commands. A second `start` for an existing run is likewise ignored.
  *
@@ -30,10 +35,11 @@ export async function plan(
   template: LoadedTemplate,
   state: RunState | undefined,
   event: PlannerEvent,
+  resolved: ResolvedOutputs = NO_OUTPUTS,
 ): Promise<PlanResult> {
   if (event.kind === 'start') {
     if (state) return { state, commands: [] };
-    return startRun(template, event);
+    return startRun(template, event, resolved);
   }
   if (!state) {
     throw new OoError('OO_ERR_WORKFLOW_RUN_NOT_FOUND', `no state for the run of a ${event.kind} event`, {
@@ -42,7 +48,7 @@ export async function plan(
     });
   }
   if (isTerminalRun(state.status)) return { state, commands: [] };
-  const step = newStep(template, state, event.at);
+  const step = newStep(template, state, event.at, resolved);
   switch (event.kind) {
     case 'report':
       await onReport(step, event.report);
@@ -76,25 +82,32 @@ async function onReport(step: PlanStep, report: Extract<PlannerEvent, { kind: 'r
   // forEach parent (its elements report instead).
   if (!task || report.runId !== step.state.runId || task.childRunId || task.forEach) return;
   if (task.status !== 'scheduled' && task.status !== 'running') return;
+  const lost =
+    report.outcome === 'succeeded' ? unreadable(step.resolved, report.taskKey, report.output) : undefined;
   const result =
-    report.outcome === 'succeeded'
+    report.outcome === 'succeeded' && !lost
       ? { output: report.output, attempt: report.attempt }
       : {
           error:
+            lost ??
             report.error ??
             errorData('OO_ERR_WORKFLOW_TASK_FAILED', `${report.taskKey} failed without an error`, {
               task: report.taskKey,
             }),
           attempt: report.attempt,
         };
-  await finishKey(step, report.taskKey, report.outcome, result);
+  await finishKey(step, report.taskKey, lost ? 'failed' : report.outcome, result);
   await drain(step);
 }
 
 async function onChildFinished(step: PlanStep, event: Extract<PlannerEvent, { kind: 'child-finished' }>) {
   const task = step.state.tasks[event.taskKey];
   if (task?.status !== 'running' || task.childRunId !== event.childRunId) return;
-  if (event.status === 'succeeded') {
+  const lost =
+    event.status === 'succeeded' ? unreadable(step.resolved, event.taskKey, event.output) : undefined;
+  if (lost) {
+    await finishKey(step, event.taskKey, 'failed', { error: lost, attempt: task.attempt });
+  } else if (event.status === 'succeeded') {
     await finishKey(step, event.taskKey, 'succeeded', { output: event.output, attempt: task.attempt });
   } else {
     const error =

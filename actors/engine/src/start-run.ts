@@ -4,6 +4,7 @@
  */
 import type { ErrorData } from '@oo/contracts';
 import type { LoadedTemplate } from './loaded-template.js';
+import type { ResolvedOutputs } from './output-refs.js';
 import { emitRun, emitTask, errorData, newStep } from './plan-step.js';
 import type { PlannerEvent, PlanResult } from './planner-types.js';
 import type { RunState, TaskState } from './run-state.js';
@@ -42,10 +43,14 @@ export function rejectStart(event: StartEvent, error: ErrorData): PlanResult {
   return { state, commands: step.commands };
 }
 
-export async function startRun(tpl: LoadedTemplate, event: StartEvent): Promise<PlanResult> {
+export async function startRun(
+  tpl: LoadedTemplate,
+  event: StartEvent,
+  resolved?: ResolvedOutputs,
+): Promise<PlanResult> {
   const { name, version } = tpl.template;
   const state = initialState(event, name, version, tpl.key);
-  const step = newStep(tpl, state, event.at);
+  const step = newStep(tpl, state, event.at, resolved);
   const validation = tpl.validateInput(event.start.input);
   if (!validation.ok) {
     const text = validation.issues.map((i) => `${i.path || '(input)'} ${i.message}`).join('; ');

@@ -10,6 +10,7 @@ import {
   type PlannerCommand,
   type PlannerEvent,
   plan,
+  type ResolvedOutputs,
   RunState,
 } from '../src/index.js';
 
@@ -67,7 +68,8 @@ export interface RunDriver {
   reconcile(): Promise<PlannerCommand[]>;
 }
 
-export function drive(tpl: LoadedTemplate, runId = 'run1'): RunDriver {
+/** `outputs`: the values of outputs kept by reference, as the engine actor would load them. */
+export function drive(tpl: LoadedTemplate, runId = 'run1', outputs?: ResolvedOutputs): RunDriver {
   let state: RunState | undefined;
   let clock = 0;
   const events: PlannerEvent[] = [];
@@ -93,7 +95,7 @@ export function drive(tpl: LoadedTemplate, runId = 'run1'): RunDriver {
     events,
     async apply(event) {
       events.push(event);
-      const result = await plan(tpl, state, event);
+      const result = await plan(tpl, state, event, outputs);
       const copy: unknown = JSON.parse(JSON.stringify(result.state));
       expect(RunState.parse(copy)).toEqual(copy);
       checkCommands(runId, result.commands);

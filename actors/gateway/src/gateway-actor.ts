@@ -3,7 +3,7 @@
  * starts the server and three live subscriptions for the SSE streams, and its stop ends the open
  * streams and closes the server after in-flight calls finish.
  */
-import { BucketNames, OoError, PresenceEntry } from '@oo/contracts';
+import { BucketNames, ObjectStoreNames, OoError, PresenceEntry } from '@oo/contracts';
 import type { ReadModel } from '@oo/read-model';
 import { defineActor, principalTokens, readPresence } from '@oo/runtime';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
@@ -14,6 +14,7 @@ import { eventHub } from './event-hub.js';
 import { type GatewayDeps, openStreams, type RequestLinks, type TemplateInfo } from './gateway-deps.js';
 import { buildHttpApp } from './http-app.js';
 import { IDEMPOTENCY_WINDOW_MS, idempotencyStore } from './idempotency.js';
+import { outputValues } from './output-values.js';
 import { principalMinter } from './principal-minter.js';
 import { rateLimiter } from './rate-limit.js';
 
@@ -100,6 +101,7 @@ export function gatewayActor(options: GatewayOptions) {
       const deps: GatewayDeps = {
         readModel: o.readModel,
         auditLog: auditWriter((entries) => o.readModel.recordAudits(entries)),
+        outputs: outputValues(await env.objects(ObjectStoreNames.outputs), log),
         publish: env.publish,
         mint: principalMinter(principalTokens(secret), env.clock.now),
         tracer: env.tracer,

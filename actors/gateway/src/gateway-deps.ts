@@ -10,6 +10,7 @@ import type { AuditWriter } from './audit-writer.js';
 import type { EventHub } from './event-hub.js';
 import type { Span } from './http-trace.js';
 import type { IdempotencyStore } from './idempotency.js';
+import type { OutputValues } from './output-values.js';
 import type { MintPrincipal } from './principal-minter.js';
 import type { RateLimiter } from './rate-limit.js';
 
@@ -34,6 +35,8 @@ export interface OpenStreams {
 export interface GatewayDeps {
   readonly readModel: ReadModel;
   readonly auditLog: AuditWriter;
+  /** The value behind an output kept in the object store (output-values.ts). */
+  readonly outputs: OutputValues;
   readonly publish: Publish;
   /** A signed principal token for a message published on the caller's behalf. */
   readonly mint: MintPrincipal;

@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { ObjectStoreNames, type OutputRef } from '@oo/contracts';
+import { freshName } from '@oo/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GatewayBed, startGatewayBed, type Who } from './fixtures/gateway-bed.js';
 import { call } from './fixtures/http.js';
@@ -51,6 +54,45 @@ describe('gateway - reading a request', () => {
     const res = await get('olga', '/v1/requests/req_00000000000000000000000000');
     expect(res.status).toBe(404);
     expect(res.body).toMatchObject({ code: 'OO_ERR_REQUEST_NOT_FOUND', status: 404 });
+  });
+});
+
+describe('gateway - a request’s large output', () => {
+  /** A run output kept in the outputs store, as the engine leaves it, and its reference. */
+  async function storedOutput(value: unknown): Promise<OutputRef> {
+    const name = `${freshName('run_')}/output`;
+    const data = new TextEncoder().encode(JSON.stringify(value));
+    const store = await bed.client.nats.objm.open(ObjectStoreNames.outputs);
+    await store.putBlob({ name }, data);
+    return {
+      $ref: 'outputs',
+      name,
+      size: data.length,
+      sha256: createHash('sha256').update(data).digest('hex'),
+    };
+  }
+
+  async function succeededWith(output: unknown) {
+    const request = await bed.knownRequest({ by: 'alice', status: 'running' });
+    await bed.fold({ ...request, status: 'succeeded', output, at: new Date().toISOString() });
+    return request.requestId;
+  }
+
+  it('answers with the value behind a run output kept in the object store', async () => {
+    const value = { name: 'dev-rhel9-0001', stdout: 'x'.repeat(300_000) };
+    const requestId = await succeededWith(await storedOutput(value));
+    const res = await get('alice', `/v1/requests/${requestId}`);
+    expect(res.status).toBe(200);
+    expect(res.body.outputs).toEqual(value);
+  });
+
+  it('answers with the reference itself once its object is gone', async () => {
+    const ref = await storedOutput({ gone: true });
+    await (await bed.client.nats.objm.open(ObjectStoreNames.outputs)).delete(ref.name);
+    const requestId = await succeededWith(ref);
+    const res = await get('alice', `/v1/requests/${requestId}`);
+    expect(res.status).toBe(200);
+    expect(res.body.outputs).toEqual(ref);
   });
 });
 

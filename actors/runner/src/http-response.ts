@@ -5,7 +5,7 @@
 import { OoError } from '@oo/contracts';
 import type { JsonValue } from '@oo/runtime';
 
-/** Bodies are cut here (bytes): the output travels in a NATS message and is stored with the run. */
+/** Bodies are cut here (bytes): the output is kept with the run (by reference past the inline limit). */
 export const MAX_BODY_BYTES = 256 * 1024;
 
 /** Response headers worth keeping; anything else (cookies, auth challenges, echoes) is dropped. */

@@ -1,4 +1,4 @@
-import type { TaskMessage, TaskReport } from '@oo/contracts';
+import { ObjectStoreNames, type OutputRef, type TaskMessage, type TaskReport } from '@oo/contracts';
 import { builtinTasks, MAX_BODY_BYTES, runnerActor } from '@oo/runner';
 import { freshName } from '@oo/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -171,8 +171,13 @@ describe('http.request', () => {
     });
     const runId = await dispatch('http.request', { url: `${http.url}${path}` });
     const report = await reportOf(runId);
-    expect(report.output).toMatchObject({ status: 200, truncated: true });
-    expect((report.output as { body: string }).body).toHaveLength(MAX_BODY_BYTES);
+    // Past the inline limit, the output is reported by reference to the outputs store.
+    expect(report.output).toMatchObject({ $ref: 'outputs', name: `${runId}/work/1` });
+    const store = await bed.client.nats.objm.open(ObjectStoreNames.outputs);
+    const data = await store.getBlob((report.output as OutputRef).name);
+    const output = JSON.parse(new TextDecoder().decode(data!)) as { body: string };
+    expect(output).toMatchObject({ status: 200, truncated: true });
+    expect(output.body).toHaveLength(MAX_BODY_BYTES);
   });
 });
 

@@ -6,7 +6,7 @@
  * `OO__<section>__<key>=value` (value parsed as JSON when it parses, else taken as a string).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { OoError } from '@oo/contracts';
+import { OoError, OUTPUT_INLINE_MAX_BYTES } from '@oo/contracts';
 import { z } from 'zod';
 
 export const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
@@ -44,6 +44,22 @@ export const RuntimeConfig = z
       })
       .strict()
       .default({}),
+    outputs: z
+      .object({
+        /**
+         * Task and run outputs whose JSON is larger than this (bytes) are written to the `outputs`
+         * object store and travel as an OutputRef; smaller ones travel inline. Below NATS's 1 MiB
+         * max payload with room for the rest of the message.
+         */
+        inlineMaxBytes: z
+          .number()
+          .int()
+          .min(1_024)
+          .max(512 * 1_024)
+          .default(OUTPUT_INLINE_MAX_BYTES),
+      })
+      .strict()
+      .default({ inlineMaxBytes: OUTPUT_INLINE_MAX_BYTES }),
     /** Folder for state kept outside NATS (`oo up` data, mail drops, git repositories). */
     dataDir: z.string().min(1).default('.oo'),
     /** How long a stopping actor lets in-flight handlers finish before handing them back (ms). */

@@ -90,11 +90,20 @@ export async function ensureBucket(nats: Nats, spec: BucketSpec): Promise<KV> {
 
 export async function ensureObjectStore(nats: Nats, spec: ObjectStoreSpec): Promise<ObjectStore> {
   try {
-    return await nats.objm.create(spec.name, {
+    const store = await nats.objm.create(spec.name, {
       description: spec.description,
       storage: StorageType.File,
       max_bytes: spec.maxBytes,
+      ...(spec.ttlMs > 0 ? { ttl: nanos(spec.ttlMs) } : {}),
     });
+    // An existing store keeps the limits it was made with: bring them to what contracts say.
+    const stream = `OBJ_${spec.name}`;
+    const current = (await nats.jsm.streams.info(stream)).config;
+    const maxAge = spec.ttlMs > 0 ? nanos(spec.ttlMs) : 0;
+    if (current.max_age !== maxAge || current.max_bytes !== spec.maxBytes) {
+      await nats.jsm.streams.update(stream, { max_age: maxAge, max_bytes: spec.maxBytes });
+    }
+    return store;
   } catch (err) {
     throw provisionError(`object store ${spec.name}`, err);
   }

@@ -1,4 +1,4 @@
-import { Streams } from '@oo/contracts';
+import { ObjectStores, Streams } from '@oo/contracts';
 import { connectNats, provisionAll, RuntimeConfig } from '@oo/runtime';
 import { type NatsServer, startNatsServer } from '@oo/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +22,24 @@ describe('runtime - provisioning', () => {
       expect(info.config.duplicate_window).toBe(spec.duplicateWindowMs * 1_000_000);
     }
     await Promise.all(connections.map((n) => n.nc.close()));
+  });
+
+  it('gives every object store its declared size and age limits, also one made earlier without them', async () => {
+    const config = RuntimeConfig.parse({ nats: { url: server.url } });
+    const nats = await connectNats(config.nats, 'objects');
+    await provisionAll(nats);
+    // As an older version left it: no age limit, another size.
+    await nats.jsm.streams.update('OBJ_outputs', { max_age: 0, max_bytes: 1_024 * 1_024 });
+    await provisionAll(nats);
+    for (const spec of ObjectStores) {
+      const info = await nats.jsm.streams.info(`OBJ_${spec.name}`);
+      expect({ name: spec.name, maxBytes: info.config.max_bytes, maxAge: info.config.max_age }).toEqual({
+        name: spec.name,
+        maxBytes: spec.maxBytes,
+        maxAge: spec.ttlMs * 1_000_000,
+      });
+    }
+    await nats.nc.close();
   });
 
   it('fails with the server named when NATS cannot be reached', async () => {

@@ -109,6 +109,12 @@ export const WorkflowErrors = {
     retryable: false,
     fix: 'A bug in the task: make `run` return what its `output` schema declares (`details.issues`).',
   },
+  OO_ERR_WORKFLOW_OUTPUT_UNAVAILABLE: {
+    meaning:
+      'A large output kept by reference in the `outputs` object store is missing (expired after 30 days, or deleted) or no longer matches its sha256; `details` names the task (`outputOf`) and the object.',
+    retryable: false,
+    fix: 'Run the task that produced it again (a `restart` rerun, or a `resume` before its outputs expire); if it was replaced by another delivery of the same task, raise the runner’s ack wait.',
+  },
   OO_ERR_WORKFLOW_TASK_VARS_CONFLICT: {
     meaning:
       'Another delivery of the same task wrote its variables in between (a stuck attempt and its redelivery).',

@@ -96,7 +96,10 @@ export const requestRoutes: FastifyPluginAsyncZod<{ deps: GatewayDeps }> = async
     {
       schema: {
         summary: 'Read a request with its runs, tasks and commits',
-        description: 'Requesters may read their own requests only.',
+        description:
+          'Requesters may read their own requests only. `outputs` is the run output, also when it was ' +
+          'too large to travel inline (it is read from the `outputs` object store); once that object ' +
+          'has expired (30 days) it is the `OutputRef` that pointed to it.',
         tags: ['requests'],
         params: RequestIdParams,
         response: { 200: RequestView, ...problems(400, 401, 403, 404, 429, 500) },
@@ -111,7 +114,7 @@ export const requestRoutes: FastifyPluginAsyncZod<{ deps: GatewayDeps }> = async
         });
       }
       authorize(caller, 'readAll', view.submittedBy);
-      return view;
+      return { ...view, outputs: await deps.outputs(view.outputs) };
     },
   );
 

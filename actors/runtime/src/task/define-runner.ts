@@ -6,10 +6,11 @@
  * export const runnerActor = defineRunner({ name: 'runner', version: '1.0.0', tasks: [noop, sleep] });
  * ```
  */
-import { BucketNames, runEventSubject, taskSubject } from '@oo/contracts';
+import { BucketNames, ObjectStoreNames, runEventSubject, taskSubject } from '@oo/contracts';
 import { type ActorDefinition, defineActor, type HandlerDef, on } from '../define-actor.js';
 import type { RetryPolicy } from '../retry-policy.js';
 import type { AnyTaskDefinition } from './define-task.js';
+import { outputOffload } from './output-offload.js';
 import { runCancellations } from './run-cancellations.js';
 import { envSecrets, type SecretResolver } from './secrets.js';
 import { handleTaskDelivery } from './task-delivery.js';
@@ -72,6 +73,10 @@ export function defineRunner(options: DefineRunnerOptions): ActorDefinition {
     ...(options.description === undefined ? {} : { description: options.description }),
     async setup(env) {
       const bucket = await env.bucket(BucketNames.taskVars, TaskState);
+      const outputs = outputOffload(
+        await env.objects(ObjectStoreNames.outputs),
+        env.config.outputs.inlineMaxBytes,
+      );
       const cancellations = runCancellations(options.cancelMemory);
       // Live only: an instance remembers the run ends it heard (see run-cancellations.ts for
       // restarts). A failed run ends its other in-flight tasks just as a cancelled one does.
@@ -87,7 +92,7 @@ export function defineRunner(options: DefineRunnerOptions): ActorDefinition {
           taskSubject(task.type),
           (ctx, message) =>
             handleTaskDelivery(
-              { task, bucket, busy, cancellations, secrets, tracer: env.tracer, log: env.log },
+              { task, bucket, busy, outputs, cancellations, secrets, tracer: env.tracer, log: env.log },
               ctx,
               message,
             ),

@@ -7,7 +7,7 @@
  *   retry not due yet                park until it is
  *   input invalid                    report failed (terminal)
  *   attempt starts                   TaskEvent running, deadline stored (once per attempt)
- *   output                           validated, then report succeeded
+ *   output                           validated, a large one put in the object store, then report succeeded
  *   again                            park (nak with delay); not an attempt
  *   retryable failure, attempts left attempt+1 stored, TaskEvent failed with retryAt, park for the backoff
  *   terminal failure or exhausted    report failed with the error
@@ -27,6 +27,7 @@ import { SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { ActorContext, HandlerResult } from '../actor-context.js';
 import type { JsonBucket } from '../json-bucket.js';
+import type { OutputOffload } from './output-offload.js';
 import { type AttemptDeps, runAttempt } from './task-attempt.js';
 import { cancelInFlight } from './task-cancel.js';
 import { resolveRetry, taskRetryDelay } from './task-retry.js';
@@ -42,6 +43,8 @@ export interface DeliveryDeps extends AttemptDeps {
   readonly bucket: JsonBucket<TaskState>;
   /** State keys of the tasks this instance is working on now. */
   readonly busy: Set<string>;
+  /** Puts a large output in the object store before it is reported (output-offload.ts). */
+  readonly outputs: OutputOffload;
   readonly tracer: Tracer;
   /** The instance's logger (bound to actor and instance). */
   readonly log: Logger;
@@ -265,13 +268,14 @@ async function handleExclusively(
     case 'output': {
       const checked = checkOutput(deps, outcome.value);
       if ('error' in checked) return fail(checked.error);
+      const output = await deps.outputs.place(checked.output, { runId, taskKey, dispatch });
       const { startedAt } = state.current;
       await decide({
         runId,
         taskKey,
         attempt,
         outcome: 'succeeded',
-        output: checked.output,
+        output,
         startedAt,
         finishedAt: clock.iso(),
       });

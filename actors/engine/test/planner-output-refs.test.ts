@@ -1,0 +1,170 @@
+import type { OutputRef } from '@oo/contracts';
+import { describe, expect, it } from 'vitest';
+import { type PlannerEvent, type ResolvedOutput, type RunState, refKey } from '../src/index.js';
+import { refsToLoad } from '../src/output-refs.js';
+import { at, commandsOf, drive, runStatuses, TRACE, template, transitions } from './run-driver.js';
+
+/** A reference as the runner would report it; the planner only compares name and digest. */
+function ref(name: string, digit = 'a'): OutputRef {
+  return { $ref: 'outputs', name, size: 2 * 1024 * 1024, sha256: digit.repeat(64) };
+}
+
+const big = { fields: { answer: 42 }, blob: 'x'.repeat(1_000) };
+
+const chain = template({
+  tasks: {
+    a: { type: 'noop' },
+    b: { type: 'noop', needs: ['a'], input: { answer: '=tasks.a.output.fields.answer' } },
+    c: { type: 'noop', needs: ['b'], input: { status: '=tasks.a.status' } },
+  },
+  output: { answer: '=tasks.b.output.answer', length: '=$length(tasks.a.output.blob)' },
+});
+
+describe('planner - outputs kept by reference', () => {
+  it('planner - a dependant input and the run output read fields of a referenced output; the state keeps the reference', async () => {
+    const aRef = ref('run1/a/1');
+    const outputs = new Map<string, ResolvedOutput>([[refKey(aRef), { value: big }]]);
+    const run = drive(chain, 'run1', outputs);
+    await run.start();
+    const afterA = await run.succeed('a', aRef);
+    expect(commandsOf(afterA, 'schedule')).toMatchObject([{ taskKey: 'b', input: { answer: 42 } }]);
+    expect(commandsOf(afterA, 'task-event')[0]?.event).toMatchObject({ taskKey: 'a', output: aRef });
+    expect(run.state.tasks.a?.output).toEqual(aRef);
+    await run.succeed('b', { answer: 42 });
+    const end = await run.succeed('c');
+    expect(runStatuses(end)).toEqual(['succeeded']);
+    expect(run.state.output).toEqual({ answer: 42, length: 1_000 });
+  });
+
+  it('planner - a reported output that cannot be read fails its task with an error naming it', async () => {
+    const aRef = ref('run1/a/1');
+    const outputs = new Map<string, ResolvedOutput>([
+      [refKey(aRef), { unavailable: 'is missing from the store (expired or deleted)' }],
+    ]);
+    const run = drive(chain, 'run1', outputs);
+    await run.start();
+    const commands = await run.succeed('a', aRef);
+    expect(transitions(commands)).toEqual(['a:failed', 'b:skipped', 'c:skipped']);
+    expect(run.state).toMatchObject({
+      status: 'failed',
+      failedTask: 'a',
+      error: {
+        code: 'OO_ERR_WORKFLOW_OUTPUT_UNAVAILABLE',
+        message: expect.stringMatching(
+          /^output of task a cannot be read: object outputs\/run1\/a\/1 .* missing/,
+        ),
+        details: { outputOf: 'a', object: 'run1/a/1' },
+      },
+    });
+  });
+
+  it('planner - a carried reference that is gone fails the task reading it, naming the task that made it', async () => {
+    const aRef = ref('run_first/a/1');
+    const first = drive(chain, 'run_first', new Map([[refKey(aRef), { value: big }]]));
+    await first.start();
+    await first.succeed('a', aRef);
+    await first.fail('b');
+    const outputs = new Map<string, ResolvedOutput>([
+      [refKey(aRef), { unavailable: 'is missing from the store (expired or deleted)' }],
+    ]);
+    const run = drive(chain, 'run_second', outputs);
+    const started = await run.start(
+      {},
+      { rerunOf: { runId: 'run_first', mode: 'resume' }, previous: first.state },
+    );
+    expect(transitions(started)).toEqual(['a:succeeded', 'b:failed', 'c:skipped']);
+    expect(run.state).toMatchObject({
+      status: 'failed',
+      failedTask: 'b',
+      error: {
+        code: 'OO_ERR_WORKFLOW_OUTPUT_UNAVAILABLE',
+        message: expect.stringContaining('output of task a cannot be read'),
+        details: { task: 'b', outputOf: 'a' },
+      },
+    });
+  });
+
+  it('planner - forEach element outputs by reference are collected as references and read as values', async () => {
+    const tpl = template({
+      input: { type: 'object' },
+      tasks: {
+        fan: { type: 'noop', forEach: { items: '=input.items', concurrency: 2 } },
+        after: { type: 'noop', needs: ['fan'], input: { second: '=tasks.fan.output[1].fields.answer' } },
+      },
+      output: { count: '=$count(tasks.fan.output)' },
+    });
+    const refs = [ref('run1/fan[0]/1', 'b'), ref('run1/fan[1]/1', 'c')];
+    const outputs = new Map<string, ResolvedOutput>(
+      refs.map((r, i) => [refKey(r), { value: { fields: { answer: i } } }]),
+    );
+    const run = drive(tpl, 'run1', outputs);
+    await run.start({ items: [1, 2] });
+    await run.succeed('fan[1]', refs[1]);
+    const done = await run.succeed('fan[0]', refs[0]);
+    expect(run.state.tasks.fan?.output).toEqual(refs);
+    expect(commandsOf(done, 'schedule')).toMatchObject([{ taskKey: 'after', input: { second: 1 } }]);
+    await run.succeed('after');
+    expect(run.state.output).toEqual({ count: 2 });
+  });
+
+  it('planner - a child run output by reference is the workflow.run task output, read as its value', async () => {
+    const tpl = template({
+      tasks: {
+        child: { type: 'workflow.run', input: { template: 'inner', input: {} } },
+        after: { type: 'noop', needs: ['child'], input: { answer: '=tasks.child.output.fields.answer' } },
+      },
+    });
+    const childRef = ref('run1.child/output');
+    const run = drive(tpl, 'run1', new Map([[refKey(childRef), { value: big }]]));
+    await run.start();
+    const commands = await run.childFinished('child', 'succeeded', { output: childRef });
+    expect(run.state.tasks.child?.output).toEqual(childRef);
+    expect(commandsOf(commands, 'schedule')).toMatchObject([{ taskKey: 'after', input: { answer: 42 } }]);
+  });
+});
+
+describe('output refs - what the engine loads before planning', () => {
+  const state = (done: number, outputs: unknown[]): RunState => ({
+    runId: 'run1',
+    template: 't',
+    version: 1,
+    templateKey: 't@1',
+    status: 'running',
+    input: {},
+    traceId: TRACE,
+    tasks: {
+      a: { type: 'noop', status: 'succeeded', attempt: 1, output: ref('run1/a/1') },
+      fan: {
+        type: 'noop',
+        status: 'running',
+        attempt: 1,
+        forEach: { total: 3, next: 3, done, outputs },
+      },
+    },
+    open: 1,
+    startedAt: at(0),
+    updatedAt: at(0),
+  });
+  const reportOf = (output: unknown): PlannerEvent => ({
+    kind: 'report',
+    at: at(1),
+    report: {
+      runId: 'run1',
+      taskKey: 'fan[2]',
+      attempt: 1,
+      outcome: 'succeeded',
+      output,
+      startedAt: at(1),
+      finishedAt: at(1),
+    },
+  });
+
+  it('output refs - loads every task output, the reported one, and forEach element outputs once the forEach may finish', () => {
+    const reported = ref('run1/fan[2]/1', 'c');
+    const element = ref('run1/fan[0]/1', 'b');
+    const early = refsToLoad(state(0, [element, null, null]), reportOf(reported));
+    expect(early.refs.map((r) => r.name)).toEqual(['run1/a/1', 'run1/fan[2]/1']);
+    const last = refsToLoad(state(2, [element, { small: true }, null]), reportOf(reported));
+    expect(last.refs.map((r) => r.name)).toEqual(['run1/a/1', 'run1/fan[0]/1', 'run1/fan[2]/1']);
+  });
+});

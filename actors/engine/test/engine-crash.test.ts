@@ -57,7 +57,7 @@ describe('engine - crash safety', () => {
     let engine = await spawn('engine');
     let runner = await spawn('runner');
 
-    const runs = 12;
+    const runs = 24;
     const ids = await Promise.all(
       Array.from({ length: runs }, (_, i) => bed.start('effects', { id: `r${i}` })),
     );

@@ -1,9 +1,11 @@
 import {
   BucketNames,
+  EngineSubjects,
   isOutputRef,
   ObjectStoreNames,
   type OutputRef,
   type RunEvent,
+  StreamNames,
   type TaskEvent,
   type TemplateInput,
 } from '@oo/contracts';
@@ -189,8 +191,13 @@ describe('engine - large outputs that cannot be read', () => {
     await waitFor(() => taskEvent(runId, 'big', 'scheduled') !== undefined);
     await engine.stop();
     await bed.startRunner([blob]);
-    const taskVars = await bed.client.nats.kvm.open(BucketNames.taskVars);
-    await waitFor(async () => (await taskVars.get(`${runId}.big`))?.json<{ report?: unknown }>().report);
+    // The report waits in the stream for the engine that is not running.
+    await waitFor(async () => {
+      const last = await bed.client.nats.jsm.streams
+        .getMessage(StreamNames.commands, { last_by_subj: EngineSubjects.report.name })
+        .catch(() => undefined);
+      return last?.json<{ runId: string }>().runId === runId;
+    });
     await change(`${runId}/big/1`);
     await bed.startEngine();
     return bed.finished(runId);

@@ -33,15 +33,17 @@ async function objectsOf(runId: string) {
 }
 
 /** A task whose output is `{ blob, delivery }` with a blob of `bytes` characters. */
-function blobTask(type: string, bytes: number, onRun: (delivery: number) => Promise<void> = async () => {}) {
+/** `onRun` makes the task keep state (declared vars), so its report is stored before it is published. */
+function blobTask(type: string, bytes: number, onRun?: (delivery: number) => Promise<void>) {
   let delivery = 0;
   return defineTask({
     type,
     input: z.object({}),
     output: z.object({ blob: z.string(), delivery: z.number() }),
+    ...(onRun ? { vars: z.object({ seen: z.boolean() }) } : {}),
     async run() {
       delivery++;
-      await onRun(delivery);
+      await onRun?.(delivery);
       return { blob: 'x'.repeat(bytes), delivery };
     },
   });

@@ -169,19 +169,12 @@ async function handleExclusively(
   const decide = async (report: TaskReport) => {
     // A stateless task keeps nothing between deliveries (a redelivery simply runs it again).
     if (stateless && state.assumed) return publishReport(report);
-    const assumed = state.assumed;
-    const save = state.save((s) => ({ ...s, report }));
-    if (assumed) {
-      // The state was assumed new and may not be: publish only once the write proved it.
-      await save;
-      await publishReport(report);
-      return;
-    }
-    // Stored and published together (one round trip). If only the publish lands before a crash,
-    // the redelivery runs the attempt again — which a task keeps harmless with ctx.vars, as for any
-    // crash after its side effect — and its report carries the same dedupe id.
-    await Promise.all([save, publishReport(report)]);
+    // Stored before published: a redelivery republishes the stored report instead of running the
+    // task again, and a report that cannot be stored is never published.
+    await state.save((s) => ({ ...s, report }));
+    await publishReport(report);
   };
+
   const fail = async (error: OoError) => {
     actx.span.setStatus({ code: SpanStatusCode.ERROR, message: `${error.code}: ${error.message}` });
     actx.span.setAttribute('oo.error.code', error.code);

@@ -103,7 +103,10 @@ export function gatewayActor(options: GatewayOptions) {
         auditLog: auditWriter((entries) => o.readModel.recordAudits(entries)),
         outputs: outputValues(await env.objects(ObjectStoreNames.outputs), log),
         publish: env.publish,
-        mint: principalMinter(principalTokens(secret), env.clock.now),
+        mint: principalMinter(principalTokens(secret), {
+          ttlSeconds: env.config.auth.principalTtlSeconds,
+          now: env.clock.now,
+        }),
         tracer: env.tracer,
         log,
         auth: apiAuth({ readModel: o.readModel, log, cacheMs: o.tokenCacheMs, now: env.clock.now }),

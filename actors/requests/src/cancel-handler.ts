@@ -3,8 +3,8 @@
  * The engine cancels the run and its children; the run's `cancelled` event then ends the request.
  */
 import { EngineSubjects, type RequestSubjects } from '@oo/contracts';
-import type { Handler } from '@oo/runtime';
-import { authenticate, authorize } from './caller.js';
+import { type Handler, verifyCaller } from '@oo/runtime';
+import { authorize } from './caller.js';
 import { requestError } from './request-errors.js';
 import { isRequestId } from './request-ids.js';
 import { hasEnded } from './request-records.js';
@@ -13,7 +13,7 @@ import type { RequestsDeps } from './requests-options.js';
 
 export function onCancel(deps: RequestsDeps): Handler<typeof RequestSubjects.cancel> {
   return async (ctx, cancel) => {
-    const principal = await authenticate(deps.tokens, ctx, { enforceExpiry: true });
+    const principal = await verifyCaller(deps.tokens, ctx, { enforceExpiry: true });
     const record = isRequestId(cancel.requestId) ? await deps.records.get(cancel.requestId) : undefined;
     if (!record) {
       throw requestError('OO_ERR_REQUEST_NOT_FOUND', `request ${cancel.requestId} is not known`, {

@@ -3,7 +3,7 @@
  * file, the `accepted` event, the notice and the run start; for a rejected one the `rejected`
  * event. Every publish carries a msgId derived from the request id, and the record is marked
  * dispatched last, so a redelivery repeats only what may not have gone out — and JetStream drops
- * the repeats — never a second run.
+ * the repeats — never a second run. A record whose run has reported already is only marked.
  */
 import { EngineSubjects, type ErrorData, NotifySubjects, requestEventSubject } from '@oo/contracts';
 import type { ActorContext } from '@oo/runtime';
@@ -65,7 +65,7 @@ async function dispatchAccepted(deps: RequestsDeps, ctx: Ctx, span: Span, record
   });
 }
 
-export async function dispatch(deps: RequestsDeps, ctx: Ctx, record: RequestRecord): Promise<void> {
+async function announce(deps: RequestsDeps, ctx: Ctx, record: RequestRecord): Promise<void> {
   await inRequestTrace(ctx, deps.tracer, record.traceId, 'request dispatch', async (span) => {
     if (record.status === 'rejected') {
       await ctx.publish(requestEventSubject('rejected'), requestEvent(record, 'rejected', ctx.clock.iso()), {
@@ -79,5 +79,16 @@ export async function dispatch(deps: RequestsDeps, ctx: Ctx, record: RequestReco
       ctx.log.info({ template: record.template, run_id: record.runId }, 'request accepted; run started');
     }
   });
+}
+
+export async function dispatch(deps: RequestsDeps, ctx: Ctx, record: RequestRecord): Promise<void> {
+  if (record.status !== 'accepted' && record.status !== 'rejected') {
+    // Its run has reported (running or ended), so the start went out and everything before it: only
+    // the mark is missing. Announcing it again would repeat the notice and, once JetStream's
+    // duplicate window is over, publish an `accepted` that moves the request back in the read model.
+    ctx.log.info({ status: record.status }, 'request was dispatched before a crash; marking it');
+  } else {
+    await announce(deps, ctx, record);
+  }
   await deps.records.change(record.requestId, (r) => (r.dispatched ? undefined : { ...r, dispatched: true }));
 }

@@ -30,7 +30,8 @@ export function requestsActor(options: RequestsOptions) {
           'auth.secret is required: the requests actor verifies callers',
         );
       }
-      const tokens = principalTokens(secret);
+      // Entry points judge a command's token at its store time, with this much slack for skew.
+      const tokens = principalTokens(secret, { clockSkewSeconds: env.config.auth.clockSkewSeconds });
       const deps: RequestsDeps = {
         rules: { templates: parsed.templates, catalog: parsed.catalog },
         filestoreUrl: parsed.filestoreUrl,

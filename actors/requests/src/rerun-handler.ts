@@ -6,8 +6,8 @@
  * edited body is validated like a new submit.
  */
 import type { RequestSubjects } from '@oo/contracts';
-import type { Handler } from '@oo/runtime';
-import { authenticate, authorize } from './caller.js';
+import { type Handler, verifyCaller } from '@oo/runtime';
+import { authorize } from './caller.js';
 import { dispatch } from './request-dispatch.js';
 import { requestError } from './request-errors.js';
 import { isRequestId, requestIdOf } from './request-ids.js';
@@ -19,7 +19,7 @@ export function onRerun(deps: RequestsDeps): Handler<typeof RequestSubjects.reru
   return async (ctx, rerun) => {
     const requestId = requestIdOf(ctx);
     const known = await deps.records.get(requestId);
-    const principal = await authenticate(deps.tokens, ctx, { enforceExpiry: !known });
+    const principal = await verifyCaller(deps.tokens, ctx, { enforceExpiry: !known });
     authorize(principal, 'rerun');
     if (known) {
       if (!known.dispatched) await dispatch(deps, ctx, known);

@@ -4,8 +4,8 @@
  * once per request id, however often the command is delivered or published.
  */
 import type { RequestSubjects } from '@oo/contracts';
-import type { Handler } from '@oo/runtime';
-import { authenticate, authorize } from './caller.js';
+import { type Handler, verifyCaller } from '@oo/runtime';
+import { authorize } from './caller.js';
 import { dispatch } from './request-dispatch.js';
 import { requestIdOf } from './request-ids.js';
 import { intakeRecord } from './request-intake.js';
@@ -17,7 +17,7 @@ export function onSubmit(deps: RequestsDeps): Handler<typeof RequestSubjects.sub
     const known = await deps.records.get(requestId);
     // A known request was authenticated when it was first taken in; its token may have expired
     // since, but a forged one is still refused.
-    const principal = await authenticate(deps.tokens, ctx, { enforceExpiry: !known });
+    const principal = await verifyCaller(deps.tokens, ctx, { enforceExpiry: !known });
     authorize(principal, 'submit');
     if (known) {
       if (!known.dispatched) await dispatch(deps, ctx, known);

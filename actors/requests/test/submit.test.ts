@@ -1,4 +1,5 @@
 import {
+  BucketNames,
   EngineSubjects,
   idSchema,
   NotifySubjects,
@@ -6,6 +7,7 @@ import {
   requestEventSubject,
 } from '@oo/contracts';
 import { principalTokens } from '@oo/runtime';
+import { waitFor } from '@oo/test-harness';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   dlq,
@@ -109,6 +111,37 @@ describe('requests - submit', () => {
         submittedBy: 'alice',
       },
     });
+  });
+
+  it('only marks a half-dispatched request whose run has reported when its submit comes again late', async () => {
+    // As if the first delivery died after starting the run, before marking the record, and the actor
+    // came back after the run had ended and after JetStream's duplicate window (shortened here, once
+    // every actor of the test has started: starting one provisions the streams as contracts say).
+    const starts = await bus.collect(EngineSubjects.start);
+    const { jsm, kvm } = bus.client.nats;
+    const announced = [requestEventSubject('accepted'), NotifySubjects.email, EngineSubjects.start];
+    const WINDOW_MS = 100; // the server's least
+    for (const stream of new Set(announced.map((s) => s.stream))) {
+      const { config } = await jsm.streams.info(stream);
+      await jsm.streams.update(stream, { ...config, duplicate_window: WINDOW_MS * 1_000_000 });
+    }
+    await bus.submit(validBody, { requestId: 'req_halfway1' });
+    await starts.waitFor(1);
+    await bus.settled(RequestSubjects.submit);
+    const settledAt = Date.now();
+    const records = await kvm.open(BucketNames.requests);
+    const record = (await records.get('req_halfway1'))?.json<Record<string, unknown>>();
+    await records.put('req_halfway1', JSON.stringify({ ...record, status: 'succeeded', dispatched: false }));
+    // The server forgets ids on a timer: give it the window twice over.
+    await waitFor(() => Date.now() - settledAt > 2 * WINDOW_MS, { what: 'the duplicate window to pass' });
+
+    await bus.submit(validBody, { requestId: 'req_halfway1' });
+    await bus.settled(RequestSubjects.submit);
+    expect((await records.get('req_halfway1'))?.json()).toMatchObject({
+      status: 'succeeded',
+      dispatched: true,
+    });
+    for (const target of announced) expect(await bus.count(target)).toBe(1);
   });
 
   it('rejects a request with several problems in one event listing every reason, and starts nothing', async () => {

@@ -41,9 +41,13 @@ export const RuntimeConfig = z
       .object({
         /** HMAC key (>= 32 chars) that signs principal tokens; `oo up` generates one into its data folder. */
         secret: z.string().min(32, 'must be at least 32 characters').optional(),
+        /** Lifetime of the principal tokens the gateway mints (s). */
+        principalTtlSeconds: z.number().int().min(1).max(86_400).default(300),
+        /** Clock skew tolerated when an entry point checks a token's times (s). */
+        clockSkewSeconds: z.number().int().min(0).max(600).default(30),
       })
       .strict()
-      .default({}),
+      .prefault({}),
     outputs: z
       .object({
         /**
@@ -59,7 +63,7 @@ export const RuntimeConfig = z
           .default(OUTPUT_INLINE_MAX_BYTES),
       })
       .strict()
-      .default({ inlineMaxBytes: OUTPUT_INLINE_MAX_BYTES }),
+      .prefault({}),
     /** Folder for state kept outside NATS (`oo up` data, mail drops, git repositories). */
     dataDir: z.string().min(1).default('.oo'),
     /** How long a stopping actor lets in-flight handlers finish before handing them back (ms). */

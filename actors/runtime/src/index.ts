@@ -22,8 +22,13 @@ export { jsonBucket } from './json-bucket.js';
 export { stopOnSignals } from './lifecycle.js';
 export type { ObjectFiles, StoredFile } from './object-files.js';
 export { presenceKey, readPresence } from './presence.js';
-export type { PrincipalTokens } from './principal-token.js';
-export { principalTokens } from './principal-token.js';
+export type { PrincipalTokenOptions, PrincipalTokens, VerifyOptions } from './principal-token.js';
+export {
+  DEFAULT_CLOCK_SKEW_SECONDS,
+  DEFAULT_PRINCIPAL_TTL_SECONDS,
+  principalTokens,
+  verifyCaller,
+} from './principal-token.js';
 export { provisionAll } from './provision.js';
 export type { MessageIds, Publish, PublishOptions, PublishResult } from './publisher.js';
 export { createPublisher } from './publisher.js';

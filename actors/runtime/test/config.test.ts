@@ -15,6 +15,7 @@ describe('runtime - configuration', () => {
     const config = loadConfig(RuntimeConfig, { env: {}, file: file('{}') });
     expect(config.nats.url).toBe('nats://127.0.0.1:4222');
     expect(config.log.level).toBe('info');
+    expect(config.auth).toEqual({ principalTtlSeconds: 300, clockSkewSeconds: 30 });
   });
 
   it('lets named environment variables override the file', () => {

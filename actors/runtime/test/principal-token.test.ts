@@ -50,7 +50,9 @@ describe('runtime - an entry point judges the principal token at the time the me
     const name = `entry-${token}`;
     const pongs = await collect(server.url, s.pong);
     const dlq = await collect(server.url, subject(`oo.dlq.${name}`, DeadLetter));
-    const principal = await tokens.mint(alice, 1);
+    // Two seconds: `exp` counts whole seconds, so a one-second token minted late in a second could
+    // expire before a loaded machine publishes it.
+    const principal = await tokens.mint(alice, 2);
     await pongs.handle.publish(s.ping, { n: 1 }, { principal });
     await expired(principal);
 

@@ -127,6 +127,12 @@ export const TaskEvent = z
     error: ErrorData.optional(),
     /** For a failed attempt that will be retried: when the next one may start. */
     retryAt: Timestamp.optional(),
+    /**
+     * On the event that ends a task a runner ran: when its attempt started. A runner announces
+     * `running` only for an attempt that outlasts a moment (or waits), so a quick task may have no
+     * `running` event and this is where its start is told.
+     */
+    startedAt: Timestamp.optional(),
     at: Timestamp,
   })
   .strict();

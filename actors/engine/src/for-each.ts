@@ -77,7 +77,7 @@ export async function finishElement(
   ct: CompiledTask,
   index: number,
   status: 'succeeded' | 'failed',
-  result: { output?: unknown; error?: ErrorData; attempt: number },
+  result: { output?: unknown; error?: ErrorData; attempt: number; startedAt?: string },
 ): Promise<ForEachOutcome> {
   const parent = step.state.tasks[ct.id]!;
   const fe = parent.forEach!;
@@ -87,10 +87,13 @@ export async function finishElement(
   fe.done++;
   if (status === 'failed') {
     const error = result.error!;
-    emitTask(step, key, element, 'failed', result.attempt, { error });
+    emitTask(step, key, element, 'failed', result.attempt, { error, startedAt: result.startedAt });
     return failForEach(step, ct, parent, error);
   }
-  emitTask(step, key, element, 'succeeded', result.attempt, { output: result.output });
+  emitTask(step, key, element, 'succeeded', result.attempt, {
+    output: result.output,
+    startedAt: result.startedAt,
+  });
   if (fe.outputs) fe.outputs[index] = result.output ?? null;
   return fillElements(step, ct, parent);
 }

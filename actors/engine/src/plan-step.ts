@@ -64,7 +64,7 @@ export function emitTask(
   task: Pick<TaskState, 'type'>,
   status: TaskStatus,
   attempt: number,
-  extra: { output?: unknown; error?: ErrorData } = {},
+  extra: { output?: unknown; error?: ErrorData; startedAt?: string | undefined } = {},
 ): void {
   step.commands.push({
     kind: 'task-event',
@@ -76,6 +76,7 @@ export function emitTask(
       attempt,
       ...(extra.output === undefined ? {} : { output: extra.output }),
       ...(extra.error === undefined ? {} : { error: extra.error }),
+      ...(extra.startedAt === undefined ? {} : { startedAt: extra.startedAt }),
       at: step.at,
     },
   });

@@ -86,8 +86,9 @@ async function onReport(step: PlanStep, report: Extract<PlannerEvent, { kind: 'r
     report.outcome === 'succeeded' ? unreadable(step.resolved, report.taskKey, report.output) : undefined;
   const result =
     report.outcome === 'succeeded' && !lost
-      ? { output: report.output, attempt: report.attempt }
+      ? { output: report.output, attempt: report.attempt, startedAt: report.startedAt }
       : {
+          startedAt: report.startedAt,
           error:
             lost ??
             report.error ??

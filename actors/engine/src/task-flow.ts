@@ -15,6 +15,8 @@ export interface TaskResult {
   readonly error?: ErrorData;
   /** Attempt number for the task event (the runner's attempt count on a report). */
   readonly attempt: number;
+  /** When the runner started the attempt (from its report). */
+  readonly startedAt?: string;
 }
 
 /** Ends a top-level task, applies its onFailure rule and queues dependants that became ready. */

@@ -48,6 +48,12 @@ describe('engine actor', () => {
     expect(done.indexOf('a')).toBeLessThan(done.indexOf('b'));
     expect(done.indexOf('d')).toBeGreaterThan(Math.max(done.indexOf('b'), done.indexOf('c')));
     expect(done.at(-1)).toBe('e');
+    // No-op tasks end before they would be announced `running`; their end events tell when they started.
+    const events = bed.taskEvents.filter((e) => e.runId === runId);
+    expect(events.filter((e) => e.status === 'running')).toEqual([]);
+    for (const e of events.filter((e) => e.status === 'succeeded')) {
+      expect(Date.parse(e.startedAt ?? '')).toBeLessThanOrEqual(Date.parse(e.at));
+    }
   });
 
   it('runs a child workflow in the same trace and completes the parent task from the child end event', async () => {

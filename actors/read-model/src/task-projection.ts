@@ -50,7 +50,7 @@ export function applyTaskEvent(db: Db, seq: number, event: TaskEvent): Promise<b
       event.type,
       event.status,
       event.attempt,
-      event.status === 'running' ? at : null,
+      event.status === 'running' ? at : event.startedAt ? timeParam(event.startedAt) : null,
       TASK_ENDED.has(event.status) ? at : null,
       json(event.error),
       at,

@@ -72,6 +72,23 @@ describe.each(databases)('read model projections ($kind)', (database) => {
     expect(Number(run?.last_seq)).toBe(second);
   });
 
+  it("takes a quick task's start from its end event when no running event came", async () => {
+    const { runId } = ids();
+    await readModel.applyTaskEvent(
+      nextSeq(),
+      taskEvent({ runId, taskKey: 'a', status: 'scheduled', at: at(1) }),
+    );
+    await readModel.applyTaskEvent(
+      nextSeq(),
+      taskEvent({ runId, taskKey: 'a', status: 'succeeded', startedAt: at(2), at: at(3) }),
+    );
+    const [task] = await readModel.db.query(
+      'SELECT status, started_at, finished_at FROM tasks WHERE run_id = $1',
+      [runId],
+    );
+    expect(task).toEqual({ status: 'succeeded', started_at: new Date(at(2)), finished_at: new Date(at(3)) });
+  });
+
   it('ends in the same tables whatever order the events arrive in, duplicates included', async () => {
     const story = requestStory(ids());
     const inOrder = await another();

@@ -6,7 +6,7 @@
  *   run ended (cancelled / failed)   onCancel (once), ack, run nothing
  *   retry not due yet                park until it is
  *   input invalid                    report failed (terminal)
- *   attempt starts                   TaskEvent running, deadline stored (once per attempt)
+ *   attempt starts                   deadline stored; TaskEvent running once it lasts 100 ms or waits
  *   output                           validated, a large one put in the object store, then report succeeded
  *   again                            park (nak with delay); not an attempt
  *   retryable failure, attempts left attempt+1 stored, TaskEvent failed with retryAt, park for the backoff
@@ -88,6 +88,9 @@ function checkOutput(deps: DeliveryDeps, value: unknown): { output: unknown } | 
  * compare-and-set on the task state lets only one of them decide.
  */
 const DUPLICATE_PARK_MS = 1_000;
+
+/** An attempt still running after this long is announced with a `running` task event. */
+const RUNNING_AFTER_MS = 100;
 
 export async function handleTaskDelivery(
   deps: DeliveryDeps,
@@ -235,9 +238,17 @@ async function handleExclusively(
 
   const policy = resolveRetry(message.retry, task.retry);
   const timeoutMs = message.timeoutMs ?? task.timeoutMs;
+  // `running` is announced once per attempt, and only for one that outlasts RUNNING_AFTER_MS or
+  // waits: a quick task goes scheduled -> succeeded, its report's startedAt carried on the end
+  // event (as Temporal records an activity's start with its completion). A crash before the
+  // announcement loses only it; the end event still tells when the attempt started.
+  let announced: Promise<unknown> | undefined;
+  let announce = (): Promise<unknown> => Promise.resolve();
   if (state.current.attemptStartedAt === undefined) {
-    // Published before it is stored: a crash in between repeats the event, which the stream drops.
-    await event('running');
+    announce = () => {
+      announced ??= event('running');
+      return announced;
+    };
     const now = clock.now();
     const started = (s: TaskState): TaskState => ({
       ...s,
@@ -250,13 +261,20 @@ async function handleExclusively(
     else await state.save(started);
   }
 
+  const announcing = setTimeout(() => {
+    announce().catch((err: unknown) => log.warn({ err }, 'running event not published'));
+  }, RUNNING_AFTER_MS);
   const outcome = await runAttempt(deps, { actx, message, input: input.data, state, log, timeoutMs });
+  clearTimeout(announcing);
   switch (outcome.kind) {
     case 'again':
+      await announce();
       // The next look must know the attempt started (no second `running`, same attempt number).
       if (state.assumed) await state.save((s) => s);
       return actx.again(outcome.delayMs);
     case 'cancelled':
+      // It was running when its run ended: say so before saying it was cancelled.
+      await announce();
       return dropCancelled(outcome.error, outcome.settled);
     case 'output': {
       const checked = checkOutput(deps, outcome.value);
@@ -288,6 +306,7 @@ async function handleExclusively(
         retryAt: next,
         lastError: error.toData(),
       }));
+      await announce();
       await event('failed', { error, retryAt: next });
       log.warn(
         { err: { code: error.code, message: error.message }, retryInMs: delay },

@@ -76,6 +76,7 @@ export const BucketNames = {
   taskVars: 'task_vars',
   templates: 'templates',
   requests: 'requests',
+  runEnds: 'run_ends',
 } as const;
 
 /** How long a presence entry lives without a heartbeat; a killed instance is gone within this. */
@@ -102,6 +103,13 @@ export const Buckets: readonly BucketSpec[] = [
     ttlMs: 30 * DAY_MS,
     history: 1,
     description: 'Task variables persisted per run and task',
+  },
+  {
+    name: BucketNames.runEnds,
+    ttlMs: 30 * DAY_MS,
+    history: 1,
+    description:
+      'Runs that ended cancelled or failed, written by the engine: a runner that was down when a run ended still drops its tasks and calls their onCancel',
   },
   {
     name: BucketNames.requests,

@@ -138,6 +138,27 @@ export const TaskEvent = z
   .strict();
 export type TaskEvent = z.infer<typeof TaskEvent>;
 
+/**
+ * A run that ended while tasks may still be in flight, as the engine records it in the `run_ends`
+ * bucket (key `runEndKey(runId)`) when it publishes the end: runners look it up for a task whose
+ * run they did not hear end (they were down), so its `onCancel` still runs.
+ */
+export const RunEnd = z
+  .object({
+    runId: RunId,
+    status: z.enum(['cancelled', 'failed']),
+    /** The run's error message: why its in-flight tasks stop. */
+    reason: z.string(),
+    at: Timestamp,
+  })
+  .strict();
+export type RunEnd = z.infer<typeof RunEnd>;
+
+/** The `run_ends` key of a run: KV keys allow `[A-Za-z0-9_=.-/]` only. */
+export function runEndKey(runId: string): string {
+  return runId.replace(/[^A-Za-z0-9_.-]/g, '_');
+}
+
 export const EngineSubjects = {
   start: subject('oo.cmd.engine.start', StartRun),
   cancel: subject('oo.cmd.engine.cancel', CancelRun),

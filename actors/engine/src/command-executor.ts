@@ -5,6 +5,7 @@
  */
 import {
   EngineSubjects,
+  type RunEnd,
   type RunEvent,
   runEventSubject,
   type TaskEvent,
@@ -25,10 +26,14 @@ function withRequest<T extends object>(event: T, state: RunState): T & { request
   return state.requestId ? { ...event, requestId: state.requestId } : event;
 }
 
+/** Records a run that ended cancelled or failed in `run_ends`, for runners that did not hear it. */
+export type RecordRunEnd = (end: RunEnd) => Promise<unknown>;
+
 export async function executeCommands(
   via: Publisher,
   state: RunState,
   commands: readonly PlannerCommand[],
+  recordEnd?: RecordRunEnd,
 ): Promise<void> {
   // Publishes go out in plan order on one connection (so watchers see "succeeded" before the next
   // task's "scheduled") and their acks are awaited together: one round trip, not one per command.
@@ -50,6 +55,10 @@ export async function executeCommands(
       }
       case 'run-event': {
         const event: RunEvent = withRequest(command.event, state);
+        if (recordEnd && (event.status === 'cancelled' || event.status === 'failed')) {
+          const reason = event.error?.message ?? event.status;
+          send(recordEnd({ runId: event.runId, status: event.status, reason, at: event.at }));
+        }
         send(
           via.publish(runEventSubject(event.status), event, {
             msgId: `${state.runId}.run.${event.status}`,

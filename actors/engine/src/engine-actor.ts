@@ -9,12 +9,14 @@ import {
   type ErrorData,
   ObjectStoreNames,
   OoError,
+  RunEnd,
   type RunEvent,
+  runEndKey,
   toOoError,
 } from '@oo/contracts';
 import { type ActorContext, type ActorEnv, defineActor, on } from '@oo/runtime';
 import { z } from 'zod';
-import { executeCommands } from './command-executor.js';
+import { executeCommands, type RecordRunEnd } from './command-executor.js';
 import type { LoadedTemplate } from './loaded-template.js';
 import { engineOutputs } from './output-store.js';
 import { plan } from './planner.js';
@@ -54,6 +56,8 @@ export function engineActor(options: EngineOptions) {
       const registry = createTemplateRegistry(loaded.templates);
       const runs = runStore(await env.bucket(BucketNames.runs, RunStateSchema, { trustReads: true }));
       const snapshots = templateSnapshots(await env.bucket(BucketNames.templates, Snapshot));
+      const runEnds = await env.bucket(BucketNames.runEnds, RunEnd);
+      const recordEnd: RecordRunEnd = (end) => runEnds.put(runEndKey(end.runId), end);
       for (const t of registry.list()) await snapshots.save(t);
       const outputs = engineOutputs(await env.objects(ObjectStoreNames.outputs), {
         inlineMaxBytes: env.config.outputs.inlineMaxBytes,
@@ -81,7 +85,7 @@ export function engineActor(options: EngineOptions) {
           }
           return outputs.offload({ state: next, commands });
         });
-        if (result) await executeCommands(publisher, result.state, result.commands);
+        if (result) await executeCommands(publisher, result.state, result.commands, recordEnd);
         return result;
       });
       const advance = (ctx: Pick<ActorContext, 'publish'>, runId: string, event: PlannerEvent) =>
@@ -129,7 +133,7 @@ export function engineActor(options: EngineOptions) {
               result = rejectStart(event, error);
             }
             const created = await runs.create(await outputs.offload(result));
-            if (created) await executeCommands(ctx, created.state, created.commands);
+            if (created) await executeCommands(ctx, created.state, created.commands, recordEnd);
             return undefined;
           }),
           on(EngineSubjects.report, async (ctx, report) => {

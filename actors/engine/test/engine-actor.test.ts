@@ -1,4 +1,4 @@
-import type { TemplateInput } from '@oo/contracts';
+import { BucketNames, runEndKey, type TemplateInput } from '@oo/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type EngineTestbed, startEngineTestbed } from './fixtures/engine-testbed.js';
 
@@ -112,6 +112,14 @@ describe('engine actor', () => {
     await bed.cancel(runId);
     const end = await bed.finished(runId);
     expect(end.status).toBe('cancelled');
+    // Recorded for runners that did not hear the end (they were down): they still call onCancel.
+    const runEnds = await bed.client.nats.kvm.open(BucketNames.runEnds);
+    expect((await runEnds.get(runEndKey(runId)))?.json()).toEqual({
+      runId,
+      status: 'cancelled',
+      reason: end.error?.message,
+      at: end.at,
+    });
     expect(
       bed.taskEvents.some((e) => e.runId === runId && e.taskKey === 'after' && e.status === 'scheduled'),
     ).toBe(false);

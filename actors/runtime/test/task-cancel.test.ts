@@ -2,19 +2,32 @@
  * `onCancel`: a task in flight when its run ends (cancelled, or failed by another task) gets to stop
  * what it started, with its variables. Runner against a real nats-server.
  */
-import { OoError, type RunStatus, runEventSubject } from '@oo/contracts';
-import { type AnyTaskDefinition, defineRunner, defineTask } from '@oo/runtime';
+import { BucketNames, OoError, RunEnd, type RunStatus, runEndKey, runEventSubject } from '@oo/contracts';
+import {
+  type AnyTaskDefinition,
+  connectNats,
+  defineRunner,
+  defineTask,
+  jsonBucket,
+  type Nats,
+} from '@oo/runtime';
 import { freshName } from '@oo/test-harness';
 import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
+import { testConfig } from './fixtures/setup.js';
 import { startTestbed, type Testbed } from './fixtures/task-testbed.js';
 
 let bed: Testbed;
+let nats: Nats;
 beforeAll(async () => {
   bed = await startTestbed();
+  nats = await connectNats(testConfig(bed.nats.url).nats, 'run-ends-writer');
 });
 afterEach(() => bed.stopActors());
-afterAll(() => bed.stop());
+afterAll(async () => {
+  await nats.nc.close();
+  await bed.stop();
+});
 
 const freshType = () => `${freshName('t')}.work`;
 const startRunner = (tasks: AnyTaskDefinition[]) =>
@@ -29,8 +42,11 @@ function deferred<T = void>() {
   return { promise, resolve };
 }
 
-const endRun = (runId: string, status: Extract<RunStatus, 'cancelled' | 'failed'>, message: string) =>
-  bed.client.publish(runEventSubject(status), {
+/** Ends a run as the engine does: recorded in `run_ends`, then announced with its run event. */
+async function endRun(runId: string, status: Extract<RunStatus, 'cancelled' | 'failed'>, message: string) {
+  const runEnds = jsonBucket(await nats.kvm.open(BucketNames.runEnds), BucketNames.runEnds, RunEnd);
+  await runEnds.put(runEndKey(runId), { runId, status, reason: message, at: at() });
+  await bed.client.publish(runEventSubject(status), {
     runId,
     template: 't',
     version: 1,
@@ -42,6 +58,7 @@ const endRun = (runId: string, status: Extract<RunStatus, 'cancelled' | 'failed'
     },
     at: at(),
   });
+}
 
 interface Seen {
   jobId: number | undefined;
@@ -119,6 +136,45 @@ describe('task runner - onCancel', () => {
     await endRun(runId, 'cancelled', 'stop');
     await bed.events.waitFor(runId, 2);
     expect(seen.map((s) => s.jobId)).toEqual([7]);
+    expect(runs).toBe(1);
+  });
+
+  it('calls onCancel for a parked task whose run ended while its runner was down, and never runs it again', async () => {
+    const type = freshType();
+    const started = deferred();
+    let runs = 0;
+    const seen: Seen[] = [];
+    const runner = defineRunner({
+      name: freshName('runner-'),
+      version: '1.0.0',
+      tasks: [
+        jobTask(
+          type,
+          'poll',
+          () => {
+            runs++;
+            started.resolve();
+          },
+          (s) => seen.push(s),
+        ),
+      ],
+    });
+    await bed.start(runner);
+    const runId = await bed.dispatch(type, {});
+    await started.promise;
+    await bed.stopActors();
+    // No instance hears this end: the restarted one learns it from run_ends.
+    await endRun(runId, 'cancelled', 'cancelled while the runner was down');
+    await bed.start(runner);
+    const events = await bed.events.waitFor(runId, 2);
+    expect(events.map((e) => e.status)).toEqual(['running', 'cancelled']);
+    expect(seen).toEqual([
+      expect.objectContaining({
+        jobId: 7,
+        code: 'OO_ERR_CANCELLED',
+        message: `run ${runId} cancelled: cancelled while the runner was down`,
+      }),
+    ]);
     expect(runs).toBe(1);
   });
 

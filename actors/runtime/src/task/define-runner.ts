@@ -6,7 +6,7 @@
  * export const runnerActor = defineRunner({ name: 'runner', version: '1.0.0', tasks: [noop, sleep] });
  * ```
  */
-import { BucketNames, ObjectStoreNames, runEventSubject, taskSubject } from '@oo/contracts';
+import { BucketNames, ObjectStoreNames, RunEnd, runEventSubject, taskSubject } from '@oo/contracts';
 import { type ActorDefinition, defineActor, type HandlerDef, on } from '../define-actor.js';
 import type { RetryPolicy } from '../retry-policy.js';
 import type { AnyTaskDefinition } from './define-task.js';
@@ -77,9 +77,10 @@ export function defineRunner(options: DefineRunnerOptions): ActorDefinition {
         await env.objects(ObjectStoreNames.outputs),
         env.config.outputs.inlineMaxBytes,
       );
+      const runEnds = await env.bucket(BucketNames.runEnds, RunEnd);
       const cancellations = runCancellations(options.cancelMemory);
-      // Live only: an instance remembers the run ends it heard (see run-cancellations.ts for
-      // restarts). A failed run ends its other in-flight tasks just as a cancelled one does.
+      // Heard live, and remembered by the instance; ends it missed are in `run_ends` (see
+      // task-delivery.ts). A failed run ends its other in-flight tasks just as a cancelled one does.
       for (const end of ['cancelled', 'failed'] as const) {
         env.listen(runEventSubject(end), (event) => {
           cancellations.cancel(event.runId, event.error?.message ?? end, end);
@@ -92,7 +93,17 @@ export function defineRunner(options: DefineRunnerOptions): ActorDefinition {
           taskSubject(task.type),
           (ctx, message) =>
             handleTaskDelivery(
-              { task, bucket, busy, outputs, cancellations, secrets, tracer: env.tracer, log: env.log },
+              {
+                task,
+                bucket,
+                busy,
+                outputs,
+                runEnds,
+                cancellations,
+                secrets,
+                tracer: env.tracer,
+                log: env.log,
+              },
               ctx,
               message,
             ),

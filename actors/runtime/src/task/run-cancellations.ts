@@ -5,9 +5,8 @@
  * again).
  *
  * The memory is per instance and bounded: an instance started after the run ended, or one that has
- * forgotten it (more than `capacity` newer ends), runs such a task once more and reports it. The
- * engine ignores reports for runs that have already ended, but that task's `onCancel` is not called
- * then: an external job it started keeps running.
+ * forgotten it (more than `capacity` newer ends), finds the end in the engine's `run_ends` bucket
+ * instead (task-delivery.ts), for tasks with `onCancel` and for every redelivery.
  */
 import { OoError } from '@oo/contracts';
 

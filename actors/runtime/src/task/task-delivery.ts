@@ -18,6 +18,8 @@
 import {
   EngineSubjects,
   OoError,
+  type RunEnd,
+  runEndKey,
   type TaskMessage,
   type TaskReport,
   type TaskStatus,
@@ -45,6 +47,8 @@ export interface DeliveryDeps extends AttemptDeps {
   readonly busy: Set<string>;
   /** Puts a large output in the object store before it is reported (output-offload.ts). */
   readonly outputs: OutputOffload;
+  /** The engine's record of runs that ended (`run_ends`), for ends this instance did not hear. */
+  readonly runEnds: JsonBucket<RunEnd>;
   readonly tracer: Tracer;
   /** The instance's logger (bound to actor and instance). */
   readonly log: Logger;
@@ -91,6 +95,23 @@ const DUPLICATE_PARK_MS = 1_000;
 
 /** An attempt still running after this long is announced with a `running` task event. */
 const RUNNING_AFTER_MS = 100;
+
+/**
+ * A run end this instance did not hear (it was down, or started after): looked up in `run_ends`
+ * for a task with `onCancel` (an external job may be left running) and on any redelivery (a
+ * parked or crashed task), not on a stateless task's first delivery, which is the hot path.
+ */
+async function recordedEnd(
+  deps: DeliveryDeps,
+  actx: ActorContext,
+  runId: string,
+): Promise<OoError | undefined> {
+  if (deps.task.onCancel === undefined && actx.attempt === 1) return undefined;
+  const end = (await deps.runEnds.get(runEndKey(runId)))?.value;
+  if (!end) return undefined;
+  deps.cancellations.cancel(runId, end.reason, end.status);
+  return deps.cancellations.reasonOf(runId);
+}
 
 export async function handleTaskDelivery(
   deps: DeliveryDeps,
@@ -221,7 +242,7 @@ async function handleExclusively(
   }
   const ended = state.current.cancel
     ? OoError.fromData(state.current.cancel.reason)
-    : deps.cancellations.reasonOf(runId);
+    : (deps.cancellations.reasonOf(runId) ?? (await recordedEnd(deps, actx, runId)));
   if (ended) return dropCancelled(ended);
   const retryAt = state.current.retryAt;
   if (retryAt !== undefined && clock.now() < retryAt) return actx.again(retryAt - clock.now());

@@ -115,67 +115,54 @@ describe('task runner - onCancel', () => {
     ]);
   });
 
-  it('calls onCancel when a parked task comes back after its run was cancelled, without running it again', async () => {
-    const type = freshType();
+  /** A polling job task of a fresh type, counting its runs and recording its onCancel calls. */
+  function pollingJob() {
     const started = deferred();
-    let runs = 0;
     const seen: Seen[] = [];
-    await startRunner([
-      jobTask(
-        type,
-        'poll',
-        () => {
-          runs++;
-          started.resolve();
-        },
-        (s) => seen.push(s),
-      ),
-    ]);
-    const runId = await bed.dispatch(type, {});
-    await started.promise;
+    let runs = 0;
+    const task = jobTask(
+      freshType(),
+      'poll',
+      () => {
+        runs++;
+        started.resolve();
+      },
+      (s) => seen.push(s),
+    );
+    return { task, started: started.promise, seen, runs: () => runs };
+  }
+
+  it('calls onCancel when a parked task comes back after its run was cancelled, without running it again', async () => {
+    const job = pollingJob();
+    await startRunner([job.task]);
+    const runId = await bed.dispatch(job.task.type, {});
+    await job.started;
     await endRun(runId, 'cancelled', 'stop');
     await bed.events.waitFor(runId, 2);
-    expect(seen.map((s) => s.jobId)).toEqual([7]);
-    expect(runs).toBe(1);
+    expect(job.seen.map((s) => s.jobId)).toEqual([7]);
+    expect(job.runs()).toBe(1);
   });
 
   it('calls onCancel for a parked task whose run ended while its runner was down, and never runs it again', async () => {
-    const type = freshType();
-    const started = deferred();
-    let runs = 0;
-    const seen: Seen[] = [];
-    const runner = defineRunner({
-      name: freshName('runner-'),
-      version: '1.0.0',
-      tasks: [
-        jobTask(
-          type,
-          'poll',
-          () => {
-            runs++;
-            started.resolve();
-          },
-          (s) => seen.push(s),
-        ),
-      ],
-    });
+    const job = pollingJob();
+    const runner = defineRunner({ name: freshName('runner-'), version: '1.0.0', tasks: [job.task] });
     await bed.start(runner);
-    const runId = await bed.dispatch(type, {});
-    await started.promise;
+    const runId = await bed.dispatch(job.task.type, {});
+    await job.started;
     await bed.stopActors();
     // No instance hears this end: the restarted one learns it from run_ends.
     await endRun(runId, 'cancelled', 'cancelled while the runner was down');
     await bed.start(runner);
     const events = await bed.events.waitFor(runId, 2);
     expect(events.map((e) => e.status)).toEqual(['running', 'cancelled']);
-    expect(seen).toEqual([
+    expect(job.seen).toEqual([
       expect.objectContaining({
         jobId: 7,
         code: 'OO_ERR_CANCELLED',
         message: `run ${runId} cancelled: cancelled while the runner was down`,
       }),
     ]);
-    expect(runs).toBe(1);
+    expect(job.runs()).toBe(1);
   });
 
   it('aborts a running task and calls onCancel when another task failed its run', async () => {

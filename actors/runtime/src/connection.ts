@@ -7,6 +7,7 @@ import { connect, credsAuthenticator, type NatsConnection } from '@nats-io/trans
 import { OoError } from '@oo/contracts';
 import type { RuntimeConfig } from './config.js';
 import { installNatsRequestFix } from './nats-request-fix.js';
+import { installNatsWriteBatching } from './nats-write-batching.js';
 
 export interface Nats {
   readonly nc: NatsConnection;
@@ -29,6 +30,7 @@ export async function connectNats(config: RuntimeConfig['nats'], name: string): 
       }
     : undefined;
   installNatsRequestFix();
+  installNatsWriteBatching();
   let nc: NatsConnection;
   try {
     nc = await connect({

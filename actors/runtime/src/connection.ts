@@ -7,7 +7,7 @@ import { connect, credsAuthenticator, type NatsConnection } from '@nats-io/trans
 import { OoError } from '@oo/contracts';
 import type { RuntimeConfig } from './config.js';
 import { installNatsRequestFix } from './nats-request-fix.js';
-import { installNatsWriteBatching } from './nats-write-batching.js';
+import { batchNatsWrites } from './nats-write-batching.js';
 
 export interface Nats {
   readonly nc: NatsConnection;
@@ -30,7 +30,6 @@ export async function connectNats(config: RuntimeConfig['nats'], name: string): 
       }
     : undefined;
   installNatsRequestFix();
-  installNatsWriteBatching();
   let nc: NatsConnection;
   try {
     nc = await connect({
@@ -54,6 +53,7 @@ export async function connectNats(config: RuntimeConfig['nats'], name: string): 
       },
     );
   }
+  batchNatsWrites(nc);
   const jsm = await jetstreamManager(nc, { timeout: 10_000 });
   const js = jetstream(nc, { timeout: 10_000 });
   return { nc, js, jsm, kvm: new Kvm(js), objm: new Objm(js) };

@@ -3,6 +3,7 @@ import { OoError } from '@oo/contracts';
 import { Command } from 'commander';
 import { actorNames } from './actor-registry.js';
 import { actor } from './commands/actor.js';
+import { ledgerRebuild } from './commands/ledger.js';
 import { status } from './commands/status.js';
 import { validateTemplates } from './commands/templates.js';
 import { createToken } from './commands/token.js';
@@ -42,6 +43,17 @@ program
   .option('--data <dir>', 'data folder of the installation', '.oo')
   .action((opts: { role: string; name: string; nats?: boolean; days: string; data: string }) =>
     createToken(opts),
+  );
+
+program
+  .command('ledger')
+  .description('the read model PostgreSQL holds')
+  .command('rebuild')
+  .description('empty the projected tables and fold the retained event stream into them again')
+  .option('--data <dir>', 'data folder of the installation', '.oo')
+  .option('--timeout <minutes>', 'give up when the replay has not caught up by then', '30')
+  .action((opts: { data: string; timeout: string }) =>
+    ledgerRebuild({ data: opts.data, timeoutMinutes: opts.timeout }),
   );
 
 program

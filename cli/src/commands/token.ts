@@ -5,12 +5,10 @@
  */
 import { resolve } from 'node:path';
 import { OoError, Role } from '@oo/contracts';
-import { openReadModel } from '@oo/read-model';
 import { loadConfig, principalTokens } from '@oo/runtime';
-import { pino } from 'pino';
 import { ensureAuthSecret } from '../auth-secret.js';
 import { OO_ENV_KEYS, OoConfig } from '../oo-config.js';
-import { readUpFile } from '../up-file.js';
+import { openCommandReadModel } from '../read-model-access.js';
 
 export interface TokenOptions {
   role: string;
@@ -18,15 +16,6 @@ export interface TokenOptions {
   nats?: boolean;
   days: string;
   data: string;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export async function createToken(options: TokenOptions): Promise<void> {
@@ -49,17 +38,7 @@ export async function createToken(options: TokenOptions): Promise<void> {
     process.stdout.write(`${token}\n`);
     return;
   }
-  const up = readUpFile(dataDir);
-  if (!config.database.url && up && alive(up.pid)) {
-    throw new OoError(
-      'OO_ERR_CONFIG_INVALID',
-      `oo up (pid ${up.pid}) holds the embedded database in ${dataDir}; use its admin token (up.json) or stop it first, or set DATABASE_URL`,
-    );
-  }
-  const readModel = await openReadModel({
-    ...(config.database.url ? { databaseUrl: config.database.url } : { dataDir }),
-    log: pino({ level: 'warn' }),
-  });
+  const readModel = await openCommandReadModel(config, dataDir);
   try {
     const created = await readModel.createToken({ name: options.name, role: role.data });
     process.stdout.write(`${created.secret}\n`);

@@ -1,0 +1,2 @@
+export type { RunWatcher } from './run-watcher.js';
+export { startRunWatcher } from './run-watcher.js';

@@ -1,0 +1,122 @@
+/**
+ * What every workflow testbed (engine, ansible, terraform) needs beside its actors: a client that
+ * starts and cancels runs, and watchers of run and task events that tests await instead of
+ * sleeping. Test code; depends on contracts and the runtime only, so the actors' tests can share it.
+ */
+import {
+  durableName,
+  EngineSubjects,
+  newId,
+  type RunEvent,
+  type StartRun,
+  StreamNames,
+  type TaskEvent,
+} from '@oo/contracts';
+import { type ActorHandle, defineActor, on, type StartActorOptions, startActor } from '@oo/runtime';
+import { freshName } from '@oo/test-harness';
+
+export interface RunWatcher {
+  /** The watching actor; its `publish` and `nats` serve tests too. */
+  readonly client: ActorHandle;
+  readonly runEvents: RunEvent[];
+  readonly taskEvents: TaskEvent[];
+  /** The oo-trace-id each run's events travelled with. */
+  readonly traceOf: Map<string, string>;
+  /** Starts a run; returns its id. */
+  start(template: string, input?: unknown, extra?: Partial<StartRun>): Promise<string>;
+  cancel(runId: string): Promise<void>;
+  /**
+   * Resolves with the run's terminal event, once every task event published before it has arrived
+   * too (they come through another consumer), so a test may read `taskEvents` right after.
+   */
+  finished(runId: string, timeoutMs?: number): Promise<RunEvent>;
+  /** The first task event, already seen or still to come, that matches. */
+  taskEvent(match: (event: TaskEvent) => boolean, timeoutMs?: number): Promise<TaskEvent>;
+  stop(): Promise<void>;
+}
+
+export async function startRunWatcher(options: StartActorOptions): Promise<RunWatcher> {
+  const runEvents: RunEvent[] = [];
+  const taskEvents: TaskEvent[] = [];
+  const traceOf = new Map<string, string>();
+  const waiters = new Set<() => void>();
+  const notify = () => {
+    for (const wake of [...waiters]) wake();
+  };
+  const name = freshName('watch-');
+  const client = await startActor(
+    defineActor({
+      name,
+      version: '0.0.0',
+      handlers: [
+        on(EngineSubjects.runEvents, async (ctx, event) => {
+          runEvents.push(event);
+          traceOf.set(event.runId, ctx.traceId);
+          notify();
+          return undefined;
+        }),
+        on(EngineSubjects.taskEvents, async (_ctx, event) => {
+          taskEvents.push(event);
+          notify();
+          return undefined;
+        }),
+      ],
+    }),
+    options,
+  );
+
+  /** Resolves with the first value `probe` finds, now or after a later event. */
+  const until = <T>(probe: () => T | undefined, what: string, timeoutMs: number) =>
+    new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`${what} did not happen within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const check = () => {
+        const found = probe();
+        if (found === undefined) return;
+        clearTimeout(timer);
+        waiters.delete(check);
+        resolve(found);
+      };
+      waiters.add(check);
+      check();
+    });
+
+  const taskEventsCaughtUp = async () => {
+    const durable = durableName(name, EngineSubjects.taskEvents.name);
+    for (;;) {
+      const info = await client.nats.jsm.consumers.info(StreamNames.events, durable);
+      if (info.num_pending === 0 && info.num_ack_pending === 0) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+
+  return {
+    client,
+    runEvents,
+    taskEvents,
+    traceOf,
+    async start(template, input = {}, extra = {}) {
+      const runId = extra.runId ?? newId('run');
+      await client.publish(EngineSubjects.start, { runId, template, input, ...extra });
+      return runId;
+    },
+    async cancel(runId) {
+      await client.publish(EngineSubjects.cancel, { runId, reason: 'test cancel' });
+    },
+    async finished(runId, timeoutMs = 30_000) {
+      const end = await until(
+        () => runEvents.find((e) => e.runId === runId && e.status !== 'running'),
+        `the end of run ${runId}`,
+        timeoutMs,
+      );
+      await taskEventsCaughtUp();
+      return end;
+    },
+    taskEvent(match, timeoutMs = 30_000) {
+      return until(() => taskEvents.find(match), 'a matching task event', timeoutMs);
+    },
+    stop: () => client.stop(),
+  };
+}

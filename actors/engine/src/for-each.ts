@@ -7,6 +7,7 @@ import type { ErrorData } from '@oo/contracts';
 import { dispatch } from './dispatch.js';
 import { evaluateExpression } from './expressions.js';
 import type { CompiledTask } from './loaded-template.js';
+import { holdsRef } from './output-refs.js';
 import { emitTask, errorData, failureOf, type PlanStep, scopeOf, timeOf } from './plan-step.js';
 import { elementKey, type TaskState } from './run-state.js';
 
@@ -95,6 +96,7 @@ export async function finishElement(
     startedAt: result.startedAt,
   });
   if (fe.outputs) fe.outputs[index] = result.output ?? null;
+  if (holdsRef(result.output)) step.state.outputRefs = true;
   return fillElements(step, ct, parent);
 }
 

@@ -72,6 +72,11 @@ export function holdsRefs(task: TaskState): boolean {
   );
 }
 
+/** A task output that is, or (a forEach's collection) holds, a reference. */
+export function holdsRef(output: unknown): boolean {
+  return isOutputRef(output) || (Array.isArray(output) && output.some(isOutputRef));
+}
+
 /**
  * Every reference planning this event may read: those in the state (and, for a resume, in the run it
  * resumes) and the one the event brings. A forEach's collected output may be a reference to an array
@@ -100,8 +105,11 @@ export function refsToLoad(
       if (forEach.done >= forEach.total - 1 || event.kind === 'reconcile') forEach.outputs?.forEach(add);
     }
   };
-  if (state) fromTasks(state.tasks);
-  if (event.kind === 'start' && event.previous) fromTasks(event.previous.tasks);
+  // A run that never held a reference has none to look for (most runs: O(1) instead of O(tasks)).
+  if (state && state.outputRefs !== false) fromTasks(state.tasks);
+  if (event.kind === 'start' && event.previous && event.previous.outputRefs !== false) {
+    fromTasks(event.previous.tasks);
+  }
   if (event.kind === 'report') add(event.report.output);
   if (event.kind === 'child-finished') add(event.output);
   return { refs, nested };

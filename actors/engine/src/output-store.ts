@@ -160,6 +160,7 @@ export function engineOutputs(files: ObjectFiles, options: EngineOutputsOptions)
           const ref = await put(runOutputName(state.runId), state.output);
           if (ref) {
             state.output = ref;
+            state.outputRefs = true;
             event.output = ref;
           }
         } else if (command.kind === 'task-event') {
@@ -169,6 +170,7 @@ export function engineOutputs(files: ObjectFiles, options: EngineOutputsOptions)
           const ref = await put(collectedOutputName(state.runId, event.taskKey), task.output);
           if (ref) {
             task.output = ref;
+            state.outputRefs = true;
             event.output = ref;
           }
         }

@@ -65,6 +65,11 @@ export const RunState = z
     tasks: z.record(TaskKey, TaskState),
     /** Top-level tasks not yet in a terminal status; the run completes when it reaches 0. */
     open: z.number().int().min(0),
+    /**
+     * Whether any output of the run is held by reference (output-refs.ts). False lets the engine
+     * skip looking for references on each event; absent in states written before it was kept.
+     */
+    outputRefs: z.boolean().optional(),
     output: z.unknown().optional(),
     error: ErrorData.optional(),
     /** The task whose failure failed the run. */

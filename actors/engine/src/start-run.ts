@@ -4,7 +4,7 @@
  */
 import type { ErrorData } from '@oo/contracts';
 import type { LoadedTemplate } from './loaded-template.js';
-import type { ResolvedOutputs } from './output-refs.js';
+import { holdsRef, type ResolvedOutputs } from './output-refs.js';
 import { emitRun, emitTask, errorData, newStep } from './plan-step.js';
 import type { PlannerEvent, PlanResult } from './planner-types.js';
 import type { RunState, TaskState } from './run-state.js';
@@ -27,6 +27,7 @@ function initialState(event: StartEvent, template: string, version: number, temp
     ...(start.rerunOf ? { rerunOf: start.rerunOf } : {}),
     tasks: {},
     open: 0,
+    outputRefs: false,
     startedAt: at,
     updatedAt: at,
   };
@@ -75,6 +76,7 @@ export async function startRun(
     if (before?.status === 'succeeded' && before.type === ct.spec.type) {
       const task = carry(before);
       state.tasks[id] = task;
+      if (holdsRef(task.output)) state.outputRefs = true;
       emitTask(step, id, task, 'succeeded', 0, { output: task.output });
     } else {
       state.tasks[id] = { type: ct.spec.type, status: 'pending', attempt: 0 };

@@ -6,6 +6,7 @@ import type { ErrorData } from '@oo/contracts';
 import { dispatch } from './dispatch.js';
 import { evaluateExpression, truthy } from './expressions.js';
 import { type ForEachOutcome, finishElement, startForEach } from './for-each.js';
+import { holdsRef } from './output-refs.js';
 import { emitTask, failureOf, type PlanStep, scopeOf } from './plan-step.js';
 import { completeRun, failRun } from './run-end.js';
 import { parseTaskKey } from './run-state.js';
@@ -32,6 +33,7 @@ export function finishTask(
   task.finishedAt = step.at;
   delete task.waiting;
   if (result.output !== undefined) task.output = result.output;
+  if (holdsRef(result.output)) step.state.outputRefs = true;
   if (result.error !== undefined) task.error = result.error;
   if (task.forEach) {
     delete task.forEach.items;

@@ -26,7 +26,9 @@ describe('planner - outputs kept by reference', () => {
     const outputs = new Map<string, ResolvedOutput>([[refKey(aRef), { value: big }]]);
     const run = drive(chain, 'run1', outputs);
     await run.start();
+    expect(run.state.outputRefs).toBe(false);
     const afterA = await run.succeed('a', aRef);
+    expect(run.state.outputRefs).toBe(true); // from now on the engine looks for references
     expect(commandsOf(afterA, 'schedule')).toMatchObject([{ taskKey: 'b', input: { answer: 42 } }]);
     expect(commandsOf(afterA, 'task-event')[0]?.event).toMatchObject({ taskKey: 'a', output: aRef });
     expect(run.state.tasks.a?.output).toEqual(aRef);
@@ -166,5 +168,15 @@ describe('output refs - what the engine loads before planning', () => {
     expect(early.refs.map((r) => r.name)).toEqual(['run1/a/1', 'run1/fan[2]/1']);
     const last = refsToLoad(state(2, [element, { small: true }, null]), reportOf(reported));
     expect(last.refs.map((r) => r.name)).toEqual(['run1/a/1', 'run1/fan[0]/1', 'run1/fan[2]/1']);
+  });
+
+  it('output refs - skips the tasks of a run that never held a reference, but not the reported output', () => {
+    const reported = ref('run1/fan[2]/1', 'c');
+    const plain = { ...state(2, [{ small: true }, { small: true }, null]), outputRefs: false };
+    plain.tasks = {
+      ...plain.tasks,
+      a: { type: 'noop', status: 'succeeded', attempt: 1, output: { small: true } },
+    };
+    expect(refsToLoad(plain, reportOf(reported)).refs.map((r) => r.name)).toEqual(['run1/fan[2]/1']);
   });
 });

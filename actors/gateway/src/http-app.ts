@@ -26,6 +26,7 @@ import { presenceRoutes } from './routes/presence.js';
 import { requestActionRoutes } from './routes/request-actions.js';
 import { requestEventRoutes } from './routes/request-events.js';
 import { requestRoutes } from './routes/requests.js';
+import { tokenRoutes } from './routes/tokens.js';
 
 /** Longer path parameters are refused before routing; shorter ones meet their schema (both 400). */
 const MAX_PARAM_LENGTH = 512;
@@ -114,6 +115,7 @@ export async function buildHttpApp(deps: GatewayDeps, options: { publicUrl?: str
       await v1.register(requestActionRoutes, { deps });
       await v1.register(requestEventRoutes, { deps });
       await v1.register(catalogRoutes, { deps });
+      await v1.register(tokenRoutes, { deps });
       await v1.register(presenceRoutes, { deps });
       await v1.register(policyRoutes, { deps });
     },

@@ -174,6 +174,8 @@ describe('gateway - probes and docs', () => {
       '/v1/requests/{id}/logs',
       '/v1/requests/{id}/rerun',
       '/v1/templates',
+      '/v1/tokens',
+      '/v1/tokens/{id}',
     ]);
     const submit = doc.paths['/v1/requests'].post;
     expect(submit.requestBody.content['application/json'].schema).toEqual({

@@ -15,6 +15,12 @@ export const HttpErrors = {
     http: 404,
     fix: 'See GET /openapi.json (or /docs) for the routes of this API.',
   },
+  OO_ERR_HTTP_TOKEN_NOT_FOUND: {
+    meaning: 'No active API token has this id (it never existed, or it is revoked already).',
+    retryable: false,
+    http: 404,
+    fix: 'List the tokens with GET /v1/tokens and use the id of an active one.',
+  },
   OO_ERR_HTTP_TOO_LARGE: {
     meaning: 'The request body is larger than the gateway accepts (`maxBytes`).',
     retryable: false,

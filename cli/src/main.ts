@@ -18,7 +18,8 @@ program
   .command('up')
   .description('start the whole system in one process on embedded defaults')
   .option('--data <dir>', 'folder for all state (NATS data, up.json, ...)', '.oo')
-  .action((opts: { data: string }) => up(opts));
+  .option('--no-install', 'do not install a missing nats-server with apt-get')
+  .action((opts: { data: string; install: boolean }) => up(opts));
 
 program
   .command('status')

@@ -6,20 +6,21 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { OoError } from '@oo/contracts';
 import { type ActorHandle, loadConfig, startActor, startTelemetry, stopOnSignals } from '@oo/runtime';
 import { startAwxSimulator, startTfeSimulator } from '@oo/simulators';
 import { type NatsServer, startNatsServer } from '@oo/test-harness';
 import { pino } from 'pino';
 import { ActorRegistry } from '../actor-registry.js';
 import { ensureAuthSecret } from '../auth-secret.js';
-import { findOnPath } from '../find-binary.js';
+import { natsServerBinary } from '../install-nats-server.js';
 import { OO_ENV_KEYS, OoConfig } from '../oo-config.js';
 import { sharedResources } from '../shared-resources.js';
 import { type UpFile, writeUpFile } from '../up-file.js';
 
 export interface UpOptions {
   data: string;
+  /** Install missing system packages (nats-server) with apt-get when root; default true. */
+  install?: boolean;
 }
 
 export async function up(options: UpOptions): Promise<void> {
@@ -37,13 +38,10 @@ export async function up(options: UpOptions): Promise<void> {
   if (process.env.NATS_URL) {
     rows.push(['nats', `${config.nats.url} (external, from NATS_URL)`]);
   } else {
-    const bin = findOnPath('nats-server');
-    if (!bin) {
-      throw new OoError(
-        'OO_ERR_NATS_SERVER_MISSING',
-        'nats-server was not found on PATH. Install it with `apt-get install nats-server` (Debian), or set NATS_URL to a running server.',
-      );
-    }
+    const bin = natsServerBinary({
+      install: options.install !== false,
+      say: (line) => process.stderr.write(`oo up: ${line}\n`),
+    });
     natsServer = await startNatsServer({ bin, storeDir: join(dataDir, 'nats') });
     config.nats.url = natsServer.url;
     rows.push([

@@ -33,7 +33,7 @@ export async function executeCommands(
   via: Publisher,
   state: RunState,
   commands: readonly PlannerCommand[],
-  recordEnd?: RecordRunEnd,
+  recordEnd: RecordRunEnd,
 ): Promise<void> {
   // Publishes go out in plan order on one connection (so watchers see "succeeded" before the next
   // task's "scheduled") and their acks are awaited together: one round trip, not one per command.
@@ -55,7 +55,7 @@ export async function executeCommands(
       }
       case 'run-event': {
         const event: RunEvent = withRequest(command.event, state);
-        if (recordEnd && (event.status === 'cancelled' || event.status === 'failed')) {
+        if (event.status === 'cancelled' || event.status === 'failed') {
           const reason = event.error?.message ?? event.status;
           send(recordEnd({ runId: event.runId, status: event.status, reason, at: event.at }));
         }

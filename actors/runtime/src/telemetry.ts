@@ -10,7 +10,7 @@
 import { createRequire } from 'node:module';
 import { type Tracer, trace } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor, NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 
 export interface Telemetry {
@@ -30,11 +30,10 @@ export interface TelemetryOptions {
 const require = createRequire(import.meta.url);
 
 function startExporting(options: TelemetryOptions & { otlpEndpoint: string }): () => Promise<void> {
+  // Only a process that exports pays for the exporter stack.
   const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
   const { OTLPTraceExporter } =
     require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
-  const { BatchSpanProcessor } =
-    require('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base');
   const url = `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces`;
   const sdk = new NodeSDK({
     serviceName: options.serviceName,

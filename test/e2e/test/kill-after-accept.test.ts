@@ -28,23 +28,14 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SmtpPeer, startSmtpPeer } from '../../../actors/notifier/test/fixtures/smtp-peer.js';
 
+import { vmRequest } from './fixtures/seed-vm.js';
+
 const main = new URL('../../../cli/src/main.ts', import.meta.url).pathname;
 const PG_URL = process.env.OO_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SUBMIT = 'oo.cmd.requests.submit';
 /** Every actor the unmanaged VM path needs (no terraform, no builtin-task runner). */
 const ACTORS = ['ledger', 'filestore', 'notifier', 'engine', 'rfm', 'ansible', 'requests', 'gateway'];
-const VM = {
-  resources: [
-    {
-      type: 'virtual_machine',
-      os: 'rhel9',
-      network: 'INTRANET_DEV',
-      cpu: 2,
-      memoryGb: 8,
-      disks: [{ sizeGb: 100 }],
-    },
-  ],
-};
+const VM = vmRequest();
 
 let nats: NatsServer;
 let nc: NatsConnection;

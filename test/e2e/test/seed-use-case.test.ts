@@ -12,6 +12,7 @@ import { connect, headers } from '@nats-io/transport-node';
 import { type ChildHandle, spawnTsx, waitFor } from '@oo/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOtlpReceiver } from '../../../actors/runtime/test/fixtures/otlp-receiver.js';
+import { vmRequest } from './fixtures/seed-vm.js';
 
 const main = new URL('../../../cli/src/main.ts', import.meta.url).pathname;
 
@@ -81,18 +82,7 @@ describe('seed use case over HTTP', () => {
   it('builds an unmanaged RHEL VM: one commit, exactly one AWX launch, request succeeded, notice sent', async () => {
     const submitted = await api('/v1/requests', {
       method: 'POST',
-      body: JSON.stringify({
-        resources: [
-          {
-            type: 'virtual_machine',
-            os: 'rhel9',
-            network: 'INTRANET_DEV',
-            cpu: 2,
-            memoryGb: 8,
-            disks: [{ sizeGb: 100 }],
-          },
-        ],
-      }),
+      body: JSON.stringify(vmRequest()),
     });
     expect(submitted.status).toBe(202);
     const requestId = String(submitted.body.requestId);
@@ -151,19 +141,12 @@ describe('seed use case over HTTP', () => {
   it('builds a managed VM through Terraform: one workspace, one run, applied, outputs from state', async () => {
     const submitted = await api('/v1/requests', {
       method: 'POST',
-      body: JSON.stringify({
-        managed: true,
-        resources: [
-          {
-            type: 'virtual_machine',
-            os: 'ubuntu24',
-            network: 'INTRANET_PROD',
-            cpu: 4,
-            memoryGb: 16,
-            disks: [{ sizeGb: 50 }],
-          },
-        ],
-      }),
+      body: JSON.stringify(
+        vmRequest(
+          { os: 'ubuntu24', network: 'INTRANET_PROD', cpu: 4, memoryGb: 16, disks: [{ sizeGb: 50 }] },
+          { managed: true },
+        ),
+      ),
     });
     expect(submitted.status).toBe(202);
     const request = await finished(String(submitted.body.requestId));
@@ -209,18 +192,7 @@ describe('seed use case over HTTP', () => {
     const h = headers();
     h.set('oo-principal', serviceToken);
     h.set('oo-request-id', 'req_from_monitoring_0001');
-    const body = {
-      resources: [
-        {
-          type: 'virtual_machine',
-          os: 'rhel9',
-          network: 'INTRANET_DEV',
-          cpu: 2,
-          memoryGb: 8,
-          disks: [{ sizeGb: 100 }],
-        },
-      ],
-    };
+    const body = vmRequest();
     await jetstream(nc).publish('oo.cmd.requests.submit', JSON.stringify(body), {
       headers: h,
       msgID: 'monitoring-0001',
@@ -244,18 +216,7 @@ describe('seed use case over HTTP', () => {
     expect(outcome.ok).toBe(true);
     const submitted = await api('/v1/requests', {
       method: 'POST',
-      body: JSON.stringify({
-        resources: [
-          {
-            type: 'virtual_machine',
-            os: 'rhel9',
-            network: 'INTRANET_DEV',
-            cpu: 1,
-            memoryGb: 2,
-            disks: [{ sizeGb: 20 }],
-          },
-        ],
-      }),
+      body: JSON.stringify(vmRequest({ cpu: 1, memoryGb: 2, disks: [{ sizeGb: 20 }] })),
     });
     const first = await finished(String(submitted.body.requestId));
     expect(first.status).toBe('failed');
@@ -279,19 +240,7 @@ describe('seed use case over HTTP', () => {
   it('rejects a request outside the policy with every reason, and a malformed one with 422 naming the fields', async () => {
     const bad = await api('/v1/requests', {
       method: 'POST',
-      body: JSON.stringify({
-        resources: [
-          {
-            type: 'virtual_machine',
-            os: 'rhel9',
-            network: 'INTRANET_DEV',
-            cpu: 2000,
-            memoryGb: 8,
-            disks: [{ sizeGb: 100 }],
-            x: 1,
-          },
-        ],
-      }),
+      body: JSON.stringify(vmRequest({ cpu: 2000, x: 1 })),
     });
     expect(bad.status).toBe(422);
     expect((bad.body.errors as Array<{ path: string }>).map((e) => e.path).sort()).toEqual([
@@ -301,18 +250,7 @@ describe('seed use case over HTTP', () => {
 
     const outside = await api('/v1/requests', {
       method: 'POST',
-      body: JSON.stringify({
-        resources: [
-          {
-            type: 'virtual_machine',
-            os: 'beos',
-            network: 'NOWHERE',
-            cpu: 2,
-            memoryGb: 8,
-            disks: [{ sizeGb: 100 }],
-          },
-        ],
-      }),
+      body: JSON.stringify(vmRequest({ os: 'beos', network: 'NOWHERE' })),
     });
     expect(outside.status).toBe(202);
     const request = await finished(String(outside.body.requestId));
@@ -349,18 +287,7 @@ describe('seed use case over HTTP', () => {
 
     const submitted = await api('/v1/requests', {
       method: 'POST',
-      body: JSON.stringify({
-        resources: [
-          {
-            type: 'virtual_machine',
-            os: 'rhel9',
-            network: 'INTRANET_DEV',
-            cpu: 4,
-            memoryGb: 8,
-            disks: [{ sizeGb: 100 }],
-          },
-        ],
-      }),
+      body: JSON.stringify(vmRequest({ cpu: 4 })),
     });
     expect(submitted.status).toBe(202);
     const rejected = await finished(String(submitted.body.requestId));

@@ -22,7 +22,6 @@ export interface JsonBucket<T> {
   /** Writes only if the key is still at `revision`; returns undefined when someone else wrote first. */
   update(key: string, value: T, revision: number): Promise<number | undefined>;
   delete(key: string): Promise<void>;
-  keys(filter?: string): Promise<string[]>;
   /**
    * Every key's current value, streamed by one watcher rather than read key by key (a sweep over
    * 10,000 runs is one consumer, not 10,000 requests). Ends once it has caught up; values that fail
@@ -104,11 +103,6 @@ export function jsonBucket<S extends z.ZodType>(
       } finally {
         watcher.stop();
       }
-    },
-    async keys(filter) {
-      const out: string[] = [];
-      for await (const key of await kv.keys(filter)) out.push(key);
-      return out;
     },
   };
 }

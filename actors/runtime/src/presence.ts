@@ -73,11 +73,9 @@ export async function readPresence(
   now = Date.now(),
 ): Promise<PresenceEntry[]> {
   const entries: PresenceEntry[] = [];
-  for (const key of await bucket.keys()) {
-    const found = await bucket.get(key).catch(() => undefined);
-    if (!found) continue;
-    if (now - Date.parse(found.value.heartbeatAt) > PRESENCE_TTL_MS) continue;
-    entries.push(found.value);
+  for await (const { value } of bucket.latest()) {
+    if (now - Date.parse(value.heartbeatAt) > PRESENCE_TTL_MS) continue;
+    entries.push(value);
   }
   return entries.sort((a, b) => a.actor.localeCompare(b.actor) || a.instance.localeCompare(b.instance));
 }

@@ -4,7 +4,7 @@
  * key can also be set as `OO__<section>__<key>`.
  */
 import { fileURLToPath } from 'node:url';
-import { RuntimeConfig } from '@oo/runtime';
+import { loadConfig, RuntimeConfig } from '@oo/runtime';
 import { z } from 'zod';
 
 /** The templates shipped in this repository, wherever `oo` is started from. */
@@ -116,3 +116,8 @@ export const OO_ENV_KEYS: Readonly<Record<string, string>> = {
   TFE_TOKEN: 'tfe.token',
   TFE_ORG: 'tfe.organization',
 };
+
+/** The configuration of the installation whose data folder is `dataDir` (file, env, defaults). */
+export function loadOoConfig(dataDir: string): OoConfig {
+  return loadConfig(OoConfig, { env: { ...process.env, OO_DATA_DIR: dataDir }, envKeys: OO_ENV_KEYS });
+}

@@ -6,9 +6,8 @@
 import { resolve } from 'node:path';
 import { OoError } from '@oo/contracts';
 import { rebuildLedger } from '@oo/ledger';
-import { loadConfig } from '@oo/runtime';
 import { pino } from 'pino';
-import { OO_ENV_KEYS, OoConfig } from '../oo-config.js';
+import { loadOoConfig } from '../oo-config.js';
 import { openCommandReadModel } from '../read-model-access.js';
 
 export interface LedgerRebuildOptions {
@@ -22,10 +21,7 @@ export async function ledgerRebuild(options: LedgerRebuildOptions): Promise<void
     throw new OoError('OO_ERR_CONFIG_INVALID', '--timeout must be a whole number of minutes from 1 to 1440');
   }
   const dataDir = resolve(options.data);
-  const config = loadConfig(OoConfig, {
-    env: { ...process.env, OO_DATA_DIR: dataDir },
-    envKeys: OO_ENV_KEYS,
-  });
+  const config = loadOoConfig(dataDir);
   const readModel = await openCommandReadModel(config, dataDir);
   try {
     const result = await rebuildLedger({

@@ -5,9 +5,9 @@
  */
 import { resolve } from 'node:path';
 import { OoError, Role } from '@oo/contracts';
-import { loadConfig, principalTokens } from '@oo/runtime';
+import { principalTokens } from '@oo/runtime';
 import { ensureAuthSecret } from '../auth-secret.js';
-import { OO_ENV_KEYS, OoConfig } from '../oo-config.js';
+import { loadOoConfig } from '../oo-config.js';
 import { openCommandReadModel } from '../read-model-access.js';
 
 export interface TokenOptions {
@@ -24,10 +24,7 @@ export async function createToken(options: TokenOptions): Promise<void> {
     throw new OoError('OO_ERR_CONFIG_INVALID', `--role must be one of ${Role.options.join(', ')}`);
   }
   const dataDir = resolve(options.data);
-  const config = loadConfig(OoConfig, {
-    env: { ...process.env, OO_DATA_DIR: dataDir },
-    envKeys: OO_ENV_KEYS,
-  });
+  const config = loadOoConfig(dataDir);
   if (options.nats) {
     const days = Number(options.days);
     if (!Number.isInteger(days) || days < 1 || days > 3_650) {

@@ -6,14 +6,14 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type ActorHandle, loadConfig, startActor, startTelemetry, stopOnSignals } from '@oo/runtime';
+import { type ActorHandle, startActor, startTelemetry, stopOnSignals } from '@oo/runtime';
 import { startAwxSimulator, startTfeSimulator } from '@oo/simulators';
 import { type NatsServer, startNatsServer } from '@oo/test-harness';
 import { pino } from 'pino';
 import { ActorRegistry } from '../actor-registry.js';
 import { ensureAuthSecret } from '../auth-secret.js';
 import { natsServerBinary } from '../install-nats-server.js';
-import { OO_ENV_KEYS, OoConfig } from '../oo-config.js';
+import { loadOoConfig } from '../oo-config.js';
 import { sharedResources } from '../shared-resources.js';
 import { type UpFile, writeUpFile } from '../up-file.js';
 
@@ -26,10 +26,7 @@ export interface UpOptions {
 export async function up(options: UpOptions): Promise<void> {
   const dataDir = resolve(options.data);
   mkdirSync(dataDir, { recursive: true });
-  const config = loadConfig(OoConfig, {
-    env: { ...process.env, OO_DATA_DIR: dataDir },
-    envKeys: OO_ENV_KEYS,
-  });
+  const config = loadOoConfig(dataDir);
   const log = pino({ level: config.log.level });
   const rows: Array<[string, string]> = [];
   const stops: Array<() => Promise<void>> = [];

@@ -88,6 +88,7 @@ export {
 } from './template.js';
 export {
   CancelRun,
+  ChildRunEnded,
   EngineSubjects,
   ParentRef,
   RunEnd,

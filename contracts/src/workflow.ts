@@ -159,11 +159,31 @@ export function runEndKey(runId: string): string {
   return runId.replace(/[^A-Za-z0-9_.-]/g, '_');
 }
 
+/**
+ * A child run ended: the engine tells the parent run directly (dedupe id `child-ended.<childRunId>`),
+ * so engines need not hear every run event of the system to find the few that end a child.
+ */
+export const ChildRunEnded = z
+  .object({
+    /** The parent run. */
+    runId: RunId,
+    /** The parent's `workflow.run` task. */
+    taskKey: TaskKey,
+    childRunId: RunId,
+    status: z.enum(['succeeded', 'failed', 'cancelled']),
+    output: z.unknown().optional().describe(OUTPUT_DOC),
+    error: ErrorData.optional(),
+    at: Timestamp,
+  })
+  .strict();
+export type ChildRunEnded = z.infer<typeof ChildRunEnded>;
+
 export const EngineSubjects = {
   start: subject('oo.cmd.engine.start', StartRun),
   cancel: subject('oo.cmd.engine.cancel', CancelRun),
   report: subject('oo.cmd.engine.report', TaskReport),
-  /** Every run event, for consumers (ledger, SSE, parent runs). */
+  childEnded: subject('oo.cmd.engine.child-ended', ChildRunEnded),
+  /** Every run event, for consumers (ledger, SSE, requests). */
   runEvents: subject('oo.evt.run.*', RunEvent, { pattern: true }),
   taskEvents: subject('oo.evt.task.*', TaskEvent, { pattern: true }),
 } as const;

@@ -13,6 +13,7 @@ import {
   taskSubject,
 } from '@oo/contracts';
 import type { ActorContext, Publish, PublishOptions } from '@oo/runtime';
+import { childEndedMsgId, childEndedOf } from './child-ended.js';
 import type { PlannerCommand } from './planner-types.js';
 import type { RunState } from './run-state.js';
 
@@ -65,6 +66,15 @@ export async function executeCommands(
             ids: idsOf(state),
           }),
         );
+        const ended = childEndedOf(state);
+        if (ended) {
+          send(
+            via.publish(EngineSubjects.childEnded, ended, {
+              msgId: childEndedMsgId(state.runId),
+              ids: idsOf(state),
+            }),
+          );
+        }
         break;
       }
       case 'schedule':

@@ -10,12 +10,12 @@ import {
   ObjectStoreNames,
   OoError,
   RunEnd,
-  type RunEvent,
   runEndKey,
   toOoError,
 } from '@oo/contracts';
 import { type ActorContext, type ActorEnv, defineActor, on } from '@oo/runtime';
 import { z } from 'zod';
+import { childEndedOf } from './child-ended.js';
 import { executeCommands, type RecordRunEnd } from './command-executor.js';
 import type { LoadedTemplate } from './loaded-template.js';
 import { engineOutputs } from './output-store.js';
@@ -105,10 +105,16 @@ export function engineActor(options: EngineOptions) {
       return {
         handlers: [
           on(EngineSubjects.start, async (ctx, start) => {
-            if (await runs.get(start.runId)) {
+            const existing = await runs.get(start.runId);
+            if (existing) {
               // A repeated start: make sure what it scheduled went out (the first try may have crashed).
               if (ctx.attempt > 1)
                 await advance(ctx, start.runId, { kind: 'reconcile', at: ctx.clock.iso() });
+              // A parent reconciling its `workflow.run` task starts the child again: if the child
+              // ended, tell the parent once more (the first notice may have been lost in a crash).
+              const ended = childEndedOf(existing);
+              // No dedupe id: the first notice's would drop it, and a parent hearing twice ignores it.
+              if (ended) await ctx.publish(EngineSubjects.childEnded, ended);
               return undefined;
             }
             const event: PlannerEvent & { kind: 'start' } = {
@@ -147,16 +153,15 @@ export function engineActor(options: EngineOptions) {
             await advance(ctx, cancel.runId, { kind: 'cancel', at: ctx.clock.iso(), reason: cancel.reason });
             return undefined;
           }),
-          on(EngineSubjects.runEvents, async (ctx, event: RunEvent) => {
-            if (!event.parent || event.status === 'running') return undefined;
-            await advance(ctx, event.parent.runId, {
+          on(EngineSubjects.childEnded, async (ctx, ended) => {
+            await advance(ctx, ended.runId, {
               kind: 'child-finished',
               at: ctx.clock.iso(),
-              taskKey: event.parent.taskKey,
-              childRunId: event.runId,
-              status: event.status,
-              ...(event.output === undefined ? {} : { output: event.output }),
-              ...(event.error ? { error: event.error } : {}),
+              taskKey: ended.taskKey,
+              childRunId: ended.childRunId,
+              status: ended.status,
+              ...(ended.output === undefined ? {} : { output: ended.output }),
+              ...(ended.error ? { error: ended.error } : {}),
             });
             return undefined;
           }),

@@ -1,4 +1,11 @@
-import { BucketNames, runEndKey, type TemplateInput } from '@oo/contracts';
+import {
+  BucketNames,
+  type ChildRunEnded,
+  EngineSubjects,
+  newId,
+  runEndKey,
+  type TemplateInput,
+} from '@oo/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type EngineTestbed, startEngineTestbed } from './fixtures/engine-testbed.js';
 
@@ -67,6 +74,34 @@ describe('engine actor', () => {
     expect(child).toMatchObject({ template: 'diamond', parent: { taskKey: 'child' } });
     expect(end.output).toEqual({ child: child?.output });
     expect(bed.traceOf.get(child!.runId)).toBe(bed.traceOf.get(runId));
+  });
+
+  it('tells a parent again how its child ended when the child is started again (a lost notice)', async () => {
+    bed = await startEngineTestbed();
+    await bed.startEngine();
+    await bed.startRunner();
+    const notices: ChildRunEnded[] = [];
+    const sub = bed.client.nats.nc.subscribe(EngineSubjects.childEnded.name, {
+      callback: (_err, msg) => {
+        notices.push(msg.json<ChildRunEnded>());
+      },
+    });
+    const parent = { runId: newId('run'), taskKey: 'child' };
+    const childRunId = await bed.start('diamond', { label: 'again' }, { parent });
+    expect(await bed.finished(childRunId)).toMatchObject({ status: 'succeeded', parent });
+    await expect.poll(() => notices.length).toBe(1);
+    // The parent's reconciler re-sends the start of a child it never heard end.
+    await bed.start('diamond', { label: 'again' }, { parent, runId: childRunId });
+    await expect.poll(() => notices.length).toBe(2);
+    sub.unsubscribe();
+    for (const notice of notices) {
+      expect(notice).toMatchObject({
+        ...parent,
+        childRunId,
+        status: 'succeeded',
+        output: { label: 'again' },
+      });
+    }
   });
 
   it('fans out a forEach, never more than its concurrency at once, and collects outputs in order', async () => {

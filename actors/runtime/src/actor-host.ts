@@ -16,6 +16,7 @@ import type { RuntimeConfig } from './config.js';
 import { connectNats, type Nats } from './connection.js';
 import { type ConsumerLoop, startConsumerLoop } from './consumer-loop.js';
 import type { ActorDefinition, HandlerDef } from './define-actor.js';
+import { collectWhenIdle } from './idle-collection.js';
 import { type JsonBucket, type JsonBucketOptions, jsonBucket } from './json-bucket.js';
 import { type ObjectFiles, objectFiles } from './object-files.js';
 import { PRESENCE_BUCKET, type PresenceBeat, startPresence } from './presence.js';
@@ -131,6 +132,7 @@ export async function startActor(
     );
   }
 
+  const stopCollecting = collectWhenIdle(stats);
   const presence: PresenceBeat = startPresence(
     await env.bucket(PRESENCE_BUCKET, PresenceEntry),
     {
@@ -164,6 +166,7 @@ export async function startActor(
         for (const sub of subscriptions) sub.unsubscribe();
         await setup.stop?.();
         await presence.stop();
+        stopCollecting();
         await nats.nc.drain().catch(() => undefined);
         log.info({ handled: stats.handled, failed: stats.failed }, 'actor stopped');
       })();

@@ -2,5 +2,5 @@ export { freshName } from './names.js';
 export type { NatsServer, StartNatsServerOptions } from './nats-server.js';
 export { startNatsServer } from './nats-server.js';
 export type { ChildHandle } from './processes.js';
-export { spawnTsx } from './processes.js';
+export { spawnCompiled, spawnTsx } from './processes.js';
 export { waitFor } from './wait-for.js';

@@ -1,4 +1,7 @@
-/** Runs a TypeScript file in a child process with tsx, so fault tests can kill -9 a real actor. */
+/**
+ * Runs a file in a child process — TypeScript with tsx, or the compiled build — so fault tests can
+ * kill -9 a real actor and benchmarks can read one actor's CPU and memory.
+ */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -24,7 +27,23 @@ export function spawnTsx(
   env: Record<string, string> = {},
   args: readonly string[] = [],
 ): ChildHandle {
-  const child = spawn(process.execPath, ['--import', tsxLoader, file, ...args], {
+  return spawnNode(['--import', tsxLoader, file, ...args], env);
+}
+
+/**
+ * Runs a file of the compiled build (a `dist/*.js`, see cli/bin/build.js) with @oo/* packages
+ * resolved to theirs, as deployments run `oo actor`: no TypeScript loader in the process.
+ */
+export function spawnCompiled(
+  file: string,
+  env: Record<string, string> = {},
+  args: readonly string[] = [],
+): ChildHandle {
+  return spawnNode(['--conditions=oo-compiled', file, ...args], env);
+}
+
+function spawnNode(nodeArgs: readonly string[], env: Record<string, string>): ChildHandle {
+  const child = spawn(process.execPath, nodeArgs, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,14 +1,16 @@
 /**
  * engine.parked: what 10,000 waiting runs cost. Each run's one task (`bench.park`, see park-task.ts)
  * answers ctx.again(10 min), so its message is parked in JetStream. Engine and runner each run in a
- * child process of their own (spawnTsx, as `oo actor` runs them); once all 10,000 tasks are parked
- * their CPU time and RSS are read from /proc/<pid>/stat and /proc/<pid>/status over a 30 s window.
+ * child process of their own, from the compiled build (as a deployment runs `oo actor`); once all
+ * 10,000 tasks are parked their CPU time and RSS are read from /proc/<pid>/stat and /proc/<pid>/status
+ * over a 30 s window.
  * A diamond run started 10 s into the window must still finish in about the time it took before the
  * 10,000 runs were started.
  */
+import { execFileSync } from 'node:child_process';
 import { durableName, StreamNames, taskSubject } from '@oo/contracts';
 import { startTelemetry } from '@oo/runtime';
-import { type ChildHandle, spawnTsx, startNatsServer, waitFor } from '@oo/test-harness';
+import { type ChildHandle, spawnCompiled, startNatsServer, waitFor } from '@oo/test-harness';
 import { type Benchmark, quantile, round } from '../bench-result.js';
 import { diamondTemplate, templatesFolder } from '../engine/bench-templates.js';
 import { runAll } from '../engine/in-flight.js';
@@ -20,7 +22,9 @@ const PARKED = 10_000;
 const WINDOW_MS = 30_000;
 const FRESH_AT_MS = 10_000;
 const START_IN_FLIGHT = 500;
-const actorProcess = new URL('../engine/actor-process.ts', import.meta.url).pathname;
+const buildScript = new URL('../../../../cli/bin/build.js', import.meta.url).pathname;
+// The compiled twin of ../engine/actor-process.ts: run as deployments run `oo actor`, no TypeScript loader.
+const actorProcess = new URL('../../dist/engine/actor-process.js', import.meta.url).pathname;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -46,8 +50,13 @@ export const engineParked: Benchmark = {
     const children: ChildHandle[] = [];
     let driver: RunDriver | undefined;
     try {
+      execFileSync(process.execPath, [buildScript], { stdio: 'ignore' });
       const spawn = async (role: 'engine' | 'runner') => {
-        const child = spawnTsx(actorProcess, { NATS_URL: server.url, ROLE: role, TEMPLATES_DIR: folder.dir });
+        const child = spawnCompiled(actorProcess, {
+          NATS_URL: server.url,
+          ROLE: role,
+          TEMPLATES_DIR: folder.dir,
+        });
         children.push(child);
         await child.waitForLine(/^ready /, 60_000);
         return child;
@@ -138,7 +147,7 @@ export const engineParked: Benchmark = {
           park_s: round(parkMs / 1000, 1),
           notes:
             `${PARKED} runs, each parked in a task answering ctx.again(${PARK_MS}); engine and runner each in a child process ` +
-            `(spawnTsx, logs off, spans recorded not exported); CPU = utime+stime from /proc/<pid>/stat over ${round(ms / 1000, 1)} s ` +
+            `(the compiled build, node --conditions=oo-compiled; logs off, spans recorded not exported); CPU = utime+stime from /proc/<pid>/stat over ${round(ms / 1000, 1)} s ` +
             'once all were parked (engine + runner, % of one core; nats-server apart), RSS = VmRSS at the end (rss_before = after the ' +
             'baseline runs, before the 10,000 were started); peak = busiest 1 s (the engine reconciler reads every run every 60 s, ' +
             'so a 30 s window holds one such sweep or none). ' +

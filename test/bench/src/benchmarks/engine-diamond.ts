@@ -10,16 +10,20 @@
  *   - BullMQ: the closest faithful flow mapping (see bullmq-diamond.ts) on the local Redis.
  * Scheduling latency (OO only) is measured inside the runner (see task-timings.ts).
  */
+
+import type { TemplateInput } from '@oo/contracts';
 import { startTelemetry } from '@oo/runtime';
-import { startNatsServer } from '@oo/test-harness';
+import { type NatsServer, startNatsServer } from '@oo/test-harness';
 import { Redis } from 'ioredis';
 import { type Benchmark, quantile, round } from '../bench-result.js';
-import { diamondTemplate, needsOf } from '../engine/bench-templates.js';
+import { type ActorProcesses, startActorProcesses } from '../engine/actor-processes.js';
+import { diamondTemplate, needsOf, templatesFolder } from '../engine/bench-templates.js';
 import { startBullmqDiamond } from '../engine/bullmq-diamond.js';
 import type { DagRunner } from '../engine/dag-runner.js';
 import { startFloor } from '../engine/floor-dag.js';
 import { runAll } from '../engine/in-flight.js';
-import { startOo } from '../engine/oo-system.js';
+import { type RunDriver, startOo, startRunDriver } from '../engine/oo-system.js';
+import { findProcess, sampleProcess } from '../engine/proc-stats.js';
 import { schedulingLatencies } from '../engine/task-timings.js';
 
 const RUNS = 1_000;
@@ -43,6 +47,52 @@ async function assertRedis(): Promise<void> {
   } finally {
     redis.disconnect();
   }
+}
+
+interface ProcessesMeasure {
+  ms: number;
+  /** CPU use over the measured runs, % of one core. */
+  cpu: { engine: number; runner: number; nats: number; driver: number };
+}
+
+/**
+ * OO as deployed: engine and runner each in a process of its own (compiled build), the driver here.
+ * Also reads where the CPU went, nats-server included.
+ */
+async function measureProcesses(server: NatsServer, template: TemplateInput): Promise<ProcessesMeasure> {
+  const folder = templatesFolder([template]);
+  let actors: ActorProcesses | undefined;
+  let driver: RunDriver | undefined;
+  try {
+    actors = await startActorProcesses(server.url, folder.dir);
+    driver = await startRunDriver(server.url);
+    const run = driver.run;
+    await runAll(WARMUP_RUNS, IN_FLIGHT, () => run(template.name));
+    const natsPid = findProcess('nats-server', server.storeDir);
+    const pids = { engine: actors.engine.pid, runner: actors.runner.pid, nats: natsPid ?? -1 };
+    const before = { procs: mapValues(pids, sampleProcess), driver: process.cpuUsage() };
+    const ms = await runAll(RUNS, IN_FLIGHT, () => run(template.name));
+    const after = mapValues(pids, sampleProcess);
+    const pct = (cpuMs: number) => round((cpuMs / ms) * 100, 1);
+    const driverUs = process.cpuUsage(before.driver);
+    return {
+      ms,
+      cpu: {
+        engine: pct(after.engine.cpuMs - before.procs.engine.cpuMs),
+        runner: pct(after.runner.cpuMs - before.procs.runner.cpuMs),
+        nats: pct(after.nats.cpuMs - before.procs.nats.cpuMs),
+        driver: pct((driverUs.user + driverUs.system) / 1000),
+      },
+    };
+  } finally {
+    await driver?.handle.stop();
+    await actors?.stop();
+    folder.remove();
+  }
+}
+
+function mapValues<K extends string, A, B>(record: Record<K, A>, f: (a: A) => B): Record<K, B> {
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, f(v as A)])) as Record<K, B>;
 }
 
 /** Warm-up, then the measured runs; resolves with the measured wall time (ms). */
@@ -80,6 +130,7 @@ export const engineDiamond: Benchmark = {
       } finally {
         await oo.stop();
       }
+      const processes = await measureProcesses(server, diamond);
       const floorMs = await measure(() => startFloor(server.url, needs));
       const bullmqMs = await measure(() => startBullmqDiamond({ ...REDIS, concurrency: BULLMQ_CONCURRENCY }));
 
@@ -97,9 +148,13 @@ export const engineDiamond: Benchmark = {
           bullmq: Math.round(tasksPerS(bullmqMs)),
           ratio_floor: round(value / tasksPerS(floorMs)),
           ratio_bullmq: round(value / tasksPerS(bullmqMs)),
+          processes: Math.round(tasksPerS(processes.ms)),
+          processes_cpu_pct: processes.cpu,
           notes:
             `${RUNS} runs of templates/diamond.json (5 no-op tasks), ${IN_FLIGHT} in flight, after ${WARMUP_RUNS} warm-up runs; ` +
-            'OO = engine + built-in runner + driver in this process, file-backed JetStream, logs off, spans recorded not exported. ' +
+            'OO = engine + built-in runner + driver in this process (as `oo up` runs them), file-backed JetStream, logs off, spans recorded not exported. ' +
+            'processes = the same runs with engine and runner each in its own process from the compiled build (as deployed with `oo actor`), ' +
+            'the driver here; processes_cpu_pct = CPU each used meanwhile (% of one core; nats-server included, 200 = both cores). ' +
             'p50/p99 = scheduling latency measured inside the runner (performance.now in an interceptor): a task message reaching ' +
             'the runner minus the runner finishing its last need (report published and acked), over b, c, d, e of each run. ' +
             'floor = hand-written JetStream loop (publish task, worker publishes done, scheduler CAS-updates run state in KV, publishes next) on the same server. ' +

@@ -7,11 +7,11 @@
  * A diamond run started 10 s into the window must still finish in about the time it took before the
  * 10,000 runs were started.
  */
-import { execFileSync } from 'node:child_process';
 import { durableName, StreamNames, taskSubject } from '@oo/contracts';
 import { startTelemetry } from '@oo/runtime';
-import { type ChildHandle, spawnCompiled, startNatsServer, waitFor } from '@oo/test-harness';
+import { startNatsServer, waitFor } from '@oo/test-harness';
 import { type Benchmark, quantile, round } from '../bench-result.js';
+import { type ActorProcesses, startActorProcesses } from '../engine/actor-processes.js';
 import { diamondTemplate, templatesFolder } from '../engine/bench-templates.js';
 import { runAll } from '../engine/in-flight.js';
 import { type RunDriver, startRunDriver } from '../engine/oo-system.js';
@@ -22,17 +22,7 @@ const PARKED = 10_000;
 const WINDOW_MS = 30_000;
 const FRESH_AT_MS = 10_000;
 const START_IN_FLIGHT = 500;
-const buildScript = new URL('../../../../cli/bin/build.js', import.meta.url).pathname;
-// The compiled twin of ../engine/actor-process.ts: run as deployments run `oo actor`, no TypeScript loader.
-const actorProcess = new URL('../../dist/engine/actor-process.js', import.meta.url).pathname;
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function stopChild(child: ChildHandle): Promise<void> {
-  const killer = setTimeout(() => void child.kill('SIGKILL'), 15_000);
-  await child.kill('SIGTERM');
-  clearTimeout(killer);
-}
 
 /** CPU use (% of one core) between two samples `ms` apart. */
 function cpuPct(from: ProcSample, to: ProcSample, ms: number): number {
@@ -47,22 +37,11 @@ export const engineParked: Benchmark = {
     const folder = templatesFolder([diamond, park]);
     const telemetry = startTelemetry({ serviceName: 'oo-bench' });
     const server = await startNatsServer();
-    const children: ChildHandle[] = [];
+    let actors: ActorProcesses | undefined;
     let driver: RunDriver | undefined;
     try {
-      execFileSync(process.execPath, [buildScript], { stdio: 'ignore' });
-      const spawn = async (role: 'engine' | 'runner') => {
-        const child = spawnCompiled(actorProcess, {
-          NATS_URL: server.url,
-          ROLE: role,
-          TEMPLATES_DIR: folder.dir,
-        });
-        children.push(child);
-        await child.waitForLine(/^ready /, 60_000);
-        return child;
-      };
-      const engine = await spawn('engine');
-      const runner = await spawn('runner');
+      actors = await startActorProcesses(server.url, folder.dir);
+      const { engine, runner } = actors;
       let parked = 0;
       driver = await startRunDriver(server.url, (event) => {
         if (event.type === parkTask.type && event.status === 'running') parked++;
@@ -157,7 +136,7 @@ export const engineParked: Benchmark = {
       ];
     } finally {
       await driver?.handle.stop();
-      await Promise.allSettled(children.map(stopChild));
+      await actors?.stop();
       await server.stop();
       folder.remove();
       await telemetry.shutdown();

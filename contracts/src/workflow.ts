@@ -188,17 +188,24 @@ export const EngineSubjects = {
   taskEvents: subject('oo.evt.task.*', TaskEvent, { pattern: true }),
 } as const;
 
-/** `oo.evt.run.<status>` to publish a run event. */
-export function runEventSubject(status: RunStatus) {
-  return subject(`oo.evt.run.${status}`, RunEvent);
+/** One subject object per key, made (and its name checked) once rather than per message. */
+function madeOnce<K extends string, T>(make: (key: K) => T): (key: K) => T {
+  const made = new Map<K, T>();
+  return (key) => {
+    let found = made.get(key);
+    if (found === undefined) {
+      found = make(key);
+      made.set(key, found);
+    }
+    return found;
+  };
 }
+
+/** `oo.evt.run.<status>` to publish a run event. */
+export const runEventSubject = madeOnce((status: RunStatus) => subject(`oo.evt.run.${status}`, RunEvent));
 
 /** `oo.evt.task.<status>` to publish a task event. */
-export function taskEventSubject(status: TaskStatus) {
-  return subject(`oo.evt.task.${status}`, TaskEvent);
-}
+export const taskEventSubject = madeOnce((status: TaskStatus) => subject(`oo.evt.task.${status}`, TaskEvent));
 
 /** `oo.task.<type>` for one task type. */
-export function taskSubject(type: string) {
-  return subject(`oo.task.${type}`, TaskMessage);
-}
+export const taskSubject = madeOnce((type: string) => subject(`oo.task.${type}`, TaskMessage));

@@ -105,18 +105,6 @@ export function engineActor(options: EngineOptions) {
       return {
         handlers: [
           on(EngineSubjects.start, async (ctx, start) => {
-            const existing = await runs.get(start.runId);
-            if (existing) {
-              // A repeated start: make sure what it scheduled went out (the first try may have crashed).
-              if (ctx.attempt > 1)
-                await advance(ctx, start.runId, { kind: 'reconcile', at: ctx.clock.iso() });
-              // A parent reconciling its `workflow.run` task starts the child again: if the child
-              // ended, tell the parent once more (the first notice may have been lost in a crash).
-              const ended = childEndedOf(existing);
-              // No dedupe id: the first notice's would drop it, and a parent hearing twice ignores it.
-              if (ended) await ctx.publish(EngineSubjects.childEnded, ended);
-              return undefined;
-            }
             const event: PlannerEvent & { kind: 'start' } = {
               kind: 'start',
               at: ctx.clock.iso(),
@@ -138,8 +126,21 @@ export function engineActor(options: EngineOptions) {
               const error: ErrorData = toOoError(err).toData();
               result = rejectStart(event, error);
             }
+            // Created only if absent: a new run costs no read first; a repeated start is rare.
             const created = await runs.create(await outputs.offload(result));
-            if (created) await executeCommands(ctx, created.state, created.commands, recordEnd);
+            if (created) {
+              await executeCommands(ctx, created.state, created.commands, recordEnd);
+              return undefined;
+            }
+            const existing = await runs.get(start.runId);
+            if (!existing) return undefined;
+            // A repeated start: make sure what it scheduled went out (the first try may have crashed).
+            if (ctx.attempt > 1) await advance(ctx, start.runId, { kind: 'reconcile', at: ctx.clock.iso() });
+            // A parent reconciling its `workflow.run` task starts the child again: if the child
+            // ended, tell the parent once more (the first notice may have been lost in a crash).
+            const ended = childEndedOf(existing);
+            // No dedupe id: the first notice's would drop it, and a parent hearing twice ignores it.
+            if (ended) await ctx.publish(EngineSubjects.childEnded, ended);
             return undefined;
           }),
           on(EngineSubjects.report, async (ctx, report) => {

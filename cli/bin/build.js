@@ -4,7 +4,16 @@
 // `--conditions=oo-compiled` resolve @oo/* packages to it and need no TypeScript loader: tsx's loader
 // thread costs ~30 MB per process. `oo` builds it when it is missing or older than the sources;
 // `npm run build` (this file) builds it outright.
-import { readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -47,41 +56,71 @@ function isFresh(dir, newestMs) {
   return stamp !== undefined && stamp.mtimeMs >= newestMs;
 }
 
-/** Builds the packages whose dist/ is missing or stale; returns how many it built. */
-export async function ensureBuilt({ root = ROOT, force = false } = {}) {
+function staleOf(root, force) {
   const stale = [];
   for (const dir of packageDirs(root)) {
     const found = sources(join(dir, 'src'));
     if (force || !isFresh(dir, found.newestMs)) stale.push({ dir, ...found });
   }
-  if (stale.length === 0) return 0;
-  const { build } = await import('esbuild');
-  for (const { dir, files, newestMs } of stale) {
-    // Written beside and swapped in, so a process reading the old dist/ never sees half a build.
-    const next = join(dir, `dist.${process.pid}`);
-    await build({
-      entryPoints: files,
-      outdir: next,
-      outbase: join(dir, 'src'),
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      sourcemap: 'linked',
-      logLevel: 'warning',
-    });
-    // The stamp is never older than the sources it stands for, even ones dated ahead of this clock.
-    const stamp = join(next, STAMP);
-    writeFileSync(stamp, '');
-    if (newestMs > Date.now()) utimesSync(stamp, newestMs / 1000, newestMs / 1000);
-    rmSync(join(dir, 'dist'), { recursive: true, force: true });
+  return stale;
+}
+
+const LOCK_STALE_MS = 60_000;
+
+/**
+ * One builder at a time per workspace (several `oo actor` processes may start together after an
+ * update): a lock folder, taken over when its holder left it behind for a minute.
+ */
+async function lockBuild(root) {
+  const lock = join(root, 'node_modules', '.cache', 'oo-build.lock');
+  mkdirSync(dirname(lock), { recursive: true });
+  for (const until = Date.now() + 5 * LOCK_STALE_MS; Date.now() < until; ) {
     try {
-      renameSync(next, join(dir, 'dist'));
-    } catch {
-      // Another process built it at the same moment: keep theirs.
-      rmSync(next, { recursive: true, force: true });
+      mkdirSync(lock);
+      return () => rmSync(lock, { recursive: true, force: true });
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      const held = statSync(lock, { throwIfNoEntry: false });
+      if (held && Date.now() - held.mtimeMs > LOCK_STALE_MS) rmSync(lock, { recursive: true, force: true });
+      else await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
-  return stale.length;
+  throw new Error(`oo build: ${lock} stays taken; remove it if no build is running`);
+}
+
+/** Builds the packages whose dist/ is missing or stale; returns how many it built. */
+export async function ensureBuilt({ root = ROOT, force = false } = {}) {
+  if (!force && staleOf(root, false).length === 0) return 0;
+  const unlock = await lockBuild(root);
+  try {
+    // Looked at again under the lock: another process may have built it while this one waited.
+    const stale = staleOf(root, force);
+    if (stale.length === 0) return 0;
+    const { build } = await import('esbuild');
+    for (const { dir, files, newestMs } of stale) {
+      // Written beside and swapped in, so a process reading the old dist/ never sees half a build.
+      const next = join(dir, `dist.${process.pid}`);
+      await build({
+        entryPoints: files,
+        outdir: next,
+        outbase: join(dir, 'src'),
+        format: 'esm',
+        platform: 'node',
+        target: 'node20',
+        sourcemap: 'linked',
+        logLevel: 'warning',
+      });
+      // The stamp is never older than the sources it stands for, even ones dated ahead of this clock.
+      const stamp = join(next, STAMP);
+      writeFileSync(stamp, '');
+      if (newestMs > Date.now()) utimesSync(stamp, newestMs / 1000, newestMs / 1000);
+      rmSync(join(dir, 'dist'), { recursive: true, force: true });
+      renameSync(next, join(dir, 'dist'));
+    }
+    return stale.length;
+  } finally {
+    unlock();
+  }
 }
 
 /** Whether this process was started to run the compiled build. */

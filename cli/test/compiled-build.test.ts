@@ -58,6 +58,23 @@ describe('the compiled build', () => {
     }
   });
 
+  it('lets one of several builders at once build, and takes over a lock left behind', async () => {
+    const root = workspace();
+    try {
+      const built = await Promise.all([ensureBuilt({ root }), ensureBuilt({ root }), ensureBuilt({ root })]);
+      expect(built.reduce((a, b) => a + b, 0)).toBe(2);
+
+      const lock = join(root, 'node_modules', '.cache', 'oo-build.lock');
+      mkdirSync(lock);
+      const anHourAgo = new Date(Date.now() - 3_600_000);
+      utimesSync(lock, anHourAgo, anHourAgo);
+      expect(await ensureBuilt({ root, force: true })).toBe(2);
+      expect(existsSync(lock)).toBe(false);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('runs `oo` executed directly from the compiled build, rebuilding what is stale first', async () => {
     await ensureBuilt();
     // Dated back: the cli package now looks stale, and only the compiled path builds.

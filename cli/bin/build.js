@@ -113,7 +113,9 @@ export async function ensureBuilt({ root = ROOT, force = false } = {}) {
       // The stamp is never older than the sources it stands for, even ones dated ahead of this clock.
       const stamp = join(next, STAMP);
       writeFileSync(stamp, '');
-      if (newestMs > Date.now()) utimesSync(stamp, newestMs / 1000, newestMs / 1000);
+      // (1 ms past it: a time set in seconds may land a fraction of a millisecond short.)
+      if (newestMs >= statSync(stamp).mtimeMs)
+        utimesSync(stamp, (newestMs + 1) / 1000, (newestMs + 1) / 1000);
       rmSync(join(dir, 'dist'), { recursive: true, force: true });
       renameSync(next, join(dir, 'dist'));
     }

@@ -1,6 +1,7 @@
 /**
  * "Killing the gateway or the requests actor right after a 202 loses nothing" (issue 4), with every
- * actor its own process (`oo actor <name>`), as a real deployment runs them: a private nats-server,
+ * actor its own process, started as a real deployment starts them (`node --conditions=oo-compiled
+ * cli/bin/oo.js actor <name>`: the compiled build, no TypeScript loader): a private nats-server,
  * a fresh database on the real PostgreSQL shared by ledger, rfm and gateway, the AWX simulator and
  * an SMTP peer. Each request takes the whole unmanaged VM path (rfm commit -> ansible.prepare ->
  * awx-job child run) to `succeeded`, and each side effect happens exactly once.
@@ -20,17 +21,18 @@ import {
   type ChildHandle,
   freshName,
   type NatsServer,
-  spawnTsx,
+  spawnCompiled,
   startNatsServer,
   waitFor,
 } from '@oo/test-harness';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SmtpPeer, startSmtpPeer } from '../../../actors/notifier/test/fixtures/smtp-peer.js';
+import { ensureBuilt } from '../../../cli/bin/build.js';
 
 import { vmRequest } from './fixtures/seed-vm.js';
 
-const main = new URL('../../../cli/src/main.ts', import.meta.url).pathname;
+const ooBin = new URL('../../../cli/bin/oo.js', import.meta.url).pathname;
 const PG_URL = process.env.OO_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SUBMIT = 'oo.cmd.requests.submit';
 /** Every actor the unmanaged VM path needs (no terraform, no builtin-task runner). */
@@ -71,7 +73,7 @@ async function admin(sql: string): Promise<void> {
 
 /** `oo actor <name>` in a process of its own; resolves once it consumes. */
 async function startActor(name: string): Promise<ChildHandle> {
-  const child = spawnTsx(main, env, ['actor', name]);
+  const child = spawnCompiled(ooBin, env, ['actor', name]);
   actors.set(name, child);
   await child.waitForLine(/"msg":"actor started"/, 120_000);
   return child;
@@ -174,6 +176,8 @@ async function expectBuiltOnce(requestId: string): Promise<void> {
 }
 
 beforeAll(async () => {
+  // Built once here rather than by eight `oo` processes waiting on one another's build.
+  await ensureBuilt();
   data = mkdtempSync(join(tmpdir(), 'oo-kill-'));
   database = freshName('oo_kill_');
   await admin(`CREATE DATABASE "${database}"`);
@@ -213,7 +217,7 @@ beforeAll(async () => {
   overrides.push('OO_GATEWAY_PORT', 'OO_FILESTORE_PORT', 'AWX_URL', 'AWX_TOKEN', 'SMTP_HOST', 'SMTP_PORT');
   env = { OO_CONFIG: configFile, ...Object.fromEntries(overrides.map((name) => [name, ''])) };
 
-  const mint = spawnTsx(main, env, [
+  const mint = spawnCompiled(ooBin, env, [
     'token',
     'create',
     '--role',

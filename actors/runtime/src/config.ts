@@ -15,7 +15,14 @@ export const RuntimeConfig = z
   .object({
     nats: z
       .object({
+        /** One server, or several separated by commas (the nodes of a cluster). */
         url: z.string().default('nats://127.0.0.1:4222'),
+        /**
+         * Copies JetStream keeps of every stream, bucket and object store: 1 on a single server, 3 on
+         * a 3-node cluster (any one node may fail). Raising it later adds copies to what exists;
+         * provisioning never removes copies (an instance configured with fewer leaves them).
+         */
+        replicas: z.number().int().min(1).max(5).default(1),
         /** Path to a .creds file (JWT + nkey seed). */
         credsFile: z.string().optional(),
         tls: z
@@ -28,7 +35,7 @@ export const RuntimeConfig = z
           .optional(),
       })
       .strict()
-      .default({ url: 'nats://127.0.0.1:4222' }),
+      .default({ url: 'nats://127.0.0.1:4222', replicas: 1 }),
     log: z
       .object({ level: LogLevel.default('info') })
       .strict()
@@ -75,6 +82,7 @@ export type RuntimeConfig = z.infer<typeof RuntimeConfig>;
 /** Environment variables with a name of their own, and the config key each sets. */
 export const ENV_KEYS: Readonly<Record<string, string>> = {
   NATS_URL: 'nats.url',
+  NATS_REPLICAS: 'nats.replicas',
   NATS_CREDS: 'nats.credsFile',
   NATS_TLS_CA: 'nats.tls.caFile',
   NATS_TLS_CERT: 'nats.tls.certFile',

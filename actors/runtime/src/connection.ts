@@ -15,13 +15,18 @@ export interface Nats {
   readonly jsm: JetStreamManager;
   readonly kvm: Kvm;
   readonly objm: Objm;
+  /** Copies of every stream, bucket and object store OO provisions (config `nats.replicas`). */
+  readonly replicas: number;
 }
 
 /**
  * Connects with endless reconnects (a restarted server is found again) and returns the JetStream
  * handles. Throws OO_ERR_NATS_UNAVAILABLE when the first connection cannot be made.
  */
-export async function connectNats(config: RuntimeConfig['nats'], name: string): Promise<Nats> {
+export async function connectNats(
+  config: Omit<RuntimeConfig['nats'], 'replicas'> & { replicas?: number },
+  name: string,
+): Promise<Nats> {
   const tls = config.tls
     ? {
         ...(config.tls.caFile ? { caFile: config.tls.caFile } : {}),
@@ -56,5 +61,5 @@ export async function connectNats(config: RuntimeConfig['nats'], name: string): 
   batchNatsWrites(nc);
   const jsm = await jetstreamManager(nc, { timeout: 10_000 });
   const js = jetstream(nc, { timeout: 10_000 });
-  return { nc, js, jsm, kvm: new Kvm(js), objm: new Objm(js) };
+  return { nc, js, jsm, kvm: new Kvm(js), objm: new Objm(js), replicas: config.replicas ?? 1 };
 }

@@ -37,7 +37,15 @@ function isNotFound(err: unknown): boolean {
   return err instanceof JetStreamApiError && err.status === 404;
 }
 
-export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec): Promise<void> {
+/**
+ * Provisioning adds copies, never removes them: one instance started with a smaller `nats.replicas`
+ * must not take a cluster's redundancy away. Fewer copies is an operator's decision (`nats stream edit`).
+ */
+function moreReplicas(current: number | undefined, wanted: number): number {
+  return Math.max(current ?? 1, wanted);
+}
+
+export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec, replicas = 1): Promise<void> {
   const config = {
     name: spec.name,
     subjects: [...spec.subjects],
@@ -48,6 +56,7 @@ export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec): Pro
     max_age: nanos(spec.maxAgeMs),
     max_bytes: spec.maxBytes,
     duplicate_window: nanos(spec.duplicateWindowMs),
+    num_replicas: replicas,
   };
   try {
     const info = await jsm.streams.info(spec.name).catch((err: unknown) => {
@@ -64,12 +73,14 @@ export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec): Pro
       }
     }
     const current = info?.config ?? (await jsm.streams.info(spec.name)).config;
+    const wanted = { ...config, num_replicas: moreReplicas(current.num_replicas, replicas) };
     const same =
-      current.max_age === config.max_age &&
-      current.max_bytes === config.max_bytes &&
-      current.duplicate_window === config.duplicate_window &&
-      current.subjects.join() === config.subjects.join();
-    if (!same) await jsm.streams.update(spec.name, config);
+      current.max_age === wanted.max_age &&
+      current.max_bytes === wanted.max_bytes &&
+      current.duplicate_window === wanted.duplicate_window &&
+      current.num_replicas === wanted.num_replicas &&
+      current.subjects.join() === wanted.subjects.join();
+    if (!same) await jsm.streams.update(spec.name, wanted);
   } catch (err) {
     throw provisionError(`stream ${spec.name}`, err);
   }
@@ -77,12 +88,15 @@ export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec): Pro
 
 export async function ensureBucket(nats: Nats, spec: BucketSpec): Promise<KV> {
   try {
-    return await nats.kvm.create(spec.name, {
+    const kv = await nats.kvm.create(spec.name, {
       history: spec.history,
       description: spec.description,
       storage: StorageType.File,
+      replicas: nats.replicas,
       ...(spec.ttlMs > 0 ? { ttl: spec.ttlMs } : {}),
     });
+    await keepReplicas(nats, `KV_${spec.name}`);
+    return kv;
   } catch (err) {
     throw provisionError(`KV bucket ${spec.name}`, err);
   }
@@ -94,18 +108,36 @@ export async function ensureObjectStore(nats: Nats, spec: ObjectStoreSpec): Prom
       description: spec.description,
       storage: StorageType.File,
       max_bytes: spec.maxBytes,
+      replicas: nats.replicas,
       ...(spec.ttlMs > 0 ? { ttl: nanos(spec.ttlMs) } : {}),
     });
     // An existing store keeps the limits it was made with: bring them to what contracts say.
     const stream = `OBJ_${spec.name}`;
     const current = (await nats.jsm.streams.info(stream)).config;
     const maxAge = spec.ttlMs > 0 ? nanos(spec.ttlMs) : 0;
-    if (current.max_age !== maxAge || current.max_bytes !== spec.maxBytes) {
-      await nats.jsm.streams.update(stream, { max_age: maxAge, max_bytes: spec.maxBytes });
+    const replicas = moreReplicas(current.num_replicas, nats.replicas);
+    if (
+      current.max_age !== maxAge ||
+      current.max_bytes !== spec.maxBytes ||
+      current.num_replicas !== replicas
+    ) {
+      await nats.jsm.streams.update(stream, {
+        max_age: maxAge,
+        max_bytes: spec.maxBytes,
+        num_replicas: replicas,
+      });
     }
     return store;
   } catch (err) {
     throw provisionError(`object store ${spec.name}`, err);
+  }
+}
+
+/** A bucket made before `nats.replicas` was raised keeps its copies: add the missing ones. */
+async function keepReplicas(nats: Nats, stream: string): Promise<void> {
+  const current = (await nats.jsm.streams.info(stream)).config;
+  if (current.num_replicas < nats.replicas) {
+    await nats.jsm.streams.update(stream, { ...current, num_replicas: nats.replicas });
   }
 }
 
@@ -145,7 +177,7 @@ export async function ensureConsumer(jsm: JetStreamManager, spec: ConsumerSpec):
 
 /** Every stream, bucket and object store in contracts. Safe to call from every instance at start. */
 export async function provisionAll(nats: Nats): Promise<void> {
-  for (const stream of Streams) await ensureStream(nats.jsm, stream);
+  for (const stream of Streams) await ensureStream(nats.jsm, stream, nats.replicas);
   for (const bucket of Buckets) await ensureBucket(nats, bucket);
   for (const store of ObjectStores) await ensureObjectStore(nats, store);
 }

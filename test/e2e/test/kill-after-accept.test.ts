@@ -11,7 +11,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -19,6 +18,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { type AwxSimulator, startAwxSimulator } from '@oo/simulators';
 import {
   type ChildHandle,
+  freePort,
   freshName,
   type NatsServer,
   spawnCompiled,
@@ -51,15 +51,6 @@ let env: Record<string, string>;
 const actors = new Map<string, ChildHandle>();
 /** Everything any actor dead-lettered (`oo.dlq.>`): a lost request shows up here. */
 const deadLetters: unknown[] = [];
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  if (typeof address !== 'object' || !address) throw new Error('no free port');
-  return address.port;
-}
 
 async function admin(sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: PG_URL });

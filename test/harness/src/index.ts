@@ -1,4 +1,7 @@
+export { freePort } from './free-port.js';
 export { freshName } from './names.js';
+export type { NatsCluster } from './nats-cluster.js';
+export { startNatsCluster } from './nats-cluster.js';
 export type { NatsServer, StartNatsServerOptions } from './nats-server.js';
 export { startNatsServer } from './nats-server.js';
 export type { ChildHandle } from './processes.js';

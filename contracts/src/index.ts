@@ -46,6 +46,7 @@ export type { RequestBodyInput } from './request.js';
 export {
   CancelRequest,
   DnsRecordSpec,
+  EXAMPLE_VM,
   Hostname,
   RequestBody,
   RequestEvent,

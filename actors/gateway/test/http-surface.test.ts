@@ -1,3 +1,4 @@
+import { EXAMPLE_VM } from '@oo/contracts';
 import type { ReadModel } from '@oo/read-model';
 import { waitFor } from '@oo/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -183,6 +184,8 @@ describe('gateway - probes and docs', () => {
     });
     expect(Object.keys(submit.responses)).toContain('422');
     expect(doc.components.schemas.RequestBodyInput.additionalProperties).toBe(false);
+    // The docs' example request is the seed's VM.
+    expect(doc.components.schemas.RequestBodyInput.examples).toEqual([{ resources: [EXAMPLE_VM] }]);
     expect(doc.components.securitySchemes.apiToken).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
 

@@ -1,6 +1,7 @@
 import {
   BucketNames,
   EngineSubjects,
+  EXAMPLE_VM,
   idSchema,
   NotifySubjects,
   RequestSubjects,
@@ -17,7 +18,6 @@ import {
   telemetry,
   tokens,
   validBody,
-  vm,
 } from './fixtures/request-bus.js';
 import { SECRET } from './fixtures/setup.js';
 
@@ -40,7 +40,7 @@ describe('requests - submit', () => {
       submittedBy: 'alice',
       template: 'vm-unmanaged',
       fileUrl: `${FILESTORE_URL}/v1/files/requests/req_gateway1.json`,
-      body: { resources: [{ ...vm, count: 1 }], managed: false, catalogItem: 'rhel-vm' },
+      body: { resources: [{ ...EXAMPLE_VM, count: 1 }], managed: false, catalogItem: 'rhel-vm' },
     });
     expect(event?.body.runId).toMatch(/^run_/);
   });
@@ -68,7 +68,7 @@ describe('requests - submit', () => {
       submittedBy: 'alice',
       submittedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       body: {
-        resources: [{ ...vm, count: 1 }],
+        resources: [{ ...EXAMPLE_VM, count: 1 }],
         managed: false,
         catalogItem: 'rhel-vm',
         notify: ['alice@example.com'],
@@ -106,7 +106,7 @@ describe('requests - submit', () => {
       input: {
         requestId: 'req_twice1',
         fileUrl: `${FILESTORE_URL}/v1/files/requests/req_twice1.json`,
-        resources: [{ ...vm, count: 1 }],
+        resources: [{ ...EXAMPLE_VM, count: 1 }],
         managed: false,
         submittedBy: 'alice',
       },
@@ -154,7 +154,7 @@ describe('requests - submit', () => {
       value: '10.0.0.1',
     } as const;
     await bus.submit(
-      { resources: [vm, dns], managed: true, catalogItem: 'windows-vm' },
+      { resources: [EXAMPLE_VM, dns], managed: true, catalogItem: 'windows-vm' },
       { requestId: 'req_bad1' },
     );
     const [event] = await rejected.waitFor(1);

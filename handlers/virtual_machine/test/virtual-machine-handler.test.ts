@@ -1,16 +1,9 @@
-import { VirtualMachineSpec } from '@oo/contracts';
+import { EXAMPLE_VM, VirtualMachineSpec } from '@oo/contracts';
 import { describe, expect, it } from 'vitest';
 import { handContext, policy } from '../../handler-kit/test/policy-fixture.js';
 import { virtualMachineHandler } from '../src/index.js';
 
-const base = VirtualMachineSpec.parse({
-  type: 'virtual_machine',
-  os: 'rhel9',
-  network: 'INTRANET_DEV',
-  cpu: 2,
-  memoryGb: 8,
-  disks: [{ sizeGb: 100 }],
-});
+const base = VirtualMachineSpec.parse(EXAMPLE_VM);
 
 describe('virtual_machine handler', () => {
   it('accepts a VM within the policy', () => {

@@ -10,6 +10,7 @@
  * Load generator and servers share this process, as for every benchmark here.
  */
 import { createRequire } from 'node:module';
+import { EXAMPLE_VM } from '@oo/contracts';
 import { type GatewayListening, gatewayActor } from '@oo/gateway';
 import { openReadModel } from '@oo/read-model';
 import { RuntimeConfig, startActor, startTelemetry } from '@oo/runtime';
@@ -23,16 +24,7 @@ const CONNECTIONS = 50;
 const SECRET = 'bench-secret-bench-secret-bench-secret-0123';
 
 const body = JSON.stringify({
-  resources: [
-    {
-      type: 'virtual_machine',
-      os: 'rhel9',
-      network: 'INTRANET_DEV',
-      cpu: 2,
-      memoryGb: 8,
-      disks: [{ sizeGb: 100 }],
-    },
-  ],
+  resources: [EXAMPLE_VM],
   catalogItem: 'rhel-vm',
 });
 

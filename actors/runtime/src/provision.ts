@@ -15,7 +15,7 @@ import {
 } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import type { ObjectStore } from '@nats-io/obj';
-import { nanos } from '@nats-io/transport-node';
+import { nanos, TimeoutError } from '@nats-io/transport-node';
 import {
   type BucketSpec,
   Buckets,
@@ -175,11 +175,32 @@ export async function ensureConsumer(jsm: JetStreamManager, spec: ConsumerSpec):
   }
 }
 
+const PROVISION_ATTEMPTS = 3;
+
+/**
+ * Provisioning is idempotent, so a failure that may pass is tried again, a few times: a request
+ * that timed out may still be carried out (adding copies on a busy cluster waits for new peers),
+ * and an instance starting beside another can lose a race to create the same asset. A real
+ * misconfiguration fails the same way each time and is reported.
+ */
+async function patiently(ensure: () => Promise<unknown>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ensure();
+      return;
+    } catch (err) {
+      const cause = err instanceof OoError ? err.cause : err;
+      const passing = cause instanceof TimeoutError || cause instanceof JetStreamApiError;
+      if (attempt >= PROVISION_ATTEMPTS || !passing) throw err;
+    }
+  }
+}
+
 /** Every stream, bucket and object store in contracts. Safe to call from every instance at start. */
 export async function provisionAll(nats: Nats): Promise<void> {
-  for (const stream of Streams) await ensureStream(nats.jsm, stream, nats.replicas);
-  for (const bucket of Buckets) await ensureBucket(nats, bucket);
-  for (const store of ObjectStores) await ensureObjectStore(nats, store);
+  for (const stream of Streams) await patiently(() => ensureStream(nats.jsm, stream, nats.replicas));
+  for (const bucket of Buckets) await patiently(() => ensureBucket(nats, bucket));
+  for (const store of ObjectStores) await patiently(() => ensureObjectStore(nats, store));
 }
 
 export { isNotFound };

@@ -30,8 +30,6 @@ export interface JsonBucket<T> {
   latest(): AsyncIterable<{ key: string } & Versioned<T>>;
 }
 
-const encoder = new TextEncoder();
-
 /** JetStream answers a failed expectation (wrong last sequence) with API error 10071. */
 function isWrongLastSequence(err: unknown): boolean {
   const e = err as { api_error?: { err_code?: number }; code?: number; message?: string };
@@ -53,7 +51,8 @@ export function jsonBucket<S extends z.ZodType>(
   options: JsonBucketOptions = {},
 ): JsonBucket<z.output<S>> {
   type T = z.output<S>;
-  const encode = (value: T) => encoder.encode(JSON.stringify(value));
+  // Buffer.from, not TextEncoder: pooled, about 3x faster for small strings on Node 20.
+  const encode = (value: T) => Buffer.from(JSON.stringify(value));
   const decode = (raw: unknown): { ok: true; data: T } | { ok: false; error: string } => {
     if (options.trustReads) return { ok: true, data: raw as T };
     const parsed = schema.safeParse(raw);

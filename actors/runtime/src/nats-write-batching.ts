@@ -18,14 +18,12 @@ interface ProtocolInternals {
   sendCommand(this: ProtocolInternals, cmd: string | Uint8Array, ...payloads: Uint8Array[]): void;
 }
 
-const encoder = new TextEncoder();
-
 export function batchNatsWrites(nc: NatsConnection): void {
   const protocol = (nc as unknown as { protocol?: ProtocolInternals }).protocol;
   if (!protocol || typeof protocol.flushPending !== 'function') return; // not the client this fits
   protocol.sendCommand = function sendCommand(cmd, ...payloads) {
     const wasEmpty = this.outbound.length() === 0;
-    this.outbound.fill(typeof cmd === 'string' ? encoder.encode(cmd) : cmd, ...payloads);
+    this.outbound.fill(typeof cmd === 'string' ? Buffer.from(cmd) : cmd, ...payloads);
     if (wasEmpty) setImmediate(() => this.flushPending());
     else if (this.outbound.size() >= this.pendingLimit) this.flushPending();
   };

@@ -44,8 +44,6 @@ export type Publish = <S extends Subject>(
   options?: PublishOptions,
 ) => Promise<PublishResult>;
 
-const encoder = new TextEncoder();
-
 export function validateBody<S extends Subject>(subject: S, body: unknown): unknown {
   const parsed = subject.schema.safeParse(body);
   if (parsed.success) return parsed.data;
@@ -93,7 +91,8 @@ export function createPublisher(js: JetStreamClient, tracer: Tracer, sender: str
     setIdHeaders(h, ids);
     let ack: PubAck;
     try {
-      ack = await js.publish(subject.name, encoder.encode(JSON.stringify(valid)), {
+      // Buffer.from, not TextEncoder: pooled, about 3x faster for small strings on Node 20.
+      ack = await js.publish(subject.name, Buffer.from(JSON.stringify(valid)), {
         headers: h,
         ...(options.msgId ? { msgID: options.msgId } : {}),
         ...(options.expectLastSubjectSequence !== undefined

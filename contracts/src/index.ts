@@ -103,7 +103,6 @@ export {
   TaskId,
   TaskKey,
   TaskMessage,
-  TaskReport,
   TaskStatus,
   taskEventSubject,
   taskSubject,

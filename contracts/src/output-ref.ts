@@ -5,7 +5,7 @@
  *
  *   { "$ref": "outputs", "name": "<runId>/<taskKey>/<dispatch>", "size": 2097152, "sha256": "…" }
  *
- * `TaskReport.output`, `TaskEvent.output`, `RunEvent.output` and the engine's run state may each be
+ * `TaskEvent.output`, `RunEvent.output` and the engine's run state may each be
  * an `OutputRef` at the top level (a forEach task's output is an array whose elements may be refs).
  * The engine resolves refs before evaluating expressions, so templates read `tasks.x.output.field`
  * the same either way. The object holds the value's JSON (UTF-8); `sha256` pins the exact content,
@@ -15,7 +15,7 @@
  * Object names are deterministic, so a repeated write (a redelivered task, a replanned event)
  * replaces the same object rather than leaving a second one:
  *
- *   <runId>/<taskKey>/<dispatch>   a task's output, written by the runner before it reports
+ *   <runId>/<taskKey>/<dispatch>   a task's output, written by the runner before its end event
  *   <runId>/<taskId>/all           a forEach task's collected outputs, written by the engine
  *   <runId>/output                 a run's output, written by the engine
  */

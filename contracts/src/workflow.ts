@@ -3,10 +3,10 @@
  *
  *   oo.cmd.engine.start    start a run (the request path, child runs, reruns)
  *   oo.cmd.engine.cancel   cancel a run and its children
- *   oo.cmd.engine.report   a runner reports a task's final outcome (after its own retries)
  *   oo.task.<type>         one attempt of one task, for the runner hosting <type>
  *   oo.evt.run.<status>    a run changed status
- *   oo.evt.task.<status>   a task changed status
+ *   oo.evt.task.<status>   a task changed status; the engine hears the runners' `succeeded` and
+ *                          `failed` (without `retryAt`: final, after the runner's own retries)
  */
 import { z } from 'zod';
 import { ErrorData } from './errors.js';
@@ -83,21 +83,6 @@ export const TaskMessage = z
   .strict();
 export type TaskMessage = z.infer<typeof TaskMessage>;
 
-export const TaskReport = z
-  .object({
-    runId: RunId,
-    taskKey: TaskKey,
-    /** Attempts the runner made (retries happen in the runner, with backoff). */
-    attempt: z.number().int().min(1),
-    outcome: z.enum(['succeeded', 'failed']),
-    output: z.unknown().optional().describe(OUTPUT_DOC),
-    error: ErrorData.optional(),
-    startedAt: Timestamp,
-    finishedAt: Timestamp,
-  })
-  .strict();
-export type TaskReport = z.infer<typeof TaskReport>;
-
 export const RunEvent = z
   .object({
     runId: RunId,
@@ -115,6 +100,12 @@ export const RunEvent = z
   .strict();
 export type RunEvent = z.infer<typeof RunEvent>;
 
+/**
+ * A task changed status. The engine publishes `scheduled`, `skipped`, the ends of the tasks it runs
+ * itself (`workflow.run`, forEach parents) and of tasks it fails (an output it cannot read); a runner
+ * publishes `running`, `cancelled`, a `failed` attempt it will retry (with `retryAt`) and the end
+ * of each task it ran, `succeeded` or `failed`, which is also how the engine hears of it.
+ */
 export const TaskEvent = z
   .object({
     runId: RunId,
@@ -125,7 +116,7 @@ export const TaskEvent = z
     requestId: z.string().optional(),
     output: z.unknown().optional().describe(OUTPUT_DOC),
     error: ErrorData.optional(),
-    /** For a failed attempt that will be retried: when the next one may start. */
+    /** For a failed attempt that will be retried: when the next one may start (absent: final). */
     retryAt: Timestamp.optional(),
     /**
      * On the event that ends a task a runner ran: when its attempt started. A runner announces
@@ -181,7 +172,6 @@ export type ChildRunEnded = z.infer<typeof ChildRunEnded>;
 export const EngineSubjects = {
   start: subject('oo.cmd.engine.start', StartRun),
   cancel: subject('oo.cmd.engine.cancel', CancelRun),
-  report: subject('oo.cmd.engine.report', TaskReport),
   childEnded: subject('oo.cmd.engine.child-ended', ChildRunEnded),
   /** Every run event, for consumers (ledger, SSE, requests). */
   runEvents: subject('oo.evt.run.*', RunEvent, { pattern: true }),

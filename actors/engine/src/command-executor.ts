@@ -45,6 +45,7 @@ export async function executeCommands(
   for (const command of commands) {
     switch (command.kind) {
       case 'task-event': {
+        if (command.announced) break; // the runner's own end event, already in the stream
         const event: TaskEvent = withRequest(command.event, state);
         send(
           via.publish(taskEventSubject(event.status), event, {

@@ -1,7 +1,7 @@
 /**
- * The engine actor: reacts to run commands, task reports and child-run endings by planning (pure)
- * and executing the planner's commands. Run state lives in KV and changes only by compare-and-set,
- * so any number of engine replicas work on the same runs safely.
+ * The engine actor: reacts to run commands, the runners' task end events and child-run endings by
+ * planning (pure) and executing the planner's commands. Run state lives in KV and changes only by
+ * compare-and-set, so any number of engine replicas work on the same runs safely.
  */
 import {
   BucketNames,
@@ -11,6 +11,8 @@ import {
   OoError,
   RunEnd,
   runEndKey,
+  type TaskEvent,
+  taskEventSubject,
   toOoError,
 } from '@oo/contracts';
 import { type ActorContext, type ActorEnv, defineActor, on } from '@oo/runtime';
@@ -20,7 +22,7 @@ import { executeCommands, type RecordRunEnd } from './command-executor.js';
 import type { LoadedTemplate } from './loaded-template.js';
 import { engineOutputs } from './output-store.js';
 import { plan } from './planner.js';
-import type { PlannerEvent, PlanResult } from './planner-types.js';
+import type { PlannerEvent, PlanResult, TaskReport } from './planner-types.js';
 import { startReconciler } from './reconciler.js';
 import { runQueue } from './run-queue.js';
 import { type RunState, RunState as RunStateSchema } from './run-state.js';
@@ -44,6 +46,24 @@ export interface EngineOptions {
 }
 
 const Snapshot = z.unknown();
+
+/**
+ * The end a runner reported, from its task event; undefined for a failed attempt it will retry
+ * (`retryAt`) and for statuses that end nothing.
+ */
+function reportOf(event: TaskEvent): TaskReport | undefined {
+  if (event.retryAt !== undefined) return undefined;
+  if (event.status !== 'succeeded' && event.status !== 'failed') return undefined;
+  return {
+    runId: event.runId,
+    taskKey: event.taskKey,
+    attempt: event.attempt,
+    outcome: event.status,
+    ...(event.output === undefined ? {} : { output: event.output }),
+    ...(event.error ? { error: event.error } : {}),
+    ...(event.startedAt ? { startedAt: event.startedAt } : {}),
+  };
+}
 
 export function engineActor(options: EngineOptions) {
   return defineActor({
@@ -143,13 +163,23 @@ export function engineActor(options: EngineOptions) {
             if (ended) await ctx.publish(EngineSubjects.childEnded, ended);
             return undefined;
           }),
-          on(EngineSubjects.report, async (ctx, report) => {
-            const result = await advance(ctx, report.runId, { kind: 'report', at: ctx.clock.iso(), report });
-            // Redelivered: the first try may have written the state and died before publishing.
-            if (result && ctx.attempt > 1)
-              await advance(ctx, report.runId, { kind: 'reconcile', at: ctx.clock.iso() });
-            return undefined;
-          }),
+          // A runner's end of a task is its `succeeded` or final `failed` event: the engine hears
+          // the event everyone else hears instead of a report of its own, one publish less per task.
+          ...(['succeeded', 'failed'] as const).map((status) =>
+            on(taskEventSubject(status), async (ctx, event) => {
+              const report = reportOf(event);
+              if (!report) return undefined;
+              const result = await advance(ctx, report.runId, {
+                kind: 'report',
+                at: ctx.clock.iso(),
+                report,
+              });
+              // Redelivered: the first try may have written the state and died before publishing.
+              if (result && ctx.attempt > 1)
+                await advance(ctx, report.runId, { kind: 'reconcile', at: ctx.clock.iso() });
+              return undefined;
+            }),
+          ),
           on(EngineSubjects.cancel, async (ctx, cancel) => {
             await advance(ctx, cancel.runId, { kind: 'cancel', at: ctx.clock.iso(), reason: cancel.reason });
             return undefined;

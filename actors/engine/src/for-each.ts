@@ -78,7 +78,7 @@ export async function finishElement(
   ct: CompiledTask,
   index: number,
   status: 'succeeded' | 'failed',
-  result: { output?: unknown; error?: ErrorData; attempt: number; startedAt?: string },
+  result: { output?: unknown; error?: ErrorData; attempt: number; startedAt?: string; announced?: boolean },
 ): Promise<ForEachOutcome> {
   const parent = step.state.tasks[ct.id]!;
   const fe = parent.forEach!;
@@ -88,12 +88,17 @@ export async function finishElement(
   fe.done++;
   if (status === 'failed') {
     const error = result.error!;
-    emitTask(step, key, element, 'failed', result.attempt, { error, startedAt: result.startedAt });
+    emitTask(step, key, element, 'failed', result.attempt, {
+      error,
+      startedAt: result.startedAt,
+      announced: result.announced,
+    });
     return failForEach(step, ct, parent, error);
   }
   emitTask(step, key, element, 'succeeded', result.attempt, {
     output: result.output,
     startedAt: result.startedAt,
+    announced: result.announced,
   });
   if (fe.outputs) fe.outputs[index] = result.output ?? null;
   if (holdsRef(result.output)) step.state.outputRefs = true;

@@ -64,10 +64,17 @@ export function emitTask(
   task: Pick<TaskState, 'type'>,
   status: TaskStatus,
   attempt: number,
-  extra: { output?: unknown; error?: ErrorData; startedAt?: string | undefined } = {},
+  extra: {
+    output?: unknown;
+    error?: ErrorData;
+    startedAt?: string | undefined;
+    /** The runner published this end event already (see PlannerCommand). */
+    announced?: boolean | undefined;
+  } = {},
 ): void {
   step.commands.push({
     kind: 'task-event',
+    ...(extra.announced ? { announced: true } : {}),
     event: {
       runId: step.state.runId,
       taskKey,

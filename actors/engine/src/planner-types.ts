@@ -1,6 +1,18 @@
 /** What the planner consumes and produces. The engine actor turns events into these and executes the commands. */
-import type { ErrorData, RunEvent, StartRun, TaskEvent, TaskReport, TaskRetry } from '@oo/contracts';
+import type { ErrorData, RunEvent, StartRun, TaskEvent, TaskRetry } from '@oo/contracts';
 import type { RunState } from './run-state.js';
+
+/** A runner's end of a task: its final `succeeded` or `failed` task event, as the planner reads it. */
+export interface TaskReport {
+  readonly runId: string;
+  readonly taskKey: string;
+  /** Attempts the runner made (retries happen in the runner, with backoff). */
+  readonly attempt: number;
+  readonly outcome: 'succeeded' | 'failed';
+  readonly output?: unknown;
+  readonly error?: ErrorData;
+  readonly startedAt?: string;
+}
 
 /** Every event carries `at` (RFC 3339): the planner has no clock. */
 export type PlannerEvent =
@@ -41,7 +53,8 @@ export type PlannerCommand =
   | { kind: 'cancel-child'; childRunId: string; reason: string }
   /** Tell the runners to stop these tasks of this run. */
   | { kind: 'cancel-tasks'; taskKeys: string[] }
-  | { kind: 'task-event'; event: Omit<TaskEvent, 'requestId'> }
+  /** `announced`: the runner published this very event (a task's end it reported); nothing to send. */
+  | { kind: 'task-event'; event: Omit<TaskEvent, 'requestId'>; announced?: boolean }
   | { kind: 'run-event'; event: Omit<RunEvent, 'requestId'> };
 
 export interface PlanResult {

@@ -84,10 +84,13 @@ async function onReport(step: PlanStep, report: Extract<PlannerEvent, { kind: 'r
   if (task.status !== 'scheduled' && task.status !== 'running') return;
   const lost =
     report.outcome === 'succeeded' ? unreadable(step.resolved, report.taskKey, report.output) : undefined;
+  // The runner's end event told everyone already, unless the engine decides otherwise (lost).
+  const announced = !lost;
   const result =
     report.outcome === 'succeeded' && !lost
-      ? { output: report.output, attempt: report.attempt, startedAt: report.startedAt }
+      ? { output: report.output, attempt: report.attempt, startedAt: report.startedAt, announced }
       : {
+          announced,
           startedAt: report.startedAt,
           error:
             lost ??

@@ -18,6 +18,8 @@ export interface TaskResult {
   readonly attempt: number;
   /** When the runner started the attempt (from its report). */
   readonly startedAt?: string;
+  /** The outcome is the runner's own end event: the engine sends no event of its own for it. */
+  readonly announced?: boolean;
 }
 
 /** Ends a top-level task, applies its onFailure rule and queues dependants that became ready. */

@@ -61,6 +61,13 @@ describe('engine actor', () => {
     for (const e of events.filter((e) => e.status === 'succeeded')) {
       expect(Date.parse(e.startedAt ?? '')).toBeLessThanOrEqual(Date.parse(e.at));
     }
+    // One end event per task, the runner's: the engine acts on it and sends no second one.
+    const statusesOf = (key: string) =>
+      bed.taskEvents.filter((e) => e.runId === runId && e.taskKey === key).map((e) => e.status);
+    for (const key of ['a', 'b', 'c', 'd', 'e']) {
+      await expect.poll(() => statusesOf(key)).toEqual(['scheduled', 'succeeded']);
+    }
+    expect(bed.taskEvents.filter((e) => e.runId === runId && e.status === 'succeeded')).toHaveLength(5);
   });
 
   it('runs a child workflow in the same trace and completes the parent task from the child end event', async () => {

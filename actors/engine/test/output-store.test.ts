@@ -1,11 +1,9 @@
 import {
   BucketNames,
-  EngineSubjects,
   isOutputRef,
   ObjectStoreNames,
   type OutputRef,
   type RunEvent,
-  StreamNames,
   type TaskEvent,
   type TemplateInput,
 } from '@oo/contracts';
@@ -95,7 +93,7 @@ const taskEvent = (runId: string, taskKey: string, status: string) =>
   bed.taskEvents.find((e) => e.runId === runId && e.taskKey === taskKey && e.status === status);
 
 describe('engine - large outputs by reference', () => {
-  it('runs a task with a 2 MiB output: a ref in report and state, a dependant reads a field, the run output resolves it, events stay small', async () => {
+  it('runs a task with a 2 MiB output: a ref in its end event and state, a dependant reads a field, the run output resolves it, events stay small', async () => {
     bed = await startEngineTestbed([bigOutput]);
     await bed.startEngine();
     await bed.startRunner([blob]);
@@ -182,7 +180,7 @@ describe('engine - large outputs by reference', () => {
 describe('engine - large outputs that cannot be read', () => {
   /**
    * Runs `big` while no engine runs, so the test can change its object before the engine reads the
-   * report; then starts the engine and returns the run's end.
+   * runner's end event; then starts the engine and returns the run's end.
    */
   async function withObject(change: (name: string) => Promise<void>): Promise<RunEvent> {
     bed = await startEngineTestbed([bigOutput]);
@@ -191,13 +189,8 @@ describe('engine - large outputs that cannot be read', () => {
     await waitFor(() => taskEvent(runId, 'big', 'scheduled') !== undefined);
     await engine.stop();
     await bed.startRunner([blob]);
-    // The report waits in the stream for the engine that is not running.
-    await waitFor(async () => {
-      const last = await bed.client.nats.jsm.streams
-        .getMessage(StreamNames.commands, { last_by_subj: EngineSubjects.report.name })
-        .catch(() => undefined);
-      return last?.json<{ runId: string }>().runId === runId;
-    });
+    // The runner's end event waits in the stream for the engine that is not running.
+    await waitFor(() => taskEvent(runId, 'big', 'succeeded') !== undefined);
     await change(`${runId}/big/1`);
     await bed.startEngine();
     return bed.finished(runId);

@@ -30,6 +30,24 @@ describe('planner - dependencies', () => {
     expect(run.state.output).toEqual({ total: 5, literal: 'kept', escaped: '=not an expression' });
   });
 
+  it('planner - marks a reported end as announced by its runner, and the events the engine makes as its own', async () => {
+    const run = drive(diamond);
+    await run.start();
+    const events = commandsOf(await run.succeed('a', { n: 1 }), 'task-event');
+    expect(events.map((c) => [`${c.event.taskKey}:${c.event.status}`, c.announced === true])).toEqual([
+      ['a:succeeded', true],
+      ['b:scheduled', false],
+      ['c:scheduled', false],
+    ]);
+    const failed = commandsOf(await run.fail('b'), 'task-event');
+    expect(failed.map((c) => [`${c.event.taskKey}:${c.event.status}`, c.announced === true])).toEqual([
+      ['b:failed', true],
+      ['c:cancelled', false],
+      ['d:skipped', false],
+      ['e:skipped', false],
+    ]);
+  });
+
   it('planner - evaluates inputs over the outputs of finished needs', async () => {
     const run = drive(diamond);
     await run.start();
@@ -163,7 +181,6 @@ describe('planner - when and failures', () => {
         attempt: 3,
         outcome: 'failed',
         startedAt: at(4),
-        finishedAt: at(5),
       },
     });
     expect(run.state.error?.code).toBe('OO_ERR_WORKFLOW_TASK_FAILED');

@@ -82,7 +82,7 @@ export function drive(tpl: LoadedTemplate, runId = 'run1', outputs?: ResolvedOut
     return driver.apply({
       kind: 'report',
       at: when,
-      report: { runId, taskKey, attempt, startedAt: when, finishedAt: when, ...rest },
+      report: { runId, taskKey, attempt, startedAt: when, ...rest },
     });
   };
   const driver: RunDriver = {

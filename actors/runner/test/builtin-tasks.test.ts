@@ -1,8 +1,8 @@
-import { ObjectStoreNames, type OutputRef, type TaskMessage, type TaskReport } from '@oo/contracts';
+import { ObjectStoreNames, type OutputRef, type TaskMessage } from '@oo/contracts';
 import { builtinTasks, MAX_BODY_BYTES, runnerActor } from '@oo/runner';
 import { freshName } from '@oo/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestbed, type Testbed } from '../../runtime/test/fixtures/task-testbed.js';
+import { startTestbed, type TaskEnd, type Testbed } from '../../runtime/test/fixtures/task-testbed.js';
 import { startHttpServer, type TestHttpServer } from './fixtures/http-server.js';
 import { capturedLog, memoryTracer } from './fixtures/setup.js';
 
@@ -26,7 +26,7 @@ afterAll(async () => {
 const dispatch = (type: string, input: unknown, extra: Partial<TaskMessage> = {}) =>
   bed.dispatch(type, input, extra);
 
-async function reportOf(runId: string): Promise<TaskReport> {
+async function reportOf(runId: string): Promise<TaskEnd> {
   const [report] = await bed.reports.waitFor(runId);
   return report!;
 }
@@ -186,7 +186,7 @@ describe('sleep', () => {
     const runId = await dispatch('sleep', { ms: 300 });
     const report = await reportOf(runId);
     expect(report).toMatchObject({ outcome: 'succeeded', attempt: 1, output: { sleptMs: 300 } });
-    expect(Date.parse(report.finishedAt) - Date.parse(report.startedAt)).toBeGreaterThanOrEqual(300);
+    expect(Date.parse(report.at) - Date.parse(report.startedAt ?? '')).toBeGreaterThanOrEqual(300);
     const deliveries = traces.exporter
       .getFinishedSpans()
       .filter((s) => s.name === 'oo.task.sleep process' && s.attributes['oo.run.id'] === runId);

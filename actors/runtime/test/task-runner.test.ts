@@ -74,10 +74,10 @@ describe('task runner - outcomes', () => {
     await bed.reports.settled({
       runId: marker,
       taskKey: 'work',
+      type: 'marker',
+      status: 'succeeded',
       attempt: 1,
-      outcome: 'succeeded',
-      startedAt: at(),
-      finishedAt: at(),
+      at: at(),
     });
     expect(bed.reports.of(runId)).toHaveLength(1);
   });
@@ -229,7 +229,7 @@ describe('task runner - outcomes', () => {
       attempt: 0,
       at: at(),
     });
-    expect(bed.events.of(runId).map((e) => e.status)).toEqual(['running']);
+    expect(bed.events.of(runId).map((e) => e.status)).toEqual(['running', 'succeeded']);
   });
 
   it('gives the next attempt the variables a failed attempt stored', async () => {
@@ -314,10 +314,10 @@ describe('task runner - timeouts, cancels and failures of runners', () => {
     await bed.reports.settled({
       runId: marker,
       taskKey: 'work',
+      type: 'marker',
+      status: 'succeeded',
       attempt: 1,
-      outcome: 'succeeded',
-      startedAt: at(),
-      finishedAt: at(),
+      at: at(),
     });
     expect(bed.reports.of(runId)).toEqual([]);
   });

@@ -133,7 +133,7 @@ describe('seed use case over HTTP', () => {
       'oo.task.ansible.prepare process',
       'oo.task.awx.launch process',
       'oo.task.awx.wait_job process',
-      'oo.cmd.engine.report process',
+      'oo.evt.task.succeeded process',
     ];
     await spansInTrace(traceId, expected);
   });

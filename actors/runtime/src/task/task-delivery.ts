@@ -2,26 +2,29 @@
  * One delivery of `oo.task.<type>`: the runner's decisions around an attempt.
  *
  *   stale dispatch                   ack, run nothing
- *   report already decided           republish it (a crash came between deciding and acking)
+ *   end already decided              republish it (a crash came between deciding and acking)
  *   run ended (cancelled / failed)   onCancel (once), ack, run nothing
  *   retry not due yet                park until it is
- *   input invalid                    report failed (terminal)
+ *   input invalid                    end failed (terminal)
  *   attempt starts                   deadline stored; TaskEvent running once it lasts 100 ms or waits
- *   output                           validated, a large one put in the object store, then report succeeded
+ *   output                           validated, a large one put in the object store, then end succeeded
  *   again                            park (nak with delay); not an attempt
  *   retryable failure, attempts left attempt+1 stored, TaskEvent failed with retryAt, park for the backoff
- *   terminal failure or exhausted    report failed with the error
+ *   terminal failure or exhausted    end failed with the error
+ *
+ * A task's end is its `succeeded` or final `failed` TaskEvent: the engine consumes those events to
+ * move the run on, so the runner's end event is both the report and what the ledger records.
  *
  * Every decision is stored in `task_vars` before it is published, and every publish carries a
  * Nats-Msg-Id, so a crash anywhere repeats at most a publish the stream drops as a duplicate.
  */
 import {
-  EngineSubjects,
+  type ErrorData,
   OoError,
   type RunEnd,
   runEndKey,
+  type TaskEvent,
   type TaskMessage,
-  type TaskReport,
   type TaskStatus,
   taskEventSubject,
 } from '@oo/contracts';
@@ -45,7 +48,7 @@ export interface DeliveryDeps extends AttemptDeps {
   readonly bucket: JsonBucket<TaskState>;
   /** State keys of the tasks this instance is working on now. */
   readonly busy: Set<string>;
-  /** Puts a large output in the object store before it is reported (output-offload.ts). */
+  /** Puts a large output in the object store before the task's end is published (output-offload.ts). */
   readonly outputs: OutputOffload;
   /** The engine's record of runs that ended (`run_ends`), for ends this instance did not hear. */
   readonly runEnds: JsonBucket<RunEnd>;
@@ -172,31 +175,43 @@ async function handleExclusively(
     attempt,
   });
 
+  const eventOf = (
+    status: TaskStatus,
+    extra: { output?: unknown; error?: ErrorData; retryAt?: string; startedAt?: string } = {},
+  ): TaskEvent => ({
+    runId,
+    taskKey,
+    type: task.type,
+    status,
+    attempt,
+    ...(actx.requestId ? { requestId: actx.requestId } : {}),
+    ...(extra.output === undefined ? {} : { output: extra.output }),
+    ...(extra.error ? { error: extra.error } : {}),
+    ...(extra.retryAt ? { retryAt: extra.retryAt } : {}),
+    ...(extra.startedAt ? { startedAt: extra.startedAt } : {}),
+    at: clock.iso(),
+  });
+  const publishEvent = (e: TaskEvent) =>
+    actx.publish(taskEventSubject(e.status), e, { msgId: `${dedupe}.${e.attempt}.${e.status}`, ids });
   const event = (status: TaskStatus, extra: { error?: OoError; retryAt?: number } = {}) =>
-    actx.publish(
-      taskEventSubject(status),
-      {
-        runId,
-        taskKey,
-        type: task.type,
-        status,
-        attempt,
-        ...(actx.requestId ? { requestId: actx.requestId } : {}),
+    publishEvent(
+      eventOf(status, {
         ...(extra.error ? { error: extra.error.toData() } : {}),
         ...(extra.retryAt !== undefined ? { retryAt: new Date(extra.retryAt).toISOString() } : {}),
-        at: clock.iso(),
-      },
-      { msgId: `${dedupe}.${attempt}.${status}`, ids },
+      }),
     );
-  const publishReport = (report: TaskReport) =>
-    actx.publish(EngineSubjects.report, report, { msgId: dedupe, ids });
-  const decide = async (report: TaskReport) => {
+  /** The task's end: its `succeeded` or final `failed` event, which the engine acts on. */
+  const decide = async (
+    status: 'succeeded' | 'failed',
+    extra: { output?: unknown; error?: ErrorData },
+  ): Promise<unknown> => {
+    const end = eventOf(status, { ...extra, startedAt: state.current.startedAt });
     // A stateless task keeps nothing between deliveries (a redelivery simply runs it again).
-    if (stateless && state.assumed) return publishReport(report);
-    // Stored before published: a redelivery republishes the stored report instead of running the
-    // task again, and a report that cannot be stored is never published.
-    await state.save((s) => ({ ...s, report }));
-    await publishReport(report);
+    if (stateless && state.assumed) return publishEvent(end);
+    // Stored before published: a redelivery republishes the stored end instead of running the
+    // task again, and an end that cannot be stored is never published.
+    await state.save((s) => ({ ...s, ended: end }));
+    return publishEvent(end);
   };
 
   const fail = async (error: OoError) => {
@@ -206,16 +221,7 @@ async function handleExclusively(
       { err: { code: error.code, message: error.message, retryable: error.retryable } },
       'task failed',
     );
-    const { startedAt } = state.current;
-    await decide({
-      runId,
-      taskKey,
-      attempt,
-      outcome: 'failed',
-      error: error.toData(),
-      startedAt,
-      finishedAt: clock.iso(),
-    });
+    await decide('failed', { error: error.toData() });
     return undefined;
   };
   const dropCancelled = async (reason: OoError, settled?: Promise<unknown>) => {
@@ -236,8 +242,8 @@ async function handleExclusively(
     log.info({ current: state.current.dispatch }, 'stale dispatch dropped: a newer one owns this task');
     return undefined;
   }
-  if (state.current.report) {
-    await publishReport(state.current.report);
+  if (state.current.ended) {
+    await publishEvent(state.current.ended);
     return undefined;
   }
   const ended = state.current.cancel
@@ -260,7 +266,7 @@ async function handleExclusively(
   const policy = resolveRetry(message.retry, task.retry);
   const timeoutMs = message.timeoutMs ?? task.timeoutMs;
   // `running` is announced once per attempt, and only for one that outlasts RUNNING_AFTER_MS or
-  // waits: a quick task goes scheduled -> succeeded, its report's startedAt carried on the end
+  // waits: a quick task goes scheduled -> succeeded, its startedAt carried on the end
   // event (as Temporal records an activity's start with its completion). A crash before the
   // announcement loses only it; the end event still tells when the attempt started.
   let announced: Promise<unknown> | undefined;
@@ -301,16 +307,7 @@ async function handleExclusively(
       const checked = checkOutput(deps, outcome.value);
       if ('error' in checked) return fail(checked.error);
       const output = await deps.outputs.place(checked.output, { runId, taskKey, dispatch });
-      const { startedAt } = state.current;
-      await decide({
-        runId,
-        taskKey,
-        attempt,
-        outcome: 'succeeded',
-        output,
-        startedAt,
-        finishedAt: clock.iso(),
-      });
+      await decide('succeeded', { output });
       log.info('task succeeded');
       return undefined;
     }

@@ -4,7 +4,7 @@
  * compare-and-set, so two deliveries of the same task (a zombie past its ack wait and its
  * redelivery) cannot silently overwrite each other.
  */
-import { ErrorData, OoError, TaskReport } from '@oo/contracts';
+import { ErrorData, OoError, TaskEvent } from '@oo/contracts';
 import { z } from 'zod';
 import type { JsonBucket } from '../json-bucket.js';
 
@@ -14,7 +14,7 @@ export const TaskState = z
     dispatch: z.number().int().min(1),
     /** The runner's attempt, 1-based; `again` does not advance it. */
     attempt: z.number().int().min(1),
-    /** When the first attempt of this dispatch started (RFC 3339), for the report. */
+    /** When the first attempt of this dispatch started (RFC 3339), for the end event. */
     startedAt: z.string(),
     /** When the current attempt started (ms since epoch); absent until it starts. */
     attemptStartedAt: z.number().optional(),
@@ -31,8 +31,8 @@ export const TaskState = z
       .object({ reason: ErrorData, done: z.boolean(), error: ErrorData.optional() })
       .strict()
       .optional(),
-    /** The final report, once decided: a redelivery republishes it instead of running again. */
-    report: TaskReport.optional(),
+    /** The task's end event, once decided: a redelivery republishes it instead of running again. */
+    ended: TaskEvent.optional(),
     /** The task's variables (`ctx.vars`). */
     vars: z.record(z.string(), z.json()),
   })

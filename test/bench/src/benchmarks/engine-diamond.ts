@@ -156,7 +156,7 @@ export const engineDiamond: Benchmark = {
             'processes = the same runs with engine and runner each in its own process from the compiled build (as deployed with `oo actor`), ' +
             'the driver here; processes_cpu_pct = CPU each used meanwhile (% of one core; nats-server included, 200 = both cores). ' +
             'p50/p99 = scheduling latency measured inside the runner (performance.now in an interceptor): a task message reaching ' +
-            'the runner minus the runner finishing its last need (report published and acked), over b, c, d, e of each run. ' +
+            'the runner minus the runner finishing its last need (end event published and acked), over b, c, d, e of each run. ' +
             'floor = hand-written JetStream loop (publish task, worker publishes done, scheduler CAS-updates run state in KV, publishes next) on the same server. ' +
             `bullmq = a as its own job whose processor adds the flow e <- d <- {b, c} (flows are trees; a diamond as one tree would run a twice; b and c may start a moment before a is marked completed); one worker, concurrency ${BULLMQ_CONCURRENCY}, Redis in memory.`,
         },

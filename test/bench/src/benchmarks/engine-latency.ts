@@ -5,7 +5,7 @@
  *
  * Per-task overhead = the time from one task's message reaching the runner to the next task's
  * message reaching it (performance.now in an interceptor inside the runner): the runner's whole
- * handling of a task (task_vars, running event, report) plus the engine's turn (KV compare-and-set,
+ * handling of a task (task_vars, running event, end event) plus the engine's turn (KV compare-and-set,
  * events, schedule) and the two hops through JetStream. No-op tasks, so all of it is overhead.
  */
 import { startTelemetry } from '@oo/runtime';
@@ -63,7 +63,7 @@ export const engineLatency: Benchmark = {
           notes:
             `${RUNS} runs one at a time of a ${LENGTH}-task chain of no-ops, after ${WARMUP_RUNS} warm-up runs; ` +
             `p50/p99 over ${RUNS * (LENGTH - 1)} steps: task n reaching the runner -> task n+1 reaching it, measured inside the runner. ` +
-            'runner_p50 = the runner handling a task (delivery -> report acked); engine_p50 = report acked -> next task delivered; ' +
+            'runner_p50 = the runner handling a task (delivery -> end event acked); engine_p50 = end event acked -> next task delivered; ' +
             'run_p50 = start command -> succeeded event at the driver; per_task_mean = run time / tasks. Same process, file-backed JetStream, logs off.',
         },
       ];

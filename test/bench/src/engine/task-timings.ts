@@ -8,7 +8,7 @@ import type { Interceptor } from '@oo/runtime';
 export interface TaskMarks {
   /** The first delivery of the task message reached the runner's handler (ms, performance.now). */
   delivered: number;
-  /** The handler returned: the report is published and acknowledged by the stream. */
+  /** The handler returned: the task's end event is published and acknowledged by the stream. */
   settled?: number;
 }
 
@@ -42,7 +42,7 @@ export function taskTimings(): TaskTimings {
 
 /**
  * Scheduling latency of each (run, task with needs): the task's delivery at the runner minus the
- * moment the runner let go of the last of its needs. Covers report -> engine -> KV -> schedule -> runner.
+ * moment the runner let go of the last of its needs. Covers end event -> engine -> KV -> schedule -> runner.
  */
 export function schedulingLatencies(
   timings: TaskTimings,

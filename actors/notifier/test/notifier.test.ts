@@ -1,11 +1,11 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitFor } from '@oo/test-harness';
+import { freePort, waitFor } from '@oo/test-harness';
 import { afterEach, describe, expect, it } from 'vitest';
 import { notice } from './fixtures/notice.js';
 import { type NotifierBus, startNotifierBus } from './fixtures/notifier-bus.js';
-import { freePort, type SmtpPeer, startSmtpPeer } from './fixtures/smtp-peer.js';
+import { type SmtpPeer, startSmtpPeer } from './fixtures/smtp-peer.js';
 
 let bus: NotifierBus | undefined;
 let peer: SmtpPeer | undefined;

@@ -11,7 +11,6 @@ import {
   OoError,
   RunEnd,
   runEndKey,
-  type TaskEvent,
   taskEventSubject,
   toOoError,
 } from '@oo/contracts';
@@ -22,7 +21,7 @@ import { executeCommands, type RecordRunEnd } from './command-executor.js';
 import type { LoadedTemplate } from './loaded-template.js';
 import { engineOutputs } from './output-store.js';
 import { plan } from './planner.js';
-import type { PlannerEvent, PlanResult, TaskReport } from './planner-types.js';
+import type { PlannerEvent, PlanResult } from './planner-types.js';
 import { startReconciler } from './reconciler.js';
 import { runQueue } from './run-queue.js';
 import { type RunState, RunState as RunStateSchema } from './run-state.js';
@@ -46,24 +45,6 @@ export interface EngineOptions {
 }
 
 const Snapshot = z.unknown();
-
-/**
- * The end a runner reported, from its task event; undefined for a failed attempt it will retry
- * (`retryAt`) and for statuses that end nothing.
- */
-function reportOf(event: TaskEvent): TaskReport | undefined {
-  if (event.retryAt !== undefined) return undefined;
-  if (event.status !== 'succeeded' && event.status !== 'failed') return undefined;
-  return {
-    runId: event.runId,
-    taskKey: event.taskKey,
-    attempt: event.attempt,
-    outcome: event.status,
-    ...(event.output === undefined ? {} : { output: event.output }),
-    ...(event.error ? { error: event.error } : {}),
-    ...(event.startedAt ? { startedAt: event.startedAt } : {}),
-  };
-}
 
 export function engineActor(options: EngineOptions) {
   return defineActor({
@@ -167,8 +148,9 @@ export function engineActor(options: EngineOptions) {
           // the event everyone else hears instead of a report of its own, one publish less per task.
           ...(['succeeded', 'failed'] as const).map((status) =>
             on(taskEventSubject(status), async (ctx, event) => {
-              const report = reportOf(event);
-              if (!report) return undefined;
+              // A failed attempt the runner will retry (`retryAt`) ends nothing.
+              if (event.retryAt !== undefined) return undefined;
+              const report = { ...event, status };
               const result = await advance(ctx, report.runId, {
                 kind: 'report',
                 at: ctx.clock.iso(),

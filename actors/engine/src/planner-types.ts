@@ -2,22 +2,16 @@
 import type { ErrorData, RunEvent, StartRun, TaskEvent, TaskRetry } from '@oo/contracts';
 import type { RunState } from './run-state.js';
 
-/** A runner's end of a task: its final `succeeded` or `failed` task event, as the planner reads it. */
-export interface TaskReport {
-  readonly runId: string;
-  readonly taskKey: string;
-  /** Attempts the runner made (retries happen in the runner, with backoff). */
-  readonly attempt: number;
-  readonly outcome: 'succeeded' | 'failed';
-  readonly output?: unknown;
-  readonly error?: ErrorData;
-  readonly startedAt?: string;
-}
+/**
+ * A runner's end of a task: its `succeeded` or final `failed` task event (no `retryAt`). `attempt`
+ * counts the runner's attempts (it retries with backoff before it ends a task).
+ */
+export type TaskEnd = TaskEvent & { status: 'succeeded' | 'failed' };
 
 /** Every event carries `at` (RFC 3339): the planner has no clock. */
 export type PlannerEvent =
   | { kind: 'start'; at: string; start: StartRun; traceId: string; previous?: RunState }
-  | { kind: 'report'; at: string; report: TaskReport }
+  | { kind: 'report'; at: string; report: TaskEnd }
   | {
       kind: 'child-finished';
       at: string;

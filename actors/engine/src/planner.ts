@@ -83,11 +83,11 @@ async function onReport(step: PlanStep, report: Extract<PlannerEvent, { kind: 'r
   if (!task || report.runId !== step.state.runId || task.childRunId || task.forEach) return;
   if (task.status !== 'scheduled' && task.status !== 'running') return;
   const lost =
-    report.outcome === 'succeeded' ? unreadable(step.resolved, report.taskKey, report.output) : undefined;
+    report.status === 'succeeded' ? unreadable(step.resolved, report.taskKey, report.output) : undefined;
   // The runner's end event told everyone already, unless the engine decides otherwise (lost).
   const announced = !lost;
   const result =
-    report.outcome === 'succeeded' && !lost
+    report.status === 'succeeded' && !lost
       ? { output: report.output, attempt: report.attempt, startedAt: report.startedAt, announced }
       : {
           announced,
@@ -100,7 +100,7 @@ async function onReport(step: PlanStep, report: Extract<PlannerEvent, { kind: 'r
             }),
           attempt: report.attempt,
         };
-  await finishKey(step, report.taskKey, lost ? 'failed' : report.outcome, result);
+  await finishKey(step, report.taskKey, lost ? 'failed' : report.status, result);
   await drain(step);
 }
 

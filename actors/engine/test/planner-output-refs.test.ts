@@ -155,10 +155,12 @@ describe('output refs - what the engine loads before planning', () => {
     report: {
       runId: 'run1',
       taskKey: 'fan[2]',
+      type: 'noop',
+      status: 'succeeded',
       attempt: 1,
-      outcome: 'succeeded',
       output,
       startedAt: at(1),
+      at: at(1),
     },
   });
 

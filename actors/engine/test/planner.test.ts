@@ -178,9 +178,11 @@ describe('planner - when and failures', () => {
       report: {
         runId: 'run1',
         taskKey: 'a',
+        type: 'noop',
+        status: 'failed',
         attempt: 3,
-        outcome: 'failed',
         startedAt: at(4),
+        at: at(5),
       },
     });
     expect(run.state.error?.code).toBe('OO_ERR_WORKFLOW_TASK_FAILED');

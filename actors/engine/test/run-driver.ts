@@ -75,14 +75,14 @@ export function drive(tpl: LoadedTemplate, runId = 'run1', outputs?: ResolvedOut
   const events: PlannerEvent[] = [];
   const report = (
     taskKey: string,
-    rest: { outcome: 'succeeded' | 'failed'; output?: unknown; error?: ErrorData },
+    rest: { status: 'succeeded' | 'failed'; output?: unknown; error?: ErrorData },
     attempt = 1,
   ) => {
     const when = at(++clock);
     return driver.apply({
       kind: 'report',
       at: when,
-      report: { runId, taskKey, attempt, startedAt: when, ...rest },
+      report: { runId, taskKey, type: 'noop', attempt, startedAt: when, at: when, ...rest },
     });
   };
   const driver: RunDriver = {
@@ -113,9 +113,9 @@ export function drive(tpl: LoadedTemplate, runId = 'run1', outputs?: ResolvedOut
       });
     },
     succeed: (taskKey, output, attempt = 1) =>
-      report(taskKey, { outcome: 'succeeded', ...(output === undefined ? {} : { output }) }, attempt),
+      report(taskKey, { status: 'succeeded', ...(output === undefined ? {} : { output }) }, attempt),
     fail: (taskKey, error = { code: 'OO_ERR_TIMEOUT', message: `${taskKey} timed out`, retryable: false }) =>
-      report(taskKey, { outcome: 'failed', error }),
+      report(taskKey, { status: 'failed', error }),
     childFinished: (taskKey, status, extra = {}) =>
       driver.apply({
         kind: 'child-finished',

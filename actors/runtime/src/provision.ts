@@ -135,6 +135,7 @@ export async function ensureObjectStore(nats: Nats, spec: ObjectStoreSpec): Prom
 
 /** A bucket made before `nats.replicas` was raised keeps its copies: add the missing ones. */
 async function keepReplicas(nats: Nats, stream: string): Promise<void> {
+  if (nats.replicas <= 1) return; // every stream has at least one copy: nothing to look up
   const current = (await nats.jsm.streams.info(stream)).config;
   if (current.num_replicas < nats.replicas) {
     await nats.jsm.streams.update(stream, { ...current, num_replicas: nats.replicas });

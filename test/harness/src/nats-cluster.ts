@@ -59,6 +59,8 @@ export async function startNatsCluster(size = 3): Promise<NatsCluster> {
   const ports = await Promise.all(
     Array.from({ length: size }, async () => [await freePort(), await freePort()]),
   );
+  const nodes = ports.map(([client], i) => ({ name: `nats-${i + 1}`, url: `nats://127.0.0.1:${client}` }));
+  const url = nodes.map((n) => n.url).join(',');
   const routes = Object.fromEntries(
     ports.map(([, route], i) => [`OO_NATS_ROUTE_${i + 1}`, `nats-route://127.0.0.1:${route}`]),
   );
@@ -79,7 +81,7 @@ export async function startNatsCluster(size = 3): Promise<NatsCluster> {
           env: {
             ...process.env,
             ...routes,
-            OO_NATS_NAME: `nats-${i + 1}`,
+            OO_NATS_NAME: nodes[i]!.name,
             OO_NATS_LISTEN: `127.0.0.1:${client}`,
             OO_NATS_CLUSTER_LISTEN: `127.0.0.1:${route}`,
             OO_NATS_STORE: store,
@@ -106,15 +108,13 @@ export async function startNatsCluster(size = 3): Promise<NatsCluster> {
         throw new Error(`a NATS node exited:\n${logs.join('\n---\n')}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    const url = ports.map(([client]) => `nats://127.0.0.1:${client}`).join(',');
     await untilReplicatedStreamsFit(url, size, deadline);
   } catch (err) {
     await stop();
     throw err;
   }
-  const nodes = ports.map(([client], i) => ({ name: `nats-${i + 1}`, url: `nats://127.0.0.1:${client}` }));
   return {
-    url: nodes.map((n) => n.url).join(','),
+    url,
     nodes,
     async kill(index) {
       const child = children[index];

@@ -6,7 +6,21 @@ export interface Clock {
   iso(): string;
 }
 
+// `toISOString` costs microseconds and a task's messages ask for it several times in the same
+// millisecond: format each millisecond once.
+let lastMs = Number.NaN;
+let lastIso = '';
+
+function isoNow(): string {
+  const ms = Date.now();
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
+}
+
 export const systemClock: Clock = {
   now: () => Date.now(),
-  iso: () => new Date().toISOString(),
+  iso: isoNow,
 };

@@ -26,13 +26,18 @@ export interface RunCancellations {
    * cancel may arrive between the delivery's first check and the task starting). The returned
    * function unregisters it.
    */
-  track(runId: string, controller: AbortController): () => void;
+  track(runId: string, attempt: Abortable): () => void;
+}
+
+/** A running attempt, as far as cancelling it goes (an AttemptAbort or an AbortController). */
+export interface Abortable {
+  abort(reason: unknown): void;
 }
 
 export function runCancellations(capacity = 10_000): RunCancellations {
   // A Map keeps insertion order: the first key is the oldest end.
   const ended = new Map<string, OoError>();
-  const running = new Map<string, Set<AbortController>>();
+  const running = new Map<string, Set<Abortable>>();
   return {
     cancel(runId, reason, end = 'cancelled') {
       const error = new OoError('OO_ERR_CANCELLED', `run ${runId} ${end}: ${reason}`, {
@@ -41,20 +46,20 @@ export function runCancellations(capacity = 10_000): RunCancellations {
       ended.delete(runId);
       ended.set(runId, error);
       if (ended.size > capacity) ended.delete(ended.keys().next().value as string);
-      for (const controller of running.get(runId) ?? []) controller.abort(error);
+      for (const attempt of running.get(runId) ?? []) attempt.abort(error);
     },
     reasonOf: (runId) => ended.get(runId),
-    track(runId, controller) {
+    track(runId, attempt) {
       let set = running.get(runId);
       if (!set) {
         set = new Set();
         running.set(runId, set);
       }
-      set.add(controller);
+      set.add(attempt);
       const error = ended.get(runId);
-      if (error) controller.abort(error);
+      if (error) attempt.abort(error);
       return () => {
-        set.delete(controller);
+        set.delete(attempt);
         if (set.size === 0) running.delete(runId);
       };
     },

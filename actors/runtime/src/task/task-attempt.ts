@@ -7,13 +7,12 @@ import { OoError, type TaskMessage, toOoError } from '@oo/contracts';
 import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { type ActorContext, isAgain } from '../actor-context.js';
+import { AttemptAbort } from './attempt-abort.js';
 import type { AnyTaskDefinition } from './define-task.js';
 import type { RunCancellations } from './run-cancellations.js';
-import { requireSecret, type SecretResolver } from './secrets.js';
-import type { TaskContext } from './task-context.js';
-import { taskHttp } from './task-http.js';
+import type { SecretResolver } from './secrets.js';
+import { RunContext } from './task-context.js';
 import type { TaskStateHandle } from './task-state.js';
-import { taskVars } from './task-vars.js';
 
 export type AttemptOutcome =
   | { readonly kind: 'output'; readonly value: unknown }
@@ -65,13 +64,7 @@ export async function runAttempt(deps: AttemptDeps, attempt: AttemptInput): Prom
     return { kind: 'failed', error: timeoutError(timeoutMs) };
   }
 
-  const abort = new AbortController();
-  // Registered before anything can abort, so an abort settles the race below before anything the
-  // task does about it.
-  const aborted = new Promise<never>((_, reject) => {
-    abort.signal.addEventListener('abort', () => reject(abort.signal.reason), { once: true });
-  });
-  aborted.catch(() => undefined);
+  const abort = new AttemptAbort();
   const onStop = () => abort.abort(actx.signal.reason);
   actx.signal.addEventListener('abort', onStop, { once: true });
   if (actx.signal.aborted) onStop();
@@ -82,21 +75,21 @@ export async function runAttempt(deps: AttemptDeps, attempt: AttemptInput): Prom
       : setTimeout(() => abort.abort(timeoutError(timeoutMs)), Math.max(0, deadline - actx.clock.now()));
   timer?.unref();
 
-  const ctx: TaskContext = { ...baseContext(deps, attempt, abort.signal), again: actx.again };
+  const ctx = new RunContext({ deps, actx, message, state, log: attempt.log, signalOf: () => abort.signal });
 
-  const running = abort.signal.aborted ? aborted : Promise.resolve().then(() => task.run(ctx, input));
+  const running = abort.isAborted ? abort.aborted : Promise.resolve().then(() => task.run(ctx, input));
   // The race may settle first; a later rejection of the abandoned run is not an unhandled one.
   running.catch(() => undefined);
   try {
-    const result = await Promise.race([running, aborted]);
+    const result = await Promise.race([running, abort.aborted]);
     if (!isAgain(result)) return { kind: 'output', value: result };
     // Come back no later than the deadline, so a timeout is noticed on time.
     const untilDeadline = deadline === undefined ? result.delayMs : Math.max(0, deadline - actx.clock.now());
     return { kind: 'again', delayMs: Math.min(result.delayMs, untilDeadline) };
   } catch (thrown) {
     if (actx.signal.aborted) throw actx.signal.reason;
-    if (!abort.signal.aborted) return { kind: 'failed', error: toOoError(thrown) };
-    const error = toOoError(abort.signal.reason);
+    if (!abort.isAborted) return { kind: 'failed', error: toOoError(thrown) };
+    const error = toOoError(abort.reason);
     return error.code === 'OO_ERR_CANCELLED'
       ? { kind: 'cancelled', error, settled: running.catch(() => undefined) }
       : { kind: 'failed', error };
@@ -105,28 +98,4 @@ export async function runAttempt(deps: AttemptDeps, attempt: AttemptInput): Prom
     untrack();
     actx.signal.removeEventListener('abort', onStop);
   }
-}
-
-/** Everything of a task's context but `again`, for `run` and `onCancel` alike. */
-export function baseContext(
-  deps: AttemptDeps,
-  attempt: Pick<AttemptInput, 'actx' | 'message' | 'state' | 'log'>,
-  signal: AbortSignal,
-): Omit<TaskContext, 'again'> {
-  const { actx, message, state, log } = attempt;
-  return {
-    type: deps.task.type,
-    runId: message.runId,
-    taskKey: message.taskKey,
-    attempt: state.current.attempt,
-    traceId: actx.traceId,
-    requestId: actx.requestId,
-    log,
-    span: actx.span,
-    signal,
-    clock: actx.clock,
-    vars: taskVars(state, deps.task.vars),
-    http: taskHttp({ tracer: deps.tracer, span: actx.span, signal, log }),
-    secret: (name) => requireSecret(deps.secrets, name),
-  };
 }

@@ -7,8 +7,8 @@
  * `onCancel` is logged and returned, never retried: the run has ended.
  */
 import { OoError, toOoError } from '@oo/contracts';
-import { type AttemptDeps, type AttemptInput, baseContext } from './task-attempt.js';
-import type { TaskCancelContext } from './task-context.js';
+import type { AttemptDeps, AttemptInput } from './task-attempt.js';
+import { CancelContext } from './task-context.js';
 
 /** How long the abandoned `run` may take to settle before `onCancel` starts anyway (ms). */
 const SETTLE_MS = 5_000;
@@ -41,7 +41,7 @@ export async function cancelInFlight(deps: AttemptDeps, cancel: CancelInput): Pr
 
   const budget = AbortSignal.timeout(ON_CANCEL_TIMEOUT_MS);
   const signal = AbortSignal.any([actx.signal, budget]);
-  const ctx: TaskCancelContext = { ...baseContext(deps, cancel, signal), reason };
+  const ctx = new CancelContext({ deps, actx, message, state, log, signalOf: () => signal }, reason);
   let failure: OoError | undefined;
   try {
     // Stops waiting when the signal aborts, even if `onCancel` ignores it.

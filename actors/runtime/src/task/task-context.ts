@@ -1,11 +1,14 @@
 /** What a task's `run` receives with each attempt, and its `onCancel` once the run ended. */
-import type { OoError } from '@oo/contracts';
-import type { Span } from '@opentelemetry/api';
+import type { OoError, TaskMessage } from '@oo/contracts';
+import type { Span, Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import type { Again } from '../actor-context.js';
+import type { ActorContext, Again } from '../actor-context.js';
 import type { Clock } from '../clock.js';
-import type { TaskHttp } from './task-http.js';
-import type { TaskVars, TaskVarsShape } from './task-vars.js';
+import type { AnyTaskDefinition } from './define-task.js';
+import { requireSecret, type SecretResolver } from './secrets.js';
+import { type TaskHttp, taskHttp } from './task-http.js';
+import type { TaskStateHandle } from './task-state.js';
+import { type TaskVars, type TaskVarsShape, taskVars } from './task-vars.js';
 
 export interface TaskContext<V extends TaskVarsShape = TaskVarsShape> {
   readonly type: string;
@@ -52,4 +55,90 @@ export interface TaskCancelContext<V extends TaskVarsShape = TaskVarsShape>
   extends Omit<TaskContext<V>, 'again'> {
   /** OO_ERR_CANCELLED, its message naming the run and how it ended (`details.runStatus`). */
   readonly reason: OoError;
+}
+
+/** What an attempt's context is made of. */
+export interface TaskContextParts {
+  readonly deps: {
+    readonly task: AnyTaskDefinition;
+    readonly tracer: Tracer;
+    readonly secrets: SecretResolver;
+  };
+  readonly actx: ActorContext;
+  readonly message: TaskMessage;
+  readonly state: TaskStateHandle;
+  readonly log: Logger;
+  /** The attempt's signal, made when first asked for (see AttemptAbort). */
+  readonly signalOf: () => AbortSignal;
+}
+
+/**
+ * The context object itself: a class, since one is made per attempt and most tasks touch little
+ * of it; `signal`, `vars` and `http` are made when first used.
+ */
+class AttemptContext implements Omit<TaskContext, 'again'> {
+  readonly type: string;
+  readonly runId: string;
+  readonly taskKey: string;
+  readonly attempt: number;
+  readonly traceId: string;
+  readonly requestId: string | undefined;
+  readonly log: Logger;
+  readonly span: Span;
+  readonly clock: Clock;
+  protected readonly actx: ActorContext;
+  readonly #parts: TaskContextParts;
+  #vars: TaskVars | undefined;
+  #http: TaskHttp | undefined;
+
+  constructor(parts: TaskContextParts) {
+    const { deps, actx, message, state, log } = parts;
+    this.#parts = parts;
+    this.actx = actx;
+    this.type = deps.task.type;
+    this.runId = message.runId;
+    this.taskKey = message.taskKey;
+    this.attempt = state.current.attempt;
+    this.traceId = actx.traceId;
+    this.requestId = actx.requestId;
+    this.log = log;
+    this.span = actx.span;
+    this.clock = actx.clock;
+  }
+
+  get signal(): AbortSignal {
+    return this.#parts.signalOf();
+  }
+
+  get vars(): TaskVars {
+    this.#vars ??= taskVars(this.#parts.state, this.#parts.deps.task.vars);
+    return this.#vars;
+  }
+
+  get http(): TaskHttp {
+    const { deps, signalOf, log } = this.#parts;
+    this.#http ??= taskHttp({ tracer: deps.tracer, span: this.span, signalOf, log });
+    return this.#http;
+  }
+
+  secret(name: string): string {
+    return requireSecret(this.#parts.deps.secrets, name);
+  }
+}
+
+/** The context of `run`. */
+export class RunContext extends AttemptContext implements TaskContext {
+  again(delayMs: number): Again {
+    return this.actx.again(delayMs);
+  }
+}
+
+/** The context of `onCancel`. */
+export class CancelContext extends AttemptContext implements TaskCancelContext {
+  readonly reason: OoError;
+
+  constructor(parts: TaskContextParts, reason: OoError) {
+    super(parts);
+    this.reason = reason;
+  }
 }

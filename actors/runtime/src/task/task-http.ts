@@ -41,7 +41,13 @@ function causeOf(err: unknown): string {
   return cause?.code ?? cause?.message ?? (err as Error).message;
 }
 
-export function taskHttp(deps: { tracer: Tracer; span: Span; signal: AbortSignal; log: Logger }): TaskHttp {
+export function taskHttp(deps: {
+  tracer: Tracer;
+  span: Span;
+  /** The task's signal, read when a call is made. */
+  signalOf: () => AbortSignal;
+  log: Logger;
+}): TaskHttp {
   return {
     async fetch(input, init = {}) {
       const url = new URL(input);
@@ -75,7 +81,7 @@ export function taskHttp(deps: { tracer: Tracer; span: Span; signal: AbortSignal
           ...rest,
           method,
           headers,
-          signal: AbortSignal.any([deps.signal, timeout]),
+          signal: AbortSignal.any([deps.signalOf(), timeout]),
         });
         span.setAttribute('http.response.status_code', response.status);
         if (response.status >= 400)
@@ -91,8 +97,9 @@ export function taskHttp(deps: { tracer: Tracer; span: Span; signal: AbortSignal
         );
         return response;
       } catch (err) {
-        const error = deps.signal.aborted
-          ? deps.signal.reason
+        const signal = deps.signalOf();
+        const error = signal.aborted
+          ? signal.reason
           : timeout.aborted
             ? new OoError('OO_ERR_TIMEOUT', `${method} ${shown}: no response within ${timeoutMs} ms`)
             : new OoError('OO_ERR_WORKFLOW_HTTP_UNREACHABLE', `${method} ${shown}: ${causeOf(err)}`, {

@@ -21,7 +21,7 @@ import type { Publish } from './publisher.js';
 import { DEFAULT_RETRY, delayFor } from './retry-policy.js';
 import { Semaphore } from './semaphore.js';
 import type { ActorStats } from './stats.js';
-import { extractTrace } from './tracing.js';
+import { extractTrace, type HeaderValues, headerValues } from './tracing.js';
 
 export interface LoopDeps {
   actor: string;
@@ -129,14 +129,14 @@ export async function startConsumerLoop(def: HandlerDef, deps: LoopDeps): Promis
   const spanName = `${subject.name} process`;
 
   /** Refusals no handler code sees: the body, its version, or the delivery count is wrong. */
-  const refusal = (msg: JsMsg): { body?: unknown; error?: OoError } => {
+  const refusal = (msg: JsMsg, headers: HeaderValues): { body?: unknown; error?: OoError } => {
     let body: unknown;
     try {
       body = JSON.parse(decoder.decode(msg.data));
     } catch (err) {
       return { error: new OoError('OO_ERR_MSG_INVALID_JSON', `body is not JSON: ${(err as Error).message}`) };
     }
-    const schemaHeader = msg.headers?.has(Headers.schema) ? msg.headers.get(Headers.schema) : '';
+    const schemaHeader = headers.get(Headers.schema) ?? '';
     const version = Number(SCHEMA_VERSION.exec(schemaHeader)?.[1] ?? subject.version);
     if (version > subject.version) {
       return {
@@ -170,6 +170,7 @@ export async function startConsumerLoop(def: HandlerDef, deps: LoopDeps): Promis
   };
 
   const deliver = async (msg: JsMsg): Promise<void> => {
+    const headers = headerValues(msg.headers);
     const span = deps.tracer.startSpan(
       spanName,
       {
@@ -180,14 +181,14 @@ export async function startConsumerLoop(def: HandlerDef, deps: LoopDeps): Promis
           'oo.attempt': msg.info.deliveryCount,
         },
       },
-      extractTrace(msg.headers),
+      extractTrace(headers),
     );
-    const ctx = new DeliveryContext(msg, span, scope);
+    const ctx = new DeliveryContext(msg, headers, span, scope);
     if (ctx.requestId) span.setAttribute('oo.request.id', ctx.requestId);
     if (ctx.runId) span.setAttribute('oo.run.id', ctx.runId);
     if (ctx.taskId) span.setAttribute('oo.task.id', ctx.taskId);
 
-    const checked = refusal(msg);
+    const checked = refusal(msg, headers);
     if (checked.error) {
       endSpan(span, checked.error);
       return sendToDeadLetter(msg, checked.error.toData(), ctx.log);

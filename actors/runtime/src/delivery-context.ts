@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { ActorContext, Again } from './actor-context.js';
 import type { Clock } from './clock.js';
 import type { Publish, PublishOptions, PublishResult } from './publisher.js';
+import type { HeaderValues } from './tracing.js';
 
 export interface DeliveryScope {
   readonly actor: string;
@@ -23,11 +24,6 @@ export interface DeliveryScope {
 /** JetStream's store time of the message, in ms. */
 function storedAtMs(msg: JsMsg): number {
   return Number(msg.info.timestampNanos) / 1_000_000;
-}
-
-function header(msg: JsMsg, name: string): string | undefined {
-  const h = msg.headers;
-  return h?.has(name) ? h.get(name) : undefined;
 }
 
 export class DeliveryContext implements ActorContext {
@@ -46,11 +42,13 @@ export class DeliveryContext implements ActorContext {
   readonly clock: Clock;
   readonly #msg: JsMsg;
   readonly #scope: DeliveryScope;
+  readonly #headerValues: HeaderValues;
   #headers: Record<string, string> | undefined;
   #log: Logger | undefined;
 
-  constructor(msg: JsMsg, span: Span, scope: DeliveryScope) {
+  constructor(msg: JsMsg, headers: HeaderValues, span: Span, scope: DeliveryScope) {
     this.#msg = msg;
+    this.#headerValues = headers;
     this.#scope = scope;
     this.actor = scope.actor;
     this.instance = scope.instance;
@@ -59,10 +57,10 @@ export class DeliveryContext implements ActorContext {
     this.streamSeq = msg.info.streamSequence;
     this.span = span;
     this.traceId = span.spanContext().traceId;
-    this.requestId = header(msg, Headers.requestId);
-    this.runId = header(msg, Headers.runId);
-    this.taskId = header(msg, Headers.taskId);
-    this.principal = header(msg, Headers.principal);
+    this.requestId = headers.get(Headers.requestId);
+    this.runId = headers.get(Headers.runId);
+    this.taskId = headers.get(Headers.taskId);
+    this.principal = headers.get(Headers.principal);
     this.signal = scope.signal;
     this.clock = scope.clock;
   }
@@ -72,12 +70,7 @@ export class DeliveryContext implements ActorContext {
   }
 
   get headers(): Readonly<Record<string, string>> {
-    if (!this.#headers) {
-      const out: Record<string, string> = {};
-      const h = this.#msg.headers;
-      if (h) for (const key of h.keys()) out[key] = h.get(key);
-      this.#headers = out;
-    }
+    this.#headers ??= Object.fromEntries(this.#headerValues);
     return this.#headers;
   }
 

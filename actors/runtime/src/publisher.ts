@@ -55,11 +55,12 @@ export function validateBody<S extends Subject>(subject: S, body: unknown): unkn
   );
 }
 
+/** Adds the id headers to new headers (`append`: each key is written once, no search for it). */
 export function setIdHeaders(h: MsgHdrs, ids: MessageIds): void {
-  if (ids.traceId) h.set(Headers.traceId, ids.traceId);
-  if (ids.requestId) h.set(Headers.requestId, ids.requestId);
-  if (ids.runId) h.set(Headers.runId, ids.runId);
-  if (ids.taskId) h.set(Headers.taskId, ids.taskId);
+  if (ids.traceId) h.append(Headers.traceId, ids.traceId);
+  if (ids.requestId) h.append(Headers.requestId, ids.requestId);
+  if (ids.runId) h.append(Headers.runId, ids.runId);
+  if (ids.taskId) h.append(Headers.taskId, ids.taskId);
 }
 
 export function createPublisher(js: JetStreamClient, tracer: Tracer, sender: string): Publish {
@@ -69,9 +70,9 @@ export function createPublisher(js: JetStreamClient, tracer: Tracer, sender: str
     }
     const valid = validateBody(subject, body);
     const h = natsHeaders();
-    h.set(Headers.schema, `${subject.name}@${subject.version}`);
-    h.set(Headers.sender, sender);
-    if (options.principal) h.set(Headers.principal, options.principal);
+    h.append(Headers.schema, `${subject.name}@${subject.version}`);
+    h.append(Headers.sender, sender);
+    if (options.principal) h.append(Headers.principal, options.principal);
     let span = options.span;
     let own: Span | undefined;
     if (!span) {

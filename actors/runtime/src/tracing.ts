@@ -22,13 +22,27 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 
 const propagator = new W3CTraceContextPropagator();
 
-const getter: TextMapGetter<MsgHdrs> = {
-  keys: (carrier) => carrier.keys(),
-  get: (carrier, key) => (carrier.has(key) ? carrier.get(key) : undefined),
+/** A message's headers, first value of each, read once per delivery (see `headerValues`). */
+export type HeaderValues = ReadonlyMap<string, string>;
+
+/**
+ * The headers as a map, in one pass: `MsgHdrs.get` and `has` list and filter every key on each
+ * call, and a delivery reads half a dozen of them.
+ */
+export function headerValues(headers: MsgHdrs | undefined): HeaderValues {
+  const values = new Map<string, string>();
+  if (headers) for (const [key, all] of headers) if (all[0] !== undefined) values.set(key, all[0]);
+  return values;
+}
+
+const getter: TextMapGetter<HeaderValues> = {
+  keys: (carrier) => [...carrier.keys()],
+  get: (carrier, key) => carrier.get(key),
 };
 
+// The publisher's headers are new and each key is written once: `append` skips `set`'s search.
 const setter: TextMapSetter<MsgHdrs> = {
-  set: (carrier, key, value) => carrier.set(key, value),
+  set: (carrier, key, value) => carrier.append(key, value),
 };
 
 /** Writes `traceparent` (and `tracestate`) of `span` into the headers. */
@@ -49,10 +63,9 @@ function randomSpanId(): string {
  * `oo-trace-id` (a plain NATS client publishing a request) it is a remote parent in that trace, so
  * the spans still join the request's trace; with neither it is the root.
  */
-export function extractTrace(headers: MsgHdrs | undefined): Context {
-  if (!headers) return ROOT_CONTEXT;
+export function extractTrace(headers: HeaderValues): Context {
   if (headers.has(Headers.traceparent)) return propagator.extract(ROOT_CONTEXT, headers, getter);
-  const traceId = headers.has(Headers.traceId) ? headers.get(Headers.traceId) : '';
+  const traceId = headers.get(Headers.traceId) ?? '';
   if (!TRACE_ID.test(traceId)) return ROOT_CONTEXT;
   const parent: SpanContext = {
     traceId,

@@ -27,17 +27,17 @@ export interface OutputOffload {
   /**
    * The output as the report carries it: the value itself when its JSON fits the inline limit, else
    * an `OutputRef` to the object just written. A small output that looks like a reference is
-   * written too, so that a reader never mistakes a task's own value for a reference.
+   * written too, so that a reader never mistakes a task's own value for a reference. `json` is
+   * `JSON.stringify(output)`, which the caller has made already.
    * @throws OoError OO_ERR_NATS_UNAVAILABLE (retryable) when the store does not take the write
    */
-  place(output: unknown, slot: OutputSlot): Promise<unknown>;
+  place(output: unknown, json: string | undefined, slot: OutputSlot): Promise<unknown>;
 }
 
 export function outputOffload(files: ObjectFiles, inlineMaxBytes: number): OutputOffload {
   return {
-    async place(output, slot) {
-      if (output === undefined) return output;
-      const text = JSON.stringify(output);
+    async place(output, text, slot) {
+      if (output === undefined || text === undefined) return output;
       // A JSON text of n UTF-16 units holds at most 3n UTF-8 bytes: most outputs skip the count.
       const small = text.length * 3 <= inlineMaxBytes || Buffer.byteLength(text) <= inlineMaxBytes;
       if (small && !isOutputRef(output)) return output;

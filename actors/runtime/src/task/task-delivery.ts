@@ -67,8 +67,14 @@ function schemaError(code: string, what: string, error: Parameters<typeof issues
   return new OoError(code, `${what}: ${list}`, { retryable: false, details: { issues } });
 }
 
-/** The output as it will cross the bus, or an error when it cannot. */
-function checkOutput(deps: DeliveryDeps, value: unknown): { output: unknown } | { error: OoError } {
+/**
+ * The output as it will cross the bus (and its JSON, which the offload measures), or an error when
+ * it cannot cross.
+ */
+function checkOutput(
+  deps: DeliveryDeps,
+  value: unknown,
+): { output: unknown; json: string | undefined } | { error: OoError } {
   const parsed = deps.task.output.safeParse(value);
   if (!parsed.success) {
     return {
@@ -80,8 +86,8 @@ function checkOutput(deps: DeliveryDeps, value: unknown): { output: unknown } | 
     };
   }
   try {
-    const text = JSON.stringify(parsed.data);
-    return { output: text === undefined ? undefined : JSON.parse(text) };
+    const json = JSON.stringify(parsed.data);
+    return { output: json === undefined ? undefined : JSON.parse(json), json };
   } catch (err) {
     const message = `output of ${deps.task.type} is not JSON: ${(err as Error).message}`;
     return { error: new OoError('OO_ERR_WORKFLOW_TASK_OUTPUT', message, { retryable: false }) };
@@ -306,7 +312,7 @@ async function handleExclusively(
     case 'output': {
       const checked = checkOutput(deps, outcome.value);
       if ('error' in checked) return fail(checked.error);
-      const output = await deps.outputs.place(checked.output, { runId, taskKey, dispatch });
+      const output = await deps.outputs.place(checked.output, checked.json, { runId, taskKey, dispatch });
       await decide('succeeded', { output });
       log.info('task succeeded');
       return undefined;

@@ -21,6 +21,8 @@ export interface CompiledExpression {
   readonly field: string;
   readonly source: string;
   readonly jsonata: jsonata.Expression;
+  /** The names of a plain path such as `tasks.a.output`, which is read without JSONata (`readPath`). */
+  readonly path?: readonly string[];
 }
 
 /** What an expression sees. */
@@ -60,7 +62,8 @@ export function compileExpression(source: string, field: string): CompiledExpres
     const compiled = jsonata(source.slice(1), OPTIONS);
     // assign() is typed for names, but JSONata's hooks are bound under symbols.
     compiled.assign(ENTRY_HOOK as unknown as string, countStep);
-    return { field, source, jsonata: compiled };
+    const path = plainPath(compiled.ast());
+    return { field, source, jsonata: compiled, ...(path ? { path } : {}) };
   } catch (thrown) {
     const e = thrown as { message?: string; position?: number };
     return {
@@ -68,6 +71,41 @@ export function compileExpression(source: string, field: string): CompiledExpres
       reason: `expression does not compile: ${e.message ?? String(thrown)} (at ${e.position ?? '?'})`,
     };
   }
+}
+
+/** The names of `a.b.c` (names only: no filter, index, `[]`, function or operator); else undefined. */
+function plainPath(ast: jsonata.ExprNode): string[] | undefined {
+  const node = ast as { type?: string; steps?: Array<Record<string, unknown>>; keepSingletonArray?: boolean };
+  if (node.type !== 'path' || !node.steps || node.keepSingletonArray) return undefined;
+  const names: string[] = [];
+  for (const step of node.steps) {
+    if (step.type !== 'name' || typeof step.value !== 'string') return undefined;
+    // `constructor`, `__proto__` and the like: leave the corner cases of such names to JSONata.
+    if (step.value in Object.prototype) return undefined;
+    for (const key of Object.keys(step)) {
+      if (key !== 'type' && key !== 'value' && key !== 'position') return undefined;
+    }
+    names.push(step.value);
+  }
+  return names;
+}
+
+const NEEDS_JSONATA = Symbol('needs JSONata');
+
+/**
+ * A plain path read directly: most template expressions are `=tasks.x.output.y` or `=input.z`,
+ * and JSONata's evaluator costs several times the lookup. Where JSONata's semantics go beyond a
+ * lookup (it maps a path over arrays and flattens sequences), the expression is left to it.
+ */
+function readPath(path: readonly string[], context: object): unknown {
+  let value: unknown = context;
+  for (const name of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    if (Array.isArray(value)) return NEEDS_JSONATA;
+    if (!Object.hasOwn(value, name)) return undefined;
+    value = (value as Record<string, unknown>)[name];
+  }
+  return Array.isArray(value) ? NEEDS_JSONATA : value;
 }
 
 function isProblem(x: CompiledExpression | SyntaxProblem): x is SyntaxProblem {
@@ -148,6 +186,10 @@ export async function evaluateExpression(expr: CompiledExpression, scope: Expres
     run: scope.run,
     ...(scope.index === undefined ? {} : { item: scope.item, index: scope.index }),
   };
+  if (expr.path) {
+    const value = readPath(expr.path, context);
+    if (value !== NEEDS_JSONATA) return toJson(value);
+  }
   try {
     return toJson(await expr.jsonata.evaluate(context, deterministicBindings(scope.time)));
   } catch (thrown) {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   type CompiledExpression,
@@ -92,5 +93,54 @@ describe('expressions - what a task sees', () => {
         requestId: 'req_1',
       },
     });
+  });
+});
+
+describe('expressions - plain paths', () => {
+  const key = fc.constantFrom('a', 'b', 'output', 'x');
+  const json: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      fc.constantFrom(null, true, false, 0, 1.5, '', 'text'),
+      fc.array(tie('value'), { maxLength: 3 }),
+      fc.dictionary(key, tie('value'), { maxKeys: 3 }),
+    ),
+  })).value;
+
+  it('are read without JSONata only where JSONata would give the same value', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(key, { minLength: 1, maxLength: 4 }),
+        fc.dictionary(key, json, { maxKeys: 4 }),
+        json,
+        async (names, tasks, input) => {
+          const source = `=${['tasks', ...names].join('.')}`;
+          const direct = expr(source);
+          expect(direct.path).toEqual(['tasks', ...names]);
+          const viaJsonata = { ...direct, path: undefined };
+          const scope = { input, tasks, run: {}, time: '2024-05-06T07:08:09.000Z' };
+          expect(await evaluateExpression(direct, scope)).toEqual(
+            await evaluateExpression(viaJsonata, scope),
+          );
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('are only names: filters, indexes, functions and prototype names go to JSONata', () => {
+    expect(expr('=input.label').path).toEqual(['input', 'label']);
+    expect(expr('=tasks.`a-b`.output').path).toEqual(['tasks', 'a-b', 'output']);
+    for (const source of [
+      '=tasks.a.output[0]',
+      '=tasks.a.output.items[]',
+      '=$.input',
+      '=input.n + 1',
+      '=$count(tasks.a.output)',
+      '=input.constructor',
+      '=input.__proto__',
+    ]) {
+      expect(expr(source).path, source).toBeUndefined();
+    }
   });
 });

@@ -8,6 +8,8 @@
  *     private file-backed nats-server (as `oo up` runs them: one process, a connection each);
  *   - the floor: a hand-written JetStream DAG loop (see floor-dag.ts) on the same server;
  *   - BullMQ: the closest faithful flow mapping (see bullmq-diamond.ts) on the local Redis.
+ * The three take turns: ROUNDS rounds of RUNS / ROUNDS runs each, so that a host whose speed drifts
+ * during the benchmark (seen here: 2x within minutes) slows all three alike and the ratios hold.
  * Scheduling latency (OO only) is measured inside the runner (see task-timings.ts).
  */
 
@@ -19,7 +21,6 @@ import { type Benchmark, quantile, round } from '../bench-result.js';
 import { type ActorProcesses, startActorProcesses } from '../engine/actor-processes.js';
 import { diamondTemplate, needsOf, templatesFolder } from '../engine/bench-templates.js';
 import { startBullmqDiamond } from '../engine/bullmq-diamond.js';
-import type { DagRunner } from '../engine/dag-runner.js';
 import { startFloor } from '../engine/floor-dag.js';
 import { runAll } from '../engine/in-flight.js';
 import { type RunDriver, startOo, startRunDriver } from '../engine/oo-system.js';
@@ -27,6 +28,7 @@ import { findProcess, sampleProcess } from '../engine/proc-stats.js';
 import { schedulingLatencies } from '../engine/task-timings.js';
 
 const RUNS = 1_000;
+const ROUNDS = 5;
 const WARMUP_RUNS = 200;
 const IN_FLIGHT = 200;
 const REDIS = { host: '127.0.0.1', port: 6379 };
@@ -95,15 +97,21 @@ function mapValues<K extends string, A, B>(record: Record<K, A>, f: (a: A) => B)
   return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, f(v as A)])) as Record<K, B>;
 }
 
-/** Warm-up, then the measured runs; resolves with the measured wall time (ms). */
-async function measure(start: () => Promise<DagRunner>): Promise<number> {
-  const dag = await start();
-  try {
-    await runAll(WARMUP_RUNS, IN_FLIGHT, () => dag.run());
-    return await runAll(RUNS, IN_FLIGHT, () => dag.run());
-  } finally {
-    await dag.stop();
+/** One run of one system: starts it and resolves when it ended. */
+type RunOne = () => Promise<unknown>;
+
+/**
+ * ROUNDS rounds in which each system runs RUNS / ROUNDS runs in turn; resolves with each one's
+ * total wall time (ms).
+ */
+async function takeTurns(systems: readonly RunOne[]): Promise<number[]> {
+  const totals = systems.map(() => 0);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, run] of systems.entries()) {
+      totals[i] = (totals[i] ?? 0) + (await runAll(RUNS / ROUNDS, IN_FLIGHT, run));
+    }
   }
+  return totals;
 }
 
 export const engineDiamond: Benchmark = {
@@ -116,24 +124,37 @@ export const engineDiamond: Benchmark = {
     const telemetry = startTelemetry({ serviceName: 'oo-bench' });
     const server = await startNatsServer();
     try {
-      const oo = await startOo(server.url, [diamond]);
+      const processes = await measureProcesses(server, diamond);
+      const started: Array<{ stop(): Promise<void> }> = [];
       let ooMs: number;
+      let floorMs: number;
+      let bullmqMs: number;
       let latencies: number[];
       try {
-        await runAll(WARMUP_RUNS, IN_FLIGHT, () => oo.run(diamond.name));
-        oo.timings.clear();
+        const oo = await startOo(server.url, [diamond]);
+        started.push(oo);
+        const floor = await startFloor(server.url, needs);
+        started.push(floor);
+        const bullmq = await startBullmqDiamond({ ...REDIS, concurrency: BULLMQ_CONCURRENCY });
+        started.push(bullmq);
         const runIds: string[] = [];
-        ooMs = await runAll(RUNS, IN_FLIGHT, async () => {
-          runIds.push((await oo.run(diamond.name)).runId);
-        });
+        let measuring = false;
+        const systems: RunOne[] = [
+          async () => {
+            const { runId } = await oo.run(diamond.name);
+            if (measuring) runIds.push(runId);
+          },
+          () => floor.run(),
+          () => bullmq.run(),
+        ];
+        for (const run of systems) await runAll(WARMUP_RUNS, IN_FLIGHT, run);
+        oo.timings.clear();
+        measuring = true;
+        [ooMs, floorMs, bullmqMs] = (await takeTurns(systems)) as [number, number, number];
         latencies = schedulingLatencies(oo.timings, runIds, needs);
       } finally {
-        await oo.stop();
+        for (const system of started.reverse()) await system.stop();
       }
-      const processes = await measureProcesses(server, diamond);
-      const floorMs = await measure(() => startFloor(server.url, needs));
-      const bullmqMs = await measure(() => startBullmqDiamond({ ...REDIS, concurrency: BULLMQ_CONCURRENCY }));
-
       const tasksPerS = (ms: number) => (RUNS * tasksPerRun) / (ms / 1000);
       const value = tasksPerS(ooMs);
       return [
@@ -152,6 +173,7 @@ export const engineDiamond: Benchmark = {
           processes_cpu_pct: processes.cpu,
           notes:
             `${RUNS} runs of templates/diamond.json (5 no-op tasks), ${IN_FLIGHT} in flight, after ${WARMUP_RUNS} warm-up runs; ` +
+            `OO, the floor and BullMQ take turns, ${ROUNDS} rounds of ${RUNS / ROUNDS} runs each, so a drift in the host's speed affects all three alike; ` +
             'OO = engine + built-in runner + driver in this process (as `oo up` runs them), file-backed JetStream, logs off, spans recorded not exported. ' +
             'processes = the same runs with engine and runner each in its own process from the compiled build (as deployed with `oo actor`), ' +
             'the driver here; processes_cpu_pct = CPU each used meanwhile (% of one core; nats-server included, 200 = both cores). ' +

@@ -86,15 +86,13 @@ class AttemptContext implements Omit<TaskContext, 'again'> {
   readonly log: Logger;
   readonly span: Span;
   readonly clock: Clock;
-  protected readonly actx: ActorContext;
-  readonly #parts: TaskContextParts;
+  protected readonly parts: TaskContextParts;
   #vars: TaskVars | undefined;
   #http: TaskHttp | undefined;
 
   constructor(parts: TaskContextParts) {
     const { deps, actx, message, state, log } = parts;
-    this.#parts = parts;
-    this.actx = actx;
+    this.parts = parts;
     this.type = deps.task.type;
     this.runId = message.runId;
     this.taskKey = message.taskKey;
@@ -107,29 +105,29 @@ class AttemptContext implements Omit<TaskContext, 'again'> {
   }
 
   get signal(): AbortSignal {
-    return this.#parts.signalOf();
+    return this.parts.signalOf();
   }
 
   get vars(): TaskVars {
-    this.#vars ??= taskVars(this.#parts.state, this.#parts.deps.task.vars);
+    this.#vars ??= taskVars(this.parts.state, this.parts.deps.task.vars);
     return this.#vars;
   }
 
   get http(): TaskHttp {
-    const { deps, signalOf, log } = this.#parts;
+    const { deps, signalOf, log } = this.parts;
     this.#http ??= taskHttp({ tracer: deps.tracer, span: this.span, signalOf, log });
     return this.#http;
   }
 
   secret(name: string): string {
-    return requireSecret(this.#parts.deps.secrets, name);
+    return requireSecret(this.parts.deps.secrets, name);
   }
 }
 
 /** The context of `run`. */
 export class RunContext extends AttemptContext implements TaskContext {
   again(delayMs: number): Again {
-    return this.actx.again(delayMs);
+    return this.parts.actx.again(delayMs);
   }
 }
 

@@ -3,8 +3,11 @@
  * validate -> span -> handler -> ack) beside the raw @nats-io/jetstream client doing the same
  * (publish -> consume -> JSON.parse -> ack), in the same run on the same private nats-server.
  *
- * Throughput: 20,000 messages with 500 publishes in flight. Latency: 2,000 messages one at a time
- * (publish, wait for the handler), so queueing does not hide the per-message cost.
+ * Both paths are opened and warmed with 5,000 messages first: what counts is the steady state, not
+ * the JIT compiling either side's code. Throughput: 20,000 messages each with 500 publishes in
+ * flight, in 4 rounds taken in turns, so that a drift in the host's speed (seen here: 2x within
+ * minutes) slows both alike. Latency: 2,000 messages one at a time (publish, wait for the handler),
+ * so queueing does not hide the per-message cost.
  */
 
 import { AckPolicy, RetentionPolicy, StorageType } from '@nats-io/jetstream';
@@ -18,6 +21,8 @@ import { type Benchmark, quantile, round } from '../bench-result.js';
 const MESSAGES = 20_000;
 const WINDOW = 500;
 const LATENCY_SAMPLES = 2_000;
+const WARMUP = 5_000;
+const ROUNDS = 4;
 const Body = z.object({ seq: z.number().int(), sentAt: z.number(), pad: z.string() }).strict();
 const PAD = 'x'.repeat(400);
 
@@ -31,9 +36,19 @@ interface Sink {
   received(sentAt: number): void;
 }
 
-async function measure(open: (sink: Sink) => Promise<Path>) {
-  let expected = 0;
+/** A path opened once and measured several times; each call resolves when its messages all arrived. */
+interface Measured {
+  /** Messages/s over `n` messages with WINDOW publishes in flight. */
+  throughput(n: number): Promise<number>;
+  /** Round-trip times (ms) of `n` messages sent one at a time. */
+  latencies(n: number): Promise<number[]>;
+  stop(): Promise<void>;
+}
+
+async function open(start: (sink: Sink) => Promise<Path>): Promise<Measured> {
+  let sent = 0;
   let count = 0;
+  let expected = 0;
   let latencies: number[] = [];
   let wake: (() => void) | undefined;
   const sink: Sink = {
@@ -48,27 +63,31 @@ async function measure(open: (sink: Sink) => Promise<Path>) {
       if (count >= n) resolve();
       else wake = resolve;
     });
-  const path = await open(sink);
-
-  const start = performance.now();
-  const inFlight = new Set<Promise<unknown>>();
-  for (let seq = 0; seq < MESSAGES; seq++) {
-    const p = path.publish(seq).finally(() => inFlight.delete(p));
-    inFlight.add(p);
-    if (inFlight.size >= WINDOW) await Promise.race(inFlight);
-  }
-  await Promise.all(inFlight);
-  await until(MESSAGES);
-  const rate = MESSAGES / ((performance.now() - start) / 1000);
-
-  latencies = [];
-  for (let i = 0; i < LATENCY_SAMPLES; i++) {
-    const done = until(MESSAGES + i + 1);
-    await path.publish(MESSAGES + i);
-    await done;
-  }
-  await path.stop();
-  return { rate, latencies };
+  const path = await start(sink);
+  return {
+    async throughput(n) {
+      const started = performance.now();
+      const inFlight = new Set<Promise<unknown>>();
+      for (let i = 0; i < n; i++) {
+        const p = path.publish(sent++).finally(() => inFlight.delete(p));
+        inFlight.add(p);
+        if (inFlight.size >= WINDOW) await Promise.race(inFlight);
+      }
+      await Promise.all(inFlight);
+      await until(sent);
+      return n / ((performance.now() - started) / 1000);
+    },
+    async latencies(n) {
+      latencies = [];
+      for (let i = 0; i < n; i++) {
+        const done = until(sent + 1);
+        await path.publish(sent++);
+        await done;
+      }
+      return latencies;
+    },
+    stop: () => path.stop(),
+  };
 }
 
 const encoder = new TextEncoder();
@@ -141,8 +160,31 @@ export const runtimeRoundtrip: Benchmark = {
     const telemetry = startTelemetry({ serviceName: 'oo-bench' });
     const server = await startNatsServer();
     try {
-      const baseline = await measure((sink) => rawPath(server.url, sink));
-      const actor = await measure((sink) => typedPath(server.url, sink));
+      const opened: Measured[] = [];
+      let rawMs = 0;
+      let typedMs = 0;
+      let rawLatencies: number[];
+      let typedLatencies: number[];
+      try {
+        const raw = await open((sink) => rawPath(server.url, sink));
+        opened.push(raw);
+        const typed = await open((sink) => typedPath(server.url, sink));
+        opened.push(typed);
+        // Warm both (JIT, consumers, file store) before anything counts.
+        await raw.throughput(WARMUP);
+        await typed.throughput(WARMUP);
+        // In turns, so that a drift in the host's speed affects both alike.
+        for (let round = 0; round < ROUNDS; round++) {
+          rawMs += (MESSAGES / ROUNDS / (await raw.throughput(MESSAGES / ROUNDS))) * 1000;
+          typedMs += (MESSAGES / ROUNDS / (await typed.throughput(MESSAGES / ROUNDS))) * 1000;
+        }
+        rawLatencies = await raw.latencies(LATENCY_SAMPLES);
+        typedLatencies = await typed.latencies(LATENCY_SAMPLES);
+      } finally {
+        for (const path of opened) await path.stop();
+      }
+      const baseline = { rate: MESSAGES / (rawMs / 1000), latencies: rawLatencies };
+      const actor = { rate: MESSAGES / (typedMs / 1000), latencies: typedLatencies };
       return [
         {
           name: 'runtime.roundtrip',
@@ -154,7 +196,7 @@ export const runtimeRoundtrip: Benchmark = {
           p99_added_ms: round(quantile(actor.latencies, 0.99) - quantile(baseline.latencies, 0.99), 3),
           p50_ms: round(quantile(actor.latencies, 0.5), 3),
           p99_ms: round(quantile(actor.latencies, 0.99), 3),
-          notes: `${MESSAGES} msgs of ~450 B with ${WINDOW} publishes in flight; latency over ${LATENCY_SAMPLES} sequential round trips; file store`,
+          notes: `${MESSAGES} msgs of ~450 B with ${WINDOW} publishes in flight, after ${WARMUP} warm-up msgs each, raw and typed taking turns (${ROUNDS} rounds); latency over ${LATENCY_SAMPLES} sequential round trips; file store`,
         },
       ];
     } finally {

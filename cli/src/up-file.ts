@@ -9,6 +9,8 @@ export const UpFile = z
     gateway: z.string().optional(),
     adminToken: z.string().optional(),
     simulators: z.object({ awx: z.string().optional(), tfe: z.string().optional() }).optional(),
+    /** The Prometheus endpoint, when `metrics.port` is configured. */
+    metrics: z.string().optional(),
     pid: z.number().int(),
     startedAt: z.string(),
   })

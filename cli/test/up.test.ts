@@ -10,7 +10,17 @@ import { UpFile } from '../src/index.js';
 
 const main = new URL('../src/main.ts', import.meta.url).pathname;
 const oo = (args: string[]) =>
-  spawnTsx(main, { NATS_URL: '', OO_LOG_LEVEL: 'warn', OO_GATEWAY_PORT: '0', OO_FILESTORE_PORT: '0' }, args);
+  spawnTsx(
+    main,
+    {
+      NATS_URL: '',
+      OO_LOG_LEVEL: 'warn',
+      OO_GATEWAY_PORT: '0',
+      OO_FILESTORE_PORT: '0',
+      OO_METRICS_PORT: '0',
+    },
+    args,
+  );
 
 describe('oo up', { timeout: 240_000 }, () => {
   it('starts a private nats-server and every actor, writes up.json 0600, and runs a workflow end to end', async () => {
@@ -44,6 +54,23 @@ describe('oo up', { timeout: 240_000 }, () => {
         timeoutMs: 20_000,
         what: 'the diamond run',
       });
+
+      // The Prometheus endpoint counted what the engine and the runner handled for that run (the
+      // runner counts a task once its end event is acked, a moment after the engine may hear it).
+      expect(info.metrics).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+      const handled = async (actor: string, subject: string) => {
+        const text = await (await fetch(info.metrics as string)).text();
+        const line = text
+          .split('\n')
+          .find(
+            (l) =>
+              l.startsWith(`oo_messages_handled_total{actor="${actor}",`) &&
+              l.includes(`subject="${subject}"`),
+          );
+        return Number(line?.split(' ').at(-1) ?? -1);
+      };
+      await expect.poll(() => handled('engine', 'oo.cmd.engine.start')).toBeGreaterThanOrEqual(1);
+      await expect.poll(() => handled('runner', 'oo.task.noop')).toBeGreaterThanOrEqual(5);
 
       const status = oo(['status', '--data', data]);
       expect(await status.waitForLine(/^engine\s/, 15_000)).toMatch(/^engine\s+inst_/);

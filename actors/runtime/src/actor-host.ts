@@ -22,7 +22,7 @@ import { type ObjectFiles, objectFiles } from './object-files.js';
 import { PRESENCE_BUCKET, type PresenceBeat, startPresence } from './presence.js';
 import { provisionAll } from './provision.js';
 import { createPublisher, type Publish } from './publisher.js';
-import { newStats } from './stats.js';
+import { type ActorStats, newStats } from './stats.js';
 import { RUNTIME_VERSION } from './version.js';
 
 export interface StartActorOptions {
@@ -41,6 +41,8 @@ export interface ActorHandle {
   readonly instance: string;
   readonly publish: Publish;
   readonly nats: Nats;
+  /** What the instance counted (presence and the metrics endpoint read it). */
+  readonly stats: Readonly<ActorStats>;
   /** Stops pulling, lets in-flight work finish (bounded by drainTimeoutMs), removes presence, closes. */
   stop(): Promise<void>;
 }
@@ -156,6 +158,7 @@ export async function startActor(
     instance,
     publish,
     nats,
+    stats,
     stop() {
       stopped ??= (async () => {
         const drained = Promise.all(loops.map((loop) => loop.drain()));

@@ -71,6 +71,15 @@ export const RuntimeConfig = z
       })
       .strict()
       .prefault({}),
+    metrics: z
+      .object({
+        /** Serve Prometheus metrics at http://<host>:<port>/metrics; off when absent (0 = any free port). */
+        port: z.number().int().min(0).max(65_535).optional(),
+        /** Interface to listen on; loopback unless a scraper on another machine needs it. */
+        host: z.string().min(1).default('127.0.0.1'),
+      })
+      .strict()
+      .prefault({}),
     /** Folder for state kept outside NATS (`oo up` data, mail drops, git repositories). */
     dataDir: z.string().min(1).default('.oo'),
     /** How long a stopping actor lets in-flight handlers finish before handing them back (ms). */
@@ -91,6 +100,8 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   OTEL_EXPORTER_OTLP_ENDPOINT: 'telemetry.otlpEndpoint',
   OTEL_SERVICE_NAME: 'telemetry.serviceName',
   OO_DATA_DIR: 'dataDir',
+  OO_METRICS_PORT: 'metrics.port',
+  OO_METRICS_HOST: 'metrics.host',
   OO_AUTH_SECRET: 'auth.secret',
 };
 

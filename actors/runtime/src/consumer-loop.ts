@@ -20,7 +20,7 @@ import { ensureConsumer } from './provision.js';
 import type { Publish } from './publisher.js';
 import { DEFAULT_RETRY, delayFor } from './retry-policy.js';
 import { Semaphore } from './semaphore.js';
-import type { ActorStats } from './stats.js';
+import { type ActorStats, observeDuration, subjectStats } from './stats.js';
 import { extractTrace, type HeaderValues, headerValues } from './tracing.js';
 
 export interface LoopDeps {
@@ -81,6 +81,7 @@ export async function startConsumerLoop(def: HandlerDef, deps: LoopDeps): Promis
     max_messages: concurrency,
     idle_heartbeat: 5_000,
   });
+  const counts = subjectStats(deps.stats, subject.name);
   const slots = new Semaphore(concurrency);
   const settle = ackBatcher();
   // Keep long handlers' messages ours (the server redelivers after ack_wait otherwise): one timer
@@ -110,6 +111,7 @@ export async function startConsumerLoop(def: HandlerDef, deps: LoopDeps): Promis
     try {
       await deadLetter(deps.publish, deps.actor, deps.instance, msg, error);
       msg.ack();
+      counts.deadLettered++;
       log.warn({ err: error, subject: msg.subject, seq: msg.info.streamSequence }, 'message dead-lettered');
     } catch (err) {
       // Could not record why; leave the message for a later attempt rather than lose it.
@@ -202,14 +204,19 @@ export async function startConsumerLoop(def: HandlerDef, deps: LoopDeps): Promis
       if (isAgain(result)) {
         settle.nak(msg, result.delayMs);
         span.setAttribute('oo.again.delay_ms', result.delayMs);
+        counts.deferred++;
       } else {
         settle.ack(msg);
       }
       deps.stats.handled++;
+      counts.handled++;
+      observeDuration(counts, (performance.now() - tracked.since) / 1000);
       endSpan(span);
     } catch (thrown) {
       const error = deps.hardStop.aborted ? shuttingDown : toOoError(thrown);
       deps.stats.failed++;
+      counts.failed++;
+      observeDuration(counts, (performance.now() - tracked.since) / 1000);
       deps.stats.lastError = { code: error.code, message: error.message, at: deps.clock.iso() };
       endSpan(span, error);
       await settleFailure(msg, error, ctx);

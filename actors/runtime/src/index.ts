@@ -20,6 +20,10 @@ export { defineActor, on } from './define-actor.js';
 export type { JsonBucket, JsonBucketOptions, Versioned } from './json-bucket.js';
 export { jsonBucket } from './json-bucket.js';
 export { stopOnSignals } from './lifecycle.js';
+export type { MetricsSource } from './metrics.js';
+export { escapeLabelValue, renderMetrics } from './metrics.js';
+export type { MetricsServer, MetricsServerOptions } from './metrics-server.js';
+export { startMetricsServer } from './metrics-server.js';
 export type { ObjectFiles, StoredFile } from './object-files.js';
 export { presenceKey, readPresence } from './presence.js';
 export type { PrincipalTokenOptions, PrincipalTokens, VerifyOptions } from './principal-token.js';
@@ -34,6 +38,7 @@ export type { MessageIds, Publish, PublishOptions, PublishResult } from './publi
 export { createPublisher } from './publisher.js';
 export type { RetryPolicy } from './retry-policy.js';
 export { DEFAULT_RETRY, delayFor, exponentialBackoff } from './retry-policy.js';
+export type { ActorStats, SubjectStats } from './stats.js';
 export * from './task/index.js';
 export type { Telemetry, TelemetryOptions } from './telemetry.js';
 export { startTelemetry } from './telemetry.js';

@@ -3,6 +3,7 @@ import { OoError } from '@oo/contracts';
 import { loadConfig, startActor, startTelemetry, stopOnSignals } from '@oo/runtime';
 import { pino } from 'pino';
 import { ActorRegistry, actorNames } from '../actor-registry.js';
+import { serveMetrics } from '../metrics-endpoint.js';
 import { OO_ENV_KEYS, OoConfig } from '../oo-config.js';
 import { sharedResources } from '../shared-resources.js';
 
@@ -19,10 +20,15 @@ export async function actor(name: string): Promise<void> {
   });
   const shared = sharedResources(config, log);
   const handle = await startActor(await load(config, shared), { config, tracer: telemetry.tracer, log });
+  const metrics = await serveMetrics(config, () => [handle]);
+  if (metrics) log.info({ url: metrics.url }, 'metrics served');
   stopOnSignals(
     () => [handle],
     telemetry,
     log,
-    () => shared.close(),
+    async () => {
+      await metrics?.close();
+      await shared.close();
+    },
   );
 }

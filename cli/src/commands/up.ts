@@ -13,6 +13,7 @@ import { pino } from 'pino';
 import { ActorRegistry } from '../actor-registry.js';
 import { ensureAuthSecret } from '../auth-secret.js';
 import { natsServerBinary } from '../install-nats-server.js';
+import { serveMetrics } from '../metrics-endpoint.js';
 import { loadOoConfig } from '../oo-config.js';
 import { sharedResources } from '../shared-resources.js';
 import { type UpFile, writeUpFile } from '../up-file.js';
@@ -104,6 +105,11 @@ export async function up(options: UpOptions): Promise<void> {
     rows.push([`actor ${name}`, `instance ${handle.instance}`]);
   }
   if (shared.urls.filestore) rows.push(['filestore', shared.urls.filestore]);
+  const metrics = await serveMetrics(config, () => handles);
+  if (metrics) {
+    stops.push(() => metrics.close());
+    rows.push(['metrics', `${metrics.url} (Prometheus)`]);
+  }
 
   const up: UpFile = { nats: config.nats.url, pid: process.pid, startedAt: new Date().toISOString() };
   if (shared.urls.gateway) {
@@ -114,6 +120,7 @@ export async function up(options: UpOptions): Promise<void> {
     rows.push(['admin token', `${token.secret} (also in up.json)`]);
   }
   if (simulators.awx || simulators.tfe) up.simulators = simulators;
+  if (metrics) up.metrics = metrics.url;
   rows.push(['up file', writeUpFile(dataDir, up)]);
   const width = Math.max(...rows.map(([k]) => k.length));
   process.stdout.write(

@@ -10,6 +10,8 @@ command -v nats-server >/dev/null || need+=(nats-server)
 command -v git >/dev/null || need+=(git)
 # The Ansible wrapper's local backend runs real playbooks in the tests.
 command -v ansible-playbook >/dev/null || need+=(ansible-core)
+# The metrics endpoint is checked by promtool and scraped by a real Prometheus in the tests.
+command -v promtool >/dev/null || need+=(prometheus)
 if ((${#need[@]})); then
   if [ "$(id -u)" -ne 0 ]; then
     echo "missing Debian packages: ${need[*]} — run: sudo apt-get install -y ${need[*]}" >&2

@@ -25,6 +25,9 @@ export const RuntimeConfig = z
         replicas: z.number().int().min(1).max(5).default(1),
         /** Path to a .creds file (JWT + nkey seed). */
         credsFile: z.string().optional(),
+        /** User and password, for servers that list their users (deploy/nats/auth.conf). */
+        user: z.string().min(1).optional(),
+        password: z.string().min(1).optional(),
         tls: z
           .object({
             caFile: z.string().optional(),
@@ -35,6 +38,10 @@ export const RuntimeConfig = z
           .optional(),
       })
       .strict()
+      .refine((nats) => nats.password === undefined || nats.user !== undefined, {
+        message: 'a password needs nats.user (NATS_USER) beside it',
+        path: ['password'],
+      })
       .default({ url: 'nats://127.0.0.1:4222', replicas: 1 }),
     log: z
       .object({ level: LogLevel.default('info') })
@@ -93,6 +100,8 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   NATS_URL: 'nats.url',
   NATS_REPLICAS: 'nats.replicas',
   NATS_CREDS: 'nats.credsFile',
+  NATS_USER: 'nats.user',
+  NATS_PASSWORD: 'nats.password',
   NATS_TLS_CA: 'nats.tls.caFile',
   NATS_TLS_CERT: 'nats.tls.certFile',
   NATS_TLS_KEY: 'nats.tls.keyFile',

@@ -47,6 +47,7 @@ export async function connectNats(
       // third of the publish cost on this hardware. Errors still carry their message and code.
       noAsyncTraces: true,
       ...(config.credsFile ? { authenticator: credsAuthenticator(readFileSync(config.credsFile)) } : {}),
+      ...(config.user ? { user: config.user, pass: config.password ?? '' } : {}),
       ...(tls ? { tls } : {}),
     });
   } catch (err) {

@@ -48,4 +48,20 @@ describe('runtime - configuration', () => {
       expect.objectContaining({ code: 'OO_ERR_CONFIG_INVALID', message: expect.stringContaining(path) }),
     );
   });
+
+  it('takes NATS credentials from NATS_USER and NATS_PASSWORD, and refuses a password alone without echoing it', () => {
+    const config = loadConfig(RuntimeConfig, {
+      env: { NATS_USER: 'oo', NATS_PASSWORD: 's3cret-value' },
+      file: file('{}'),
+    });
+    expect(config.nats).toMatchObject({ user: 'oo', password: 's3cret-value' });
+    let message = '';
+    try {
+      loadConfig(RuntimeConfig, { env: { NATS_PASSWORD: 's3cret-value' }, file: file('{}') });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/nats\.password: a password needs nats\.user/);
+    expect(message).not.toContain('s3cret-value');
+  });
 });

@@ -12,6 +12,8 @@ command -v git >/dev/null || need+=(git)
 command -v ansible-playbook >/dev/null || need+=(ansible-core)
 # The metrics endpoint is checked by promtool and scraped by a real Prometheus in the tests.
 command -v promtool >/dev/null || need+=(prometheus)
+# deploy/systemd's units are checked by systemd-analyze.
+command -v systemd-analyze >/dev/null || need+=(systemd)
 if ((${#need[@]})); then
   if [ "$(id -u)" -ne 0 ]; then
     echo "missing Debian packages: ${need[*]} — run: sudo apt-get install -y ${need[*]}" >&2

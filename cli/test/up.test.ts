@@ -69,8 +69,12 @@ describe('oo up', { timeout: 240_000 }, () => {
           );
         return Number(line?.split(' ').at(-1) ?? -1);
       };
-      await expect.poll(() => handled('engine', 'oo.cmd.engine.start')).toBeGreaterThanOrEqual(1);
-      await expect.poll(() => handled('runner', 'oo.task.noop')).toBeGreaterThanOrEqual(5);
+      await expect
+        .poll(() => handled('engine', 'oo.cmd.engine.start'), { timeout: 15_000 })
+        .toBeGreaterThanOrEqual(1);
+      await expect
+        .poll(() => handled('runner', 'oo.task.noop'), { timeout: 15_000 })
+        .toBeGreaterThanOrEqual(5);
 
       const status = oo(['status', '--data', data]);
       expect(await status.waitForLine(/^engine\s/, 15_000)).toMatch(/^engine\s+inst_/);

@@ -76,8 +76,13 @@ describe('runtime - Prometheus metrics', () => {
         return parseExposition(await res.text());
       };
       // 1, 4, 2 (parked), 2 again: handled 4; 3 threw; 3 and the bad body dead-lettered.
-      await expect.poll(async () => (await scrape()).get(`oo_messages_dead_lettered_total${labels}`)).toBe(2);
-      await expect.poll(async () => (await scrape()).get(`oo_messages_handled_total${labels}`)).toBe(4);
+      const settled = { timeout: 15_000, interval: 100 };
+      await expect
+        .poll(async () => (await scrape()).get(`oo_messages_dead_lettered_total${labels}`), settled)
+        .toBe(2);
+      await expect
+        .poll(async () => (await scrape()).get(`oo_messages_handled_total${labels}`), settled)
+        .toBe(4);
       const samples = await scrape();
       expect(samples.get(`oo_messages_deferred_total${labels}`)).toBe(1);
       expect(samples.get(`oo_messages_failed_total${labels}`)).toBe(1);

@@ -137,7 +137,7 @@ describe('deploy/nats: single server with users and permissions', { timeout: 30_
     });
     await requester.flush();
     relay.nats.nc.publish('oo.evt.request.accepted', '{}');
-    await expect.poll(() => heard).toEqual(['oo.evt.request.accepted']);
+    await expect.poll(() => heard, { timeout: 10_000 }).toEqual(['oo.evt.request.accepted']);
     sub.unsubscribe();
   });
 

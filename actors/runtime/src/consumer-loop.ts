@@ -16,12 +16,13 @@ import type { Clock } from './clock.js';
 import { deadLetter } from './dead-letter.js';
 import type { HandlerDef, Interceptor } from './define-actor.js';
 import { DeliveryContext, type DeliveryScope } from './delivery-context.js';
+import { deliveryHeaders, type HeaderValues } from './delivery-headers.js';
 import { ensureConsumer } from './provision.js';
 import type { Publish } from './publisher.js';
 import { DEFAULT_RETRY, delayFor } from './retry-policy.js';
 import { Semaphore } from './semaphore.js';
 import { type ActorStats, observeDuration, subjectStats } from './stats.js';
-import { extractTrace, type HeaderValues, headerValues } from './tracing.js';
+import { extractTrace } from './tracing.js';
 
 export interface LoopDeps {
   actor: string;
@@ -172,7 +173,7 @@ export async function startConsumerLoop(def: HandlerDef, deps: LoopDeps): Promis
   };
 
   const deliver = async (msg: JsMsg): Promise<void> => {
-    const headers = headerValues(msg.headers);
+    const headers = deliveryHeaders(msg);
     const span = deps.tracer.startSpan(
       spanName,
       {

@@ -9,8 +9,8 @@ import type { Span } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { ActorContext, Again } from './actor-context.js';
 import type { Clock } from './clock.js';
+import type { HeaderValues } from './delivery-headers.js';
 import type { Publish, PublishOptions, PublishResult } from './publisher.js';
-import type { HeaderValues } from './tracing.js';
 
 export interface DeliveryScope {
   readonly actor: string;

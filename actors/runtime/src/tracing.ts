@@ -19,21 +19,9 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import type { HeaderValues } from './delivery-headers.js';
 
 const propagator = new W3CTraceContextPropagator();
-
-/** A message's headers, first value of each, read once per delivery (see `headerValues`). */
-export type HeaderValues = ReadonlyMap<string, string>;
-
-/**
- * The headers as a map, in one pass: `MsgHdrs.get` and `has` list and filter every key on each
- * call, and a delivery reads half a dozen of them.
- */
-export function headerValues(headers: MsgHdrs | undefined): HeaderValues {
-  const values = new Map<string, string>();
-  if (headers) for (const [key, all] of headers) if (all[0] !== undefined) values.set(key, all[0]);
-  return values;
-}
 
 const getter: TextMapGetter<HeaderValues> = {
   keys: (carrier) => [...carrier.keys()],

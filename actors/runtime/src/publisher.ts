@@ -4,9 +4,9 @@
  */
 
 import type { JetStreamClient, PubAck } from '@nats-io/jetstream';
-import { type MsgHdrs, headers as natsHeaders } from '@nats-io/transport-node';
 import { type BodyOf, Headers, isPattern, OoError, type Subject } from '@oo/contracts';
 import { type Context, ROOT_CONTEXT, type Span, SpanKind, type Tracer, trace } from '@opentelemetry/api';
+import { OutgoingHeaders } from './outgoing-headers.js';
 import { injectTrace } from './tracing.js';
 
 /** The ids that travel with a message in headers. */
@@ -55,12 +55,12 @@ export function validateBody<S extends Subject>(subject: S, body: unknown): unkn
   );
 }
 
-/** Adds the id headers to new headers (`append`: each key is written once, no search for it). */
-export function setIdHeaders(h: MsgHdrs, ids: MessageIds): void {
-  if (ids.traceId) h.append(Headers.traceId, ids.traceId);
-  if (ids.requestId) h.append(Headers.requestId, ids.requestId);
-  if (ids.runId) h.append(Headers.runId, ids.runId);
-  if (ids.taskId) h.append(Headers.taskId, ids.taskId);
+/** Adds the id headers to new headers. */
+export function setIdHeaders(h: OutgoingHeaders, ids: MessageIds): void {
+  if (ids.traceId) h.put(Headers.traceId, ids.traceId);
+  if (ids.requestId) h.put(Headers.requestId, ids.requestId);
+  if (ids.runId) h.put(Headers.runId, ids.runId);
+  if (ids.taskId) h.put(Headers.taskId, ids.taskId);
 }
 
 export function createPublisher(js: JetStreamClient, tracer: Tracer, sender: string): Publish {
@@ -69,10 +69,10 @@ export function createPublisher(js: JetStreamClient, tracer: Tracer, sender: str
       throw new OoError('OO_ERR_MSG_SCHEMA', `cannot publish to the pattern ${subject.name}`);
     }
     const valid = validateBody(subject, body);
-    const h = natsHeaders();
-    h.append(Headers.schema, `${subject.name}@${subject.version}`);
-    h.append(Headers.sender, sender);
-    if (options.principal) h.append(Headers.principal, options.principal);
+    const h = new OutgoingHeaders();
+    h.put(Headers.schema, `${subject.name}@${subject.version}`);
+    h.put(Headers.sender, sender);
+    if (options.principal) h.put(Headers.principal, options.principal);
     let span = options.span;
     let own: Span | undefined;
     if (!span) {

@@ -5,7 +5,6 @@
  * headers and passed explicitly, so nothing depends on AsyncLocalStorage.
  */
 
-import type { MsgHdrs } from '@nats-io/transport-node';
 import { Headers } from '@oo/contracts';
 import {
   type Context,
@@ -20,6 +19,7 @@ import {
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { HeaderValues } from './delivery-headers.js';
+import type { OutgoingHeaders } from './outgoing-headers.js';
 
 const propagator = new W3CTraceContextPropagator();
 
@@ -28,13 +28,13 @@ const getter: TextMapGetter<HeaderValues> = {
   get: (carrier, key) => carrier.get(key),
 };
 
-// The publisher's headers are new and each key is written once: `append` skips `set`'s search.
-const setter: TextMapSetter<MsgHdrs> = {
-  set: (carrier, key, value) => carrier.append(key, value),
+// The publisher's headers are new and the propagator writes each of its keys once.
+const setter: TextMapSetter<OutgoingHeaders> = {
+  set: (carrier, key, value) => carrier.put(key, value),
 };
 
 /** Writes `traceparent` (and `tracestate`) of `span` into the headers. */
-export function injectTrace(span: Span, headers: MsgHdrs): void {
+export function injectTrace(span: Span, headers: OutgoingHeaders): void {
   propagator.inject(trace.setSpan(ROOT_CONTEXT, span), headers, setter);
 }
 

@@ -1,10 +1,11 @@
 /**
  * The metrics endpoint against the real Prometheus (Debian's `prometheus` package, installed by
  * test/run-all.sh): promtool lints a live exposition and checks deploy/prometheus/, and a
- * Prometheus server scrapes an actor and answers a query with what the actor counted.
+ * Prometheus server scrapes an actor, answers a query with what the actor counted, and answers
+ * every query of the Grafana dashboard (deploy/grafana/).
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -16,6 +17,7 @@ import { testSubjects } from './fixtures/subjects.js';
 
 const run = promisify(execFile);
 const deployDir = new URL('../../../deploy/prometheus/', import.meta.url).pathname;
+const dashboardFile = new URL('../../../deploy/grafana/oo-dashboard.json', import.meta.url).pathname;
 
 let server: NatsServer;
 beforeAll(async () => {
@@ -112,6 +114,28 @@ describe('runtime - metrics as Prometheus reads them', { timeout: 60_000 }, () =
         return body.data.result[0]?.value[1];
       };
       await expect.poll(value, { timeout: 30_000, interval: 250 }).toBe('7');
+
+      // Every panel of the Grafana dashboard is a query this Prometheus answers with series.
+      const dashboard = JSON.parse(readFileSync(dashboardFile, 'utf8')) as {
+        panels: Array<{ title: string; targets: Array<{ expr: string }> }>;
+      };
+      const queries = dashboard.panels.flatMap((p) =>
+        p.targets.map((t) => ({ title: p.title, expr: t.expr })),
+      );
+      expect(queries.length).toBeGreaterThanOrEqual(9);
+      for (const { title, expr } of queries) {
+        const series = async () => {
+          const url = `http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent(expr)}`;
+          const body = (await (await fetch(url)).json()) as {
+            status: string;
+            error?: string;
+            data?: { result: unknown[] };
+          };
+          if (body.status !== 'success') return `${title}: ${body.error}`;
+          return body.data?.result.length ?? 0;
+        };
+        await expect.poll(series, { timeout: 15_000, interval: 250, message: title }).toBeGreaterThan(0);
+      }
     } finally {
       prometheus.kill('SIGTERM');
       await exited;

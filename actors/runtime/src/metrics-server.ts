@@ -4,6 +4,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { OoError } from '@oo/contracts';
 import { type MetricsSource, renderMetrics } from './metrics.js';
 
 export interface MetricsServer {
@@ -38,9 +39,16 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
     res.end(req.method === 'HEAD' ? undefined : body);
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const refuse = (err: Error) =>
+      reject(
+        new OoError(
+          'OO_ERR_CONFIG_INVALID',
+          `cannot serve metrics on ${options.host}:${options.port} (metrics.host, metrics.port): ${err.message}`,
+        ),
+      );
+    server.once('error', refuse);
     server.listen(options.port, options.host, () => {
-      server.off('error', reject);
+      server.off('error', refuse);
       resolve();
     });
   });

@@ -128,6 +128,21 @@ describe('runtime - Prometheus metrics', () => {
     }
   });
 
+  it('says which setting to change when the port is taken', async () => {
+    const first = await startMetricsServer({ host: '127.0.0.1', port: 0, sources: () => [] });
+    try {
+      const port = Number(new URL(first.url).port);
+      await expect(startMetricsServer({ host: '127.0.0.1', port, sources: () => [] })).rejects.toThrow(
+        expect.objectContaining({
+          code: 'OO_ERR_CONFIG_INVALID',
+          message: expect.stringMatching(/metrics\.port.*EADDRINUSE/),
+        }),
+      );
+    } finally {
+      await first.close();
+    }
+  });
+
   it('escapes hostile label values so every line still parses', () => {
     expect(escapeLabelValue('a"b\\c\nd')).toBe('a\\"b\\\\c\\nd');
     const stats: ActorStats = {

@@ -24,7 +24,8 @@ function idsOf(state: RunState, taskKey?: string): PublishOptions['ids'] {
 }
 
 function withRequest<T extends object>(event: T, state: RunState): T & { requestId?: string } {
-  return state.requestId ? { ...event, requestId: state.requestId } : event;
+  // Not `{ ...event, requestId }`: a spread followed by a new property is a slow path of Node 20's V8.
+  return state.requestId ? { requestId: state.requestId, ...event } : event;
 }
 
 /** Records a run that ended cancelled or failed in `run_ends`, for runners that did not hear it. */

@@ -55,12 +55,12 @@ export function validateBody<S extends Subject>(subject: S, body: unknown): unkn
   );
 }
 
-/** Adds the id headers to new headers. */
-export function setIdHeaders(h: OutgoingHeaders, ids: MessageIds): void {
-  if (ids.traceId) h.put(Headers.traceId, ids.traceId);
-  if (ids.requestId) h.put(Headers.requestId, ids.requestId);
-  if (ids.runId) h.put(Headers.runId, ids.runId);
-  if (ids.taskId) h.put(Headers.taskId, ids.taskId);
+/** Adds the id headers to new headers; `traceId` stands in for the one `ids` does not give. */
+export function setIdHeaders(h: OutgoingHeaders, ids: MessageIds | undefined, traceId: string): void {
+  h.put(Headers.traceId, ids?.traceId || traceId);
+  if (ids?.requestId) h.put(Headers.requestId, ids.requestId);
+  if (ids?.runId) h.put(Headers.runId, ids.runId);
+  if (ids?.taskId) h.put(Headers.taskId, ids.taskId);
 }
 
 export function createPublisher(js: JetStreamClient, tracer: Tracer, sender: string): Publish {
@@ -87,9 +87,8 @@ export function createPublisher(js: JetStreamClient, tracer: Tracer, sender: str
       span = own;
     }
     injectTrace(span, h);
-    const spanTraceId = span.spanContext().traceId;
-    const ids = { ...options.ids, traceId: options.ids?.traceId ?? spanTraceId };
-    setIdHeaders(h, ids);
+    const traceId = options.ids?.traceId || span.spanContext().traceId;
+    setIdHeaders(h, options.ids, traceId);
     let ack: PubAck;
     try {
       // Buffer.from, not TextEncoder: pooled, about 3x faster for small strings on Node 20.
@@ -103,7 +102,7 @@ export function createPublisher(js: JetStreamClient, tracer: Tracer, sender: str
     } finally {
       own?.end();
     }
-    return { seq: ack.seq, duplicate: ack.duplicate, traceId: ids.traceId };
+    return { seq: ack.seq, duplicate: ack.duplicate, traceId };
   };
 }
 

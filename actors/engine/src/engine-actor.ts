@@ -25,6 +25,7 @@ import type { PlannerEvent, PlanResult } from './planner-types.js';
 import { startReconciler } from './reconciler.js';
 import { runQueue } from './run-queue.js';
 import { type RunState, RunState as RunStateSchema } from './run-state.js';
+import { runStateEncoder } from './run-state-encoder.js';
 import { runStore } from './run-store.js';
 import { rejectStart } from './start-run.js';
 import { compileTemplate, loadTemplatesDir } from './template-loader.js';
@@ -55,7 +56,9 @@ export function engineActor(options: EngineOptions) {
       const loaded = loadTemplatesDir(options.templatesDir, options.knownTaskTypes);
       for (const problem of loaded.problems) env.log.error({ problem }, 'template refused');
       const registry = createTemplateRegistry(loaded.templates);
-      const runs = runStore(await env.bucket(BucketNames.runs, RunStateSchema, { trustReads: true }));
+      const runs = runStore(
+        await env.bucket(BucketNames.runs, RunStateSchema, { trustReads: true, encode: runStateEncoder() }),
+      );
       const snapshots = templateSnapshots(await env.bucket(BucketNames.templates, Snapshot));
       const runEnds = await env.bucket(BucketNames.runEnds, RunEnd);
       const recordEnd: RecordRunEnd = (end) => runEnds.put(runEndKey(end.runId), end);

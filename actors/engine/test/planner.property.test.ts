@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type LoadedTemplate, type PlannerCommand, plan, type RunState } from '../src/index.js';
+import { runStateEncoder } from '../src/run-state-encoder.js';
 import { drive, template } from './run-driver.js';
 
 interface GenTask {
@@ -95,8 +96,12 @@ async function exercise(gen: GenTask[], steps: Step[]) {
   const terminalOnce = new Set<string>();
   let cancelled = false;
 
+  // One encoder over the whole run, as the engine keeps one: its kept JSON of ended tasks must
+  // never go stale while the planner changes the state in place.
+  const encode = runStateEncoder();
   const check = (commands: PlannerCommand[], reconciling: boolean) => {
     const state = run.state;
+    expect(encode(state)).toBe(JSON.stringify(state));
     snapshots.push(JSON.stringify({ state, commands }));
     for (const c of commands) {
       if (c.kind === 'start-child') children.set(c.childRunId, c.taskKey);
@@ -137,6 +142,7 @@ async function exercise(gen: GenTask[], steps: Step[]) {
     const before = JSON.stringify(run.state);
     const commands = await act();
     expect(JSON.stringify(run.state)).toBe(before);
+    expect(encode(run.state)).toBe(before);
     return commands;
   };
 

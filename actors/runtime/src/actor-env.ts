@@ -28,7 +28,7 @@ export interface ActorEnv {
   bucket<S extends z.ZodType>(
     name: string,
     schema: S,
-    options?: JsonBucketOptions,
+    options?: JsonBucketOptions<z.output<S>>,
   ): Promise<JsonBucket<z.output<S>>>;
   /** Opens a provisioned object store (`ObjectStoreNames`) as files with SHA-256 digests. */
   objects(name: string): Promise<ObjectFiles>;

@@ -92,8 +92,8 @@ export async function startActor(
       });
       subscriptions.push(sub);
     },
-    async bucket<S extends z.ZodType>(name: string, schema: S, options?: JsonBucketOptions) {
-      const key = `${name}${options?.trustReads ? ':trusted' : ''}`;
+    async bucket<S extends z.ZodType>(name: string, schema: S, options?: JsonBucketOptions<z.output<S>>) {
+      const key = `${name}${options?.trustReads ? ':trusted' : ''}${options?.encode ? ':encoded' : ''}`;
       const cached = buckets.get(key) as JsonBucket<z.output<S>> | undefined;
       if (cached) return cached;
       const opened = jsonBucket(await nats.kvm.open(name), name, schema, options);

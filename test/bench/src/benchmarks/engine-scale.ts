@@ -3,8 +3,10 @@
  * state in one KV value and rewrites it on every transition, so a cost that grows with the run shows
  * here. Two templates of the same shape, layers of 10 no-op tasks where every task needs every task of
  * the layer before: 5 layers (50 tasks) and 200 layers (2,000 tasks), the same width so the same
- * parallelism. Runs one at a time, after warm-up runs; per-task cost = total wall time of the
- * measured runs / their tasks.
+ * parallelism. Runs one at a time, after warm-up runs of both, small and large in turns (ROUNDS rounds of
+ * SMALL.runs small runs and LARGE.runs large ones), so that a drift in the host's speed (seen here:
+ * 2x within minutes) slows both alike; per-task cost = total wall time of the measured runs / their
+ * tasks.
  */
 import { startTelemetry } from '@oo/runtime';
 import { startNatsServer } from '@oo/test-harness';
@@ -13,8 +15,9 @@ import { layeredTemplate } from '../engine/bench-templates.js';
 import { type OoSystem, startOo } from '../engine/oo-system.js';
 
 const WIDTH = 10;
-const SMALL = { name: 'bench-scale-small', layers: 5, runs: 20 };
+const SMALL = { name: 'bench-scale-small', layers: 5, runs: 10 };
 const LARGE = { name: 'bench-scale-large', layers: 200, runs: 1 };
+const ROUNDS = 3;
 const RUN_TIMEOUT_MS = 900_000;
 
 /** Wall time (ms) of each of `runs` runs of the template, one at a time. */
@@ -38,19 +41,22 @@ export const engineScale: Benchmark = {
     const server = await startNatsServer();
     try {
       const oo = await startOo(server.url, templates);
-      let small: number[];
-      let large: number[];
+      const small: number[] = [];
+      const large: number[] = [];
       try {
-        // Warm-up: the small template's runs exercise every code path the large one takes; a large
-        // warm-up run would cost as much as a measured one.
-        await runTimes(oo, SMALL.name, 2);
-        small = await runTimes(oo, SMALL.name, SMALL.runs);
-        large = await runTimes(oo, LARGE.name, LARGE.runs);
+        // Warm-up of both: a large run's first transitions run code the small one barely does
+        // (long task maps, big writes) and was measured 20-40% slower than the next ones.
+        await runTimes(oo, SMALL.name, 5);
+        await runTimes(oo, LARGE.name, 1);
+        for (let i = 0; i < ROUNDS; i++) {
+          small.push(...(await runTimes(oo, SMALL.name, SMALL.runs)));
+          large.push(...(await runTimes(oo, LARGE.name, LARGE.runs)));
+        }
       } finally {
         await oo.stop();
       }
-      const smallMs = sum(small) / (SMALL.runs * SMALL.layers * WIDTH);
-      const largeMs = sum(large) / (LARGE.runs * LARGE.layers * WIDTH);
+      const smallMs = sum(small) / (small.length * SMALL.layers * WIDTH);
+      const largeMs = sum(large) / (large.length * LARGE.layers * WIDTH);
       const ratio = largeMs / smallMs;
       return [
         {
@@ -64,7 +70,7 @@ export const engineScale: Benchmark = {
           notes:
             `per-task cost (wall time / tasks) of a ${LARGE.layers * WIDTH}-task template over a ${SMALL.layers * WIDTH}-task one; ` +
             `layers of ${WIDTH} no-ops, each needing all of the layer before (same width, so the same parallelism); ` +
-            `${SMALL.runs} small and ${LARGE.runs} large runs one at a time after 2 small warm-up runs; ` +
+            `${ROUNDS} rounds of ${SMALL.runs} small and ${LARGE.runs} large run(s), one at a time, after 5 small and 1 large warm-up runs; ` +
             'engine + built-in runner in this process, file-backed JetStream, logs off.',
         },
       ];

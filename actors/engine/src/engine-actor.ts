@@ -23,7 +23,7 @@ import { engineOutputs } from './output-store.js';
 import { plan } from './planner.js';
 import type { PlannerEvent, PlanResult } from './planner-types.js';
 import { startReconciler } from './reconciler.js';
-import { runQueue } from './run-queue.js';
+import { type RunStep, runQueue } from './run-queue.js';
 import { type RunState, RunState as RunStateSchema } from './run-state.js';
 import { runStateEncoder } from './run-state-encoder.js';
 import { runStore } from './run-store.js';
@@ -46,6 +46,9 @@ export interface EngineOptions {
 }
 
 const Snapshot = z.unknown();
+
+/** Runs with this many tasks gather the events that arrive together into one step (run-queue.ts). */
+const GATHER_FROM_TASKS = 200;
 
 export function engineActor(options: EngineOptions) {
   return defineActor({
@@ -77,21 +80,23 @@ export function engineActor(options: EngineOptions) {
         return compiled;
       };
 
-      const queue = runQueue<Pick<ActorContext, 'publish'>>(async (runId, events, publisher) => {
+      /** One step of a run: plan its events on the state, write it, publish the commands. */
+      const step: RunStep<Pick<ActorContext, 'publish'>> = async (runId, events, publisher) => {
         const result = await runs.transition(runId, async (state) => {
           const template = await templateOf(state);
           const commands: PlanResult['commands'] = [];
           let next = state;
           for (const event of events) {
-            const step = await plan(template, next, event, await outputs.resolve(next, event));
-            commands.push(...step.commands);
-            next = step.state;
+            const planned = await plan(template, next, event, await outputs.resolve(next, event));
+            commands.push(...planned.commands);
+            next = planned.state;
           }
           return outputs.offload({ state: next, commands });
         });
         if (result) await executeCommands(publisher, result.state, result.commands, recordEnd);
         return result;
-      });
+      };
+      const queue = runQueue(step, (runId) => runs.cachedTasks(runId) >= GATHER_FROM_TASKS);
       const advance = (ctx: Pick<ActorContext, 'publish'>, runId: string, event: PlannerEvent) =>
         queue.submit(runId, event, ctx);
 

@@ -2,7 +2,8 @@
  * One engine step at a time per run, with the events that arrive meanwhile folded into the next
  * step: the two reports of a diamond's middle tasks, or a thousand forEach elements finishing
  * together, cost one state write and one batch of publishes instead of one each — and never race
- * each other's compare-and-set in this process.
+ * each other's compare-and-set in this process. A run with a big state may also gather the events
+ * that arrive together into its first step (`Gather`).
  */
 import type { PlannerEvent, PlanResult } from './planner-types.js';
 
@@ -24,7 +25,15 @@ export type RunStep<P> = (
   publisher: P,
 ) => Promise<PlanResult | undefined>;
 
-export function runQueue<P>(step: RunStep<P>) {
+/**
+ * `gather(runId)`: whether the first step of a run that is idle should wait for the end of this turn
+ * of the event loop, so the run's events read from the socket along with this one join it. Worth it
+ * where a write is costly (a big state: a layer of 10 tasks ending together then costs one write,
+ * not two, measured 10% off a 2,000-task run); elsewhere the wait (~0.2 ms here) is pure latency.
+ */
+export type Gather = (runId: string) => boolean;
+
+export function runQueue<P>(step: RunStep<P>, gather: Gather = () => false) {
   const waiting = new Map<string, Waiter<P>[]>();
 
   const drain = async (runId: string, batch: Waiter<P>[]) => {
@@ -56,8 +65,17 @@ export function runQueue<P>(step: RunStep<P>) {
           queued.push(waiter);
           return;
         }
-        waiting.set(runId, []);
-        void drain(runId, [waiter]);
+        if (!gather(runId)) {
+          waiting.set(runId, []);
+          void drain(runId, [waiter]);
+          return;
+        }
+        waiting.set(runId, [waiter]);
+        setImmediate(() => {
+          const batch = waiting.get(runId) ?? [];
+          waiting.set(runId, []);
+          void drain(runId, batch);
+        });
       });
     },
   };

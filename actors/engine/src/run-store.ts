@@ -27,6 +27,8 @@ export interface RunStore {
    * state it is given in place (the planner does).
    */
   transition(runId: string, step: (state: RunState) => Promise<PlanResult>): Promise<PlanResult | undefined>;
+  /** Tasks in the run's state as this engine last wrote it (0 when not cached): what a write costs. */
+  cachedTasks(runId: string): number;
 }
 
 const MAX_CONFLICTS = 50;
@@ -34,15 +36,16 @@ const MAX_CONFLICTS = 50;
 const DEFAULT_CACHED_RUNS = 2_000;
 
 export function runStore(bucket: JsonBucket<RunState>, cachedRuns = DEFAULT_CACHED_RUNS): RunStore {
-  const cache = new Map<string, Versioned<RunState>>();
+  const cache = new Map<string, Versioned<RunState> & { tasks: number }>();
   const remember = (key: string, state: RunState, revision: number) => {
     cache.delete(key); // re-inserted last: Map order is the eviction order
     if (isTerminalRun(state.status)) return; // an ended run rarely moves again
-    cache.set(key, { value: state, revision });
+    cache.set(key, { value: state, revision, tasks: Object.keys(state.tasks).length });
     if (cache.size > cachedRuns) cache.delete(cache.keys().next().value as string);
   };
 
   return {
+    cachedTasks: (runId) => cache.get(runKey(runId))?.tasks ?? 0,
     async get(runId) {
       return (await bucket.get(runKey(runId)))?.value;
     },

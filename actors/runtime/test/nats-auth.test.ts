@@ -3,16 +3,12 @@
  * NATS_USER/NATS_PASSWORD and may do everything; a `requester` machine may submit requests and hear
  * their events, and is refused everything else by the server itself.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { jetstream } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { OoError, RequestSubjects } from '@oo/contracts';
 import { type ActorHandle, defineActor, on, RuntimeConfig, startActor } from '@oo/runtime';
-import { freePort, freshName } from '@oo/test-harness';
+import { freshName, type NatsServer, startNatsServer } from '@oo/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLog } from './fixtures/setup.js';
 import { testSubjects } from './fixtures/subjects.js';
@@ -22,39 +18,20 @@ const ACTOR_PASSWORD = `actor${freshName()}`;
 const REQUESTER_PASSWORD = `requester${freshName()}`;
 const REQUESTER_INBOX = '_INBOX_requester';
 
+let server: NatsServer;
 let url: string;
-let server: ChildProcess;
-let store: string;
 
 beforeAll(async () => {
-  store = mkdtempSync(join(tmpdir(), 'oo-nats-auth-'));
-  const port = await freePort();
-  url = `nats://127.0.0.1:${port}`;
-  server = spawn('nats-server', ['-c', singleConf], {
-    env: {
-      ...process.env,
-      OO_NATS_LISTEN: `127.0.0.1:${port}`,
-      OO_NATS_STORE: store,
-      OO_NATS_ACTOR_PASSWORD: ACTOR_PASSWORD,
-      OO_NATS_REQUESTER_PASSWORD: REQUESTER_PASSWORD,
+  server = await startNatsServer({
+    config: {
+      file: singleConf,
+      env: { OO_NATS_ACTOR_PASSWORD: ACTOR_PASSWORD, OO_NATS_REQUESTER_PASSWORD: REQUESTER_PASSWORD },
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
   });
-  await new Promise<void>((resolve, reject) => {
-    let log = '';
-    server.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-      log += chunk;
-      if (log.includes('Server is ready')) resolve();
-    });
-    server.once('exit', (code) => reject(new Error(`nats-server exited ${code}:\n${log}`)));
-  });
+  url = server.url;
 });
 
-afterAll(async () => {
-  server.kill('SIGTERM');
-  await new Promise((resolve) => server.once('exit', resolve));
-  rmSync(store, { recursive: true, force: true });
-});
+afterAll(() => server.stop());
 
 function actorConfig(password = ACTOR_PASSWORD): RuntimeConfig {
   return RuntimeConfig.parse({

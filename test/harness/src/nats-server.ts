@@ -26,18 +26,30 @@ export interface StartNatsServerOptions {
   storeDir?: string;
   /** nats-server binary; default $NATS_SERVER_BIN or `nats-server` from PATH. */
   bin?: string;
+  /**
+   * Run this config file (one of deploy/nats/) instead of the flags: its `$OO_NATS_LISTEN` and
+   * `$OO_NATS_STORE` are given this server's address and store, `env` adds the rest (passwords).
+   */
+  config?: { file: string; env?: Record<string, string> };
+}
+
+type Launch = Pick<StartNatsServerOptions, 'config'> & { bin: string; port: number; storeDir: string };
+
+function spawnServer({ bin, port, storeDir, config }: Launch): ChildProcess {
+  const stdio: ['ignore', 'ignore', 'pipe'] = ['ignore', 'ignore', 'pipe'];
+  if (!config) return spawn(bin, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir], { stdio });
+  const env = { ...process.env, ...config.env, OO_NATS_LISTEN: `127.0.0.1:${port}`, OO_NATS_STORE: storeDir };
+  return spawn(bin, ['-c', config.file], { stdio, env });
 }
 
 const READY = /Server is ready/;
 const LISTEN = /Listening for client connections on [^:]+:(\d+)/;
 
-function launch(bin: string, port: number, storeDir: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(bin, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+function launch(options: Launch): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawnServer(options);
   return new Promise((resolve, reject) => {
     let log = '';
-    let boundPort = port;
+    let boundPort = options.port;
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`nats-server did not become ready in 10 s:\n${log}`));
@@ -78,7 +90,8 @@ export async function startNatsServer(options: StartNatsServerOptions = {}): Pro
   const temporary = options.storeDir === undefined;
   const storeDir = options.storeDir ?? mkdtempSync(join(tmpdir(), 'oo-nats-'));
   const bin = options.bin ?? process.env.NATS_SERVER_BIN ?? 'nats-server';
-  let { child, port } = await launch(bin, options.port || -1, storeDir);
+  const start = (port: number) => launch({ bin, port, storeDir, config: options.config });
+  let { child, port } = await start(options.port || -1);
   return {
     get url() {
       return `nats://127.0.0.1:${port}`;
@@ -96,7 +109,7 @@ export async function startNatsServer(options: StartNatsServerOptions = {}): Pro
         child.kill('SIGTERM');
         await exited(child);
       }
-      ({ child, port } = await launch(bin, port, storeDir));
+      ({ child, port } = await start(port));
     },
     async stop() {
       child.kill('SIGTERM');

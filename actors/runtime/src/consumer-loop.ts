@@ -209,13 +209,11 @@ export async function startConsumerLoop(def: HandlerDef, deps: LoopDeps): Promis
       } else {
         settle.ack(msg);
       }
-      deps.stats.handled++;
       counts.handled++;
       observeDuration(counts, (performance.now() - tracked.since) / 1000);
       endSpan(span);
     } catch (thrown) {
       const error = deps.hardStop.aborted ? shuttingDown : toOoError(thrown);
-      deps.stats.failed++;
       counts.failed++;
       observeDuration(counts, (performance.now() - tracked.since) / 1000);
       deps.stats.lastError = { code: error.code, message: error.message, at: deps.clock.iso() };

@@ -1,11 +1,25 @@
-/** Counters an instance reports in its presence entry and on the metrics endpoint (metrics.ts). */
-export interface ActorStats {
-  inFlight: number;
-  handled: number;
-  failed: number;
+/**
+ * Counters an instance reports in its presence entry and on the metrics endpoint (metrics.ts). The
+ * consumer loops count per subject; the instance's totals are summed from those when read.
+ */
+export class ActorStats {
+  inFlight = 0;
   lastError: { code: string; message: string; at: string } | undefined;
-  /** The same, per handled subject, plus what only metrics show. */
-  readonly subjects: Map<string, SubjectStats>;
+  readonly subjects = new Map<string, SubjectStats>();
+
+  /** Deliveries handled, every subject together. */
+  get handled(): number {
+    let sum = 0;
+    for (const counts of this.subjects.values()) sum += counts.handled;
+    return sum;
+  }
+
+  /** Deliveries whose handler threw, every subject together. */
+  get failed(): number {
+    let sum = 0;
+    for (const counts of this.subjects.values()) sum += counts.failed;
+    return sum;
+  }
 }
 
 /** Upper bounds (s) of the handler-duration histogram: 1 ms to 30 s, as tasks span that range. */
@@ -26,7 +40,7 @@ export interface SubjectStats {
 }
 
 export function newStats(): ActorStats {
-  return { inFlight: 0, handled: 0, failed: 0, lastError: undefined, subjects: new Map() };
+  return new ActorStats();
 }
 
 /** The counters of one subject, made on first use. */

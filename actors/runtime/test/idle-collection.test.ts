@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fullCollection, idleCollection } from '../src/idle-collection.js';
-import { newStats } from '../src/stats.js';
+import { newStats, subjectStats } from '../src/stats.js';
 
 function collectionWithCount() {
   let collected = 0;
@@ -21,8 +21,8 @@ describe('idle collection', () => {
     const runner = newStats();
     collection.watch(engine);
     collection.watch(runner);
-    engine.handled += 900;
-    runner.failed += 200;
+    subjectStats(engine, 'oo.cmd.x').handled += 900;
+    subjectStats(runner, 'oo.cmd.x').failed += 200;
     expect(collection.check()).toBe(false); // busy
     expect(collection.check()).toBe(false); // quiet once
     expect(collection.check()).toBe(true); // quiet twice: collect
@@ -35,7 +35,7 @@ describe('idle collection', () => {
     const stats = newStats();
     collection.watch(stats);
     for (let i = 0; i < 10; i++) {
-      stats.handled += 5_000;
+      subjectStats(stats, 'oo.cmd.x').handled += 5_000;
       collection.check();
     }
     expect(collected()).toBe(0);
@@ -43,7 +43,7 @@ describe('idle collection', () => {
     const quiet = collectionWithCount();
     const few = newStats();
     quiet.collection.watch(few);
-    few.handled += 999;
+    subjectStats(few, 'oo.cmd.x').handled += 999;
     for (let i = 0; i < 5; i++) quiet.collection.check();
     expect(quiet.collected()).toBe(0);
   });
@@ -51,7 +51,7 @@ describe('idle collection', () => {
   it('does not count the messages of an actor that was watched before as new ones', () => {
     const { collection, collected } = collectionWithCount();
     const old = newStats();
-    old.handled = 50_000;
+    subjectStats(old, 'oo.cmd.x').handled = 50_000;
     collection.watch(old);
     for (let i = 0; i < 3; i++) collection.check();
     collection.unwatch(old);

@@ -1,6 +1,5 @@
 import { OoError } from '@oo/contracts';
 import {
-  type ActorStats,
   defineActor,
   escapeLabelValue,
   on,
@@ -10,6 +9,7 @@ import {
 } from '@oo/runtime';
 import { freshName, type NatsServer, startNatsServer } from '@oo/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newStats } from '../src/stats.js';
 import { silentLog, testConfig } from './fixtures/setup.js';
 import { testSubjects } from './fixtures/subjects.js';
 
@@ -145,13 +145,8 @@ describe('runtime - Prometheus metrics', () => {
 
   it('escapes hostile label values so every line still parses', () => {
     expect(escapeLabelValue('a"b\\c\nd')).toBe('a\\"b\\\\c\\nd');
-    const stats: ActorStats = {
-      inFlight: 1,
-      handled: 0,
-      failed: 0,
-      lastError: undefined,
-      subjects: new Map(),
-    };
+    const stats = newStats();
+    stats.inFlight = 1;
     const text = renderMetrics([{ name: 'x"} 1\nfake_metric 9', instance: 'i\\', stats }]);
     const samples = parseExposition(text);
     expect(samples.has('fake_metric')).toBe(false);

@@ -55,9 +55,9 @@ export function validateBody<S extends Subject>(subject: S, body: unknown): unkn
   );
 }
 
-/** Adds the id headers to new headers; `traceId` stands in for the one `ids` does not give. */
+/** Adds the id headers to new headers: `traceId` as resolved, the others as `ids` gives them. */
 export function setIdHeaders(h: OutgoingHeaders, ids: MessageIds | undefined, traceId: string): void {
-  h.put(Headers.traceId, ids?.traceId || traceId);
+  h.put(Headers.traceId, traceId);
   if (ids?.requestId) h.put(Headers.requestId, ids.requestId);
   if (ids?.runId) h.put(Headers.runId, ids.runId);
   if (ids?.taskId) h.put(Headers.taskId, ids.taskId);

@@ -105,13 +105,20 @@ describe('runtime - metrics as Prometheus reads them', { timeout: 60_000 }, () =
     );
     const exited = new Promise((resolve) => prometheus.once('exit', resolve));
     try {
-      const query = `oo_messages_handled_total{job="oo",actor="${actor.handle.name}",subject="${actor.subject}"}`;
-      const value = async () => {
-        const url = `http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent(query)}`;
+      /** This Prometheus's answer to an instant query: its series, an error, or undefined until it is up. */
+      const query = async (expr: string) => {
+        const url = `http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent(expr)}`;
         const res = await fetch(url).catch(() => undefined);
-        if (!res?.ok) return undefined;
-        const body = (await res.json()) as { data: { result: Array<{ value: [number, string] }> } };
-        return body.data.result[0]?.value[1];
+        const body = (await res?.json().catch(() => undefined)) as
+          | { status: string; error?: string; data?: { result: Array<{ value: [number, string] }> } }
+          | undefined;
+        if (!body) return undefined;
+        return body.status === 'success' ? (body.data?.result ?? []) : `error: ${body.error}`;
+      };
+      const handled = `oo_messages_handled_total{job="oo",actor="${actor.handle.name}",subject="${actor.subject}"}`;
+      const value = async () => {
+        const answer = await query(handled);
+        return Array.isArray(answer) ? answer[0]?.value[1] : answer;
       };
       await expect.poll(value, { timeout: 30_000, interval: 250 }).toBe('7');
 
@@ -125,14 +132,8 @@ describe('runtime - metrics as Prometheus reads them', { timeout: 60_000 }, () =
       expect(queries.length).toBeGreaterThanOrEqual(9);
       for (const { title, expr } of queries) {
         const series = async () => {
-          const url = `http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent(expr)}`;
-          const body = (await (await fetch(url)).json()) as {
-            status: string;
-            error?: string;
-            data?: { result: unknown[] };
-          };
-          if (body.status !== 'success') return `${title}: ${body.error}`;
-          return body.data?.result.length ?? 0;
+          const answer = await query(expr);
+          return Array.isArray(answer) ? answer.length : `${title}: ${answer}`;
         };
         await expect.poll(series, { timeout: 15_000, interval: 250, message: title }).toBeGreaterThan(0);
       }

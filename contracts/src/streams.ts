@@ -73,6 +73,7 @@ export interface BucketSpec {
 export const BucketNames = {
   presence: 'presence',
   runs: 'runs',
+  runSegments: 'run_segments',
   taskVars: 'task_vars',
   templates: 'templates',
   requests: 'requests',
@@ -92,6 +93,12 @@ export const Buckets: readonly BucketSpec[] = [
     description: 'Actor instances alive now: one heartbeat entry per instance',
   },
   { name: BucketNames.runs, ttlMs: 0, history: 1, description: 'Workflow run state, one key per run' },
+  {
+    name: BucketNames.runSegments,
+    ttlMs: 0,
+    history: 1,
+    description: 'Ended tasks of big runs, sealed out of their run state in segments that never change',
+  },
   {
     name: BucketNames.templates,
     ttlMs: 0,

@@ -24,9 +24,9 @@ import { plan } from './planner.js';
 import type { PlannerEvent, PlanResult } from './planner-types.js';
 import { startReconciler } from './reconciler.js';
 import { type RunStep, runQueue } from './run-queue.js';
-import { type RunState, RunState as RunStateSchema } from './run-state.js';
+import { RunSegment, type RunState, RunState as RunStateSchema } from './run-state.js';
 import { runStateEncoder } from './run-state-encoder.js';
-import { runStore } from './run-store.js';
+import { runStore, STATE_TOO_LARGE } from './run-store.js';
 import { rejectStart } from './start-run.js';
 import { compileTemplate, loadTemplatesDir } from './template-loader.js';
 import { createTemplateRegistry } from './template-registry.js';
@@ -60,7 +60,10 @@ export function engineActor(options: EngineOptions) {
       for (const problem of loaded.problems) env.log.error({ problem }, 'template refused');
       const registry = createTemplateRegistry(loaded.templates);
       const runs = runStore(
-        await env.bucket(BucketNames.runs, RunStateSchema, { trustReads: true, encode: runStateEncoder() }),
+        await env.bucket(BucketNames.runs, RunStateSchema, { trustReads: true }),
+        await env.bucket(BucketNames.runSegments, RunSegment, { trustReads: true }),
+        // Room for the write's subject and headers.
+        { encode: runStateEncoder(), maxHeadBytes: () => env.maxPayload() - 4_096 },
       );
       const snapshots = templateSnapshots(await env.bucket(BucketNames.templates, Snapshot));
       const runEnds = await env.bucket(BucketNames.runEnds, RunEnd);
@@ -81,18 +84,28 @@ export function engineActor(options: EngineOptions) {
       };
 
       /** One step of a run: plan its events on the state, write it, publish the commands. */
+      const planAll = (events: readonly PlannerEvent[]) => async (state: RunState) => {
+        const template = await templateOf(state);
+        const commands: PlanResult['commands'] = [];
+        let next = state;
+        for (const event of events) {
+          const planned = await plan(template, next, event, await outputs.resolve(next, event));
+          commands.push(...planned.commands);
+          next = planned.state;
+        }
+        return outputs.offload({ state: next, commands });
+      };
       const step: RunStep<Pick<ActorContext, 'publish'>> = async (runId, events, publisher) => {
-        const result = await runs.transition(runId, async (state) => {
-          const template = await templateOf(state);
-          const commands: PlanResult['commands'] = [];
-          let next = state;
-          for (const event of events) {
-            const planned = await plan(template, next, event, await outputs.resolve(next, event));
-            commands.push(...planned.commands);
-            next = planned.state;
-          }
-          return outputs.offload({ state: next, commands });
-        });
+        let result: PlanResult | undefined;
+        try {
+          result = await runs.transition(runId, planAll(events));
+        } catch (err) {
+          if (!(err instanceof OoError && err.code === STATE_TOO_LARGE)) throw err;
+          // The events cannot be stored; the run ends failed, saying why, rather than stay stuck.
+          env.log.error({ run_id: runId, err: err.message }, 'run state too large to store; failing the run');
+          const fail: PlannerEvent = { kind: 'fail', at: env.clock.iso(), error: err.toData() };
+          result = await runs.transition(runId, planAll([fail]));
+        }
         if (result) await executeCommands(publisher, result.state, result.commands, recordEnd);
         return result;
       };
@@ -136,7 +149,10 @@ export function engineActor(options: EngineOptions) {
               result = rejectStart(event, error);
             }
             // Created only if absent: a new run costs no read first; a repeated start is rare.
-            const created = await runs.create(await outputs.offload(result));
+            const created = await runs.create(await outputs.offload(result)).catch((err: unknown) => {
+              if (!(err instanceof OoError && err.code === STATE_TOO_LARGE)) throw err;
+              return runs.create(rejectStart(event, err.toData()));
+            });
             if (created) {
               await executeCommands(ctx, created.state, created.commands, recordEnd);
               return undefined;

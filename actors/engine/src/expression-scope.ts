@@ -42,11 +42,14 @@ function view(key: string, task: TaskState, resolved: ResolvedOutputs): TaskView
 }
 
 /**
- * `resolved` holds the values of outputs kept by reference (see output-refs.ts); reading one that
- * is not there throws OO_ERR_WORKFLOW_OUTPUT_UNAVAILABLE naming the task.
+ * `templateTasks` are the template's tasks, in its order: what `tasks.*` lists, whatever order the state
+ * holds its tasks in (a state read back from segments holds them in another). `resolved` holds the
+ * values of outputs kept by reference (see output-refs.ts); reading one that is not there throws
+ * OO_ERR_WORKFLOW_OUTPUT_UNAVAILABLE naming the task.
  */
 export function tasksView(
   tasks: Record<string, TaskState>,
+  templateTasks: ReadonlyMap<string, unknown>,
   resolved: ResolvedOutputs = NO_OUTPUTS,
 ): Readonly<Record<string, TaskView>> {
   return new Proxy({} as Record<string, TaskView>, {
@@ -55,7 +58,7 @@ export function tasksView(
       return task ? view(key as string, task, resolved) : undefined;
     },
     has: (_, key) => visible(tasks, key) !== undefined,
-    ownKeys: () => Object.keys(tasks).filter((k) => visible(tasks, k) !== undefined),
+    ownKeys: () => [...templateTasks.keys()].filter((k) => visible(tasks, k) !== undefined),
     getOwnPropertyDescriptor: (_, key) => {
       const task = visible(tasks, key);
       return task

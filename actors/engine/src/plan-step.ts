@@ -35,7 +35,7 @@ export function newStep(
     at,
     commands: [],
     ready: [],
-    tasks: tasksView(state.tasks, resolved),
+    tasks: tasksView(state.tasks, tpl.tasks, resolved),
     run: runView(state),
     resolved,
   };

@@ -22,6 +22,8 @@ export type PlannerEvent =
       error?: ErrorData;
     }
   | { kind: 'cancel'; at: string; reason: string }
+  /** The engine cannot go on with the run (its state outgrew what can be stored): it fails. */
+  | { kind: 'fail'; at: string; error: ErrorData }
   | { kind: 'reconcile'; at: string };
 
 export type PlannerCommand =

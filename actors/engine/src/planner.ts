@@ -10,7 +10,7 @@ import { NO_OUTPUTS, type ResolvedOutputs, unreadable } from './output-refs.js';
 import { errorData, newStep, type PlanStep } from './plan-step.js';
 import type { PlannerCommand, PlannerEvent, PlanResult } from './planner-types.js';
 import { reconcile } from './reconcile.js';
-import { cancelRun } from './run-end.js';
+import { cancelRun, failRun } from './run-end.js';
 import { isTerminalRun, type RunState } from './run-state.js';
 import { startRun } from './start-run.js';
 import { drain, finishKey } from './task-flow.js';
@@ -58,6 +58,9 @@ export async function plan(
       break;
     case 'cancel':
       cancelRun(step, event.reason);
+      break;
+    case 'fail':
+      failRun(step, undefined, event.error);
       break;
     case 'reconcile':
       await reconcile(step);

@@ -27,13 +27,16 @@ export async function completeRun(step: PlanStep): Promise<void> {
   emitRun(step);
 }
 
-/** The task `taskKey` failed with onFailure 'fail': pending tasks are skipped, the rest cancelled. */
-export function failRun(step: PlanStep, taskKey: string, error: ErrorData): void {
+/**
+ * The run fails: the task `taskKey` failed with onFailure 'fail', or (no task) the engine cannot go
+ * on with the run. Pending tasks are skipped, the rest cancelled.
+ */
+export function failRun(step: PlanStep, taskKey: string | undefined, error: ErrorData): void {
   const state = step.state;
   state.status = 'failed';
   state.error = error;
-  state.failedTask = taskKey;
-  closeOpenTasks(step, 'skipped', `run failed: ${taskKey} failed`);
+  if (taskKey !== undefined) state.failedTask = taskKey;
+  closeOpenTasks(step, 'skipped', taskKey === undefined ? error.message : `run failed: ${taskKey} failed`);
   state.finishedAt = step.at;
   emitRun(step);
 }

@@ -1,7 +1,8 @@
 /**
  * The state of one workflow run, stored as JSON under the run id in the `runs` KV bucket and rewritten
  * (compare-and-set) on every transition, so it stays small: pending tasks carry a counter, not lists,
- * and a forEach keeps entries only for its elements in flight.
+ * and a forEach keeps entries only for its elements in flight; a big run's ended tasks move to
+ * segments of their own (run-segments.ts).
  */
 import { ErrorData, ParentRef, RunId, RunStatus, TaskKey, TaskStatus, Timestamp } from '@oo/contracts';
 import { z } from 'zod';
@@ -70,6 +71,11 @@ export const RunState = z
      * skip looking for references on each event; absent in states written before it was kept.
      */
     outputRefs: z.boolean().optional(),
+    /**
+     * Names, in the `run_segments` bucket, of the segments holding ended tasks that are no longer in
+     * `tasks` as stored (run-segments.ts); the engine joins them back when it reads the run.
+     */
+    segments: z.array(z.string()).optional(),
     output: z.unknown().optional(),
     error: ErrorData.optional(),
     /** The task whose failure failed the run. */
@@ -80,6 +86,10 @@ export const RunState = z
   })
   .strict();
 export type RunState = z.infer<typeof RunState>;
+
+/** A segment of a run's ended tasks, as stored in the `run_segments` bucket. */
+export const RunSegment = z.record(TaskKey, TaskState);
+export type RunSegment = z.infer<typeof RunSegment>;
 
 const TERMINAL_TASK: ReadonlySet<TaskStatus> = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
 

@@ -6,11 +6,24 @@
  * The last state this engine wrote is kept in memory with its revision, so a step normally costs one
  * KV write and no read. Another replica's write makes that revision stale: the write fails and the
  * step re-reads, so the cache can cost a retry, never a lost update.
+ *
+ * A big run's ended tasks are sealed into segments of their own (run-segments.ts): what is written
+ * under the run's key is its head, and a read joins the segments it lists back in.
  */
 import { OoError } from '@oo/contracts';
 import type { JsonBucket, Versioned } from '@oo/runtime';
 import type { PlanResult } from './planner-types.js';
-import { isTerminalRun, type RunState } from './run-state.js';
+import {
+  headOf,
+  joinSegments,
+  makeSegments,
+  SEAL_LIMITS,
+  type SealLimits,
+  type Segment,
+  unsealedEnded,
+} from './run-segments.js';
+import { isTerminalRun, type RunSegment, type RunState } from './run-state.js';
+import type { RunStateEncoder } from './run-state-encoder.js';
 
 /** Run ids may hold characters KV keys do not allow; `.` stays (child ids nest with it). */
 export function runKey(runId: string): string {
@@ -18,6 +31,7 @@ export function runKey(runId: string): string {
 }
 
 export interface RunStore {
+  /** The whole state of a run, its segments joined in. */
   get(runId: string): Promise<RunState | undefined>;
   /** Creates a run; undefined when it exists already (a repeated start). */
   create(result: PlanResult): Promise<PlanResult | undefined>;
@@ -27,40 +41,130 @@ export interface RunStore {
    * state it is given in place (the planner does).
    */
   transition(runId: string, step: (state: RunState) => Promise<PlanResult>): Promise<PlanResult | undefined>;
-  /** Tasks in the run's state as this engine last wrote it (0 when not cached): what a write costs. */
+  /** Tasks in the run's state as this engine last wrote it (0 when not cached). */
   cachedTasks(runId: string): number;
 }
 
-const MAX_CONFLICTS = 50;
-/** Runs whose state stays cached; beyond it the oldest is dropped and read again when it moves. */
-const DEFAULT_CACHED_RUNS = 2_000;
+export interface RunStoreOptions {
+  /** The run's JSON as written: JSON.stringify's, made faster (run-state-encoder.ts). */
+  readonly encode: RunStateEncoder;
+  /** Runs whose state stays cached; beyond it the oldest is dropped and read again when it moves. */
+  readonly cachedRuns?: number;
+  readonly limits?: SealLimits;
+  /** Longest JSON a head may have: the server's max payload less room for the write's headers. */
+  readonly maxHeadBytes: () => number;
+}
 
-export function runStore(bucket: JsonBucket<RunState>, cachedRuns = DEFAULT_CACHED_RUNS): RunStore {
-  const cache = new Map<string, Versioned<RunState> & { tasks: number }>();
-  const remember = (key: string, state: RunState, revision: number) => {
+/** A head that cannot be written however much is sealed: the engine fails the run instead. */
+export const STATE_TOO_LARGE = 'OO_ERR_WORKFLOW_STATE_TOO_LARGE';
+
+const MAX_CONFLICTS = 50;
+/** Segments read back are kept by name (they never change): a run re-read after a lost race reads none. */
+const CACHED_SEGMENTS = 1_000;
+
+interface Cached extends Versioned<RunState> {
+  readonly tasks: number;
+  /** Keys of the tasks held in segments, not in the head. */
+  readonly sealed: ReadonlySet<string>;
+}
+
+export function runStore(
+  heads: JsonBucket<RunState>,
+  segments: JsonBucket<RunSegment>,
+  options: RunStoreOptions,
+): RunStore {
+  const cachedRuns = options.cachedRuns ?? 2_000;
+  const limits = options.limits ?? SEAL_LIMITS;
+  const cache = new Map<string, Cached>();
+  const segmentCache = new Map<string, RunSegment>();
+
+  const remember = (key: string, state: RunState, revision: number, sealed: ReadonlySet<string>) => {
     cache.delete(key); // re-inserted last: Map order is the eviction order
     if (isTerminalRun(state.status)) return; // an ended run rarely moves again
-    cache.set(key, { value: state, revision, tasks: Object.keys(state.tasks).length });
+    cache.set(key, { value: state, revision, tasks: Object.keys(state.tasks).length, sealed });
     if (cache.size > cachedRuns) cache.delete(cache.keys().next().value as string);
+  };
+
+  const readSegment = async (name: string): Promise<RunSegment> => {
+    const kept = segmentCache.get(name);
+    if (kept) return kept;
+    const found = await segments.get(name);
+    if (!found) {
+      throw new OoError('OO_ERR_WORKFLOW_STATE', `run state segment ${name} is missing from the bucket`);
+    }
+    segmentCache.set(name, found.value);
+    if (segmentCache.size > CACHED_SEGMENTS) segmentCache.delete(segmentCache.keys().next().value as string);
+    return found.value;
+  };
+
+  const read = async (key: string): Promise<Cached | undefined> => {
+    const head = await heads.get(key);
+    if (!head) return undefined;
+    const parts = await Promise.all((head.value.segments ?? []).map(readSegment));
+    const { state, sealed } = joinSegments(head.value, parts);
+    return { value: state, revision: head.revision, tasks: Object.keys(state.tasks).length, sealed };
+  };
+
+  const writeSegments = async (made: readonly Segment[]) => {
+    await Promise.all(made.map((s) => segments.put(s.name, s.tasks, s.json)));
+    for (const s of made) segmentCache.set(s.name, s.tasks);
+  };
+
+  /**
+   * Seals what is due (writing the segments first) and returns the head to write, its JSON and the
+   * sealed keys after this write. Changes `state.segments` in place, as the planner changes the rest.
+   */
+  const layOut = async (key: string, state: RunState, sealed: ReadonlySet<string>) => {
+    const seal = async (keys: readonly string[]) => {
+      const made = makeSegments(key, state, keys, limits.segmentBytes);
+      await writeSegments(made);
+      state.segments = [...(state.segments ?? []), ...made.map((s) => s.name)];
+      const now = new Set(sealed);
+      for (const k of keys) now.add(k);
+      return now;
+    };
+    let ended = unsealedEnded(state, sealed);
+    if (ended.length >= limits.tasks) {
+      sealed = await seal(ended);
+      ended = [];
+    }
+    let head = headOf(state, sealed);
+    let json = options.encode(head);
+    if (json.length > limits.headBytes && ended.length > 0) {
+      sealed = await seal(ended);
+      head = headOf(state, sealed);
+      json = options.encode(head);
+    }
+    const max = options.maxHeadBytes();
+    // A UTF-16 unit is at most 3 bytes of UTF-8: most heads need no count.
+    if (json.length * 3 > max && Buffer.byteLength(json) > max) {
+      throw new OoError(
+        STATE_TOO_LARGE,
+        `run ${state.runId}: the state of its ${Object.keys(state.tasks).length - sealed.size} tasks pending or in flight ` +
+          `is ${Buffer.byteLength(json)} bytes of JSON, over the ${max} a NATS message may carry`,
+      );
+    }
+    return { head, json, sealed };
   };
 
   return {
     cachedTasks: (runId) => cache.get(runKey(runId))?.tasks ?? 0,
     async get(runId) {
-      return (await bucket.get(runKey(runId)))?.value;
+      return (await read(runKey(runId)))?.value;
     },
     async create(result) {
       const key = runKey(result.state.runId);
-      const revision = await bucket.create(key, result.state);
+      const { head, json, sealed } = await layOut(key, result.state, new Set());
+      const revision = await heads.create(key, head, json);
       if (revision === undefined) return undefined;
-      remember(key, result.state, revision);
+      remember(key, result.state, revision, sealed);
       return result;
     },
     async transition(runId, step) {
       const key = runKey(runId);
       for (let conflicts = 0; conflicts < MAX_CONFLICTS; conflicts++) {
         const cached = cache.get(key);
-        const current = cached ?? (await bucket.get(key));
+        const current = cached ?? (await read(key));
         if (!current) return undefined;
         // The step changes the state in place: whatever happens next, the cached copy is no
         // longer the stored one until a write succeeds.
@@ -74,9 +178,10 @@ export function runStore(bucket: JsonBucket<RunState>, cachedRuns = DEFAULT_CACH
           if (cached) continue;
           return result;
         }
-        const written = await bucket.update(key, result.state, current.revision);
+        const { head, json, sealed } = await layOut(key, result.state, current.sealed);
+        const written = await heads.update(key, head, current.revision, json);
         if (written !== undefined) {
-          remember(key, result.state, written);
+          remember(key, result.state, written, sealed);
           return result;
         }
       }

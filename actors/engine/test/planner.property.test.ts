@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type LoadedTemplate, type PlannerCommand, plan, type RunState } from '../src/index.js';
+import { headOf, joinSegments, makeSegments, type SegmentTasks, unsealedEnded } from '../src/run-segments.js';
 import { runStateEncoder } from '../src/run-state-encoder.js';
 import { drive, template } from './run-driver.js';
 
@@ -99,9 +100,26 @@ async function exercise(gen: GenTask[], steps: Step[]) {
   // One encoder over the whole run, as the engine keeps one: its kept JSON of ended tasks must
   // never go stale while the planner changes the state in place.
   const encode = runStateEncoder();
+  // Seals ended tasks into segments as the run store does, at the smallest sizes (every 2 ended
+  // tasks, segments of ~200 bytes): a sealed task must never change or go, and the head joined with
+  // the segments, both through JSON, must be the state.
+  const sealedJson = new Map<string, string>();
+  const segments: SegmentTasks[] = [];
+  const seal = (state: RunState) => {
+    const ended = unsealedEnded(state, new Set(sealedJson.keys()));
+    if (ended.length < 2) return;
+    for (const segment of makeSegments('run', state, ended, 200)) {
+      segments.push(JSON.parse(segment.json) as SegmentTasks);
+      for (const key of Object.keys(segment.tasks)) sealedJson.set(key, JSON.stringify(state.tasks[key]));
+    }
+  };
   const check = (commands: PlannerCommand[], reconciling: boolean) => {
     const state = run.state;
     expect(encode(state)).toBe(JSON.stringify(state));
+    for (const [key, json] of sealedJson) expect(JSON.stringify(state.tasks[key]), key).toBe(json);
+    seal(state);
+    const head = JSON.parse(encode(headOf(state, new Set(sealedJson.keys())))) as RunState;
+    expect(joinSegments(head, segments).state).toEqual(state);
     snapshots.push(JSON.stringify({ state, commands }));
     for (const c of commands) {
       if (c.kind === 'start-child') children.set(c.childRunId, c.taskKey);

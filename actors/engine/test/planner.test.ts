@@ -58,6 +58,22 @@ describe('planner - dependencies', () => {
     expect(commandsOf(afterC, 'schedule')[0]?.input).toEqual({ sum: 5 });
   });
 
+  it('planner - lists tasks.* in template order, whatever order the state holds them in', async () => {
+    const tpl = template({
+      tasks: { x: { type: 'noop' }, y: { type: 'noop' }, z: { type: 'noop', needs: ['x', 'y'] } },
+      output: { order: '=tasks.*.output.id' },
+    });
+    const run = drive(tpl);
+    await run.start();
+    await run.succeed('x', { id: 'x' });
+    await run.succeed('y', { id: 'y' });
+    // As a state read back from segments holds them: the sealed tasks first.
+    const { z, ...rest } = run.state.tasks;
+    run.state.tasks = { z: z!, ...Object.fromEntries(Object.entries(rest).reverse()) };
+    await run.succeed('z', { id: 'z' });
+    expect(run.state.output).toEqual({ order: ['x', 'y', 'z'] });
+  });
+
   it('planner - never schedules a fan-in task before every one of its needs finishes', async () => {
     const parallel = Object.fromEntries(
       ['p0', 'p1', 'p2', 'p3'].map((id) => [id, { type: 'noop', needs: ['root'] }]),
@@ -137,6 +153,22 @@ describe('planner - when and failures', () => {
     ]);
     expect(runStatuses(commands)).toEqual(['failed']);
     expect(run.state).toMatchObject({ status: 'failed', error, failedTask: 'a', open: 0 });
+  });
+
+  it('planner - a fail event fails the run with its error: pending tasks skipped, those in flight cancelled', async () => {
+    const run = drive(
+      template({ tasks: { a: { type: 'noop' }, b: { type: 'noop' }, c: { type: 'noop', needs: ['a'] } } }),
+    );
+    await run.start();
+    await run.succeed('b');
+    const error = { code: 'OO_ERR_WORKFLOW_STATE_TOO_LARGE', message: 'too big to store', retryable: false };
+    const commands = await run.apply({ kind: 'fail', at: at(99), error });
+    expect(transitions(commands)).toEqual(['a:cancelled', 'c:skipped']);
+    expect(commandsOf(commands, 'cancel-tasks')).toEqual([{ kind: 'cancel-tasks', taskKeys: ['a'] }]);
+    expect(runStatuses(commands)).toEqual(['failed']);
+    expect(run.state).toMatchObject({ status: 'failed', error, open: 0 });
+    expect(run.state.failedTask).toBeUndefined();
+    expect(run.state.tasks.b?.status).toBe('succeeded');
   });
 
   it('planner - an input expression that throws fails its task with OO_ERR_WORKFLOW_EXPRESSION', async () => {

@@ -16,6 +16,8 @@ export interface ActorEnv {
   readonly log: Logger;
   readonly tracer: Tracer;
   readonly clock: Clock;
+  /** The largest message the connected server takes (its `max_payload`), in bytes. */
+  maxPayload(): number;
   /** Publishes outside any delivery (a root span is made unless one is passed). */
   readonly publish: Publish;
   /**
@@ -28,7 +30,7 @@ export interface ActorEnv {
   bucket<S extends z.ZodType>(
     name: string,
     schema: S,
-    options?: JsonBucketOptions<z.output<S>>,
+    options?: JsonBucketOptions,
   ): Promise<JsonBucket<z.output<S>>>;
   /** Opens a provisioned object store (`ObjectStoreNames`) as files with SHA-256 digests. */
   objects(name: string): Promise<ObjectFiles>;

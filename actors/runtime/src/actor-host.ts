@@ -72,6 +72,8 @@ export async function startActor(
     tracer,
     clock,
     publish,
+    // NATS's default when the server has not said (it always does once connected).
+    maxPayload: () => nats.nc.info?.max_payload ?? 1_048_576,
     listen(target, handler) {
       const sub = nats.nc.subscribe(target.name, {
         callback: (err, msg) => {
@@ -92,8 +94,8 @@ export async function startActor(
       });
       subscriptions.push(sub);
     },
-    async bucket<S extends z.ZodType>(name: string, schema: S, options?: JsonBucketOptions<z.output<S>>) {
-      const key = `${name}${options?.trustReads ? ':trusted' : ''}${options?.encode ? ':encoded' : ''}`;
+    async bucket<S extends z.ZodType>(name: string, schema: S, options?: JsonBucketOptions) {
+      const key = `${name}${options?.trustReads ? ':trusted' : ''}`;
       const cached = buckets.get(key) as JsonBucket<z.output<S>> | undefined;
       if (cached) return cached;
       const opened = jsonBucket(await nats.kvm.open(name), name, schema, options);

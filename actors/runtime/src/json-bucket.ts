@@ -16,11 +16,15 @@ export interface Versioned<T> {
 export interface JsonBucket<T> {
   readonly name: string;
   get(key: string): Promise<Versioned<T> | undefined>;
-  put(key: string, value: T): Promise<number>;
+  /**
+   * The writes take the value's JSON as `json` when the caller made it already (the engine measures a
+   * run's state before writing it); it must be what JSON.stringify(value) gives, keys in any order.
+   */
+  put(key: string, value: T, json?: string): Promise<number>;
   /** Creates the key only if absent; returns undefined when it exists already. */
-  create(key: string, value: T): Promise<number | undefined>;
+  create(key: string, value: T, json?: string): Promise<number | undefined>;
   /** Writes only if the key is still at `revision`; returns undefined when someone else wrote first. */
-  update(key: string, value: T, revision: number): Promise<number | undefined>;
+  update(key: string, value: T, revision: number, json?: string): Promise<number | undefined>;
   delete(key: string): Promise<void>;
   /**
    * Every key's current value, streamed by one watcher rather than read key by key (a sweep over
@@ -36,26 +40,23 @@ function isWrongLastSequence(err: unknown): boolean {
   return e?.api_error?.err_code === 10071 || /wrong last sequence|key exists/i.test(e?.message ?? '');
 }
 
-export interface JsonBucketOptions<T = unknown> {
+export interface JsonBucketOptions {
   /**
    * Skip the schema check on reads, for buckets only this code writes (always validated on write
    * by its own types): a large run state's check costs more than the rest of an engine step.
    */
   trustReads?: boolean;
-  /** Writes use this instead of JSON.stringify; it must return the same text (run-state-encoder.ts). */
-  encode?: (value: T) => string;
 }
 
 export function jsonBucket<S extends z.ZodType>(
   kv: KV,
   name: string,
   schema: S,
-  options: JsonBucketOptions<z.output<S>> = {},
+  options: JsonBucketOptions = {},
 ): JsonBucket<z.output<S>> {
   type T = z.output<S>;
   // Buffer.from, not TextEncoder: pooled, about 3x faster for small strings on Node 20.
-  const stringify = options.encode ?? JSON.stringify;
-  const encode = (value: T) => Buffer.from(stringify(value));
+  const encode = (value: T, json?: string) => Buffer.from(json ?? JSON.stringify(value));
   const decode = (raw: unknown): { ok: true; data: T } | { ok: false; error: string } => {
     if (options.trustReads) return { ok: true, data: raw as T };
     const parsed = schema.safeParse(raw);
@@ -72,18 +73,18 @@ export function jsonBucket<S extends z.ZodType>(
       }
       return { value: value.data, revision: entry.revision };
     },
-    put: (key, value) => kv.put(key, encode(value)),
-    async create(key, value) {
+    put: (key, value, json) => kv.put(key, encode(value, json)),
+    async create(key, value, json) {
       try {
-        return await kv.create(key, encode(value));
+        return await kv.create(key, encode(value, json));
       } catch (err) {
         if (isWrongLastSequence(err)) return undefined;
         throw err;
       }
     },
-    async update(key, value, revision) {
+    async update(key, value, revision, json) {
       try {
-        return await kv.update(key, encode(value), revision);
+        return await kv.update(key, encode(value, json), revision);
       } catch (err) {
         if (isWrongLastSequence(err)) return undefined;
         throw err;

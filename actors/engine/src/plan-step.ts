@@ -23,6 +23,18 @@ export interface PlanStep {
   readonly resolved: ResolvedOutputs;
 }
 
+/**
+ * The entry of a pending task none of whose needs has finished: such a task has none in the state
+ * until it needs one (a big run's state then holds the tasks near its front, not all of them).
+ * Creates it, waiting on every need.
+ */
+export function pendingEntry(step: Pick<PlanStep, 'tpl' | 'state'>, id: string): TaskState {
+  const ct = step.tpl.tasks.get(id)!;
+  const task: TaskState = { type: ct.spec.type, status: 'pending', attempt: 0, waiting: ct.needs.length };
+  step.state.tasks[id] = task;
+  return task;
+}
+
 export function newStep(
   tpl: LoadedTemplate,
   state: RunState,

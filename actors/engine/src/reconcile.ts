@@ -15,13 +15,14 @@ export async function reconcile(step: PlanStep): Promise<void> {
   let open = 0;
   for (const id of tpl.order) {
     const task = state.tasks[id];
-    if (!task || isTerminalTask(task.status)) continue;
+    if (task && isTerminalTask(task.status)) continue;
     open++;
-    if (task.status !== 'pending') continue;
+    // No entry: pending, and none of its needs has finished (task-flow.ts makes it when one does).
+    if (!task || task.status !== 'pending') continue;
     let waiting = 0;
     for (const need of tpl.tasks.get(id)!.needs) {
       const n = state.tasks[need];
-      if (n && !isTerminalTask(n.status)) waiting++;
+      if (!n || !isTerminalTask(n.status)) waiting++;
     }
     task.waiting = waiting;
     if (waiting === 0) step.ready.push(id);

@@ -4,7 +4,7 @@
  */
 import type { ErrorData } from '@oo/contracts';
 import { evaluateValue } from './expressions.js';
-import { emitRun, emitTask, errorData, failureOf, type PlanStep } from './plan-step.js';
+import { emitRun, emitTask, errorData, failureOf, type PlanStep, pendingEntry } from './plan-step.js';
 import { isTerminalTask, parseTaskKey } from './run-state.js';
 
 /** Every task is terminal and none failed the run: evaluate the output mapping. */
@@ -50,11 +50,17 @@ export function cancelRun(step: PlanStep, reason: string): void {
   emitRun(step);
 }
 
-/** Ends every open task (pending ones as `pendingBecomes`) and stops what is in flight. */
+/**
+ * Ends every open task (pending ones as `pendingBecomes`, those without an entry included) and stops
+ * what is in flight. Top-level tasks in template order, then forEach elements: the same events in
+ * the same order whatever order the state holds its tasks in.
+ */
 function closeOpenTasks(step: PlanStep, pendingBecomes: 'skipped' | 'cancelled', reason: string): void {
   const tasks = step.state.tasks;
   const taskKeys: string[] = [];
-  for (const [key, task] of Object.entries(tasks)) {
+  const keys = [...step.tpl.tasks.keys(), ...Object.keys(tasks).filter((key) => key.includes('['))];
+  for (const key of keys) {
+    const task = tasks[key] ?? pendingEntry(step, key);
     if (isTerminalTask(task.status)) continue;
     const inFlight = task.status === 'scheduled' || task.status === 'running';
     const status = task.status === 'pending' ? pendingBecomes : 'cancelled';

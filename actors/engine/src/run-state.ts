@@ -29,7 +29,10 @@ export const TaskState = z
     status: TaskStatus,
     /** Engine dispatch number (1 once dispatched); 0 = never dispatched in this run, or carried by a resume. */
     attempt: z.number().int().min(0),
-    /** Pending tasks only: how many of its needs have not finished yet. */
+    /**
+     * Pending tasks only: how many of its needs have not finished yet. A pending task none of whose
+     * needs has finished has no entry at all (plan-step.ts `pendingEntry`).
+     */
     waiting: z.number().int().min(0).optional(),
     output: z.unknown().optional(),
     error: ErrorData.optional(),
@@ -62,7 +65,10 @@ export const RunState = z
       .object({ runId: RunId, mode: z.enum(['restart', 'resume']) })
       .strict()
       .optional(),
-    /** Top-level tasks (and forEach elements in flight), keyed by task key, in template order. */
+    /**
+     * Top-level tasks that have started, ended or have a need that finished (and forEach elements
+     * in flight), keyed by task key.
+     */
     tasks: z.record(TaskKey, TaskState),
     /** Top-level tasks not yet in a terminal status; the run completes when it reaches 0. */
     open: z.number().int().min(0),

@@ -5,7 +5,7 @@
 import type { ErrorData } from '@oo/contracts';
 import type { LoadedTemplate } from './loaded-template.js';
 import { holdsRef, type ResolvedOutputs } from './output-refs.js';
-import { emitRun, emitTask, errorData, newStep } from './plan-step.js';
+import { emitRun, emitTask, errorData, newStep, pendingEntry } from './plan-step.js';
 import type { PlannerEvent, PlanResult } from './planner-types.js';
 import type { RunState, TaskState } from './run-state.js';
 import { drain } from './task-flow.js';
@@ -79,15 +79,17 @@ export async function startRun(
       if (holdsRef(task.output)) state.outputRefs = true;
       emitTask(step, id, task, 'succeeded', 0, { output: task.output });
     } else {
-      state.tasks[id] = { type: ct.spec.type, status: 'pending', attempt: 0 };
       state.open++;
     }
   }
+  // A pending task gets an entry only once one of its needs has finished (or carried over), the
+  // roots at once: a big template's state starts small.
   for (const [id, ct] of tpl.tasks) {
-    const task = state.tasks[id]!;
-    if (task.status !== 'pending') continue;
-    task.waiting = ct.needs.filter((need) => state.tasks[need]?.status !== 'succeeded').length;
-    if (task.waiting === 0) step.ready.push(id);
+    if (state.tasks[id]) continue;
+    const waiting = ct.needs.filter((need) => state.tasks[need]?.status !== 'succeeded').length;
+    if (waiting === ct.needs.length && waiting > 0) continue;
+    pendingEntry(step, id).waiting = waiting;
+    if (waiting === 0) step.ready.push(id);
   }
   await drain(step);
   return { state, commands: step.commands };

@@ -1,13 +1,14 @@
 /**
- * Task transitions. A finished task decrements the `waiting` count of each dependant and queues the
- * ones that reach zero, so an event costs O(the tasks it affects), not O(tasks in the run).
+ * Task transitions. A finished task decrements the `waiting` count of each dependant (making its
+ * entry if it had none yet) and queues the ones that reach zero, so an event costs O(the tasks it
+ * affects), not O(tasks in the run).
  */
 import type { ErrorData } from '@oo/contracts';
 import { dispatch } from './dispatch.js';
 import { evaluateExpression, truthy } from './expressions.js';
 import { type ForEachOutcome, finishElement, startForEach } from './for-each.js';
 import { holdsRef } from './output-refs.js';
-import { emitTask, failureOf, type PlanStep, scopeOf } from './plan-step.js';
+import { emitTask, failureOf, type PlanStep, pendingEntry, scopeOf } from './plan-step.js';
 import { completeRun, failRun } from './run-end.js';
 import { parseTaskKey } from './run-state.js';
 
@@ -48,8 +49,8 @@ export function finishTask(
     return;
   }
   for (const dependant of ct.dependants) {
-    const d = step.state.tasks[dependant];
-    if (d?.status !== 'pending' || d.waiting === undefined) continue;
+    const d = step.state.tasks[dependant] ?? pendingEntry(step, dependant);
+    if (d.status !== 'pending' || d.waiting === undefined) continue;
     d.waiting--;
     if (d.waiting === 0) step.ready.push(dependant);
   }

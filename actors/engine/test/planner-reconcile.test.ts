@@ -58,4 +58,41 @@ describe('planner - reconcile', () => {
     const result = await plan(run.tpl, lost, { kind: 'reconcile', at: at(9) });
     expect(commandsOf(result.commands, 'schedule').map((c) => c.taskKey)).toEqual(['b']);
   });
+
+  it('planner - reconcile counts tasks with no entry yet as open and waiting', async () => {
+    const chain = template({
+      tasks: { a: { type: 'noop' }, b: { type: 'noop', needs: ['a'] }, c: { type: 'noop', needs: ['b'] } },
+    });
+    const run = drive(chain);
+    await run.start();
+    // Only the root has an entry: b and c wait on needs none of which has finished.
+    expect(Object.keys(run.state.tasks)).toEqual(['a']);
+    const result = await plan(run.tpl, structuredClone(run.state), { kind: 'reconcile', at: at(9) });
+    expect(commandsOf(result.commands, 'schedule').map((c) => c.taskKey)).toEqual(['a']);
+    expect(result.state).toMatchObject({ status: 'running', open: 3 });
+    expect(Object.keys(result.state.tasks)).toEqual(['a']);
+    await run.succeed('a');
+    expect(run.state.tasks.c).toBeUndefined();
+    expect(run.state.tasks.b?.status).toBe('scheduled');
+  });
+
+  it('planner - reconcile counts a need with no entry yet as not finished', async () => {
+    const run = drive(
+      template({
+        tasks: {
+          a: { type: 'noop' },
+          b: { type: 'noop', needs: ['a'] },
+          c: { type: 'noop', needs: ['b'] },
+          d: { type: 'noop', needs: ['a', 'c'] },
+        },
+      }),
+    );
+    await run.start();
+    await run.succeed('a');
+    expect(run.state.tasks.c).toBeUndefined();
+    expect(run.state.tasks.d).toMatchObject({ status: 'pending', waiting: 1 });
+    const result = await plan(run.tpl, structuredClone(run.state), { kind: 'reconcile', at: at(9) });
+    expect(commandsOf(result.commands, 'schedule').map((c) => c.taskKey)).toEqual(['b']);
+    expect(result.state.tasks.d).toMatchObject({ status: 'pending', waiting: 1 });
+  });
 });

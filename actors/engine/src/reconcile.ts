@@ -18,7 +18,7 @@ export async function reconcile(step: PlanStep): Promise<void> {
     if (task && isTerminalTask(task.status)) continue;
     open++;
     // No entry: pending, and none of its needs has finished (task-flow.ts makes it when one does).
-    if (!task || task.status !== 'pending') continue;
+    if (task?.status !== 'pending') continue;
     let waiting = 0;
     for (const need of tpl.tasks.get(id)!.needs) {
       const n = state.tasks[need];

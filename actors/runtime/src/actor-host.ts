@@ -59,7 +59,7 @@ export async function startActor(
   const nats = await connectNats(config.nats, `${definition.name}/${hostname()}/${process.pid}`);
   await provisionAll(nats);
 
-  const publish = createPublisher(nats.js, tracer, `${definition.name}/${instance}`);
+  const publish = createPublisher(nats.publish, tracer, `${definition.name}/${instance}`);
   const buckets = new Map<string, unknown>();
   const objectStores = new Map<string, ObjectFiles>();
   const subscriptions: Subscription[] = [];

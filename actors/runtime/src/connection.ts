@@ -6,12 +6,18 @@ import { Objm } from '@nats-io/obj';
 import { connect, credsAuthenticator, type NatsConnection } from '@nats-io/transport-node';
 import { OoError } from '@oo/contracts';
 import type { RuntimeConfig } from './config.js';
+import { type JetStreamPublish, jetStreamPublisher } from './jetstream-publish.js';
 import { installNatsRequestFix } from './nats-request-fix.js';
 import { batchNatsWrites } from './nats-write-batching.js';
+
+/** How long a JetStream publish waits for its ack before it fails with a TimeoutError. */
+const PUBLISH_TIMEOUT_MS = 10_000;
 
 export interface Nats {
   readonly nc: NatsConnection;
   readonly js: JetStreamClient;
+  /** JetStream publish with acks on one subscription (jetstream-publish.ts); what typed publishes use. */
+  readonly publish: JetStreamPublish;
   readonly jsm: JetStreamManager;
   readonly kvm: Kvm;
   readonly objm: Objm;
@@ -61,6 +67,7 @@ export async function connectNats(
   }
   batchNatsWrites(nc);
   const jsm = await jetstreamManager(nc, { timeout: 10_000 });
-  const js = jetstream(nc, { timeout: 10_000 });
-  return { nc, js, jsm, kvm: new Kvm(js), objm: new Objm(js), replicas: config.replicas ?? 1 };
+  const js = jetstream(nc, { timeout: PUBLISH_TIMEOUT_MS });
+  const publish = jetStreamPublisher(nc, PUBLISH_TIMEOUT_MS);
+  return { nc, js, publish, jsm, kvm: new Kvm(js), objm: new Objm(js), replicas: config.replicas ?? 1 };
 }

@@ -3,9 +3,9 @@
  * OO id headers are written, and `Nats-Msg-Id` is set when the caller gives a business key.
  */
 
-import type { JetStreamClient, PubAck } from '@nats-io/jetstream';
 import { type BodyOf, Headers, isPattern, OoError, type Subject } from '@oo/contracts';
 import { type Context, ROOT_CONTEXT, type Span, SpanKind, type Tracer, trace } from '@opentelemetry/api';
+import type { JetStreamAck, JetStreamPublish } from './jetstream-publish.js';
 import { OutgoingHeaders } from './outgoing-headers.js';
 import { injectTrace } from './tracing.js';
 
@@ -63,7 +63,13 @@ export function setIdHeaders(h: OutgoingHeaders, ids: MessageIds | undefined, tr
   if (ids?.taskId) h.put(Headers.taskId, ids.taskId);
 }
 
-export function createPublisher(js: JetStreamClient, tracer: Tracer, sender: string): Publish {
+/** The JetStream headers a publish may carry (what `js.publish` sets from its options). */
+const JsHeaders = {
+  msgId: 'Nats-Msg-Id',
+  expectLastSubjectSequence: 'Nats-Expected-Last-Subject-Sequence',
+} as const;
+
+export function createPublisher(jsPublish: JetStreamPublish, tracer: Tracer, sender: string): Publish {
   return async (subject, body, options = {}) => {
     if (isPattern(subject.name)) {
       throw new OoError('OO_ERR_MSG_SCHEMA', `cannot publish to the pattern ${subject.name}`);
@@ -89,16 +95,14 @@ export function createPublisher(js: JetStreamClient, tracer: Tracer, sender: str
     injectTrace(span, h);
     const traceId = options.ids?.traceId || span.spanContext().traceId;
     setIdHeaders(h, options.ids, traceId);
-    let ack: PubAck;
+    if (options.msgId) h.put(JsHeaders.msgId, options.msgId);
+    if (options.expectLastSubjectSequence !== undefined) {
+      h.put(JsHeaders.expectLastSubjectSequence, String(options.expectLastSubjectSequence));
+    }
+    let ack: JetStreamAck;
     try {
       // Buffer.from, not TextEncoder: pooled, about 3x faster for small strings on Node 20.
-      ack = await js.publish(subject.name, Buffer.from(JSON.stringify(valid)), {
-        headers: h,
-        ...(options.msgId ? { msgID: options.msgId } : {}),
-        ...(options.expectLastSubjectSequence !== undefined
-          ? { expect: { lastSubjectSequence: options.expectLastSubjectSequence } }
-          : {}),
-      });
+      ack = await jsPublish(subject.name, Buffer.from(JSON.stringify(valid)), h);
     } finally {
       own?.end();
     }

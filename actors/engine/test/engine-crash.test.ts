@@ -20,6 +20,23 @@ const effects: TemplateInput = {
   output: { last: '=tasks.d.output.key' },
 };
 
+/** 160 side effects in 20 layers of 8: a run big enough to seal its ended tasks into segments. */
+const BIG_LAYERS = 20;
+const BIG_WIDTH = 8;
+const bigEffects: TemplateInput = {
+  name: 'effects-big',
+  version: 1,
+  input: effects.input,
+  tasks: Object.fromEntries(
+    Array.from({ length: BIG_LAYERS * BIG_WIDTH }, (_, i) => {
+      const layer = Math.floor(i / BIG_WIDTH);
+      const needs =
+        layer === 0 ? [] : Array.from({ length: BIG_WIDTH }, (_, j) => `t${(layer - 1) * BIG_WIDTH + j}`);
+      return [`t${i}`, { type: 'test.side-effect', needs, input: { key: `=input.id & ".t${i}"` } }];
+    }),
+  ),
+};
+
 /** Deterministic pseudo-random numbers (mulberry32), so a failing seed can be replayed. */
 function seeded(seed: number) {
   let t = seed >>> 0;
@@ -44,7 +61,7 @@ describe('engine - crash safety', () => {
   it('finishes every run with each side effect once while engine and runner are killed -9 at random points', async () => {
     const seed = Number(process.env.OO_CRASH_SEED ?? 20261125);
     const random = seeded(seed);
-    bed = await startEngineTestbed([effects]);
+    bed = await startEngineTestbed([effects, bigEffects]);
     const effectsFile = join(mkdtempSync(join(tmpdir(), 'oo-effects-')), 'effects.log');
     writeFileSync(effectsFile, '');
     const env = { NATS_URL: bed.server.url, TEMPLATES_DIR: bed.templatesDir, EFFECTS_FILE: effectsFile };
@@ -61,6 +78,7 @@ describe('engine - crash safety', () => {
     const ids = await Promise.all(
       Array.from({ length: runs }, (_, i) => bed.start('effects', { id: `r${i}` })),
     );
+    ids.push(await bed.start('effects-big', { id: 'big' }));
     const allDone = Promise.all(ids.map((id) => bed.finished(id, 120_000)));
     let settled = false;
     void allDone.finally(() => {
@@ -83,7 +101,10 @@ describe('engine - crash safety', () => {
     expect(ends.map((e) => e.status)).toEqual(ids.map(() => 'succeeded'));
 
     const lines = readFileSync(effectsFile, 'utf8').split('\n').filter(Boolean);
-    const expected = ids.flatMap((_, i) => ['a', 'b', 'c', 'd'].map((t) => `r${i}.${t}`));
+    const expected = [
+      ...Array.from({ length: runs }, (_, i) => ['a', 'b', 'c', 'd'].map((t) => `r${i}.${t}`)).flat(),
+      ...Object.keys(bigEffects.tasks).map((t) => `big.${t}`),
+    ];
     expect(lines.sort()).toEqual(expected.sort());
 
     const nats = await connectNats(bed.config.nats, 'crash-check');
@@ -93,6 +114,9 @@ describe('engine - crash safety', () => {
       const state = entry?.json() as { status: string } | undefined;
       expect(state?.status, `run ${key} (seed ${seed})`).not.toBe('running');
     }
+    // The big run's head lists the segments its ended tasks were sealed into.
+    const bigHead = (await kv.get(ids.at(-1)!))?.json() as { segments?: string[] };
+    expect(bigHead.segments?.length).toBeGreaterThanOrEqual(2);
     await nats.nc.close();
     expect(kills).toBeGreaterThan(0);
   });

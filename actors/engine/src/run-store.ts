@@ -59,8 +59,11 @@ export interface RunStoreOptions {
 export const STATE_TOO_LARGE = 'OO_ERR_WORKFLOW_STATE_TOO_LARGE';
 
 const MAX_CONFLICTS = 50;
-/** Segments read back are kept by name (they never change): a run re-read after a lost race reads none. */
-const CACHED_SEGMENTS = 1_000;
+/**
+ * Segments read back are kept by name (they never change), so a big run re-read after a lost race
+ * reads none again. 256 of at most 256 KiB each bounds what they hold beyond the cached runs.
+ */
+const CACHED_SEGMENTS = 256;
 
 interface Cached extends Versioned<RunState> {
   readonly tasks: number;

@@ -34,6 +34,21 @@ export interface JsonBucket<T> {
   latest(): AsyncIterable<{ key: string } & Versioned<T>>;
 }
 
+/**
+ * How many values a watcher has still to deliver: `cached` gives the count it started with. The
+ * `@nats-io/kv` 3.4 watcher gives no sign when there are none (an empty bucket, or values that
+ * expired before they were delivered), but its consumer (`_data`) knows. Undefined if that changes.
+ */
+async function undelivered(watcher: object, cached: boolean): Promise<number | undefined> {
+  const consumer = (watcher as { _data?: { info?(cached: boolean): Promise<{ num_pending?: number }> } })
+    ._data;
+  if (typeof consumer?.info !== 'function') return undefined;
+  return (await consumer.info(cached)).num_pending;
+}
+
+/** A sweep that received nothing for two of these asks whether anything is left to receive. */
+const SWEEP_IDLE_CHECK_MS = 250;
+
 /** JetStream answers a failed expectation (wrong last sequence) with API error 10071. */
 function isWrongLastSequence(err: unknown): boolean {
   const e = err as { api_error?: { err_code?: number }; code?: number; message?: string };
@@ -92,11 +107,26 @@ export function jsonBucket<S extends z.ZodType>(
     },
     delete: (key) => kv.delete(key),
     async *latest() {
-      // An empty bucket would leave the watcher waiting for a first entry that never comes.
-      if ((await kv.status()).values === 0) return;
       const watcher = await kv.watch({ include: KvWatchInclude.LastValue });
+      // With no value to start from (an empty bucket), or values that expire before they are
+      // delivered (presence entries do), the watcher would wait for an update that may never come:
+      // once it has been quiet for half a second and has nothing left to deliver, it is stopped.
+      let received = 0;
+      let lastChecked = -1;
+      const idle = setInterval(() => {
+        if (received !== lastChecked) {
+          lastChecked = received;
+          return;
+        }
+        undelivered(watcher, false).then(
+          (left) => left === 0 && watcher.stop(),
+          () => undefined, // asked again in a second
+        );
+      }, SWEEP_IDLE_CHECK_MS);
       try {
+        if (((await undelivered(watcher, true)) ?? (await kv.status()).values) === 0) return;
         for await (const entry of watcher) {
+          received++;
           if (entry.operation === 'PUT') {
             const value = decode(entry.json());
             if (value.ok) yield { key: entry.key, value: value.data, revision: entry.revision };
@@ -104,6 +134,7 @@ export function jsonBucket<S extends z.ZodType>(
           if (entry.isUpdate || entry.delta === 0) break;
         }
       } finally {
+        clearInterval(idle);
         watcher.stop();
       }
     },

@@ -35,6 +35,29 @@ describe('runtime - json bucket latest()', () => {
     expect(await collect(bucket.latest())).toEqual([]);
   });
 
+  it('ends when every entry expires between looking and watching (no wait for an update)', async () => {
+    // Presence entries expire by TTL: a sweep that found entries and then watched an emptied bucket
+    // waited for an update that never came (seen as `oo status` hanging in CI).
+    const name = `test_${freshName()}`;
+    const kv = await nats.kvm.create(name, { history: 1, ttl: 1_000 });
+    const bucket = jsonBucket(kv, name, Counter);
+    await Promise.all(Array.from({ length: 20 }, (_, i) => bucket.put(`k${i}`, { n: i })));
+    const until = Date.now() + 2_500;
+    let sweeps = 0;
+    while (Date.now() < until) {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'hung'>((resolve) => {
+        timer = setTimeout(() => resolve('hung'), 5_000);
+      });
+      const found = await Promise.race([collect(bucket.latest()), late]);
+      clearTimeout(timer);
+      expect(found).not.toBe('hung');
+      expect((found as unknown[]).length).toBeLessThanOrEqual(20);
+      sweeps++;
+    }
+    expect(sweeps).toBeGreaterThan(10);
+  });
+
   it('streams each key once with its current value and revision, without deleted keys', async () => {
     const { bucket } = await freshBucket();
     const first = await bucket.put('a', { n: 1 });

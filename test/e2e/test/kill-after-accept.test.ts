@@ -250,6 +250,10 @@ describe('request path - a 202 survives kill -9 (each actor its own process)', (
     // Frozen (SIGSTOP) before the submit, the actor still has its pull open: the server hands it the
     // submit, which then waits in its socket, unacknowledged, until the kill.
     const requests = actors.get('requests');
+    // The server hands a submit only to an open pull: wait for one before freezing the actor.
+    await waitFor(async () => (await submitConsumer()).num_waiting > 0, {
+      what: 'the requests actor pulling submits',
+    });
     requests?.child.kill('SIGSTOP');
     const requestId = await submit();
     await waitFor(async () => (await submitConsumer()).num_ack_pending === 1, {

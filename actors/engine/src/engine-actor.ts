@@ -83,7 +83,7 @@ export function engineActor(options: EngineOptions) {
         return compiled;
       };
 
-      /** One step of a run: plan its events on the state, write it, publish the commands. */
+      /** Plans a step's events one after the other on the run's state (a run store step). */
       const planAll = (events: readonly PlannerEvent[]) => async (state: RunState) => {
         const template = await templateOf(state);
         const commands: PlanResult['commands'] = [];
@@ -95,6 +95,7 @@ export function engineActor(options: EngineOptions) {
         }
         return outputs.offload({ state: next, commands });
       };
+      /** One step of a run: plan its events on the state, write it, publish the commands. */
       const step: RunStep<Pick<ActorContext, 'publish'>> = async (runId, events, publisher) => {
         let result: PlanResult | undefined;
         try {

@@ -26,7 +26,7 @@ import { startReconciler } from './reconciler.js';
 import { type RunStep, runQueue } from './run-queue.js';
 import { RunSegment, type RunState, RunState as RunStateSchema } from './run-state.js';
 import { runStateEncoder } from './run-state-encoder.js';
-import { runStore, STATE_TOO_LARGE } from './run-store.js';
+import { isStateTooLarge, runStore } from './run-store.js';
 import { rejectStart } from './start-run.js';
 import { compileTemplate, loadTemplatesDir } from './template-loader.js';
 import { createTemplateRegistry } from './template-registry.js';
@@ -101,7 +101,7 @@ export function engineActor(options: EngineOptions) {
         try {
           result = await runs.transition(runId, planAll(events));
         } catch (err) {
-          if (!(err instanceof OoError && err.code === STATE_TOO_LARGE)) throw err;
+          if (!isStateTooLarge(err)) throw err;
           // The events cannot be stored; the run ends failed, saying why, rather than stay stuck.
           env.log.error({ run_id: runId, err: err.message }, 'run state too large to store; failing the run');
           const fail: PlannerEvent = { kind: 'fail', at: env.clock.iso(), error: err.toData() };
@@ -151,7 +151,7 @@ export function engineActor(options: EngineOptions) {
             }
             // Created only if absent: a new run costs no read first; a repeated start is rare.
             const created = await runs.create(await outputs.offload(result)).catch((err: unknown) => {
-              if (!(err instanceof OoError && err.code === STATE_TOO_LARGE)) throw err;
+              if (!isStateTooLarge(err)) throw err;
               return runs.create(rejectStart(event, err.toData()));
             });
             if (created) {

@@ -56,7 +56,12 @@ export interface RunStoreOptions {
 }
 
 /** A head that cannot be written however much is sealed: the engine fails the run instead. */
-export const STATE_TOO_LARGE = 'OO_ERR_WORKFLOW_STATE_TOO_LARGE';
+const STATE_TOO_LARGE = 'OO_ERR_WORKFLOW_STATE_TOO_LARGE';
+
+/** Whether a write failed because the run's state cannot be stored (see STATE_TOO_LARGE). */
+export function isStateTooLarge(err: unknown): err is OoError {
+  return err instanceof OoError && err.code === STATE_TOO_LARGE;
+}
 
 const MAX_CONFLICTS = 50;
 /**

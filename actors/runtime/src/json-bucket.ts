@@ -120,7 +120,7 @@ export function jsonBucket<S extends z.ZodType>(
         }
         undelivered(watcher, false).then(
           (left) => left === 0 && watcher.stop(),
-          () => undefined, // asked again in a second
+          () => undefined, // asked again at the next quiet tick
         );
       }, SWEEP_IDLE_CHECK_MS);
       try {

@@ -3,8 +3,9 @@
  * the keys already there and runs a regex on the value, for every header: ~0.5 µs each, and an OO
  * message carries 6–9. The publisher writes each of its keys once, and they are constants of
  * `contracts` (valid names), so `put` only checks the value for CR and LF — what would let a value
- * forge another header — and trims it as nats.js does. Anything else (`set`, `append`, used by the
- * client for `Nats-Msg-Id` and expectations) keeps nats.js's own checks.
+ * forge another header — and trims it as nats.js does (`Nats-Msg-Id` and the last-sequence
+ * expectation too: jetstream-publish.ts sends what it is given). `set` and `append` keep nats.js's
+ * own checks.
  */
 import { MsgHdrsImpl } from '@nats-io/nats-core/internal';
 import { OoError } from '@oo/contracts';

@@ -3,6 +3,7 @@
  * OO id headers are written, and `Nats-Msg-Id` is set when the caller gives a business key.
  */
 
+import { PubHeaders } from '@nats-io/jetstream';
 import { type BodyOf, Headers, isPattern, OoError, type Subject } from '@oo/contracts';
 import { type Context, ROOT_CONTEXT, type Span, SpanKind, type Tracer, trace } from '@opentelemetry/api';
 import type { JetStreamAck, JetStreamPublish } from './jetstream-publish.js';
@@ -63,12 +64,6 @@ export function setIdHeaders(h: OutgoingHeaders, ids: MessageIds | undefined, tr
   if (ids?.taskId) h.put(Headers.taskId, ids.taskId);
 }
 
-/** The JetStream headers a publish may carry (what `js.publish` sets from its options). */
-const JsHeaders = {
-  msgId: 'Nats-Msg-Id',
-  expectLastSubjectSequence: 'Nats-Expected-Last-Subject-Sequence',
-} as const;
-
 export function createPublisher(jsPublish: JetStreamPublish, tracer: Tracer, sender: string): Publish {
   return async (subject, body, options = {}) => {
     if (isPattern(subject.name)) {
@@ -95,9 +90,9 @@ export function createPublisher(jsPublish: JetStreamPublish, tracer: Tracer, sen
     injectTrace(span, h);
     const traceId = options.ids?.traceId || span.spanContext().traceId;
     setIdHeaders(h, options.ids, traceId);
-    if (options.msgId) h.put(JsHeaders.msgId, options.msgId);
+    if (options.msgId) h.put(Headers.msgId, options.msgId);
     if (options.expectLastSubjectSequence !== undefined) {
-      h.put(JsHeaders.expectLastSubjectSequence, String(options.expectLastSubjectSequence));
+      h.put(PubHeaders.ExpectedLastSubjectSequenceHdr, String(options.expectLastSubjectSequence));
     }
     let ack: JetStreamAck;
     try {

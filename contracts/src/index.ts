@@ -31,6 +31,7 @@ export { idSchema, newId, Timestamp, TraceId } from './ids.js';
 export { NoticeKind, NotifyEmail, NotifySubjects } from './notify.js';
 export {
   collectedOutputName,
+  forEachItemsName,
   isOutputRef,
   OUTPUT_INLINE_MAX_BYTES,
   OutputRef,

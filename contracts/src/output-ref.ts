@@ -17,6 +17,7 @@
  *
  *   <runId>/<taskKey>/<dispatch>   a task's output, written by the runner before its end event
  *   <runId>/<taskId>/all           a forEach task's collected outputs, written by the engine
+ *   <runId>/<taskId>/items         a forEach task's items while it runs, written by the engine
  *   <runId>/output                 a run's output, written by the engine
  */
 import { z } from 'zod';
@@ -63,6 +64,11 @@ export function taskOutputName(runId: string, taskKey: string, dispatch: number)
 /** Object name of a forEach task's collected element outputs. */
 export function collectedOutputName(runId: string, taskId: string): string {
   return `${runId}/${taskId}/all`;
+}
+
+/** Object name of the items a forEach task runs over (the engine's run state holds the reference). */
+export function forEachItemsName(runId: string, taskId: string): string {
+  return `${runId}/${taskId}/items`;
 }
 
 /** Object name of a run's output. */

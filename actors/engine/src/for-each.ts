@@ -3,13 +3,13 @@
  * index order. Only elements in flight have entries in the run state; one below `forEach.next` without
  * an entry has finished. These functions report how the parent ended and leave finishing it to the caller.
  */
-import type { ErrorData } from '@oo/contracts';
+import { type ErrorData, isOutputRef, OoError } from '@oo/contracts';
 import { dispatch } from './dispatch.js';
 import { evaluateExpression } from './expressions.js';
 import type { CompiledTask } from './loaded-template.js';
-import { holdsRef } from './output-refs.js';
+import { holdsRef, refKey } from './output-refs.js';
 import { emitTask, errorData, failureOf, type PlanStep, scopeOf, timeOf } from './plan-step.js';
-import { elementKey, type TaskState } from './run-state.js';
+import { elementKey, type ForEachState, type TaskState } from './run-state.js';
 
 /** How the parent ended; `undefined` while elements are still in flight. */
 export type ForEachOutcome =
@@ -49,6 +49,23 @@ export async function startForEach(
   return fillElements(step, ct, parent);
 }
 
+/**
+ * The items of a forEach in flight, read through their reference when they are kept by one.
+ * @throws OoError OO_ERR_WORKFLOW_OUTPUT_UNAVAILABLE when the referenced items cannot be read
+ */
+export function itemsOf(step: PlanStep, id: string, fe: ForEachState): readonly unknown[] {
+  const items = fe.items;
+  if (!isOutputRef(items)) return items ?? [];
+  const found = step.resolved.get(refKey(items));
+  if (found && 'value' in found && Array.isArray(found.value)) return found.value;
+  const reason = !found ? 'was not loaded' : 'unavailable' in found ? found.unavailable : 'is not an array';
+  throw new OoError(
+    'OO_ERR_WORKFLOW_OUTPUT_UNAVAILABLE',
+    `items of forEach task ${id} cannot be read: object outputs/${items.name} (${items.size} bytes) ${reason}`,
+    { retryable: false, details: { task: id, object: items.name, sha256: items.sha256 } },
+  );
+}
+
 /** Dispatches elements until `concurrency` are in flight or none are left. */
 export async function fillElements(
   step: PlanStep,
@@ -57,11 +74,17 @@ export async function fillElements(
 ): Promise<ForEachOutcome> {
   const fe = parent.forEach!;
   const concurrency = ct.forEach!.concurrency;
+  let items: readonly unknown[] | undefined;
   while (fe.next < fe.total && fe.next - fe.done < concurrency) {
+    try {
+      items ??= itemsOf(step, ct.id, fe);
+    } catch (thrown) {
+      return failForEach(step, ct, parent, failureOf(thrown, ct.id));
+    }
     const index = fe.next++;
     const key = elementKey(ct.id, index);
     const element: TaskState = { type: parent.type, status: 'pending', attempt: 0, scheduledAt: step.at };
-    const error = await dispatch(step, key, ct, element, { item: fe.items?.[index], index });
+    const error = await dispatch(step, key, ct, element, { item: items[index], index });
     if (error) {
       fe.done++;
       emitTask(step, key, element, 'failed', 0, { error });

@@ -6,7 +6,8 @@
  *
  * Where references sit: a task's `output`, a forEach task's collected output (an array whose
  * elements may be references, and which may itself be one), a forEach's element outputs in flight
- * (`forEach.outputs`), and the output of a report or child-run end being planned.
+ * (`forEach.outputs`) and its items (`forEach.items`), and the output of a report or child-run end
+ * being planned.
  */
 import { type ErrorData, isOutputRef, OoError, type OutputRef } from '@oo/contracts';
 import type { PlannerEvent } from './planner-types.js';
@@ -100,6 +101,8 @@ export function refsToLoad(
       }
       if (isOutputRef(output)) nested.push(output);
       else if (Array.isArray(output)) output.forEach(add);
+      // Items by reference: any element's end may dispatch the next one.
+      add(forEach.items);
       // Element outputs in flight are read only when the forEach finishes. One event ends at most one
       // element (a reconcile may end it anyway), so a big forEach is not scanned on every element's end.
       if (forEach.done >= forEach.total - 1 || event.kind === 'reconcile') forEach.outputs?.forEach(add);

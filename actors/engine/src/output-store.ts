@@ -8,11 +8,13 @@
  *
  * After planning and before the state is written, `offload` puts a large run output
  * (`<runId>/output`) or forEach collected output (`<runId>/<taskId>/all`) in the object store and
- * puts the reference in its place, in the state and in the event that announces it. A plan lost to
+ * puts the reference in its place, in the state and in the event that announces it; and so the
+ * large items of a forEach that just started (`<runId>/<taskId>/items`), in the state only. A plan lost to
  * a concurrent write is planned again and writes the same object under the same name.
  */
 import {
   collectedOutputName,
+  forEachItemsName,
   isOutputRef,
   ObjectStoreNames,
   OoError,
@@ -166,6 +168,16 @@ export function engineOutputs(files: ObjectFiles, options: EngineOutputsOptions)
         } else if (command.kind === 'task-event') {
           const { event } = command;
           const task = state.tasks[event.taskKey];
+          const items = task?.forEach?.items;
+          if (event.status === 'running' && Array.isArray(items)) {
+            // A forEach that just started: its items stay in the state until it ends.
+            const ref = await put(forEachItemsName(state.runId, event.taskKey), items);
+            if (ref) {
+              task!.forEach!.items = ref;
+              state.outputRefs = true;
+            }
+            continue;
+          }
           if (event.status !== 'succeeded' || !task?.forEach || event.output !== task.output) continue;
           const ref = await put(collectedOutputName(state.runId, event.taskKey), task.output);
           if (ref) {

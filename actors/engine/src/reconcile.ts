@@ -5,8 +5,8 @@
  * when nothing is left. It scans the whole run, which is fine for a timer, not for every event.
  */
 import { commandFor } from './dispatch.js';
-import { fillElements } from './for-each.js';
-import type { PlanStep } from './plan-step.js';
+import { fillElements, itemsOf } from './for-each.js';
+import { failureOf, type PlanStep } from './plan-step.js';
 import { isTerminalTask, parseTaskKey } from './run-state.js';
 import { drain, finishForEach, finishKey } from './task-flow.js';
 
@@ -42,7 +42,13 @@ export async function reconcile(step: PlanStep): Promise<void> {
       continue;
     }
     const parent = index === undefined ? undefined : state.tasks[id]?.forEach;
-    const element = index === undefined ? undefined : { item: parent?.items?.[index], index };
+    let element: { item: unknown; index: number } | undefined;
+    try {
+      element = index === undefined ? undefined : { item: parent && itemsOf(step, id, parent)[index], index };
+    } catch (thrown) {
+      await finishKey(step, key, 'failed', { error: failureOf(thrown, key), attempt: task.attempt });
+      continue;
+    }
     const command = await commandFor(step, key, ct, task, element);
     if ('error' in command)
       await finishKey(step, key, 'failed', { error: command.error, attempt: task.attempt });

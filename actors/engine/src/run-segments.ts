@@ -12,9 +12,22 @@
  * A segment is written before the head that lists it. One written for a head that then loses its
  * compare-and-set is listed by no head (a few bytes left behind, only when replicas race); planned
  * again, the same tasks make the same bytes under the same name.
+ *
+ * A forEach collects its elements' outputs in its own entry until it ends, and those never change
+ * either once an element succeeded. They are sealed the same way, each under its element's key
+ * (`a[3]`) as an entry holding the output alone (`outputEntry`); the head then holds null in its
+ * place, and a read puts it back. So a forEach of thousands of elements is not bounded by what its
+ * outputs add up to. (The elements' entries themselves exist only while they are in flight.)
  */
 import { createHash } from 'node:crypto';
-import { isTerminalTask, type RunSegment, type RunState, type TaskState } from './run-state.js';
+import {
+  elementKey,
+  isTerminalTask,
+  parseTaskKey,
+  type RunSegment,
+  type RunState,
+  type TaskState,
+} from './run-state.js';
 
 export type SegmentTasks = RunSegment;
 
@@ -41,13 +54,40 @@ export interface SealLimits {
  */
 export const SEAL_LIMITS: SealLimits = { tasks: 64, headBytes: 256 * 1024, segmentBytes: 256 * 1024 };
 
-/** Ended tasks of the state not in `sealed`, in the state's order. */
+/**
+ * What can be sealed and is not in `sealed`, in the state's order: ended tasks, and the element keys
+ * of the outputs forEach tasks collect (an element that ended with no output leaves null: nothing
+ * to keep).
+ */
 export function unsealedEnded(state: RunState, sealed: ReadonlySet<string>): string[] {
   const keys: string[] = [];
   for (const key of Object.keys(state.tasks)) {
-    if (!sealed.has(key) && isTerminalTask((state.tasks[key] as TaskState).status)) keys.push(key);
+    const task = state.tasks[key] as TaskState;
+    if (isTerminalTask(task.status)) {
+      if (!sealed.has(key)) keys.push(key);
+      continue;
+    }
+    const outputs = task.forEach?.outputs;
+    if (!outputs) continue;
+    for (let index = 0; index < outputs.length; index++) {
+      if (outputs[index] == null) continue;
+      const element = elementKey(key, index);
+      if (!sealed.has(element)) keys.push(element);
+    }
   }
   return keys;
+}
+
+/** A succeeded element's output as sealed: an entry under its element key holding only the output. */
+function outputEntry(state: RunState, key: string): TaskState {
+  const { id, index } = parseTaskKey(key);
+  const parent = state.tasks[id] as TaskState;
+  return {
+    type: parent.type,
+    status: 'succeeded',
+    attempt: 0,
+    output: parent.forEach?.outputs?.[index ?? -1],
+  };
 }
 
 /** Segments holding these tasks, each at most `maxBytes` of JSON unless one task alone is longer. */
@@ -71,7 +111,7 @@ export function makeSegments(
     bytes = 2;
   };
   for (const key of keys) {
-    const task = state.tasks[key] as TaskState;
+    const task = state.tasks[key] ?? outputEntry(state, key);
     const part = `${JSON.stringify(key)}:${JSON.stringify(task)}`;
     if (parts.length > 0 && bytes + part.length + 1 > maxBytes) close();
     tasks[key] = task;
@@ -83,19 +123,39 @@ export function makeSegments(
 }
 
 /**
- * What is written under the run's key: the state without its sealed tasks. The state itself when
- * nothing is sealed (every small run), so the write costs no copy.
+ * What is written under the run's key: the state without its sealed tasks, and with null for the
+ * sealed element outputs. The state itself when nothing is sealed (every small run), so the write
+ * costs no copy.
  */
 export function headOf(state: RunState, sealed: ReadonlySet<string>): RunState {
   if (sealed.size === 0) return state;
   const tasks: SegmentTasks = {};
   for (const key of Object.keys(state.tasks)) {
-    if (!sealed.has(key)) tasks[key] = state.tasks[key] as TaskState;
+    if (sealed.has(key)) continue;
+    const task = state.tasks[key] as TaskState;
+    tasks[key] = task.forEach?.outputs ? withoutSealedOutputs(key, task, sealed) : task;
   }
   return Object.assign({}, state, { tasks });
 }
 
-/** The whole state from a head and its segments' tasks (in the head's order of `segments`). */
+/** A collecting forEach's entry with null for its sealed element outputs (itself when none are). */
+function withoutSealedOutputs(key: string, task: TaskState, sealed: ReadonlySet<string>): TaskState {
+  const fe = task.forEach!;
+  const outputs = fe.outputs!;
+  let kept: unknown[] | undefined;
+  for (let index = 0; index < outputs.length; index++) {
+    if (outputs[index] == null || !sealed.has(elementKey(key, index))) continue;
+    kept ??= outputs.slice();
+    kept[index] = null;
+  }
+  return kept ? { ...task, forEach: { ...fe, outputs: kept } } : task;
+}
+
+/**
+ * The whole state from a head and its segments (in the head's order of `segments`), and the keys
+ * sealed. A sealed element output goes back into its forEach's outputs; one of a forEach that has
+ * ended since (its outputs now collected in its own output) is left out.
+ */
 export function joinSegments(
   head: RunState,
   segments: readonly SegmentTasks[],
@@ -105,7 +165,16 @@ export function joinSegments(
   const sealed = new Set<string>();
   for (const segment of segments) {
     for (const key of Object.keys(segment)) {
-      tasks[key] = segment[key] as TaskState;
+      const entry = segment[key] as TaskState;
+      const { id, index } = parseTaskKey(key);
+      if (index === undefined) {
+        tasks[key] = entry;
+        sealed.add(key);
+        continue;
+      }
+      const outputs = head.tasks[id]?.forEach?.outputs;
+      if (!outputs) continue;
+      outputs[index] = entry.output;
       sealed.add(key);
     }
   }

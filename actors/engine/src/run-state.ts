@@ -1,10 +1,19 @@
 /**
  * The state of one workflow run, stored as JSON under the run id in the `runs` KV bucket and rewritten
  * (compare-and-set) on every transition, so it stays small: pending tasks carry a counter, not lists,
- * and a forEach keeps entries only for its elements in flight; a big run's ended tasks move to
- * segments of their own (run-segments.ts).
+ * and a forEach keeps entries only for its elements in flight; a big run's ended tasks and collected
+ * element outputs move to segments of their own (run-segments.ts), large items to the object store.
  */
-import { ErrorData, ParentRef, RunId, RunStatus, TaskKey, TaskStatus, Timestamp } from '@oo/contracts';
+import {
+  ErrorData,
+  OutputRef,
+  ParentRef,
+  RunId,
+  RunStatus,
+  TaskKey,
+  TaskStatus,
+  Timestamp,
+} from '@oo/contracts';
 import { z } from 'zod';
 
 export const ForEachState = z
@@ -15,9 +24,15 @@ export const ForEachState = z
     next: z.number().int().min(0),
     /** Elements finished; `next - done` are in flight. */
     done: z.number().int().min(0),
-    /** The evaluated items, kept until the task ends so later elements can be dispatched. */
-    items: z.array(z.unknown()).optional(),
-    /** Element outputs by index (null until that element succeeds), kept until the task ends. */
+    /**
+     * The evaluated items, kept until the task ends so later elements can be dispatched; by
+     * reference (an OutputRef, output-store.ts) when their JSON is over the inline limit.
+     */
+    items: z.union([z.array(z.unknown()), OutputRef]).optional(),
+    /**
+     * Element outputs by index (null until that element succeeds), kept until the task ends. Those
+     * of a big forEach are sealed into segments as they gather (run-segments.ts).
+     */
     outputs: z.array(z.unknown()).optional(),
   })
   .strict();

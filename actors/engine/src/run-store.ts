@@ -136,19 +136,20 @@ export function runStore(
       sealed = await seal(ended);
       ended = [];
     }
+    const max = options.maxHeadBytes();
+    // A UTF-16 unit is at most 3 bytes of UTF-8: most heads need no count.
+    const tooLarge = (json: string) => json.length * 3 > max && Buffer.byteLength(json) > max;
     let head = headOf(state, sealed);
     let json = options.encode(head);
-    if (json.length > limits.headBytes && ended.length > 0) {
+    if ((json.length > limits.headBytes || tooLarge(json)) && ended.length > 0) {
       sealed = await seal(ended);
       head = headOf(state, sealed);
       json = options.encode(head);
     }
-    const max = options.maxHeadBytes();
-    // A UTF-16 unit is at most 3 bytes of UTF-8: most heads need no count.
-    if (json.length * 3 > max && Buffer.byteLength(json) > max) {
+    if (tooLarge(json)) {
       throw new OoError(
         STATE_TOO_LARGE,
-        `run ${state.runId}: the state of its ${Object.keys(state.tasks).length - sealed.size} tasks pending or in flight ` +
+        `run ${state.runId}: the state of its ${Object.keys(head.tasks).length} tasks pending or in flight ` +
           `is ${Buffer.byteLength(json)} bytes of JSON, over the ${max} a NATS message may carry`,
       );
     }

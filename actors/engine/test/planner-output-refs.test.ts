@@ -20,6 +20,21 @@ const chain = template({
   output: { answer: '=tasks.b.output.answer', length: '=$length(tasks.a.output.blob)' },
 });
 
+/** A started run of a forEach over 3 items, 2 in flight, its items held by reference as `loaded`. */
+async function itemsHeldBy(loaded: ResolvedOutput) {
+  const tpl = template({
+    input: { type: 'object' },
+    tasks: {
+      fan: { type: 'noop', input: { item: '=item' }, forEach: { items: '=input.items', concurrency: 2 } },
+    },
+  });
+  const itemsRef = ref('run1/fan/items', 'd');
+  const run = drive(tpl, 'run1', new Map([[refKey(itemsRef), loaded]]));
+  await run.start({ items: ['x', 'y', 'z'] });
+  run.state.tasks.fan!.forEach!.items = itemsRef; // as the engine offloads large items
+  return run;
+}
+
 describe('planner - outputs kept by reference', () => {
   it('planner - a dependant input and the run output read fields of a referenced output; the state keeps the reference', async () => {
     const aRef = ref('run1/a/1');
@@ -111,6 +126,33 @@ describe('planner - outputs kept by reference', () => {
     expect(run.state.output).toEqual({ count: 2 });
   });
 
+  it('planner - forEach items by reference give each element its item, also when reconciled', async () => {
+    const run = await itemsHeldBy({ value: ['x', 'y', 'z'] });
+    const next = await run.succeed('fan[0]');
+    expect(commandsOf(next, 'schedule')).toMatchObject([{ taskKey: 'fan[2]', input: { item: 'z' } }]);
+    const again = await run.reconcile();
+    expect(commandsOf(again, 'schedule').map((c) => [c.taskKey, c.input])).toEqual([
+      ['fan[1]', { item: 'y' }],
+      ['fan[2]', { item: 'z' }],
+    ]);
+  });
+
+  it('planner - forEach items that cannot be read fail the forEach, naming them, and cancel its elements', async () => {
+    const run = await itemsHeldBy({ unavailable: 'is missing from the store (expired or deleted)' });
+    const commands = await run.succeed('fan[0]');
+    expect(transitions(commands)).toEqual(['fan[0]:succeeded', 'fan[1]:cancelled', 'fan:failed']);
+    expect(run.state).toMatchObject({
+      status: 'failed',
+      error: {
+        code: 'OO_ERR_WORKFLOW_OUTPUT_UNAVAILABLE',
+        message: expect.stringMatching(
+          /^items of forEach task fan cannot be read: object outputs\/run1\/fan\/items .* missing/,
+        ),
+        details: { task: 'fan', object: 'run1/fan/items' },
+      },
+    });
+  });
+
   it('planner - a child run output by reference is the workflow.run task output, read as its value', async () => {
     const tpl = template({
       tasks: {
@@ -171,6 +213,16 @@ describe('output refs - what the engine loads before planning', () => {
     expect(early.refs.map((r) => r.name)).toEqual(['run1/a/1', 'run1/fan[2]/1']);
     const last = refsToLoad(state(2, [element, { small: true }, null]), reportOf(reported));
     expect(last.refs.map((r) => r.name)).toEqual(['run1/a/1', 'run1/fan[0]/1', 'run1/fan[2]/1']);
+  });
+
+  it('output refs - loads the items of a forEach held by reference on every event', () => {
+    const items = ref('run1/fan/items', 'd');
+    const held = state(0, [null, null, null]);
+    held.tasks.fan!.forEach!.items = items;
+    expect(refsToLoad(held, reportOf(undefined)).refs.map((r) => r.name)).toEqual([
+      'run1/a/1',
+      'run1/fan/items',
+    ]);
   });
 
   it('output refs - skips the tasks of a run that never held a reference, but not the reported output', () => {

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type LoadedTemplate, type PlannerCommand, plan, type RunState } from '../src/index.js';
 import { headOf, joinSegments, makeSegments, type SegmentTasks, unsealedEnded } from '../src/run-segments.js';
+import { parseTaskKey } from '../src/run-state.js';
 import { runStateEncoder } from '../src/run-state-encoder.js';
 import { drive, template } from './run-driver.js';
 
@@ -82,6 +83,9 @@ function build(gen: GenTask[]): LoadedTemplate {
   return template({ tasks, output: { statuses: '=tasks.*.status' } });
 }
 
+/** Some tasks and elements return an output, some nothing (a forEach then collects null). */
+const outputOf = (key: string) =>
+  [...key].reduce((sum, c) => sum + c.charCodeAt(0), 0) % 3 === 0 ? undefined : { of: key };
 const baseId = (key: string) => key.replace(/\[\d+\]$/, '');
 const terminal = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
 
@@ -100,9 +104,9 @@ async function exercise(gen: GenTask[], steps: Step[]) {
   // One encoder over the whole run, as the engine keeps one: its kept JSON of ended tasks must
   // never go stale while the planner changes the state in place.
   const encode = runStateEncoder();
-  // Seals ended tasks into segments as the run store does, at the smallest sizes (every 2 ended
-  // tasks, segments of ~200 bytes): a sealed task must never change or go, and the head joined with
-  // the segments, both through JSON, must be the state.
+  // Seals ended tasks and collected element outputs into segments as the run store does, at the
+  // smallest sizes (every 2, segments of ~200 bytes): a sealed task or output must never change or
+  // go while it matters, and the head joined with the segments, both through JSON, must be the state.
   const sealedJson = new Map<string, string>();
   const segments: SegmentTasks[] = [];
   const seal = (state: RunState) => {
@@ -110,13 +114,24 @@ async function exercise(gen: GenTask[], steps: Step[]) {
     if (ended.length < 2) return;
     for (const segment of makeSegments('run', state, ended, 200)) {
       segments.push(JSON.parse(segment.json) as SegmentTasks);
-      for (const key of Object.keys(segment.tasks)) sealedJson.set(key, JSON.stringify(state.tasks[key]));
+      for (const [key, entry] of Object.entries(segment.tasks)) sealedJson.set(key, JSON.stringify(entry));
     }
+  };
+  /** What a sealed key holds now: its entry, or an element's output while its forEach collects. */
+  const sealedNow = (state: RunState, key: string): string | undefined => {
+    const { id, index } = parseTaskKey(key);
+    if (index === undefined) return JSON.stringify(state.tasks[key]);
+    const outputs = state.tasks[id]?.forEach?.outputs;
+    if (!outputs) return undefined; // the forEach ended: its outputs are its own output now
+    return JSON.stringify({ ...JSON.parse(sealedJson.get(key)!), output: outputs[index] });
   };
   const check = (commands: PlannerCommand[], reconciling: boolean) => {
     const state = run.state;
     expect(encode(state)).toBe(JSON.stringify(state));
-    for (const [key, json] of sealedJson) expect(JSON.stringify(state.tasks[key]), key).toBe(json);
+    for (const [key, json] of sealedJson) {
+      const now = sealedNow(state, key);
+      if (now !== undefined) expect(now, key).toBe(json);
+    }
     seal(state);
     const head = JSON.parse(encode(headOf(state, new Set(sealedJson.keys())))) as RunState;
     expect(joinSegments(head, segments).state).toEqual(state);
@@ -184,7 +199,9 @@ async function exercise(gen: GenTask[], steps: Step[]) {
     } else if (step.kind === 'duplicate' && ended.length > 0) {
       const key = ended[step.pick % ended.length]!;
       const commands = await unchanged(() =>
-        isChild(key) ? run.childFinished(key, 'succeeded', { childRunId: childIdOf(key) }) : run.succeed(key),
+        isChild(key)
+          ? run.childFinished(key, 'succeeded', { childRunId: childIdOf(key) })
+          : run.succeed(key, outputOf(key)),
       );
       expect(commands).toEqual([]);
       snapshots.push(JSON.stringify({ state: run.state, commands }));
@@ -196,7 +213,7 @@ async function exercise(gen: GenTask[], steps: Step[]) {
       const ok = step.kind !== 'report' || step.ok;
       const commands = isChild(key)
         ? await run.childFinished(key, ok ? 'succeeded' : step.pick % 2 ? 'failed' : 'cancelled')
-        : await (ok ? run.succeed(key) : run.fail(key));
+        : await (ok ? run.succeed(key, outputOf(key)) : run.fail(key));
       check(commands, false);
     } else {
       throw new Error('the run is running with nothing in flight');

@@ -1,8 +1,12 @@
 /**
- * Runs whose state would not fit one NATS message: their ended tasks are sealed into segments
- * (run-segments.ts), and a state that cannot be stored however much is sealed fails the run.
+ * Runs whose state would not fit one NATS message: their ended tasks and collected forEach outputs
+ * are sealed into segments (run-segments.ts), large forEach items are held by reference, and a
+ * state that cannot be stored however much is sealed fails the run.
  */
-import { BucketNames, type TemplateInput } from '@oo/contracts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BucketNames, ObjectStoreNames, type TemplateInput } from '@oo/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RunSegment, RunState } from '../src/run-state.js';
 import { type EngineTestbed, startEngineTestbed } from './fixtures/engine-testbed.js';
@@ -38,8 +42,8 @@ const layered: TemplateInput = {
 };
 
 /**
- * A forEach whose 40 elements return 40 KB each: their outputs wait in the task's state until all
- * end, and with 5 in flight the state passes 1 MiB (at ~26) before the last ones can end with it.
+ * A forEach whose 40 elements return 40 KB each: 1.6 MB of outputs it collects until the last
+ * element ends, 5 in flight at a time.
  */
 const wideForEach: TemplateInput = {
   name: 'wide-for-each',
@@ -52,7 +56,51 @@ const wideForEach: TemplateInput = {
       forEach: { items: '=[1..40]', concurrency: 5 },
     },
   },
+  output: { count: '=$count(tasks.each.output)', lengths: '=tasks.each.output.$length(pad)' },
 };
+
+/** A forEach over 30 items of 40 KB each: 1.2 MB of items it holds until the last element is dispatched. */
+const wideItems: TemplateInput = {
+  name: 'wide-items',
+  version: 1,
+  input: { type: 'object', properties: { pad: { type: 'string' } }, required: ['pad'] },
+  tasks: {
+    each: {
+      type: 'noop',
+      input: { i: '=index', length: '=$length(item)' },
+      forEach: { items: '=[1..30].($$.input.pad)', concurrency: 4 },
+    },
+  },
+  output: { lengths: '=tasks.each.output.length', last: '=tasks.each.output[29].i' },
+};
+
+/**
+ * Against a server whose messages carry at most 64 KiB: 1,000 elements in flight at once make a
+ * state that no sealing can shrink (only ended tasks and outputs are sealed).
+ */
+const manyInFlight: TemplateInput = {
+  name: 'many-in-flight',
+  version: 1,
+  tasks: {
+    first: { type: 'noop', input: {} },
+    each: {
+      type: 'noop',
+      needs: ['first'],
+      input: { i: '=index' },
+      forEach: { items: '=[1..1000]', concurrency: 1000 },
+    },
+  },
+};
+
+/** A nats-server config like the flags the harness uses, with a small max_payload. */
+function smallMessagesConfig(): { file: string } {
+  const file = join(mkdtempSync(join(tmpdir(), 'oo-nats-conf-')), 'small.conf');
+  writeFileSync(
+    file,
+    'listen: $OO_NATS_LISTEN\nmax_payload: 65536\njetstream { store_dir: $OO_NATS_STORE }\n',
+  );
+  return { file };
+}
 
 let bed: EngineTestbed;
 afterEach(async () => {
@@ -102,16 +150,45 @@ describe('engine - run state size', () => {
     }
   });
 
-  it('fails a run whose state outgrows a NATS message however much is sealed, saying why', async () => {
+  it('collects forEach outputs that together exceed a NATS message, sealing them as they come', async () => {
     bed = await startEngineTestbed([wideForEach]);
     await bed.startEngine();
     await bed.startRunner();
     const runId = await bed.start('wide-for-each', { pad: PAD });
     const end = await bed.finished(runId, 30_000);
+    expect(end.status, end.error?.message).toBe('succeeded');
+    expect(end.output).toEqual({ count: 40, lengths: Array(40).fill(40_000) });
+    const { sealed } = await storedRun(runId);
+    const outputKeys = sealed.flatMap((s) => Object.keys(s)).filter((k) => k.startsWith('each['));
+    expect(outputKeys.length).toBeGreaterThanOrEqual(20);
+  });
+
+  it('runs a forEach over items that together exceed a NATS message, holding them by reference', async () => {
+    bed = await startEngineTestbed([wideItems]);
+    await bed.startEngine();
+    await bed.startRunner();
+    const runId = await bed.start('wide-items', { pad: PAD });
+    const end = await bed.finished(runId, 30_000);
+    expect(end.status, end.error?.message).toBe('succeeded');
+    expect(end.output).toEqual({ lengths: Array(30).fill(40_000), last: 29 });
+    const items = await (await bed.client.nats.objm.open(ObjectStoreNames.outputs)).info(
+      `${runId}/each/items`,
+    );
+    expect(items?.size).toBeGreaterThan(1_200_000);
+  });
+
+  it('fails a run whose state outgrows a NATS message however much is sealed, saying why', async () => {
+    bed = await startEngineTestbed([manyInFlight], {}, { config: smallMessagesConfig() });
+    await bed.startEngine();
+    await bed.startRunner();
+    const runId = await bed.start('many-in-flight', {});
+    const end = await bed.finished(runId, 30_000);
     expect(end.status).toBe('failed');
     expect(end.error?.code).toBe('OO_ERR_WORKFLOW_STATE_TOO_LARGE');
-    expect(end.error?.message).toMatch(/bytes of JSON, over the \d+ a NATS message may carry/);
+    expect(end.error?.message).toMatch(
+      /1001 tasks .* bytes of JSON, over the 61440 a NATS message may carry/,
+    );
     const { head } = await storedRun(runId);
-    expect(head.tasks.each?.status).toBe('cancelled');
+    expect(head.tasks.first?.status).toBe('cancelled');
   });
 });

@@ -111,7 +111,7 @@ export const WorkflowErrors = {
   },
   OO_ERR_WORKFLOW_OUTPUT_UNAVAILABLE: {
     meaning:
-      'A large output kept by reference in the `outputs` object store is missing (expired after 30 days, or deleted) or no longer matches its sha256; `details` names the task (`outputOf`) and the object.',
+      'A large output (or the large items of a running forEach) kept by reference in the `outputs` object store is missing (expired after 30 days, or deleted) or no longer matches its sha256; `details` names the task (`outputOf`, or `task` for items) and the object.',
     retryable: false,
     fix: 'Run the task that produced it again (a `restart` rerun, or a `resume` before its outputs expire); if it was replaced by another delivery of the same task, raise the runner’s ack wait.',
   },

@@ -15,9 +15,12 @@
  *
  * A forEach collects its elements' outputs in its own entry until it ends, and those never change
  * either once an element succeeded. They are sealed the same way, each under its element's key
- * (`a[3]`) as an entry holding the output alone (`outputEntry`); the head then holds null in its
- * place, and a read puts it back. So a forEach of thousands of elements is not bounded by what its
- * outputs add up to. (The elements' entries themselves exist only while they are in flight.)
+ * (`a[3]`) as an entry holding the output alone (`outputEntry`), and a read puts them back. The head
+ * holds only the part of the outputs array where something may still change: from the first
+ * element not settled (still in flight, or its output not sealed yet) to the last dispatched, with
+ * `outputsFrom` saying where it starts (`Settled` remembers that index between writes). So a step of
+ * a forEach of 20,000 elements writes what is near its front, not 20,000 outputs or nulls. (The
+ * elements' entries themselves exist only while they are in flight.)
  */
 import { createHash } from 'node:crypto';
 import {
@@ -45,21 +48,36 @@ export interface SealLimits {
   readonly headBytes: number;
   /** Longest JSON of one segment; more ended tasks than fit make several. */
   readonly segmentBytes: number;
+  /** A forEach of at most this many elements, none of whose outputs is sealed, writes them whole. */
+  readonly wholeOutputs: number;
 }
 
 /**
  * 64 ended tasks: a small run (a diamond, a request's workflow) never seals, a big one writes a
  * segment every 64 ends. 256 KiB of head and segment keep both well inside NATS's 1 MiB default max
- * payload with one 64 KiB inline output over (outputs.inlineMaxBytes).
+ * payload with one 64 KiB inline output over (outputs.inlineMaxBytes). A forEach of up to 64
+ * elements (a request's VMs) keeps its outputs as they are, so its head costs no copy.
  */
-export const SEAL_LIMITS: SealLimits = { tasks: 64, headBytes: 256 * 1024, segmentBytes: 256 * 1024 };
+export const SEAL_LIMITS: SealLimits = {
+  tasks: 64,
+  headBytes: 256 * 1024,
+  segmentBytes: 256 * 1024,
+  wholeOutputs: 64,
+};
+
+/**
+ * Per forEach collecting outputs (by task key), the index below which its elements are settled:
+ * ended, and their output sealed or null. Kept by the run store with the state it cached (a state
+ * read from the bucket gets it from the head's `outputsFrom`); absent means 0.
+ */
+export type Settled = Map<string, number>;
 
 /**
  * What can be sealed and is not in `sealed`, in the state's order: ended tasks, and the element keys
  * of the outputs forEach tasks collect (an element that ended with no output leaves null: nothing
- * to keep).
+ * to keep). Looks at a forEach's elements from where they are settled only.
  */
-export function unsealedEnded(state: RunState, sealed: ReadonlySet<string>): string[] {
+export function unsealedEnded(state: RunState, sealed: ReadonlySet<string>, settled: Settled): string[] {
   const keys: string[] = [];
   for (const key of Object.keys(state.tasks)) {
     const task = state.tasks[key] as TaskState;
@@ -67,9 +85,10 @@ export function unsealedEnded(state: RunState, sealed: ReadonlySet<string>): str
       if (!sealed.has(key)) keys.push(key);
       continue;
     }
-    const outputs = task.forEach?.outputs;
-    if (!outputs) continue;
-    for (let index = 0; index < outputs.length; index++) {
+    const fe = task.forEach;
+    const outputs = fe?.outputs;
+    if (!fe || !outputs) continue;
+    for (let index = settled.get(key) ?? 0; index < fe.next; index++) {
       if (outputs[index] == null) continue;
       const element = elementKey(key, index);
       if (!sealed.has(element)) keys.push(element);
@@ -123,46 +142,86 @@ export function makeSegments(
 }
 
 /**
- * What is written under the run's key: the state without its sealed tasks, and with null for the
- * sealed element outputs. The state itself when nothing is sealed (every small run), so the write
- * costs no copy.
+ * What is written under the run's key: the state without its sealed tasks, and each forEach's
+ * outputs from where they are settled (advancing `settled`), sealed ones as null. The state itself
+ * when nothing needs leaving out (every small run), so the write costs no copy.
  */
-export function headOf(state: RunState, sealed: ReadonlySet<string>): RunState {
-  if (sealed.size === 0) return state;
-  const tasks: SegmentTasks = {};
-  for (const key of Object.keys(state.tasks)) {
-    if (sealed.has(key)) continue;
+export function headOf(
+  state: RunState,
+  sealed: ReadonlySet<string>,
+  settled: Settled,
+  wholeOutputs = SEAL_LIMITS.wholeOutputs,
+): RunState {
+  let tasks: SegmentTasks | undefined;
+  const keys = Object.keys(state.tasks);
+  for (const [at, key] of keys.entries()) {
     const task = state.tasks[key] as TaskState;
-    tasks[key] = task.forEach?.outputs ? withoutSealedOutputs(key, task, sealed) : task;
+    const out = sealed.has(key)
+      ? undefined
+      : task.forEach?.outputs
+        ? outputsHead(state, key, sealed, settled, wholeOutputs)
+        : task;
+    if (out === task && tasks === undefined) continue;
+    if (tasks === undefined) {
+      tasks = {};
+      for (const earlier of keys.slice(0, at)) tasks[earlier] = state.tasks[earlier] as TaskState;
+    }
+    if (out) tasks[key] = out;
   }
-  return Object.assign({}, state, { tasks });
-}
-
-/** A collecting forEach's entry with null for its sealed element outputs (itself when none are). */
-function withoutSealedOutputs(key: string, task: TaskState, sealed: ReadonlySet<string>): TaskState {
-  const fe = task.forEach!;
-  const outputs = fe.outputs!;
-  let kept: unknown[] | undefined;
-  for (let index = 0; index < outputs.length; index++) {
-    if (outputs[index] == null || !sealed.has(elementKey(key, index))) continue;
-    kept ??= outputs.slice();
-    kept[index] = null;
-  }
-  return kept ? { ...task, forEach: { ...fe, outputs: kept } } : task;
+  return tasks ? Object.assign({}, state, { tasks }) : state;
 }
 
 /**
- * The whole state from a head and its segments (in the head's order of `segments`), and the keys
- * sealed. A sealed element output goes back into its forEach's outputs; one of a forEach that has
- * ended since (its outputs now collected in its own output) is left out.
+ * A collecting forEach's entry as written: its outputs from the first element not settled to the
+ * last dispatched, sealed ones as null, and where that starts. Itself when it has few elements none
+ * of which is sealed.
+ */
+function outputsHead(
+  state: RunState,
+  key: string,
+  sealed: ReadonlySet<string>,
+  settled: Settled,
+  wholeOutputs: number,
+): TaskState {
+  const task = state.tasks[key] as TaskState;
+  const fe = task.forEach!;
+  const outputs = fe.outputs!;
+  const sealedOutput = (index: number) => outputs[index] != null && sealed.has(elementKey(key, index));
+  if (fe.total <= wholeOutputs && !outputs.some((_, index) => sealedOutput(index))) return task;
+  let from = settled.get(key) ?? 0;
+  for (; from < fe.next; from++) {
+    const element = elementKey(key, from);
+    if (state.tasks[element] || (outputs[from] != null && !sealed.has(element))) break;
+  }
+  settled.set(key, from);
+  const part = outputs.slice(from, fe.next);
+  for (let offset = 0; offset < part.length; offset++) if (sealedOutput(from + offset)) part[offset] = null;
+  return { ...task, forEach: { ...fe, outputs: part, outputsFrom: from } };
+}
+
+/**
+ * The whole state from a head and its segments (in the head's order of `segments`): the sealed keys,
+ * and where each forEach's outputs are settled. A sealed element output goes back into its
+ * forEach's outputs; one of a forEach that has ended since (its outputs now collected in its own
+ * output) is left out.
  */
 export function joinSegments(
   head: RunState,
   segments: readonly SegmentTasks[],
-): { state: RunState; sealed: Set<string> } {
-  if (segments.length === 0) return { state: head, sealed: new Set() };
-  const tasks: SegmentTasks = {};
+): { state: RunState; sealed: Set<string>; settled: Settled } {
+  const settled: Settled = new Map();
+  for (const key of Object.keys(head.tasks)) {
+    const fe = (head.tasks[key] as TaskState).forEach;
+    if (fe?.outputsFrom === undefined || !fe.outputs) continue;
+    const outputs: unknown[] = new Array(fe.total).fill(null);
+    for (const [offset, output] of fe.outputs.entries()) outputs[fe.outputsFrom + offset] = output;
+    settled.set(key, fe.outputsFrom);
+    fe.outputs = outputs;
+    delete fe.outputsFrom;
+  }
   const sealed = new Set<string>();
+  if (segments.length === 0) return { state: head, sealed, settled };
+  const tasks: SegmentTasks = {};
   for (const segment of segments) {
     for (const key of Object.keys(segment)) {
       const entry = segment[key] as TaskState;
@@ -180,5 +239,5 @@ export function joinSegments(
   }
   for (const key of Object.keys(head.tasks)) tasks[key] = head.tasks[key] as TaskState;
   head.tasks = tasks;
-  return { state: head, sealed };
+  return { state: head, sealed, settled };
 }

@@ -34,6 +34,11 @@ export const ForEachState = z
      * of a big forEach are sealed into segments as they gather (run-segments.ts).
      */
     outputs: z.array(z.unknown()).optional(),
+    /**
+     * In a stored head only: `outputs` holds the elements from this index up to `next`; those below
+     * it ended, with their outputs sealed or null (run-segments.ts). A read puts the whole array back.
+     */
+    outputsFrom: z.number().int().min(0).optional(),
   })
   .strict();
 export type ForEachState = z.infer<typeof ForEachState>;

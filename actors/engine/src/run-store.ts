@@ -20,6 +20,7 @@ import {
   SEAL_LIMITS,
   type SealLimits,
   type Segment,
+  type Settled,
   unsealedEnded,
 } from './run-segments.js';
 import { isTerminalRun, type RunSegment, type RunState } from './run-state.js';
@@ -72,8 +73,10 @@ const CACHED_SEGMENTS = 256;
 
 interface Cached extends Versioned<RunState> {
   readonly tasks: number;
-  /** Keys of the tasks held in segments, not in the head. */
+  /** Keys of the tasks (and forEach element outputs) held in segments, not in the head. */
   readonly sealed: ReadonlySet<string>;
+  /** Where each forEach's outputs are settled (run-segments.ts); advanced as the run is written. */
+  readonly settled: Settled;
 }
 
 export function runStore(
@@ -86,10 +89,15 @@ export function runStore(
   const cache = new Map<string, Cached>();
   const segmentCache = new Map<string, RunSegment>();
 
-  const remember = (key: string, state: RunState, revision: number, sealed: ReadonlySet<string>) => {
+  const remember = (
+    key: string,
+    state: RunState,
+    revision: number,
+    laid: Pick<Cached, 'sealed' | 'settled'>,
+  ) => {
     cache.delete(key); // re-inserted last: Map order is the eviction order
     if (isTerminalRun(state.status)) return; // an ended run rarely moves again
-    cache.set(key, { value: state, revision, tasks: Object.keys(state.tasks).length, sealed });
+    cache.set(key, { value: state, revision, tasks: Object.keys(state.tasks).length, ...laid });
     if (cache.size > cachedRuns) cache.delete(cache.keys().next().value as string);
   };
 
@@ -109,8 +117,8 @@ export function runStore(
     const head = await heads.get(key);
     if (!head) return undefined;
     const parts = await Promise.all((head.value.segments ?? []).map(readSegment));
-    const { state, sealed } = joinSegments(head.value, parts);
-    return { value: state, revision: head.revision, tasks: Object.keys(state.tasks).length, sealed };
+    const { state, sealed, settled } = joinSegments(head.value, parts);
+    return { value: state, revision: head.revision, tasks: Object.keys(state.tasks).length, sealed, settled };
   };
 
   const writeSegments = async (made: readonly Segment[]) => {
@@ -120,9 +128,10 @@ export function runStore(
 
   /**
    * Seals what is due (writing the segments first) and returns the head to write, its JSON and the
-   * sealed keys after this write. Changes `state.segments` in place, as the planner changes the rest.
+   * sealed keys after this write. Changes `state.segments` in place, as the planner changes the rest,
+   * and advances `settled` (a state whose write fails is read again, with its own).
    */
-  const layOut = async (key: string, state: RunState, sealed: ReadonlySet<string>) => {
+  const layOut = async (key: string, state: RunState, sealed: ReadonlySet<string>, settled: Settled) => {
     const seal = async (keys: readonly string[]) => {
       const made = makeSegments(key, state, keys, limits.segmentBytes);
       await writeSegments(made);
@@ -131,7 +140,7 @@ export function runStore(
       for (const k of keys) now.add(k);
       return now;
     };
-    let ended = unsealedEnded(state, sealed);
+    let ended = unsealedEnded(state, sealed, settled);
     if (ended.length >= limits.tasks) {
       sealed = await seal(ended);
       ended = [];
@@ -139,11 +148,11 @@ export function runStore(
     const max = options.maxHeadBytes();
     // A UTF-16 unit is at most 3 bytes of UTF-8: most heads need no count.
     const tooLarge = (json: string) => json.length * 3 > max && Buffer.byteLength(json) > max;
-    let head = headOf(state, sealed);
+    let head = headOf(state, sealed, settled, limits.wholeOutputs);
     let json = options.encode(head);
     if ((json.length > limits.headBytes || tooLarge(json)) && ended.length > 0) {
       sealed = await seal(ended);
-      head = headOf(state, sealed);
+      head = headOf(state, sealed, settled, limits.wholeOutputs);
       json = options.encode(head);
     }
     if (tooLarge(json)) {
@@ -153,7 +162,7 @@ export function runStore(
           `is ${Buffer.byteLength(json)} bytes of JSON, over the ${max} a NATS message may carry`,
       );
     }
-    return { head, json, sealed };
+    return { head, json, sealed, settled };
   };
 
   return {
@@ -163,10 +172,10 @@ export function runStore(
     },
     async create(result) {
       const key = runKey(result.state.runId);
-      const { head, json, sealed } = await layOut(key, result.state, new Set());
-      const revision = await heads.create(key, head, json);
+      const laid = await layOut(key, result.state, new Set(), new Map());
+      const revision = await heads.create(key, laid.head, laid.json);
       if (revision === undefined) return undefined;
-      remember(key, result.state, revision, sealed);
+      remember(key, result.state, revision, laid);
       return result;
     },
     async transition(runId, step) {
@@ -187,10 +196,10 @@ export function runStore(
           if (cached) continue;
           return result;
         }
-        const { head, json, sealed } = await layOut(key, result.state, current.sealed);
-        const written = await heads.update(key, head, current.revision, json);
+        const laid = await layOut(key, result.state, current.sealed, current.settled);
+        const written = await heads.update(key, laid.head, current.revision, laid.json);
         if (written !== undefined) {
-          remember(key, result.state, written, sealed);
+          remember(key, result.state, written, laid);
           return result;
         }
       }

@@ -5,7 +5,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type LoadedTemplate, type PlannerCommand, plan, type RunState } from '../src/index.js';
-import { headOf, joinSegments, makeSegments, type SegmentTasks, unsealedEnded } from '../src/run-segments.js';
+import {
+  headOf,
+  joinSegments,
+  makeSegments,
+  type SegmentTasks,
+  type Settled,
+  unsealedEnded,
+} from '../src/run-segments.js';
 import { parseTaskKey } from '../src/run-state.js';
 import { runStateEncoder } from '../src/run-state-encoder.js';
 import { drive, template } from './run-driver.js';
@@ -105,12 +112,14 @@ async function exercise(gen: GenTask[], steps: Step[]) {
   // never go stale while the planner changes the state in place.
   const encode = runStateEncoder();
   // Seals ended tasks and collected element outputs into segments as the run store does, at the
-  // smallest sizes (every 2, segments of ~200 bytes): a sealed task or output must never change or
-  // go while it matters, and the head joined with the segments, both through JSON, must be the state.
+  // smallest sizes (every 2, segments of ~200 bytes, outputs of forEach tasks over 2 elements
+  // written from where they are settled): a sealed task or output must never change or go while it
+  // matters, and the head joined with the segments, both through JSON, must be the state.
   const sealedJson = new Map<string, string>();
   const segments: SegmentTasks[] = [];
+  const settled: Settled = new Map();
   const seal = (state: RunState) => {
-    const ended = unsealedEnded(state, new Set(sealedJson.keys()));
+    const ended = unsealedEnded(state, new Set(sealedJson.keys()), settled);
     if (ended.length < 2) return;
     for (const segment of makeSegments('run', state, ended, 200)) {
       segments.push(JSON.parse(segment.json) as SegmentTasks);
@@ -133,8 +142,21 @@ async function exercise(gen: GenTask[], steps: Step[]) {
       if (now !== undefined) expect(now, key).toBe(json);
     }
     seal(state);
-    const head = JSON.parse(encode(headOf(state, new Set(sealedJson.keys())))) as RunState;
-    expect(joinSegments(head, segments).state).toEqual(state);
+    const sealedKeys = new Set(sealedJson.keys());
+    const head = JSON.parse(encode(headOf(state, sealedKeys, settled, 2))) as RunState;
+    // Nothing sealed is written again: no sealed task, no sealed output but as null.
+    for (const [key, task] of Object.entries(head.tasks)) {
+      expect(sealedKeys.has(key), `${key} is sealed and in the head`).toBe(false);
+      const fe = task.forEach;
+      fe?.outputs?.forEach((output, offset) => {
+        const element = `${key}[${(fe.outputsFrom ?? 0) + offset}]`;
+        if (sealedKeys.has(element)) expect(output, `${element} is sealed and in the head`).toBeNull();
+      });
+    }
+    const joined = joinSegments(head, segments);
+    expect(joined.state).toEqual(state);
+    // What a read learns of where outputs are settled is never past what the writer knew.
+    for (const [key, from] of joined.settled) expect(from).toBeLessThanOrEqual(settled.get(key) ?? 0);
     snapshots.push(JSON.stringify({ state, commands }));
     for (const c of commands) {
       if (c.kind === 'start-child') children.set(c.childRunId, c.taskKey);

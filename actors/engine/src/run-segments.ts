@@ -18,7 +18,7 @@
  * (`a[3]`) as an entry holding the output alone (`outputEntry`), and a read puts them back. The head
  * holds only the part of the outputs array where something may still change: from the first
  * element not settled (still in flight, or its output not sealed yet) to the last dispatched, with
- * `outputsFrom` saying where it starts (`Settled` remembers that index between writes). So a step of
+ * `outputsFrom` saying where it starts (`Sealed` remembers that index between writes). So a step of
  * a forEach of 20,000 elements writes what is near its front, not 20,000 outputs or nulls. (The
  * elements' entries themselves exist only while they are in flight.)
  */
@@ -65,33 +65,66 @@ export const SEAL_LIMITS: SealLimits = {
   wholeOutputs: 64,
 };
 
-/**
- * Per forEach collecting outputs (by task key), the index below which its elements are settled:
- * ended, and their output sealed or null. Kept by the run store with the state it cached (a state
- * read from the bucket gets it from the head's `outputsFrom`); absent means 0.
- */
-export type Settled = Map<string, number>;
+/** What of a run is held in segments rather than in its head, as the run store knows it. */
+export interface Sealed {
+  /** Ended tasks in segments. */
+  readonly tasks: Set<string>;
+  /** forEach tasks collecting outputs, by task key. */
+  readonly outputs: Map<string, SealedOutputs>;
+}
+
+/** Of one forEach collecting outputs: which are in segments, and how far they are settled. */
+export interface SealedOutputs {
+  /**
+   * Elements below this index are settled: they ended, with their output sealed or null. Advanced
+   * by `headOf`; a run read from the bucket starts from its head's `outputsFrom`.
+   */
+  from: number;
+  /** Indexes, not below `from`, of the element outputs in segments. */
+  readonly indexes: Set<number>;
+}
+
+export function nothingSealed(): Sealed {
+  return { tasks: new Set(), outputs: new Map() };
+}
+
+function sealedOutputs(sealed: Sealed, id: string): SealedOutputs {
+  let found = sealed.outputs.get(id);
+  if (!found) {
+    found = { from: 0, indexes: new Set() };
+    sealed.outputs.set(id, found);
+  }
+  return found;
+}
+
+/** Records that these keys (ended tasks, element outputs) were written in segments. */
+export function markSealed(sealed: Sealed, keys: readonly string[]): void {
+  for (const key of keys) {
+    const { id, index } = parseTaskKey(key);
+    if (index === undefined) sealed.tasks.add(key);
+    else sealedOutputs(sealed, id).indexes.add(index);
+  }
+}
 
 /**
- * What can be sealed and is not in `sealed`, in the state's order: ended tasks, and the element keys
- * of the outputs forEach tasks collect (an element that ended with no output leaves null: nothing
- * to keep). Looks at a forEach's elements from where they are settled only.
+ * What can be sealed and is not yet, in the state's order: ended tasks, and the element keys of the
+ * outputs forEach tasks collect (an element that ended with no output leaves null: nothing to keep).
+ * Looks at a forEach's elements from where they are settled only.
  */
-export function unsealedEnded(state: RunState, sealed: ReadonlySet<string>, settled: Settled): string[] {
+export function unsealedEnded(state: RunState, sealed: Sealed): string[] {
   const keys: string[] = [];
   for (const key of Object.keys(state.tasks)) {
     const task = state.tasks[key] as TaskState;
     if (isTerminalTask(task.status)) {
-      if (!sealed.has(key)) keys.push(key);
+      if (!sealed.tasks.has(key)) keys.push(key);
       continue;
     }
     const fe = task.forEach;
     const outputs = fe?.outputs;
     if (!fe || !outputs) continue;
-    for (let index = settled.get(key) ?? 0; index < fe.next; index++) {
-      if (outputs[index] == null) continue;
-      const element = elementKey(key, index);
-      if (!sealed.has(element)) keys.push(element);
+    const seal = sealed.outputs.get(key);
+    for (let index = seal?.from ?? 0; index < fe.next; index++) {
+      if (outputs[index] != null && !seal?.indexes.has(index)) keys.push(elementKey(key, index));
     }
   }
   return keys;
@@ -143,23 +176,18 @@ export function makeSegments(
 
 /**
  * What is written under the run's key: the state without its sealed tasks, and each forEach's
- * outputs from where they are settled (advancing `settled`), sealed ones as null. The state itself
+ * outputs from where they are settled (advancing `from`), sealed ones as null. The state itself
  * when nothing needs leaving out (every small run), so the write costs no copy.
  */
-export function headOf(
-  state: RunState,
-  sealed: ReadonlySet<string>,
-  settled: Settled,
-  wholeOutputs = SEAL_LIMITS.wholeOutputs,
-): RunState {
+export function headOf(state: RunState, sealed: Sealed, wholeOutputs = SEAL_LIMITS.wholeOutputs): RunState {
   let tasks: SegmentTasks | undefined;
   const keys = Object.keys(state.tasks);
   for (const [at, key] of keys.entries()) {
     const task = state.tasks[key] as TaskState;
-    const out = sealed.has(key)
+    const out = sealed.tasks.has(key)
       ? undefined
       : task.forEach?.outputs
-        ? outputsHead(state, key, sealed, settled, wholeOutputs)
+        ? outputsHead(state, key, sealed, wholeOutputs)
         : task;
     if (out === task && tasks === undefined) continue;
     if (tasks === undefined) {
@@ -173,54 +201,49 @@ export function headOf(
 
 /**
  * A collecting forEach's entry as written: its outputs from the first element not settled to the
- * last dispatched, sealed ones as null, and where that starts. Itself when it has few elements none
- * of which is sealed.
+ * last dispatched, sealed ones as null, and where that starts. Itself while it has few elements and
+ * none of them is sealed.
  */
-function outputsHead(
-  state: RunState,
-  key: string,
-  sealed: ReadonlySet<string>,
-  settled: Settled,
-  wholeOutputs: number,
-): TaskState {
+function outputsHead(state: RunState, key: string, sealed: Sealed, wholeOutputs: number): TaskState {
   const task = state.tasks[key] as TaskState;
   const fe = task.forEach!;
   const outputs = fe.outputs!;
-  const sealedOutput = (index: number) => outputs[index] != null && sealed.has(elementKey(key, index));
-  if (fe.total <= wholeOutputs && !outputs.some((_, index) => sealedOutput(index))) return task;
-  let from = settled.get(key) ?? 0;
-  for (; from < fe.next; from++) {
-    const element = elementKey(key, from);
-    if (state.tasks[element] || (outputs[from] != null && !sealed.has(element))) break;
+  const seal = sealed.outputs.get(key);
+  const untouched = !seal || (seal.from === 0 && seal.indexes.size === 0);
+  if (fe.total <= wholeOutputs && untouched) return task;
+  const { from, indexes } = seal ?? sealedOutputs(sealed, key);
+  let settled = from;
+  for (; settled < fe.next; settled++) {
+    if (outputs[settled] != null && !indexes.has(settled)) break;
+    if (state.tasks[elementKey(key, settled)]) break; // in flight
   }
-  settled.set(key, from);
-  const part = outputs.slice(from, fe.next);
-  for (let offset = 0; offset < part.length; offset++) if (sealedOutput(from + offset)) part[offset] = null;
-  return { ...task, forEach: { ...fe, outputs: part, outputsFrom: from } };
+  for (let index = from; index < settled; index++) indexes.delete(index);
+  sealedOutputs(sealed, key).from = settled;
+  const part = outputs.slice(settled, fe.next);
+  for (let offset = 0; offset < part.length; offset++) if (indexes.has(settled + offset)) part[offset] = null;
+  return { ...task, forEach: { ...fe, outputs: part, outputsFrom: settled } };
 }
 
 /**
- * The whole state from a head and its segments (in the head's order of `segments`): the sealed keys,
- * and where each forEach's outputs are settled. A sealed element output goes back into its
- * forEach's outputs; one of a forEach that has ended since (its outputs now collected in its own
- * output) is left out.
+ * The whole state from a head and its segments (in the head's order of `segments`), and what is
+ * sealed. A sealed element output goes back into its forEach's outputs; one of a forEach that has
+ * ended since (its outputs now collected in its own output) is left out.
  */
 export function joinSegments(
   head: RunState,
   segments: readonly SegmentTasks[],
-): { state: RunState; sealed: Set<string>; settled: Settled } {
-  const settled: Settled = new Map();
+): { state: RunState; sealed: Sealed } {
+  const sealed = nothingSealed();
   for (const key of Object.keys(head.tasks)) {
     const fe = (head.tasks[key] as TaskState).forEach;
     if (fe?.outputsFrom === undefined || !fe.outputs) continue;
     const outputs: unknown[] = new Array(fe.total).fill(null);
     for (const [offset, output] of fe.outputs.entries()) outputs[fe.outputsFrom + offset] = output;
-    settled.set(key, fe.outputsFrom);
+    sealedOutputs(sealed, key).from = fe.outputsFrom;
     fe.outputs = outputs;
     delete fe.outputsFrom;
   }
-  const sealed = new Set<string>();
-  if (segments.length === 0) return { state: head, sealed, settled };
+  if (segments.length === 0) return { state: head, sealed };
   const tasks: SegmentTasks = {};
   for (const segment of segments) {
     for (const key of Object.keys(segment)) {
@@ -228,16 +251,17 @@ export function joinSegments(
       const { id, index } = parseTaskKey(key);
       if (index === undefined) {
         tasks[key] = entry;
-        sealed.add(key);
+        sealed.tasks.add(key);
         continue;
       }
       const outputs = head.tasks[id]?.forEach?.outputs;
       if (!outputs) continue;
       outputs[index] = entry.output;
-      sealed.add(key);
+      const seal = sealedOutputs(sealed, id);
+      if (index >= seal.from) seal.indexes.add(index);
     }
   }
   for (const key of Object.keys(head.tasks)) tasks[key] = head.tasks[key] as TaskState;
   head.tasks = tasks;
-  return { state: head, sealed, settled };
+  return { state: head, sealed };
 }

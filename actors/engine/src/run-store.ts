@@ -17,10 +17,12 @@ import {
   headOf,
   joinSegments,
   makeSegments,
+  markSealed,
+  nothingSealed,
   SEAL_LIMITS,
+  type Sealed,
   type SealLimits,
   type Segment,
-  type Settled,
   unsealedEnded,
 } from './run-segments.js';
 import { isTerminalRun, type RunSegment, type RunState } from './run-state.js';
@@ -73,10 +75,8 @@ const CACHED_SEGMENTS = 256;
 
 interface Cached extends Versioned<RunState> {
   readonly tasks: number;
-  /** Keys of the tasks (and forEach element outputs) held in segments, not in the head. */
-  readonly sealed: ReadonlySet<string>;
-  /** Where each forEach's outputs are settled (run-segments.ts); advanced as the run is written. */
-  readonly settled: Settled;
+  /** What of the run is in segments, not in the head (changed in place as the run is written). */
+  readonly sealed: Sealed;
 }
 
 export function runStore(
@@ -89,15 +89,10 @@ export function runStore(
   const cache = new Map<string, Cached>();
   const segmentCache = new Map<string, RunSegment>();
 
-  const remember = (
-    key: string,
-    state: RunState,
-    revision: number,
-    laid: Pick<Cached, 'sealed' | 'settled'>,
-  ) => {
+  const remember = (key: string, state: RunState, revision: number, sealed: Sealed) => {
     cache.delete(key); // re-inserted last: Map order is the eviction order
     if (isTerminalRun(state.status)) return; // an ended run rarely moves again
-    cache.set(key, { value: state, revision, tasks: Object.keys(state.tasks).length, ...laid });
+    cache.set(key, { value: state, revision, tasks: Object.keys(state.tasks).length, sealed });
     if (cache.size > cachedRuns) cache.delete(cache.keys().next().value as string);
   };
 
@@ -117,8 +112,8 @@ export function runStore(
     const head = await heads.get(key);
     if (!head) return undefined;
     const parts = await Promise.all((head.value.segments ?? []).map(readSegment));
-    const { state, sealed, settled } = joinSegments(head.value, parts);
-    return { value: state, revision: head.revision, tasks: Object.keys(state.tasks).length, sealed, settled };
+    const { state, sealed } = joinSegments(head.value, parts);
+    return { value: state, revision: head.revision, tasks: Object.keys(state.tasks).length, sealed };
   };
 
   const writeSegments = async (made: readonly Segment[]) => {
@@ -127,32 +122,30 @@ export function runStore(
   };
 
   /**
-   * Seals what is due (writing the segments first) and returns the head to write, its JSON and the
-   * sealed keys after this write. Changes `state.segments` in place, as the planner changes the rest,
-   * and advances `settled` (a state whose write fails is read again, with its own).
+   * Seals what is due (writing the segments first) and returns the head to write and its JSON.
+   * Changes `state.segments` and `sealed` in place, as the planner changes the rest: a state whose
+   * write then fails is read again, with what its head says is sealed.
    */
-  const layOut = async (key: string, state: RunState, sealed: ReadonlySet<string>, settled: Settled) => {
+  const layOut = async (key: string, state: RunState, sealed: Sealed) => {
     const seal = async (keys: readonly string[]) => {
       const made = makeSegments(key, state, keys, limits.segmentBytes);
       await writeSegments(made);
       state.segments = [...(state.segments ?? []), ...made.map((s) => s.name)];
-      const now = new Set(sealed);
-      for (const k of keys) now.add(k);
-      return now;
+      markSealed(sealed, keys);
     };
-    let ended = unsealedEnded(state, sealed, settled);
+    let ended = unsealedEnded(state, sealed);
     if (ended.length >= limits.tasks) {
-      sealed = await seal(ended);
+      await seal(ended);
       ended = [];
     }
     const max = options.maxHeadBytes();
     // A UTF-16 unit is at most 3 bytes of UTF-8: most heads need no count.
     const tooLarge = (json: string) => json.length * 3 > max && Buffer.byteLength(json) > max;
-    let head = headOf(state, sealed, settled, limits.wholeOutputs);
+    let head = headOf(state, sealed, limits.wholeOutputs);
     let json = options.encode(head);
     if ((json.length > limits.headBytes || tooLarge(json)) && ended.length > 0) {
-      sealed = await seal(ended);
-      head = headOf(state, sealed, settled, limits.wholeOutputs);
+      await seal(ended);
+      head = headOf(state, sealed, limits.wholeOutputs);
       json = options.encode(head);
     }
     if (tooLarge(json)) {
@@ -162,7 +155,7 @@ export function runStore(
           `is ${Buffer.byteLength(json)} bytes of JSON, over the ${max} a NATS message may carry`,
       );
     }
-    return { head, json, sealed, settled };
+    return { head, json };
   };
 
   return {
@@ -172,10 +165,11 @@ export function runStore(
     },
     async create(result) {
       const key = runKey(result.state.runId);
-      const laid = await layOut(key, result.state, new Set(), new Map());
-      const revision = await heads.create(key, laid.head, laid.json);
+      const sealed = nothingSealed();
+      const { head, json } = await layOut(key, result.state, sealed);
+      const revision = await heads.create(key, head, json);
       if (revision === undefined) return undefined;
-      remember(key, result.state, revision, laid);
+      remember(key, result.state, revision, sealed);
       return result;
     },
     async transition(runId, step) {
@@ -196,10 +190,10 @@ export function runStore(
           if (cached) continue;
           return result;
         }
-        const laid = await layOut(key, result.state, current.sealed, current.settled);
-        const written = await heads.update(key, laid.head, current.revision, laid.json);
+        const { head, json } = await layOut(key, result.state, current.sealed);
+        const written = await heads.update(key, head, current.revision, json);
         if (written !== undefined) {
-          remember(key, result.state, written, laid);
+          remember(key, result.state, written, current.sealed);
           return result;
         }
       }

@@ -9,8 +9,9 @@ import {
   headOf,
   joinSegments,
   makeSegments,
+  markSealed,
+  nothingSealed,
   type SegmentTasks,
-  type Settled,
   unsealedEnded,
 } from '../src/run-segments.js';
 import { parseTaskKey } from '../src/run-state.js';
@@ -117,14 +118,15 @@ async function exercise(gen: GenTask[], steps: Step[]) {
   // matters, and the head joined with the segments, both through JSON, must be the state.
   const sealedJson = new Map<string, string>();
   const segments: SegmentTasks[] = [];
-  const settled: Settled = new Map();
+  const sealed = nothingSealed();
   const seal = (state: RunState) => {
-    const ended = unsealedEnded(state, new Set(sealedJson.keys()), settled);
+    const ended = unsealedEnded(state, sealed);
     if (ended.length < 2) return;
     for (const segment of makeSegments('run', state, ended, 200)) {
       segments.push(JSON.parse(segment.json) as SegmentTasks);
       for (const [key, entry] of Object.entries(segment.tasks)) sealedJson.set(key, JSON.stringify(entry));
     }
+    markSealed(sealed, ended);
   };
   /** What a sealed key holds now: its entry, or an element's output while its forEach collects. */
   const sealedNow = (state: RunState, key: string): string | undefined => {
@@ -142,21 +144,28 @@ async function exercise(gen: GenTask[], steps: Step[]) {
       if (now !== undefined) expect(now, key).toBe(json);
     }
     seal(state);
-    const sealedKeys = new Set(sealedJson.keys());
-    const head = JSON.parse(encode(headOf(state, sealedKeys, settled, 2))) as RunState;
+    const head = JSON.parse(encode(headOf(state, sealed, 2))) as RunState;
     // Nothing sealed is written again: no sealed task, no sealed output but as null.
     for (const [key, task] of Object.entries(head.tasks)) {
-      expect(sealedKeys.has(key), `${key} is sealed and in the head`).toBe(false);
+      expect(sealedJson.has(key), `${key} is sealed and in the head`).toBe(false);
       const fe = task.forEach;
       fe?.outputs?.forEach((output, offset) => {
         const element = `${key}[${(fe.outputsFrom ?? 0) + offset}]`;
-        if (sealedKeys.has(element)) expect(output, `${element} is sealed and in the head`).toBeNull();
+        if (sealedJson.has(element)) expect(output, `${element} is sealed and in the head`).toBeNull();
       });
     }
     const joined = joinSegments(head, segments);
     expect(joined.state).toEqual(state);
-    // What a read learns of where outputs are settled is never past what the writer knew.
-    for (const [key, from] of joined.settled) expect(from).toBeLessThanOrEqual(settled.get(key) ?? 0);
+    // A read knows outputs to be settled no further than the writer did, and knows what it sealed.
+    for (const [key, read] of joined.sealed.outputs) {
+      expect(read.from).toBeLessThanOrEqual(sealed.outputs.get(key)?.from ?? 0);
+    }
+    for (const [key, wrote] of sealed.outputs) {
+      if (!state.tasks[key]?.forEach?.outputs) continue;
+      const read = joined.sealed.outputs.get(key);
+      for (const index of wrote.indexes)
+        if (index >= (read?.from ?? 0)) expect(read?.indexes.has(index)).toBe(true);
+    }
     snapshots.push(JSON.stringify({ state, commands }));
     for (const c of commands) {
       if (c.kind === 'start-child') children.set(c.childRunId, c.taskKey);

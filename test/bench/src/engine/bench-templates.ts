@@ -38,6 +38,25 @@ export function layeredTemplate(name: string, layers: number, width: number): Te
 }
 
 /** A temporary folder holding the templates as `<name>.json`; `remove` deletes it. */
+/**
+ * One no-op forEach over `elements` items (small records), `concurrency` in flight, each element
+ * returning its item; the run's output counts the collected outputs.
+ */
+export function forEachTemplate(name: string, elements: number, concurrency: number): TemplateInput {
+  return {
+    name,
+    version: 1,
+    tasks: {
+      each: {
+        type: 'noop',
+        input: { index: '=index', item: '=item' },
+        forEach: { items: `=[1..${elements}].({"n": $})`, concurrency },
+      },
+    },
+    output: { count: '=$count(tasks.each.output)' },
+  };
+}
+
 export function templatesFolder(templates: readonly TemplateInput[]): { dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'oo-bench-templates-'));
   for (const t of templates) writeFileSync(join(dir, `${t.name}.json`), JSON.stringify(t));

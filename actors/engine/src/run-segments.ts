@@ -20,7 +20,9 @@
  * element not settled (still in flight, or its output not sealed yet) to the last dispatched, with
  * `outputsFrom` saying where it starts (`Sealed` remembers that index between writes). So a step of
  * a forEach of 20,000 elements writes what is near its front, not 20,000 outputs or nulls. (The
- * elements' entries themselves exist only while they are in flight.)
+ * elements' entries themselves exist only while they are in flight.) A segment of element outputs
+ * holds one forEach's only; once that forEach ends, its outputs are its own output and the head
+ * stops listing those segments (`dropEndedOutputs`), so they are not read again.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -82,6 +84,8 @@ export interface SealedOutputs {
   from: number;
   /** Indexes, not below `from`, of the element outputs in segments. */
   readonly indexes: Set<number>;
+  /** Names of the segments holding its outputs. */
+  readonly segments: Set<string>;
 }
 
 export function nothingSealed(): Sealed {
@@ -91,18 +95,45 @@ export function nothingSealed(): Sealed {
 function sealedOutputs(sealed: Sealed, id: string): SealedOutputs {
   let found = sealed.outputs.get(id);
   if (!found) {
-    found = { from: 0, indexes: new Set() };
+    found = { from: 0, indexes: new Set(), segments: new Set() };
     sealed.outputs.set(id, found);
   }
   return found;
 }
 
-/** Records that these keys (ended tasks, element outputs) were written in segments. */
-export function markSealed(sealed: Sealed, keys: readonly string[]): void {
-  for (const key of keys) {
+/** The forEach whose element outputs a segment holds, or undefined for a segment of ended tasks. */
+function ownerOf(tasks: SegmentTasks): string | undefined {
+  let owner: string | undefined;
+  for (const key of Object.keys(tasks)) {
     const { id, index } = parseTaskKey(key);
-    if (index === undefined) sealed.tasks.add(key);
-    else sealedOutputs(sealed, id).indexes.add(index);
+    if (index === undefined || (owner !== undefined && id !== owner)) return undefined;
+    owner = id;
+  }
+  return owner;
+}
+
+/** Records segments as written: what they hold is sealed. */
+export function markSealed(sealed: Sealed, segments: readonly Segment[]): void {
+  for (const segment of segments) {
+    for (const key of Object.keys(segment.tasks)) {
+      const { id, index } = parseTaskKey(key);
+      if (index === undefined) sealed.tasks.add(key);
+      else sealedOutputs(sealed, id).indexes.add(index);
+    }
+    const owner = ownerOf(segment.tasks);
+    if (owner !== undefined) sealedOutputs(sealed, owner).segments.add(segment.name);
+  }
+}
+
+/**
+ * Stops listing the segments of forEach tasks that ended since they were sealed (their outputs are
+ * the task's own output now), in `state.segments` and in `sealed`.
+ */
+export function dropEndedOutputs(state: RunState, sealed: Sealed): void {
+  for (const [id, seal] of sealed.outputs) {
+    if (state.tasks[id]?.forEach?.outputs) continue;
+    sealed.outputs.delete(id);
+    if (seal.segments.size > 0) state.segments = state.segments?.filter((name) => !seal.segments.has(name));
   }
 }
 
@@ -142,7 +173,10 @@ function outputEntry(state: RunState, key: string): TaskState {
   };
 }
 
-/** Segments holding these tasks, each at most `maxBytes` of JSON unless one task alone is longer. */
+/**
+ * Segments holding these tasks, each at most `maxBytes` of JSON unless one task alone is longer; the
+ * element outputs of a forEach in segments of their own.
+ */
 export function makeSegments(
   runKey: string,
   state: RunState,
@@ -162,7 +196,12 @@ export function makeSegments(
     parts = [];
     bytes = 2;
   };
+  let owner: string | undefined;
   for (const key of keys) {
+    const { id, index } = parseTaskKey(key);
+    const keyOwner = index === undefined ? undefined : id;
+    if (keyOwner !== owner) close();
+    owner = keyOwner;
     const task = state.tasks[key] ?? outputEntry(state, key);
     const part = `${JSON.stringify(key)}:${JSON.stringify(task)}`;
     if (parts.length > 0 && bytes + part.length + 1 > maxBytes) close();
@@ -245,7 +284,7 @@ export function joinSegments(
   }
   if (segments.length === 0) return { state: head, sealed };
   const tasks: SegmentTasks = {};
-  for (const segment of segments) {
+  for (const [at, segment] of segments.entries()) {
     for (const key of Object.keys(segment)) {
       const entry = segment[key] as TaskState;
       const { id, index } = parseTaskKey(key);
@@ -255,10 +294,15 @@ export function joinSegments(
         continue;
       }
       const outputs = head.tasks[id]?.forEach?.outputs;
-      if (!outputs) continue;
+      if (!outputs) continue; // its forEach has ended since: its outputs are its own output now
       outputs[index] = entry.output;
       const seal = sealedOutputs(sealed, id);
       if (index >= seal.from) seal.indexes.add(index);
+    }
+    const owner = ownerOf(segment);
+    const name = head.segments?.[at];
+    if (owner !== undefined && name !== undefined && head.tasks[owner]?.forEach?.outputs) {
+      sealedOutputs(sealed, owner).segments.add(name);
     }
   }
   for (const key of Object.keys(head.tasks)) tasks[key] = head.tasks[key] as TaskState;

@@ -14,6 +14,7 @@ import { OoError } from '@oo/contracts';
 import type { JsonBucket, Versioned } from '@oo/runtime';
 import type { PlanResult } from './planner-types.js';
 import {
+  dropEndedOutputs,
   headOf,
   joinSegments,
   makeSegments,
@@ -131,8 +132,9 @@ export function runStore(
       const made = makeSegments(key, state, keys, limits.segmentBytes);
       await writeSegments(made);
       state.segments = [...(state.segments ?? []), ...made.map((s) => s.name)];
-      markSealed(sealed, keys);
+      markSealed(sealed, made);
     };
+    dropEndedOutputs(state, sealed);
     let ended = unsealedEnded(state, sealed);
     if (ended.length >= limits.tasks) {
       await seal(ended);

@@ -21,8 +21,9 @@
  * `outputsFrom` saying where it starts (`Sealed` remembers that index between writes). So a step of
  * a forEach of 20,000 elements writes what is near its front, not 20,000 outputs or nulls. (The
  * elements' entries themselves exist only while they are in flight.) A segment of element outputs
- * holds one forEach's only; once that forEach ends, its outputs are its own output and the head
- * stops listing those segments (`dropEndedOutputs`), so they are not read again.
+ * holds one forEach's only; once that forEach ends, its outputs are its own output: the head stops
+ * listing those segments (`dropEndedOutputs`) and, once it is written, they are deleted. A replica
+ * that read an older head and finds one gone reads the head again.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -127,14 +128,18 @@ export function markSealed(sealed: Sealed, segments: readonly Segment[]): void {
 
 /**
  * Stops listing the segments of forEach tasks that ended since they were sealed (their outputs are
- * the task's own output now), in `state.segments` and in `sealed`.
+ * the task's own output now), in `state.segments` and in `sealed`; returns their names.
  */
-export function dropEndedOutputs(state: RunState, sealed: Sealed): void {
+export function dropEndedOutputs(state: RunState, sealed: Sealed): string[] {
+  const dropped: string[] = [];
   for (const [id, seal] of sealed.outputs) {
     if (state.tasks[id]?.forEach?.outputs) continue;
     sealed.outputs.delete(id);
-    if (seal.segments.size > 0) state.segments = state.segments?.filter((name) => !seal.segments.has(name));
+    if (seal.segments.size === 0) continue;
+    state.segments = state.segments?.filter((name) => !seal.segments.has(name));
+    dropped.push(...seal.segments);
   }
+  return dropped;
 }
 
 /**

@@ -97,24 +97,41 @@ export function runStore(
     if (cache.size > cachedRuns) cache.delete(cache.keys().next().value as string);
   };
 
-  const readSegment = async (name: string): Promise<RunSegment> => {
+  /** A segment, or undefined when the bucket no longer has it. */
+  const readSegment = async (name: string): Promise<RunSegment | undefined> => {
     const kept = segmentCache.get(name);
     if (kept) return kept;
     const found = await segments.get(name);
-    if (!found) {
-      throw new OoError('OO_ERR_WORKFLOW_STATE', `run state segment ${name} is missing from the bucket`);
-    }
+    if (!found) return undefined;
     segmentCache.set(name, found.value);
     if (segmentCache.size > CACHED_SEGMENTS) segmentCache.delete(segmentCache.keys().next().value as string);
     return found.value;
   };
 
   const read = async (key: string): Promise<Cached | undefined> => {
-    const head = await heads.get(key);
-    if (!head) return undefined;
-    const parts = await Promise.all((head.value.segments ?? []).map(readSegment));
-    const { state, sealed } = joinSegments(head.value, parts);
-    return { value: state, revision: head.revision, tasks: Object.keys(state.tasks).length, sealed };
+    let previous: number | undefined;
+    for (;;) {
+      const head = await heads.get(key);
+      if (!head) return undefined;
+      const names = head.value.segments ?? [];
+      const parts = await Promise.all(names.map(readSegment));
+      const missing = names.find((_, i) => parts[i] === undefined);
+      if (missing === undefined) {
+        const { state, sealed } = joinSegments(head.value, parts as RunSegment[]);
+        return { value: state, revision: head.revision, tasks: Object.keys(state.tasks).length, sealed };
+      }
+      // A replica that wrote a newer head may have deleted it (a forEach's outputs, once it ended).
+      if (head.revision === previous) {
+        throw new OoError('OO_ERR_WORKFLOW_STATE', `run state segment ${missing} is missing from the bucket`);
+      }
+      previous = head.revision;
+    }
+  };
+
+  /** Segments a written head no longer lists, gone for good: a failure only leaves them behind. */
+  const deleteSegments = async (names: readonly string[]) => {
+    for (const name of names) segmentCache.delete(name);
+    await Promise.allSettled(names.map((name) => segments.delete(name)));
   };
 
   const writeSegments = async (made: readonly Segment[]) => {
@@ -134,7 +151,7 @@ export function runStore(
       state.segments = [...(state.segments ?? []), ...made.map((s) => s.name)];
       markSealed(sealed, made);
     };
-    dropEndedOutputs(state, sealed);
+    const dropped = dropEndedOutputs(state, sealed);
     let ended = unsealedEnded(state, sealed);
     if (ended.length >= limits.tasks) {
       await seal(ended);
@@ -157,7 +174,7 @@ export function runStore(
           `is ${Buffer.byteLength(json)} bytes of JSON, over the ${max} a NATS message may carry`,
       );
     }
-    return { head, json };
+    return { head, json, dropped };
   };
 
   return {
@@ -192,10 +209,11 @@ export function runStore(
           if (cached) continue;
           return result;
         }
-        const { head, json } = await layOut(key, result.state, current.sealed);
+        const { head, json, dropped } = await layOut(key, result.state, current.sealed);
         const written = await heads.update(key, head, current.revision, json);
         if (written !== undefined) {
           remember(key, result.state, written, current.sealed);
+          await deleteSegments(dropped);
           return result;
         }
       }

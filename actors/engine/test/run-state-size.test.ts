@@ -154,19 +154,26 @@ describe('engine - run state size', () => {
     bed = await startEngineTestbed([wideForEach]);
     await bed.startEngine();
     await bed.startRunner();
+    const bucket = await bed.client.nats.kvm.open(BucketNames.runSegments);
+    const written = new Map<string, string[]>(); // segment -> the keys it held
+    const watch = await bucket.watch();
+    const watching = (async () => {
+      for await (const e of watch)
+        if (e.operation === 'PUT') written.set(e.key, Object.keys(e.json<object>()));
+    })();
     const runId = await bed.start('wide-for-each', { pad: PAD });
     const end = await bed.finished(runId, 30_000);
+    watch.stop();
+    await watching;
     expect(end.status, end.error?.message).toBe('succeeded');
     expect(end.output).toEqual({ count: 40, lengths: Array(40).fill(40_000) });
-    // Sealed while it ran; once it ended its outputs are its own output, and the head lists none.
-    const bucket = await bed.client.nats.kvm.open(BucketNames.runSegments);
-    const outputKeys: string[] = [];
-    for await (const name of await bucket.keys(`${runId}.*`)) {
-      outputKeys.push(...Object.keys(RunSegment.parse((await bucket.get(name))?.json())));
-    }
-    expect(outputKeys.filter((k) => k.startsWith('each[')).length).toBeGreaterThanOrEqual(20);
+    // Sealed while it ran, in segments of their own; once it ended its outputs are its own output:
+    // the head lists none of those segments and they are deleted.
+    const outputs = [...written].filter(([, keys]) => keys.every((k) => k.startsWith('each[')));
+    expect(outputs.flatMap(([, keys]) => keys).length).toBeGreaterThanOrEqual(20);
     const { head } = await storedRun(runId);
     expect(head.segments ?? []).toEqual([]);
+    for (const [name] of outputs) expect((await bucket.get(name))?.operation, name).toBe('DEL');
   });
 
   it('runs a forEach over items that together exceed a NATS message, holding them by reference', async () => {

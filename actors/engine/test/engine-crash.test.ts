@@ -37,6 +37,22 @@ const bigEffects: TemplateInput = {
   ),
 };
 
+/** A forEach of 150 side effects, 10 at a time: big enough to seal its element outputs as it goes. */
+const EACH = 150;
+const eachEffects: TemplateInput = {
+  name: 'effects-each',
+  version: 1,
+  input: effects.input,
+  tasks: {
+    each: {
+      type: 'test.side-effect',
+      input: { key: '=$$.input.id & ".e" & index' },
+      forEach: { items: `=[1..${EACH}]`, concurrency: 10 },
+    },
+  },
+  output: { keys: '=tasks.each.output.key' },
+};
+
 /** Deterministic pseudo-random numbers (mulberry32), so a failing seed can be replayed. */
 function seeded(seed: number) {
   let t = seed >>> 0;
@@ -61,7 +77,7 @@ describe('engine - crash safety', () => {
   it('finishes every run with each side effect once while engine and runner are killed -9 at random points', async () => {
     const seed = Number(process.env.OO_CRASH_SEED ?? 20261125);
     const random = seeded(seed);
-    bed = await startEngineTestbed([effects, bigEffects]);
+    bed = await startEngineTestbed([effects, bigEffects, eachEffects]);
     const effectsFile = join(mkdtempSync(join(tmpdir(), 'oo-effects-')), 'effects.log');
     writeFileSync(effectsFile, '');
     const env = { NATS_URL: bed.server.url, TEMPLATES_DIR: bed.templatesDir, EFFECTS_FILE: effectsFile };
@@ -78,6 +94,7 @@ describe('engine - crash safety', () => {
     const ids = await Promise.all(
       Array.from({ length: runs }, (_, i) => bed.start('effects', { id: `r${i}` })),
     );
+    ids.push(await bed.start('effects-each', { id: 'each' }));
     ids.push(await bed.start('effects-big', { id: 'big' }));
     const allDone = Promise.all(ids.map((id) => bed.finished(id, 120_000)));
     let settled = false;
@@ -99,11 +116,15 @@ describe('engine - crash safety', () => {
     }
     const ends = await allDone;
     expect(ends.map((e) => e.status)).toEqual(ids.map(() => 'succeeded'));
+    // Every element's output, collected in order through heads and sealed segments alike.
+    const eachKeys = Array.from({ length: EACH }, (_, i) => `each.e${i}`);
+    expect(ends.at(-2)?.output).toEqual({ keys: eachKeys });
 
     const lines = readFileSync(effectsFile, 'utf8').split('\n').filter(Boolean);
     const expected = [
       ...Array.from({ length: runs }, (_, i) => ['a', 'b', 'c', 'd'].map((t) => `r${i}.${t}`)).flat(),
       ...Object.keys(bigEffects.tasks).map((t) => `big.${t}`),
+      ...eachKeys,
     ];
     expect(lines.sort()).toEqual(expected.sort());
 

@@ -143,16 +143,29 @@ export function dropEndedOutputs(state: RunState, sealed: Sealed): string[] {
 }
 
 /**
+ * The keys of the state's tasks not sealed, in the state's order. A big run's step walks all its
+ * tasks once, here, and the rest of the step works on what this leaves.
+ */
+export function unsealedKeys(state: RunState, sealed: Sealed): string[] {
+  const keys = Object.keys(state.tasks);
+  return sealed.tasks.size === 0 ? keys : keys.filter((key) => !sealed.tasks.has(key));
+}
+
+/**
  * What can be sealed and is not yet, in the state's order: ended tasks, and the element keys of the
  * outputs forEach tasks collect (an element that ended with no output leaves null: nothing to keep).
  * Looks at a forEach's elements from where they are settled only.
  */
-export function unsealedEnded(state: RunState, sealed: Sealed): string[] {
-  const keys: string[] = [];
-  for (const key of Object.keys(state.tasks)) {
+export function unsealedEnded(
+  state: RunState,
+  sealed: Sealed,
+  keys: readonly string[] = unsealedKeys(state, sealed),
+): string[] {
+  const ended: string[] = [];
+  for (const key of keys) {
     const task = state.tasks[key] as TaskState;
     if (isTerminalTask(task.status)) {
-      if (!sealed.tasks.has(key)) keys.push(key);
+      ended.push(key);
       continue;
     }
     const fe = task.forEach;
@@ -160,10 +173,10 @@ export function unsealedEnded(state: RunState, sealed: Sealed): string[] {
     if (!fe || !outputs) continue;
     const seal = sealed.outputs.get(key);
     for (let index = seal?.from ?? 0; index < fe.next; index++) {
-      if (outputs[index] != null && !seal?.indexes.has(index)) keys.push(elementKey(key, index));
+      if (outputs[index] != null && !seal?.indexes.has(index)) ended.push(elementKey(key, index));
     }
   }
-  return keys;
+  return ended;
 }
 
 /** A succeeded element's output as sealed: an entry under its element key holding only the output. */
@@ -221,24 +234,33 @@ export function makeSegments(
 /**
  * What is written under the run's key: the state without its sealed tasks, and each forEach's
  * outputs from where they are settled (advancing `from`), sealed ones as null. The state itself
- * when nothing needs leaving out (every small run), so the write costs no copy.
+ * when nothing needs leaving out (every small run), so the write costs no copy. `keys`: the
+ * unsealed ones, if listed already (some may have been sealed since).
  */
-export function headOf(state: RunState, sealed: Sealed, wholeOutputs = SEAL_LIMITS.wholeOutputs): RunState {
-  let tasks: SegmentTasks | undefined;
-  const keys = Object.keys(state.tasks);
-  for (const [at, key] of keys.entries()) {
-    const task = state.tasks[key] as TaskState;
-    const out = sealed.tasks.has(key)
-      ? undefined
-      : task.forEach?.outputs
-        ? outputsHead(state, key, sealed, wholeOutputs)
-        : task;
-    if (out === task && tasks === undefined) continue;
-    if (tasks === undefined) {
-      tasks = {};
-      for (const earlier of keys.slice(0, at)) tasks[earlier] = state.tasks[earlier] as TaskState;
+export function headOf(
+  state: RunState,
+  sealed: Sealed,
+  wholeOutputs = SEAL_LIMITS.wholeOutputs,
+  keys: readonly string[] = unsealedKeys(state, sealed),
+): RunState {
+  // Made at the first key that differs from the state's (earlier ones are copied then).
+  let tasks: SegmentTasks | undefined = sealed.tasks.size > 0 ? {} : undefined;
+  const differs = (at: number) => {
+    tasks = {};
+    for (const earlier of keys.slice(0, at)) {
+      if (!sealed.tasks.has(earlier)) tasks[earlier] = state.tasks[earlier] as TaskState;
     }
-    if (out) tasks[key] = out;
+    return tasks;
+  };
+  for (const [at, key] of keys.entries()) {
+    if (sealed.tasks.has(key)) {
+      tasks ??= differs(at);
+      continue;
+    }
+    const task = state.tasks[key] as TaskState;
+    const out = task.forEach?.outputs ? outputsHead(state, key, sealed, wholeOutputs) : task;
+    if (out !== task) tasks ??= differs(at);
+    if (tasks) tasks[key] = out;
   }
   return tasks ? Object.assign({}, state, { tasks }) : state;
 }

@@ -25,6 +25,7 @@ import {
   type SealLimits,
   type Segment,
   unsealedEnded,
+  unsealedKeys,
 } from './run-segments.js';
 import { isTerminalRun, type RunSegment, type RunState } from './run-state.js';
 import type { RunStateEncoder } from './run-state-encoder.js';
@@ -90,10 +91,11 @@ export function runStore(
   const cache = new Map<string, Cached>();
   const segmentCache = new Map<string, RunSegment>();
 
-  const remember = (key: string, state: RunState, revision: number, sealed: Sealed) => {
+  /** `tasks`: how many the state holds, sealed or not (counted from the head: a big run's is short). */
+  const remember = (key: string, state: RunState, revision: number, sealed: Sealed, tasks: number) => {
     cache.delete(key); // re-inserted last: Map order is the eviction order
     if (isTerminalRun(state.status)) return; // an ended run rarely moves again
-    cache.set(key, { value: state, revision, tasks: Object.keys(state.tasks).length, sealed });
+    cache.set(key, { value: state, revision, tasks, sealed });
     if (cache.size > cachedRuns) cache.delete(cache.keys().next().value as string);
   };
 
@@ -152,7 +154,8 @@ export function runStore(
       markSealed(sealed, made);
     };
     const dropped = dropEndedOutputs(state, sealed);
-    let ended = unsealedEnded(state, sealed);
+    const keys = unsealedKeys(state, sealed);
+    let ended = unsealedEnded(state, sealed, keys);
     if (ended.length >= limits.tasks) {
       await seal(ended);
       ended = [];
@@ -160,11 +163,11 @@ export function runStore(
     const max = options.maxHeadBytes();
     // A UTF-16 unit is at most 3 bytes of UTF-8: most heads need no count.
     const tooLarge = (json: string) => json.length * 3 > max && Buffer.byteLength(json) > max;
-    let head = headOf(state, sealed, limits.wholeOutputs);
+    let head = headOf(state, sealed, limits.wholeOutputs, keys);
     let json = options.encode(head);
     if ((json.length > limits.headBytes || tooLarge(json)) && ended.length > 0) {
       await seal(ended);
-      head = headOf(state, sealed, limits.wholeOutputs);
+      head = headOf(state, sealed, limits.wholeOutputs, keys);
       json = options.encode(head);
     }
     if (tooLarge(json)) {
@@ -174,7 +177,7 @@ export function runStore(
           `is ${Buffer.byteLength(json)} bytes of JSON, over the ${max} a NATS message may carry`,
       );
     }
-    return { head, json, dropped };
+    return { head, json, dropped, tasks: sealed.tasks.size + Object.keys(head.tasks).length };
   };
 
   return {
@@ -185,10 +188,10 @@ export function runStore(
     async create(result) {
       const key = runKey(result.state.runId);
       const sealed = nothingSealed();
-      const { head, json } = await layOut(key, result.state, sealed);
+      const { head, json, tasks } = await layOut(key, result.state, sealed);
       const revision = await heads.create(key, head, json);
       if (revision === undefined) return undefined;
-      remember(key, result.state, revision, sealed);
+      remember(key, result.state, revision, sealed, tasks);
       return result;
     },
     async transition(runId, step) {
@@ -209,10 +212,10 @@ export function runStore(
           if (cached) continue;
           return result;
         }
-        const { head, json, dropped } = await layOut(key, result.state, current.sealed);
+        const { head, json, dropped, tasks } = await layOut(key, result.state, current.sealed);
         const written = await heads.update(key, head, current.revision, json);
         if (written !== undefined) {
-          remember(key, result.state, written, current.sealed);
+          remember(key, result.state, written, current.sealed, tasks);
           await deleteSegments(dropped);
           return result;
         }

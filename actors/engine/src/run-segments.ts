@@ -113,8 +113,8 @@ function ownerOf(tasks: SegmentTasks): string | undefined {
   return owner;
 }
 
-/** Records segments as written: what they hold is sealed. */
-export function markSealed(sealed: Sealed, segments: readonly Segment[]): void {
+/** Records segments as listed in the head: what they hold is sealed. */
+function markSealed(sealed: Sealed, segments: readonly Segment[]): void {
   for (const segment of segments) {
     for (const key of Object.keys(segment.tasks)) {
       const { id, index } = parseTaskKey(key);
@@ -180,27 +180,33 @@ export function unsealedEnded(
 }
 
 /** A succeeded element's output as sealed: an entry under its element key holding only the output. */
-function outputEntry(state: RunState, key: string): TaskState {
-  const { id, index } = parseTaskKey(key);
+function outputEntry(state: RunState, id: string, index: number): TaskState {
   const parent = state.tasks[id] as TaskState;
-  return {
-    type: parent.type,
-    status: 'succeeded',
-    attempt: 0,
-    output: parent.forEach?.outputs?.[index ?? -1],
-  };
+  return { type: parent.type, status: 'succeeded', attempt: 0, output: parent.forEach?.outputs?.[index] };
+}
+
+/**
+ * Seals `keys` (from `unsealedEnded`): makes their segments, lists them in `state.segments` and
+ * records them in `sealed`. Returns the segments, for the caller to write before the head.
+ */
+export function sealSegments(
+  runKey: string,
+  state: RunState,
+  sealed: Sealed,
+  keys: readonly string[],
+  maxBytes: number,
+): Segment[] {
+  const made = makeSegments(runKey, state, keys, maxBytes);
+  state.segments = [...(state.segments ?? []), ...made.map((s) => s.name)];
+  markSealed(sealed, made);
+  return made;
 }
 
 /**
  * Segments holding these tasks, each at most `maxBytes` of JSON unless one task alone is longer; the
  * element outputs of a forEach in segments of their own.
  */
-export function makeSegments(
-  runKey: string,
-  state: RunState,
-  keys: readonly string[],
-  maxBytes: number,
-): Segment[] {
+function makeSegments(runKey: string, state: RunState, keys: readonly string[], maxBytes: number): Segment[] {
   const segments: Segment[] = [];
   let tasks: SegmentTasks = {};
   let parts: string[] = [];
@@ -220,7 +226,7 @@ export function makeSegments(
     const keyOwner = index === undefined ? undefined : id;
     if (keyOwner !== owner) close();
     owner = keyOwner;
-    const task = state.tasks[key] ?? outputEntry(state, key);
+    const task = index === undefined ? (state.tasks[key] as TaskState) : outputEntry(state, id, index);
     const part = `${JSON.stringify(key)}:${JSON.stringify(task)}`;
     if (parts.length > 0 && bytes + part.length + 1 > maxBytes) close();
     tasks[key] = task;

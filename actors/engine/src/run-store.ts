@@ -17,13 +17,12 @@ import {
   dropEndedOutputs,
   headOf,
   joinSegments,
-  makeSegments,
-  markSealed,
   nothingSealed,
   SEAL_LIMITS,
   type Sealed,
   type SealLimits,
   type Segment,
+  sealSegments,
   unsealedEnded,
   unsealedKeys,
 } from './run-segments.js';
@@ -147,12 +146,8 @@ export function runStore(
    * write then fails is read again, with what its head says is sealed.
    */
   const layOut = async (key: string, state: RunState, sealed: Sealed) => {
-    const seal = async (keys: readonly string[]) => {
-      const made = makeSegments(key, state, keys, limits.segmentBytes);
-      await writeSegments(made);
-      state.segments = [...(state.segments ?? []), ...made.map((s) => s.name)];
-      markSealed(sealed, made);
-    };
+    const seal = (keys: readonly string[]) =>
+      writeSegments(sealSegments(key, state, sealed, keys, limits.segmentBytes));
     const dropped = dropEndedOutputs(state, sealed);
     const keys = unsealedKeys(state, sealed);
     let ended = unsealedEnded(state, sealed, keys);

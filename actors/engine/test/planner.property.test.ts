@@ -9,10 +9,9 @@ import {
   dropEndedOutputs,
   headOf,
   joinSegments,
-  makeSegments,
-  markSealed,
   nothingSealed,
   type SegmentTasks,
+  sealSegments,
   unsealedEnded,
 } from '../src/run-segments.js';
 import { parseTaskKey } from '../src/run-state.js';
@@ -124,13 +123,10 @@ async function exercise(gen: GenTask[], steps: Step[]) {
     dropEndedOutputs(state, sealed);
     const ended = unsealedEnded(state, sealed);
     if (ended.length < 2) return;
-    const made = makeSegments('run', state, ended, 200);
-    for (const segment of made) {
+    for (const segment of sealSegments('run', state, sealed, ended, 200)) {
       stored.set(segment.name, JSON.parse(segment.json) as SegmentTasks);
       for (const [key, entry] of Object.entries(segment.tasks)) sealedJson.set(key, JSON.stringify(entry));
     }
-    state.segments = [...(state.segments ?? []), ...made.map((s) => s.name)];
-    markSealed(sealed, made);
   };
   /** What a sealed key holds now: its entry, or an element's output while its forEach collects. */
   const sealedNow = (state: RunState, key: string): string | undefined => {

@@ -3,11 +3,11 @@
  * index order. Only elements in flight have entries in the run state; one below `forEach.next` without
  * an entry has finished. These functions report how the parent ended and leave finishing it to the caller.
  */
-import { type ErrorData, isOutputRef, OoError } from '@oo/contracts';
+import { type ErrorData, isOutputRef } from '@oo/contracts';
 import { dispatch } from './dispatch.js';
 import { evaluateExpression } from './expressions.js';
 import type { CompiledTask } from './loaded-template.js';
-import { holdsRef, refKey } from './output-refs.js';
+import { holdsRef, loadedValue, unreadableRef } from './output-refs.js';
 import { emitTask, errorData, failureOf, type PlanStep, scopeOf, timeOf } from './plan-step.js';
 import { elementKey, type ForEachState, type TaskState } from './run-state.js';
 
@@ -56,14 +56,10 @@ export async function startForEach(
 export function itemsOf(step: PlanStep, id: string, fe: ForEachState): readonly unknown[] {
   const items = fe.items;
   if (!isOutputRef(items)) return items ?? [];
-  const found = step.resolved.get(refKey(items));
-  if (found && 'value' in found && Array.isArray(found.value)) return found.value;
-  const reason = !found ? 'was not loaded' : 'unavailable' in found ? found.unavailable : 'is not an array';
-  throw new OoError(
-    'OO_ERR_WORKFLOW_OUTPUT_UNAVAILABLE',
-    `items of forEach task ${id} cannot be read: object outputs/${items.name} (${items.size} bytes) ${reason}`,
-    { retryable: false, details: { task: id, object: items.name, sha256: items.sha256 } },
-  );
+  const loaded = loadedValue(step.resolved, items);
+  if ('value' in loaded && Array.isArray(loaded.value)) return loaded.value;
+  const reason = 'reason' in loaded ? loaded.reason : 'is not an array';
+  throw unreadableRef(`items of forEach task ${id}`, items, reason, { task: id });
 }
 
 /** Dispatches elements until `concurrency` are in flight or none are left. */

@@ -26,13 +26,36 @@ export function refKey(ref: OutputRef): string {
   return `${ref.name}@${ref.sha256}`;
 }
 
-/** The error of a task whose output cannot be read. */
-export function unavailableError(taskKey: string, ref: OutputRef, reason: string): ErrorData {
+/**
+ * The error of a value kept by reference that cannot be read: `what` it is (`output of task a`,
+ * `items of forEach task a`), and `details` naming the task.
+ */
+export function unreadableRef(
+  what: string,
+  ref: OutputRef,
+  reason: string,
+  details: Record<string, string>,
+): OoError {
   return new OoError(
     'OO_ERR_WORKFLOW_OUTPUT_UNAVAILABLE',
-    `output of task ${taskKey} cannot be read: object outputs/${ref.name} (${ref.size} bytes) ${reason}`,
-    { retryable: false, details: { outputOf: taskKey, object: ref.name, sha256: ref.sha256 } },
-  ).toData();
+    `${what} cannot be read: object outputs/${ref.name} (${ref.size} bytes) ${reason}`,
+    { retryable: false, details: { ...details, object: ref.name, sha256: ref.sha256 } },
+  );
+}
+
+/** A loaded reference's value, or why there is none. */
+export function loadedValue(
+  resolved: ResolvedOutputs,
+  ref: OutputRef,
+): { value: unknown } | { reason: string } {
+  const found = resolved.get(refKey(ref));
+  if (found && 'value' in found) return found;
+  return { reason: found ? found.unavailable : 'was not loaded' };
+}
+
+/** The error of a task whose output cannot be read. */
+export function unavailableError(taskKey: string, ref: OutputRef, reason: string): ErrorData {
+  return unreadableRef(`output of task ${taskKey}`, ref, reason, { outputOf: taskKey }).toData();
 }
 
 /** Why a task's output (a reference) cannot be read, or undefined when it can (or is inline). */
@@ -42,9 +65,8 @@ export function unreadable(
   output: unknown,
 ): ErrorData | undefined {
   if (!isOutputRef(output)) return undefined;
-  const found = resolved.get(refKey(output));
-  if (found && 'value' in found) return undefined;
-  return unavailableError(taskKey, output, found ? found.unavailable : 'was not loaded');
+  const loaded = loadedValue(resolved, output);
+  return 'reason' in loaded ? unavailableError(taskKey, output, loaded.reason) : undefined;
 }
 
 /**
@@ -53,9 +75,9 @@ export function unreadable(
  */
 export function outputValue(resolved: ResolvedOutputs, taskKey: string, output: unknown): unknown {
   if (!isOutputRef(output)) return output;
-  const found = resolved.get(refKey(output));
-  if (found && 'value' in found) return found.value;
-  throw OoError.fromData(unavailableError(taskKey, output, found ? found.unavailable : 'was not loaded'));
+  const loaded = loadedValue(resolved, output);
+  if ('value' in loaded) return loaded.value;
+  throw OoError.fromData(unavailableError(taskKey, output, loaded.reason));
 }
 
 /** A forEach task's collected output: the array (itself perhaps a reference) with each element read. */

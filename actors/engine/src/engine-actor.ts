@@ -14,7 +14,7 @@ import {
   taskEventSubject,
   toOoError,
 } from '@oo/contracts';
-import { type ActorContext, type ActorEnv, defineActor, on } from '@oo/runtime';
+import { type ActorContext, type ActorEnv, defineActor, type HandlerOptions, on } from '@oo/runtime';
 import { z } from 'zod';
 import { childEndedOf } from './child-ended.js';
 import { executeCommands, type RecordRunEnd } from './command-executor.js';
@@ -46,6 +46,19 @@ export interface EngineOptions {
 }
 
 const Snapshot = z.unknown();
+
+/**
+ * Deliveries each engine handler works on at once. A delivery spends most of its time waiting for
+ * the KV compare-and-set and the publishes' acks, not on the CPU, and the run queue keeps one run's
+ * steps in order whatever arrives together; at the runtime's default of 32, an engine in a process
+ * of its own idled at ~60% CPU while runs waited. Measured (engine.diamond, processes): +20-25%.
+ */
+const HANDLER_CONCURRENCY = 128;
+
+const withEngineConcurrency = <H extends { options: HandlerOptions }>(h: H): H => ({
+  ...h,
+  options: { concurrency: HANDLER_CONCURRENCY, ...h.options },
+});
 
 /** Runs with this many tasks gather the events that arrive together into one step (run-queue.ts). */
 const GATHER_FROM_TASKS = 200;
@@ -203,7 +216,7 @@ export function engineActor(options: EngineOptions) {
             });
             return undefined;
           }),
-        ],
+        ].map(withEngineConcurrency),
         stop: async () => reconciler.stop(),
       };
     },

@@ -97,7 +97,8 @@ export const Buckets: readonly BucketSpec[] = [
     name: BucketNames.runSegments,
     ttlMs: 0,
     history: 1,
-    description: 'Ended tasks of big runs, sealed out of their run state in segments that never change',
+    description:
+      'Parts of big runs sealed out of their run state: ended tasks, and forEach outputs until the forEach ends; a segment is written once, never changed',
   },
   {
     name: BucketNames.templates,

@@ -40,8 +40,13 @@ describe('terraform runner - crash safety', () => {
       await child.waitForLine(/^ready terraform /, 90_000);
       return child;
     };
-    const running = (runId: string, taskKey: string) =>
-      testbed.taskEvent((e) => e.runId === runId && e.taskKey === taskKey && e.status === 'running');
+    // A kill that lands while a task's delivery is in the handler (not parked in a nak delay) is
+    // redelivered only after the ack wait, 30 s: what comes after a kill waits longer than that.
+    const running = (runId: string, taskKey: string, timeoutMs = 90_000) =>
+      testbed.taskEvent(
+        (e) => e.runId === runId && e.taskKey === taskKey && e.status === 'running',
+        timeoutMs,
+      );
 
     let runner = await spawnRunner();
     clock.run();
@@ -62,7 +67,7 @@ describe('terraform runner - crash safety', () => {
     runner = await spawnRunner();
     clock.run();
 
-    const end = await testbed.finished(runId, 60_000);
+    const end = await testbed.finished(runId, 90_000);
     expect(end.status, JSON.stringify(end.error)).toBe('succeeded');
     const ws = testbed.sim.control.workspace('oo-crash01')!;
     expect(ws).toMatchObject({ runCount: 1, configurationVersionCount: 1 });

@@ -42,27 +42,30 @@ describe('terraform runner - crash safety', () => {
     };
     // A kill that lands while a task's delivery is in the handler (not parked in a nak delay) is
     // redelivered only after the ack wait, 30 s: what comes after a kill waits longer than that.
-    const running = (runId: string, taskKey: string, timeoutMs = 90_000) =>
-      testbed.taskEvent(
-        (e) => e.runId === runId && e.taskKey === taskKey && e.status === 'running',
-        timeoutMs,
-      );
+    const event = (runId: string, taskKey: string, status: string, timeoutMs = 90_000) =>
+      testbed.taskEvent((e) => e.runId === runId && e.taskKey === taskKey && e.status === status, timeoutMs);
 
     let runner = await spawnRunner();
     clock.run();
     const runId = await testbed.start('tfe-run', tfeRunInputFor(managedVm({ name: 'crash01' })));
 
     // Killed while waiting for the plan: the TFE run exists, the runner's memory of it is gone.
-    await running(runId, 'plan');
+    // The clock stops once the run is created, so the plan cannot be done before the plan task
+    // first looks; a task that finds it done ends at once and is never `running` (the test then
+    // waited in vain, 1 time in 4-8).
+    await event(runId, 'run', 'succeeded');
     clock.stop();
+    await event(runId, 'plan', 'running');
     expect(testbed.sim.control.workspace('oo-crash01')!.runCount).toBe(1);
     await runner.kill('SIGKILL');
     runner = await spawnRunner();
     clock.run();
 
-    // Killed again while waiting for the apply to finish.
-    await running(runId, 'finish');
+    // Killed again while waiting for the apply to finish, the clock stopped as before: once the
+    // plan is done TFE holds the run for confirmation, ticks or not.
+    await event(runId, 'plan', 'succeeded');
     clock.stop();
+    await event(runId, 'finish', 'running');
     await runner.kill('SIGKILL');
     runner = await spawnRunner();
     clock.run();

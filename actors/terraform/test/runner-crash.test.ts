@@ -1,3 +1,4 @@
+import type { TaskStatus } from '@oo/contracts';
 import { type ChildHandle, spawnTsx } from '@oo/test-harness';
 import { afterEach, describe, expect, it } from 'vitest';
 import { managedVm, tfeRunInputFor } from './fixtures/resource-repo.js';
@@ -42,7 +43,7 @@ describe('terraform runner - crash safety', () => {
     };
     // A kill that lands while a task's delivery is in the handler (not parked in a nak delay) is
     // redelivered only after the ack wait, 30 s: what comes after a kill waits longer than that.
-    const event = (runId: string, taskKey: string, status: string, timeoutMs = 90_000) =>
+    const event = (runId: string, taskKey: string, status: TaskStatus, timeoutMs = 90_000) =>
       testbed.taskEvent((e) => e.runId === runId && e.taskKey === taskKey && e.status === status, timeoutMs);
 
     let runner = await spawnRunner();

@@ -248,11 +248,11 @@ describe('request path - a 202 survives kill -9 (each actor its own process)', (
 
   it('builds the VM exactly once when the requests actor is killed holding the submit, delivered and not acked', async () => {
     // Frozen (SIGSTOP) before the submit, the actor still has its pull open: the server hands it the
-    // submit, which then waits in its socket, unacknowledged, until the kill. Seen in CI (twice, after
-    // the previous test's kill came before its submit was delivered): an instance whose pull the
-    // server still counted did not get the submit while frozen, three freezes in a row. Then the
-    // actor is thawed, builds that VM once all the same, is replaced by a fresh instance, and the
-    // freeze is tried again.
+    // submit, which then waits in its socket, unacknowledged, until the kill. Seen once in CI and
+    // once here (there on all three freezes of one instance), each time after the previous test's
+    // kill came before its submit was delivered: an instance whose pull the server still counted did
+    // not get the submit while frozen. Then the actor is thawed, builds that VM once all the same, is
+    // replaced by a fresh instance, and the freeze is tried again.
     for (let freeze = 1; ; freeze++) {
       const requests = actors.get('requests');
       await waitFor(async () => (await submitConsumer()).num_waiting > 0, {

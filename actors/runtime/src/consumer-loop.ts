@@ -45,6 +45,8 @@ export interface ConsumerLoop {
 }
 
 const decoder = new TextDecoder();
+/** An unacked delivery is redelivered after this long unless its handler says it is working (ms). */
+export const DEFAULT_ACK_WAIT_MS = 30_000;
 const shuttingDown = new OoError('OO_ERR_SHUTTING_DOWN', 'actor instance stopping');
 const SCHEMA_VERSION = /@(\d+)$/;
 
@@ -66,7 +68,7 @@ export async function startConsumerLoop(def: HandlerDef, deps: LoopDeps): Promis
   const { subject } = def;
   const retry = def.options.retry ?? DEFAULT_RETRY;
   const maxDeliveries = def.options.maxDeliveries ?? retry.maxAttempts + 5;
-  const ackWaitMs = def.options.ackWaitMs ?? 30_000;
+  const ackWaitMs = def.options.ackWaitMs ?? DEFAULT_ACK_WAIT_MS;
   const concurrency = def.options.concurrency ?? 32;
   const durable = durableName(deps.actor, subject.name);
   await ensureConsumer(deps.jsm, {

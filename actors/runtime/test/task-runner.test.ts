@@ -232,6 +232,36 @@ describe('task runner - outcomes', () => {
     expect(bed.events.of(runId).map((e) => e.status)).toEqual(['running', 'succeeded']);
   });
 
+  it('drops a copy of a task while its message is parked, so one chain of looks goes on', async () => {
+    const type = freshType();
+    let looks = 0;
+    await startRunner([
+      defineTask({
+        type,
+        input: z.object({}),
+        output: z.object({}),
+        vars: z.object({ since: z.number() }),
+        async run(ctx) {
+          looks++;
+          const since = ctx.vars.get('since') ?? Date.now();
+          await ctx.vars.set('since', since);
+          return Date.now() - since < 2_000 ? ctx.again(400) : {};
+        },
+      }),
+    ]);
+    const runId = await bed.dispatch(type, {});
+    await waitFor(() => looks >= 2);
+    // What the engine's reconciler sends for a run that looks stuck: the same task, a new message.
+    await bed.client.publish(taskSubject(type), { runId, taskKey: 'work', type, attempt: 1, input: {} });
+    const [report] = await bed.reports.waitFor(runId);
+    expect(report).toMatchObject({ outcome: 'succeeded', attempt: 1 });
+    // 2 s at a look every 0.4 s is 6 looks; a second chain would have added 3 or more.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(looks).toBeGreaterThanOrEqual(5);
+    expect(looks).toBeLessThanOrEqual(7);
+    expect(bed.reports.of(runId)).toHaveLength(1);
+  });
+
   it('gives the next attempt the variables a failed attempt stored', async () => {
     const type = freshType();
     await startRunner([

@@ -7,6 +7,7 @@
  * ```
  */
 import { BucketNames, ObjectStoreNames, RunEnd, runEventSubject, taskSubject } from '@oo/contracts';
+import { DEFAULT_ACK_WAIT_MS } from '../consumer-loop.js';
 import { type ActorDefinition, defineActor, type HandlerDef, on } from '../define-actor.js';
 import type { RetryPolicy } from '../retry-policy.js';
 import type { AnyTaskDefinition } from './define-task.js';
@@ -88,6 +89,8 @@ export function defineRunner(options: DefineRunnerOptions): ActorDefinition {
       }
       const secrets = options.secrets ?? envSecrets();
       const busy = new Set<string>();
+      // A parked message late by twice the ack wait was not merely held up by an instance that died.
+      const parkedGraceMs = 2 * (options.ackWaitMs ?? DEFAULT_ACK_WAIT_MS);
       const handlers: HandlerDef[] = options.tasks.map((task) =>
         on(
           taskSubject(task.type),
@@ -103,6 +106,7 @@ export function defineRunner(options: DefineRunnerOptions): ActorDefinition {
                 secrets,
                 tracer: env.tracer,
                 log: env.log,
+                parkedGraceMs,
               },
               ctx,
               message,

@@ -4,6 +4,7 @@
  *   stale dispatch                   ack, run nothing
  *   end already decided              republish it (a crash came between deciding and acking)
  *   run ended (cancelled / failed)   onCancel (once), ack, run nothing
+ *   a copy while another is parked   ack, run nothing (one chain of looks per task, not two)
  *   retry not due yet                park until it is
  *   input invalid                    end failed (terminal)
  *   attempt starts                   deadline stored; TaskEvent running once it lasts 100 ms or waits
@@ -37,6 +38,7 @@ import { type AttemptDeps, runAttempt } from './task-attempt.js';
 import { cancelInFlight } from './task-cancel.js';
 import { resolveRetry, taskRetryDelay } from './task-retry.js';
 import {
+  isParked,
   loadTaskState,
   type TaskState,
   TaskStateFound,
@@ -55,6 +57,8 @@ export interface DeliveryDeps extends AttemptDeps {
   readonly tracer: Tracer;
   /** The instance's logger (bound to actor and instance). */
   readonly log: Logger;
+  /** How late a parked message may come back before a copy of its task takes over (ms). */
+  readonly parkedGraceMs: number;
 }
 
 function issuesOf(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }) {
@@ -256,6 +260,11 @@ async function handleExclusively(
     ? OoError.fromData(state.current.cancel.reason)
     : (deps.cancellations.reasonOf(runId) ?? (await recordedEnd(deps, actx, runId)));
   if (ended) return dropCancelled(ended);
+  const parked = state.current.parked;
+  if (parked && parked.seq !== actx.streamSeq && isParked(state.current, dispatch, clock.now())) {
+    log.info({ parked_seq: parked.seq }, 'copy dropped: another message of this task is parked');
+    return undefined;
+  }
   const retryAt = state.current.retryAt;
   if (retryAt !== undefined && clock.now() < retryAt) return actx.again(retryAt - clock.now());
 
@@ -302,11 +311,15 @@ async function handleExclusively(
   const outcome = await runAttempt(deps, { actx, message, input: input.data, state, log, timeoutMs });
   clearTimeout(announcing);
   switch (outcome.kind) {
-    case 'again':
+    case 'again': {
       await announce();
-      // The next look must know the attempt started (no second `running`, same attempt number).
-      if (state.assumed) await state.save((s) => s);
+      // Saved at every look: the next look must know the attempt started (no second `running`,
+      // same attempt number), and a copy of the task must know this message comes back.
+      const lostAfter = clock.now() + outcome.delayMs + deps.parkedGraceMs;
+      const parked = { seq: actx.streamSeq, lostAfter };
+      await state.save((s) => Object.assign({}, s, { parked }));
       return actx.again(outcome.delayMs);
+    }
     case 'cancelled':
       // It was running when its run ended: say so before saying it was cancelled.
       await announce();
@@ -331,6 +344,7 @@ async function handleExclusively(
         deadlineAt: undefined,
         retryAt: next,
         lastError: error.toData(),
+        parked: { seq: actx.streamSeq, lostAfter: next + deps.parkedGraceMs },
       }));
       await announce();
       await event('failed', { error, retryAt: next });

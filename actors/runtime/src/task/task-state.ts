@@ -24,6 +24,16 @@ export const TaskState = z
     retryAt: z.number().optional(),
     lastError: ErrorData.optional(),
     /**
+     * The task's message that is parked until its next look (`ctx.again` or a retry's backoff):
+     * its stream sequence, and when it counts as lost if it has not come back (ms since epoch).
+     * Another copy of the task (the engine's reconciler re-sends the tasks of runs that look
+     * stuck) drops itself until then, instead of starting a second chain of looks.
+     */
+    parked: z
+      .object({ seq: z.number().int().min(1), lostAfter: z.number() })
+      .strict()
+      .optional(),
+    /**
      * The run ended while this task was in flight: `onCancel` has begun (`done` false) or finished.
      * A delivery that finds it drops the task, first finishing `onCancel` when it is not done.
      */
@@ -38,6 +48,16 @@ export const TaskState = z
   })
   .strict();
 export type TaskState = z.infer<typeof TaskState>;
+
+/** True while a parked message of this dispatch is expected back (see `parked`). */
+export function isParked(state: TaskState, dispatch: number, now: number): boolean {
+  return (
+    state.dispatch === dispatch &&
+    state.ended === undefined &&
+    state.parked !== undefined &&
+    now < state.parked.lostAfter
+  );
+}
 
 /**
  * KV key of a (run, task): `<runId>.<taskKey>` with a forEach index `name[3]` written `name=3`,

@@ -14,7 +14,14 @@ import {
   taskEventSubject,
   toOoError,
 } from '@oo/contracts';
-import { type ActorContext, type ActorEnv, defineActor, type HandlerOptions, on } from '@oo/runtime';
+import {
+  type ActorContext,
+  type ActorEnv,
+  defineActor,
+  type HandlerOptions,
+  on,
+  TaskState,
+} from '@oo/runtime';
 import { z } from 'zod';
 import { childEndedOf } from './child-ended.js';
 import { executeCommands, type RecordRunEnd } from './command-executor.js';
@@ -27,6 +34,7 @@ import { type RunStep, runQueue } from './run-queue.js';
 import { RunSegment, type RunState, RunState as RunStateSchema } from './run-state.js';
 import { runStateEncoder } from './run-state-encoder.js';
 import { isStateTooLarge, runStore } from './run-store.js';
+import { runWaiting } from './run-waiting.js';
 import { rejectStart } from './start-run.js';
 import { compileTemplate, loadTemplatesDir } from './template-loader.js';
 import { createTemplateRegistry } from './template-registry.js';
@@ -127,13 +135,15 @@ export function engineActor(options: EngineOptions) {
       const advance = (ctx: Pick<ActorContext, 'publish'>, runId: string, event: PlannerEvent) =>
         queue.submit(runId, event, ctx);
 
+      const heads = await env.bucket(BucketNames.runs, RunStateSchema, { trustReads: true });
       const reconciler = startReconciler({
         runs,
         log: env.log,
         clock: env.clock,
         intervalMs: options.reconcileIntervalMs ?? 60_000,
         stuckAfterMs: options.stuckAfterMs ?? 5 * 60_000,
-        bucket: await env.bucket(BucketNames.runs, RunStateSchema, { trustReads: true }),
+        bucket: heads,
+        waiting: runWaiting(heads, await env.bucket(BucketNames.taskVars, TaskState, { trustReads: true })),
         reconcile: (runId) =>
           advance({ publish: env.publish }, runId, { kind: 'reconcile', at: env.clock.iso() }),
       });

@@ -1,17 +1,20 @@
 /**
- * Finds runs that stopped moving — still `running`, untouched for `stuckAfterMs` — and hands them
- * to the planner's `reconcile` (which re-dispatches in-flight work or finishes the run), so no run
- * stays "running" forever after an outage, a lost message or a crash between write and publish.
+ * Finds runs that stopped moving — still `running`, untouched for `stuckAfterMs`, and not merely
+ * waiting on parked tasks or child runs (run-waiting.ts) — and hands them to the planner's
+ * `reconcile` (which re-dispatches in-flight work or finishes the run), so no run stays "running"
+ * forever after an outage, a lost message or a crash between write and publish.
  * Runs on start and then every `intervalMs`; every replica may run it, compare-and-set keeps it safe.
  */
 import type { Clock, JsonBucket } from '@oo/runtime';
 import type { Logger } from 'pino';
 import type { RunState } from './run-state.js';
 import type { RunStore } from './run-store.js';
+import type { runWaiting } from './run-waiting.js';
 
 export interface ReconcilerOptions {
   runs: RunStore;
   bucket: JsonBucket<RunState>;
+  waiting: ReturnType<typeof runWaiting>;
   log: Logger;
   clock: Clock;
   intervalMs: number;
@@ -29,7 +32,13 @@ export function startReconciler(options: ReconcilerOptions) {
       if (state.status !== 'running') continue;
       if (now - Date.parse(state.updatedAt) >= options.stuckAfterMs) stuck.push(state);
     }
+    options.waiting.keepOnly(new Set(stuck.map((state) => state.runId)));
     for (const state of stuck) {
+      const waiting = await options.waiting.isWaiting(state, now).catch((err: unknown) => {
+        options.log.warn({ err, run_id: state.runId }, 'could not tell whether a run is waiting');
+        return false;
+      });
+      if (waiting) continue;
       options.log.warn(
         { run_id: state.runId, updatedAt: state.updatedAt },
         'reconciling a run that stopped moving',

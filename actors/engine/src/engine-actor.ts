@@ -137,13 +137,15 @@ export function engineActor(options: EngineOptions) {
 
       const heads = await env.bucket(BucketNames.runs, RunStateSchema, { trustReads: true });
       const reconciler = startReconciler({
-        runs,
         log: env.log,
         clock: env.clock,
         intervalMs: options.reconcileIntervalMs ?? 60_000,
         stuckAfterMs: options.stuckAfterMs ?? 5 * 60_000,
         bucket: heads,
-        waiting: runWaiting(heads, await env.bucket(BucketNames.taskVars, TaskState, { trustReads: true })),
+        waitingUntil: runWaiting(
+          heads,
+          await env.bucket(BucketNames.taskVars, TaskState, { trustReads: true }),
+        ),
         reconcile: (runId) =>
           advance({ publish: env.publish }, runId, { kind: 'reconcile', at: env.clock.iso() }),
       });

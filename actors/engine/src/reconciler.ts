@@ -4,17 +4,21 @@
  * `reconcile` (which re-dispatches in-flight work or finishes the run), so no run stays "running"
  * forever after an outage, a lost message or a crash between write and publish.
  * Runs on start and then every `intervalMs`; every replica may run it, compare-and-set keeps it safe.
+ *
+ * The runs bucket keeps every run ever, so a sweep does not read it all: the first one reads every
+ * run once; later ones read only which keys were written since (headers, no values), and look at a
+ * run's state only when it has been quiet for `stuckAfterMs` — once for a run that ended, once per
+ * wait for a run that is waiting.
  */
 import type { Clock, JsonBucket } from '@oo/runtime';
 import type { Logger } from 'pino';
 import type { RunState } from './run-state.js';
-import type { RunStore } from './run-store.js';
-import type { runWaiting } from './run-waiting.js';
+import type { WaitingUntil } from './run-waiting.js';
 
 export interface ReconcilerOptions {
-  runs: RunStore;
+  /** The runs' heads (`runs`): status, updatedAt and the tasks in flight are all in the head. */
   bucket: JsonBucket<RunState>;
-  waiting: ReturnType<typeof runWaiting>;
+  waitingUntil: WaitingUntil;
   log: Logger;
   clock: Clock;
   intervalMs: number;
@@ -23,34 +27,67 @@ export interface ReconcilerOptions {
 }
 
 export function startReconciler(options: ReconcilerOptions) {
+  const { bucket, log, stuckAfterMs } = options;
+  /** Runs not known to have ended, by key: when to look at each next (ms since epoch). */
+  const due = new Map<string, number>();
+  /** The bucket's last revision read; 0 until a sweep has read every run. */
+  let seen = 0;
+
+  const catchUp = async () => {
+    if (seen === 0) {
+      for await (const { key, value, revision } of bucket.latest()) {
+        seen = Math.max(seen, revision);
+        if (value.status === 'running') due.set(key, Date.parse(value.updatedAt) + stuckAfterMs);
+      }
+      return;
+    }
+    for await (const write of bucket.writtenSince(seen)) {
+      seen = Math.max(seen, write.revision);
+      // A run that ended is looked at once more, when it would have been stuck, and then forgotten.
+      if (write.deleted) due.delete(write.key);
+      else due.set(write.key, write.writtenAt + stuckAfterMs);
+    }
+  };
+
+  /** The run's state when it is stuck; otherwise reschedules or forgets it. */
+  const stuckState = async (key: string, now: number): Promise<RunState | undefined> => {
+    const state = (await bucket.get(key))?.value;
+    if (state?.status !== 'running') {
+      due.delete(key);
+      return undefined;
+    }
+    const quietSince = Date.parse(state.updatedAt);
+    if (now - quietSince < stuckAfterMs) {
+      due.set(key, quietSince + stuckAfterMs);
+      return undefined;
+    }
+    const until = await options.waitingUntil(state, now).catch((err: unknown) => {
+      log.warn({ err, run_id: state.runId }, 'could not tell whether a run is waiting');
+      return undefined;
+    });
+    if (until !== undefined) {
+      due.set(key, until);
+      return undefined;
+    }
+    return state; // still due: looked at again next sweep
+  };
+
   let running: Promise<void> | undefined;
   const sweep = async () => {
+    await catchUp();
     const now = options.clock.now();
-    // Collected first, reconciled after: the watcher is not held open while runs are driven on.
-    const stuck: RunState[] = [];
-    for await (const { value: state } of options.bucket.latest()) {
-      if (state.status !== 'running') continue;
-      if (now - Date.parse(state.updatedAt) >= options.stuckAfterMs) stuck.push(state);
-    }
-    options.waiting.keepOnly(new Set(stuck.map((state) => state.runId)));
-    for (const state of stuck) {
-      const waiting = await options.waiting.isWaiting(state, now).catch((err: unknown) => {
-        options.log.warn({ err, run_id: state.runId }, 'could not tell whether a run is waiting');
-        return false;
-      });
-      if (waiting) continue;
-      options.log.warn(
-        { run_id: state.runId, updatedAt: state.updatedAt },
-        'reconciling a run that stopped moving',
-      );
-      await options
-        .reconcile(state.runId)
-        .catch((err: unknown) => options.log.error({ err }, 'reconcile failed'));
+    const keys: string[] = [];
+    for (const [key, at] of due) if (at <= now) keys.push(key);
+    for (const key of keys) {
+      const state = await stuckState(key, now);
+      if (!state) continue;
+      log.warn({ run_id: state.runId, updatedAt: state.updatedAt }, 'reconciling a run that stopped moving');
+      await options.reconcile(state.runId).catch((err: unknown) => log.error({ err }, 'reconcile failed'));
     }
   };
   const tick = () => {
     running ??= sweep()
-      .catch((err: unknown) => options.log.error({ err }, 'reconciler sweep failed'))
+      .catch((err: unknown) => log.error({ err }, 'reconciler sweep failed'))
       .finally(() => {
         running = undefined;
       });

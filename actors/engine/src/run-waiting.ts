@@ -10,24 +10,16 @@ import { isParked, type JsonBucket, type TaskState, taskStateKey } from '@oo/run
 import { parseTaskKey, type RunState } from './run-state.js';
 import { runKey } from './run-store.js';
 
-export type IsWaiting = (state: RunState, now: number) => Promise<boolean>;
-
-interface Known {
-  /** The run's state this was worked out on. */
-  updatedAt: string;
-  /** Waiting at least until then: the first of its parked tasks' `lostAfter`. */
-  until: number;
-}
-
 /**
- * `heads` holds the runs' states, `taskStates` the runners' (`task_vars`). A run found waiting on
- * parked tasks is not looked at again until the first of them is due to be lost, so a sweep over
- * 10,000 parked runs reads their tasks' states once, not every minute.
+ * Until when (ms since epoch) the run is only waiting — the first of its parked tasks' `lostAfter`,
+ * or `now` when it waits on a child run (whose liveness is the child's own sweep's business) — or
+ * undefined when it is not waiting.
  */
-export function runWaiting(heads: JsonBucket<RunState>, taskStates: JsonBucket<TaskState>) {
-  const known = new Map<string, Known>();
+export type WaitingUntil = (state: RunState, now: number) => Promise<number | undefined>;
 
-  const waitingUntil = async (state: RunState, now: number): Promise<number | undefined> => {
+/** `heads` holds the runs' states, `taskStates` the runners' (`task_vars`). */
+export function runWaiting(heads: JsonBucket<RunState>, taskStates: JsonBucket<TaskState>): WaitingUntil {
+  return async (state, now) => {
     let until = Number.POSITIVE_INFINITY;
     let inFlight = 0;
     for (const [key, task] of Object.entries(state.tasks)) {
@@ -37,7 +29,6 @@ export function runWaiting(heads: JsonBucket<RunState>, taskStates: JsonBucket<T
       inFlight++;
       if (task.childRunId !== undefined) {
         const child = await heads.get(runKey(task.childRunId));
-        // Looked at again next sweep: a child's own liveness is its own sweep's business.
         if (child?.value.status !== 'running') return undefined;
         until = Math.min(until, now);
         continue;
@@ -47,23 +38,5 @@ export function runWaiting(heads: JsonBucket<RunState>, taskStates: JsonBucket<T
       until = Math.min(until, found.parked.lostAfter);
     }
     return inFlight === 0 ? undefined : until;
-  };
-
-  const isWaiting: IsWaiting = async (state, now) => {
-    const seen = known.get(state.runId);
-    if (seen && seen.updatedAt === state.updatedAt && now < seen.until) return true;
-    known.delete(state.runId);
-    const until = await waitingUntil(state, now);
-    if (until === undefined) return false;
-    known.set(state.runId, { updatedAt: state.updatedAt, until });
-    return true;
-  };
-
-  return {
-    isWaiting,
-    /** Forgets the runs a sweep no longer found stuck-looking (moved on, ended or removed). */
-    keepOnly(runIds: ReadonlySet<string>) {
-      for (const runId of known.keys()) if (!runIds.has(runId)) known.delete(runId);
-    },
   };
 }

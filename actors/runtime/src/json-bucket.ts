@@ -3,7 +3,7 @@
  * presence need. Values that fail the schema on read are reported, not trusted.
  */
 
-import { type KV, KvWatchInclude } from '@nats-io/kv';
+import { type KV, type KvEntry, KvWatchInclude, type KvWatchOptions } from '@nats-io/kv';
 import { OoError } from '@oo/contracts';
 import type { z } from 'zod';
 
@@ -32,6 +32,19 @@ export interface JsonBucket<T> {
    * the schema are skipped here (`get` reports them).
    */
   latest(): AsyncIterable<{ key: string } & Versioned<T>>;
+  /**
+   * The keys written after `revision` (0: every key), headers only, so no value is read: each key's
+   * last write, its revision, when the server stored it (ms since epoch) and whether it deleted the
+   * key. Ends once it has caught up, as `latest` does.
+   */
+  writtenSince(revision: number): AsyncIterable<KeyWrite>;
+}
+
+export interface KeyWrite {
+  readonly key: string;
+  readonly revision: number;
+  readonly writtenAt: number;
+  readonly deleted: boolean;
 }
 
 /**
@@ -48,6 +61,37 @@ async function undelivered(watcher: object, cached: boolean): Promise<number | u
 
 /** A sweep that received nothing for two of these asks whether anything is left to receive. */
 const SWEEP_IDLE_CHECK_MS = 250;
+
+/** A watcher's entries up to the last one there was when it started; then it is stopped. */
+async function* caughtUp(kv: KV, options: KvWatchOptions): AsyncIterable<KvEntry> {
+  const watcher = await kv.watch(options);
+  // With nothing to start from (an empty bucket, no write since), or values that expire before
+  // they are delivered (presence entries do), the watcher would wait for an update that may never
+  // come: once it has been quiet for half a second and has nothing left to deliver, it is stopped.
+  let received = 0;
+  let lastChecked = -1;
+  const idle = setInterval(() => {
+    if (received !== lastChecked) {
+      lastChecked = received;
+      return;
+    }
+    undelivered(watcher, false).then(
+      (left) => left === 0 && watcher.stop(),
+      () => undefined, // asked again at the next quiet tick
+    );
+  }, SWEEP_IDLE_CHECK_MS);
+  try {
+    if ((await undelivered(watcher, true)) === 0) return;
+    for await (const entry of watcher) {
+      received++;
+      yield entry;
+      if (entry.isUpdate || entry.delta === 0) break;
+    }
+  } finally {
+    clearInterval(idle);
+    watcher.stop();
+  }
+}
 
 /** JetStream answers a failed expectation (wrong last sequence) with API error 10071. */
 function isWrongLastSequence(err: unknown): boolean {
@@ -107,35 +151,20 @@ export function jsonBucket<S extends z.ZodType>(
     },
     delete: (key) => kv.delete(key),
     async *latest() {
-      const watcher = await kv.watch({ include: KvWatchInclude.LastValue });
-      // With no value to start from (an empty bucket), or values that expire before they are
-      // delivered (presence entries do), the watcher would wait for an update that may never come:
-      // once it has been quiet for half a second and has nothing left to deliver, it is stopped.
-      let received = 0;
-      let lastChecked = -1;
-      const idle = setInterval(() => {
-        if (received !== lastChecked) {
-          lastChecked = received;
-          return;
-        }
-        undelivered(watcher, false).then(
-          (left) => left === 0 && watcher.stop(),
-          () => undefined, // asked again at the next quiet tick
-        );
-      }, SWEEP_IDLE_CHECK_MS);
-      try {
-        if (((await undelivered(watcher, true)) ?? (await kv.status()).values) === 0) return;
-        for await (const entry of watcher) {
-          received++;
-          if (entry.operation === 'PUT') {
-            const value = decode(entry.json());
-            if (value.ok) yield { key: entry.key, value: value.data, revision: entry.revision };
-          }
-          if (entry.isUpdate || entry.delta === 0) break;
-        }
-      } finally {
-        clearInterval(idle);
-        watcher.stop();
+      for await (const entry of caughtUp(kv, { include: KvWatchInclude.LastValue })) {
+        if (entry.operation !== 'PUT') continue;
+        const value = decode(entry.json());
+        if (value.ok) yield { key: entry.key, value: value.data, revision: entry.revision };
+      }
+    },
+    async *writtenSince(revision) {
+      for await (const entry of caughtUp(kv, { headers_only: true, resumeFromRevision: revision + 1 })) {
+        yield {
+          key: entry.key,
+          revision: entry.revision,
+          writtenAt: entry.created.getTime(),
+          deleted: entry.operation !== 'PUT',
+        };
       }
     },
   };

@@ -1,0 +1,146 @@
+/**
+ * The reconciler's sweeps against a real KV bucket: it finds the run that stopped moving, and after
+ * its first sweep it reads no run's state again unless that run was written since and has been
+ * quiet for `stuckAfterMs` — the runs bucket keeps every run ever, so a sweep must not read them all.
+ */
+
+import type { RunStatus } from '@oo/contracts';
+import { connectNats, type JsonBucket, jsonBucket, type Nats, RuntimeConfig } from '@oo/runtime';
+import { freshName, type NatsServer, startNatsServer } from '@oo/test-harness';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startReconciler } from '../src/reconciler.js';
+import { RunState } from '../src/run-state.js';
+
+let server: NatsServer;
+let nats: Nats;
+beforeAll(async () => {
+  server = await startNatsServer();
+  nats = await connectNats(RuntimeConfig.parse({ nats: { url: server.url } }).nats, 'reconciler-test');
+});
+afterAll(async () => {
+  await nats.nc.close();
+  await server.stop();
+});
+
+const STUCK_AFTER_MS = 60_000;
+
+function run(runId: string, status: RunStatus, updatedAt: number): RunState {
+  const at = new Date(updatedAt).toISOString();
+  return {
+    runId,
+    template: 't',
+    version: 1,
+    templateKey: 't@1',
+    status,
+    input: {},
+    traceId: '0'.repeat(32),
+    tasks: { a: { type: 'noop', status: status === 'running' ? 'scheduled' : 'succeeded', attempt: 1 } },
+    open: status === 'running' ? 1 : 0,
+    startedAt: at,
+    updatedAt: at,
+  };
+}
+
+/** The bucket, counting the states read one by one (`get`) and whole (`latest`). */
+function counting(bucket: JsonBucket<RunState>) {
+  const reads = { get: [] as string[], latest: 0 };
+  const counted: JsonBucket<RunState> = {
+    ...bucket,
+    get: (key) => {
+      reads.get.push(key);
+      return bucket.get(key);
+    },
+    latest: () => {
+      reads.latest++;
+      return bucket.latest();
+    },
+  };
+  return { counted, reads };
+}
+
+describe('engine reconciler - sweeps', () => {
+  it('reads every run once, then only runs written since that have been quiet long enough', async () => {
+    const bucket = jsonBucket(await nats.kvm.create(`runs_${freshName()}`), 'runs', RunState);
+    const { counted, reads } = counting(bucket);
+    let now = Date.now();
+    const long = now - 2 * STUCK_AFTER_MS;
+    for (let i = 0; i < 20; i++) await bucket.put(`run_done${i}`, run(`run_done${i}`, 'succeeded', long));
+    await bucket.put('run_stuck', run('run_stuck', 'running', long));
+    await bucket.put('run_busy', run('run_busy', 'running', now));
+    const reconciled: string[] = [];
+    const reconciler = startReconciler({
+      bucket: counted,
+      waitingUntil: async () => undefined,
+      log: pino({ level: 'silent' }),
+      clock: { now: () => now, iso: () => new Date(now).toISOString() },
+      intervalMs: 3_600_000, // sweeps only when the test asks
+      stuckAfterMs: STUCK_AFTER_MS,
+      reconcile: async (runId) => {
+        reconciled.push(runId);
+      },
+    });
+    try {
+      await reconciler.sweep();
+      expect(reconciled).toEqual(['run_stuck']);
+      expect(reads.latest).toBe(1);
+      // The stuck run's state is read again to decide; no other run's is.
+      expect(reads.get).toEqual(['run_stuck']);
+
+      // A run ends and another starts; the stuck one is still stuck.
+      reads.get.length = 0;
+      await bucket.put('run_busy', run('run_busy', 'succeeded', now));
+      await bucket.put('run_new', run('run_new', 'running', now));
+      await reconciler.sweep();
+      expect(reads.latest).toBe(1);
+      expect(reads.get).toEqual(['run_stuck']);
+      expect(reconciled).toEqual(['run_stuck', 'run_stuck']);
+
+      // Once quiet for long enough, the runs written since are read once each: the one that ended is
+      // forgotten, the one still running is reconciled; the 20 runs that ended long ago stay unread.
+      reads.get.length = 0;
+      now += STUCK_AFTER_MS + 1_000;
+      await reconciler.sweep();
+      expect(reads.get.sort()).toEqual(['run_busy', 'run_new', 'run_stuck']);
+      expect(reconciled.slice(2).sort()).toEqual(['run_new', 'run_stuck']);
+      reads.get.length = 0;
+      await reconciler.sweep();
+      expect(reads.get.sort()).toEqual(['run_new', 'run_stuck']);
+    } finally {
+      await reconciler.stop();
+    }
+  });
+
+  it('looks at a waiting run again only when its wait would be over', async () => {
+    const bucket = jsonBucket(await nats.kvm.create(`runs_${freshName()}`), 'runs', RunState);
+    const { counted, reads } = counting(bucket);
+    let now = Date.now();
+    await bucket.put('run_parked', run('run_parked', 'running', now - 2 * STUCK_AFTER_MS));
+    const waitsUntil = now + 10 * STUCK_AFTER_MS;
+    const reconciled: string[] = [];
+    const reconciler = startReconciler({
+      bucket: counted,
+      waitingUntil: async (_state, at) => (at < waitsUntil ? waitsUntil : undefined),
+      log: pino({ level: 'silent' }),
+      clock: { now: () => now, iso: () => new Date(now).toISOString() },
+      intervalMs: 3_600_000,
+      stuckAfterMs: STUCK_AFTER_MS,
+      reconcile: async (runId) => {
+        reconciled.push(runId);
+      },
+    });
+    try {
+      await reconciler.sweep();
+      now += 5 * STUCK_AFTER_MS;
+      await reconciler.sweep();
+      expect(reads.get).toEqual(['run_parked']);
+      expect(reconciled).toEqual([]);
+      now = waitsUntil;
+      await reconciler.sweep();
+      expect(reads.get).toEqual(['run_parked', 'run_parked']);
+      expect(reconciled).toEqual(['run_parked']);
+    } finally {
+      await reconciler.stop();
+    }
+  });
+});

@@ -30,15 +30,17 @@ export function startReconciler(options: ReconcilerOptions) {
   const { bucket, log, stuckAfterMs } = options;
   /** Runs not known to have ended, by key: when to look at each next (ms since epoch). */
   const due = new Map<string, number>();
-  /** The bucket's last revision read; 0 until a sweep has read every run. */
+  /** The bucket's last revision read (0: none, every write since is news). */
   let seen = 0;
+  let readAll = false;
 
   const catchUp = async () => {
-    if (seen === 0) {
+    if (!readAll) {
       for await (const { key, value, revision } of bucket.latest()) {
         seen = Math.max(seen, revision);
         if (value.status === 'running') due.set(key, Date.parse(value.updatedAt) + stuckAfterMs);
       }
+      readAll = true;
       return;
     }
     for await (const write of bucket.writtenSince(seen)) {

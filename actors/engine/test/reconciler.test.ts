@@ -11,6 +11,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReconciler } from '../src/reconciler.js';
 import { RunState } from '../src/run-state.js';
+import type { WaitingUntil } from '../src/run-waiting.js';
 
 let server: NatsServer;
 let nats: Nats;
@@ -59,6 +60,27 @@ function counting(bucket: JsonBucket<RunState>) {
   return { counted, reads };
 }
 
+/** A reconciler that sweeps only when the test asks, on the test's clock; records what it reconciles. */
+function reconcilerOn(
+  bucket: JsonBucket<RunState>,
+  now: () => number,
+  waitingUntil: WaitingUntil = async () => undefined,
+) {
+  const reconciled: string[] = [];
+  const reconciler = startReconciler({
+    bucket,
+    waitingUntil,
+    log: pino({ level: 'silent' }),
+    clock: { now, iso: () => new Date(now()).toISOString() },
+    intervalMs: 3_600_000,
+    stuckAfterMs: STUCK_AFTER_MS,
+    reconcile: async (runId) => {
+      reconciled.push(runId);
+    },
+  });
+  return { reconciler, reconciled };
+}
+
 describe('engine reconciler - sweeps', () => {
   it('reads every run once, then only runs written since that have been quiet long enough', async () => {
     const bucket = jsonBucket(await nats.kvm.create(`runs_${freshName()}`), 'runs', RunState);
@@ -68,18 +90,7 @@ describe('engine reconciler - sweeps', () => {
     for (let i = 0; i < 20; i++) await bucket.put(`run_done${i}`, run(`run_done${i}`, 'succeeded', long));
     await bucket.put('run_stuck', run('run_stuck', 'running', long));
     await bucket.put('run_busy', run('run_busy', 'running', now));
-    const reconciled: string[] = [];
-    const reconciler = startReconciler({
-      bucket: counted,
-      waitingUntil: async () => undefined,
-      log: pino({ level: 'silent' }),
-      clock: { now: () => now, iso: () => new Date(now).toISOString() },
-      intervalMs: 3_600_000, // sweeps only when the test asks
-      stuckAfterMs: STUCK_AFTER_MS,
-      reconcile: async (runId) => {
-        reconciled.push(runId);
-      },
-    });
+    const { reconciler, reconciled } = reconcilerOn(counted, () => now);
     try {
       await reconciler.sweep();
       expect(reconciled).toEqual(['run_stuck']);
@@ -111,24 +122,36 @@ describe('engine reconciler - sweeps', () => {
     }
   });
 
+  it('reads no run whole again after a first sweep that found the bucket empty', async () => {
+    const bucket = jsonBucket(await nats.kvm.create(`runs_${freshName()}`), 'runs', RunState);
+    const { counted, reads } = counting(bucket);
+    let now = Date.now();
+    const { reconciler, reconciled } = reconcilerOn(counted, () => now);
+    try {
+      await reconciler.sweep();
+      expect(reads.latest).toBe(1);
+      await bucket.put('run_later', run('run_later', 'running', now));
+      now += STUCK_AFTER_MS + 1_000;
+      await reconciler.sweep();
+      expect(reads.latest).toBe(1);
+      expect(reads.get).toEqual(['run_later']);
+      expect(reconciled).toEqual(['run_later']);
+    } finally {
+      await reconciler.stop();
+    }
+  });
+
   it('looks at a waiting run again only when its wait would be over', async () => {
     const bucket = jsonBucket(await nats.kvm.create(`runs_${freshName()}`), 'runs', RunState);
     const { counted, reads } = counting(bucket);
     let now = Date.now();
     await bucket.put('run_parked', run('run_parked', 'running', now - 2 * STUCK_AFTER_MS));
     const waitsUntil = now + 10 * STUCK_AFTER_MS;
-    const reconciled: string[] = [];
-    const reconciler = startReconciler({
-      bucket: counted,
-      waitingUntil: async (_state, at) => (at < waitsUntil ? waitsUntil : undefined),
-      log: pino({ level: 'silent' }),
-      clock: { now: () => now, iso: () => new Date(now).toISOString() },
-      intervalMs: 3_600_000,
-      stuckAfterMs: STUCK_AFTER_MS,
-      reconcile: async (runId) => {
-        reconciled.push(runId);
-      },
-    });
+    const { reconciler, reconciled } = reconcilerOn(
+      counted,
+      () => now,
+      async (_state, at) => (at < waitsUntil ? waitsUntil : undefined),
+    );
     try {
       await reconciler.sweep();
       now += 5 * STUCK_AFTER_MS;

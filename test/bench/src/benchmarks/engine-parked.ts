@@ -141,8 +141,8 @@ export const engineParked: Benchmark = {
             `(the compiled build, node --conditions=oo-compiled; logs off, spans recorded not exported); CPU = utime+stime from /proc/<pid>/stat over ${round(ms / 1000, 1)} s ` +
             'from 2 s after all were parked (engine + runner, % of one core; nats-server apart); cpu_settled = the same over the ' +
             `${round(settledMs / 1000, 1)} s after that window; RSS = VmRSS at the end of both (rss_before = after the ` +
-            'baseline runs, before the 10,000 were started); peak = busiest 1 s of both (the engine reconciler reads every run every ' +
-            '60 s, so the two windows together hold about one such sweep). ' +
+            'baseline runs, before the 10,000 were started); peak = busiest 1 s of both (the engine reconciler sweeps every 60 s, ' +
+            'reading which runs were written since its last sweep, headers only: the two windows hold the sweep that learns of the 10,000). ' +
             `fresh_run_ms = a diamond run started ${FRESH_AT_MS / 1000} s into the window, start command -> succeeded event; ` +
             'fresh_baseline_ms = median of 5 diamond runs before the 10,000 were started; park_s = starting all 10,000 until all parked.',
         },

@@ -262,6 +262,52 @@ describe('task runner - outcomes', () => {
     expect(bed.reports.of(runId)).toHaveLength(1);
   });
 
+  it('drops a copy of a task that comes during its retry backoff', async () => {
+    const type = freshType();
+    const name = freshName('runner-');
+    const attempts: number[] = [];
+    await startRunner(
+      [
+        defineTask({
+          type,
+          input: z.object({}),
+          output: z.object({}),
+          vars: z.object({ tried: z.boolean() }),
+          async run(ctx) {
+            attempts.push(ctx.attempt);
+            await ctx.vars.set('tried', true);
+            if (ctx.attempt === 1) throw new OoError('OO_ERR_HANDLER_FAILED', 'flaky', { retryable: true });
+            return {};
+          },
+        }),
+      ],
+      { name },
+    );
+    const retry = { maxAttempts: 3, backoffMs: 2_000, maxBackoffMs: 2_000, jitter: 0 };
+    const runId = await bed.dispatch(type, {}, { retry });
+    await bed.events.waitFor(runId, 2); // running 1, failed 1 with retryAt: parked for the backoff
+    await bed.client.publish(taskSubject(type), {
+      runId,
+      taskKey: 'work',
+      type,
+      attempt: 1,
+      input: {},
+      retry,
+    });
+    // The copy is acked at once; only the original stays out, parked until its backoff is over.
+    const durable = durableName(name, taskSubject(type).name);
+    await waitFor(
+      async () => {
+        const info = await bed.client.nats.jsm.consumers.info(StreamNames.tasks, durable);
+        return info.num_pending === 0 && info.delivered.consumer_seq === 2 && info.num_ack_pending === 1;
+      },
+      { what: 'the copy acked and the original alone parked' },
+    );
+    const [report] = await bed.reports.waitFor(runId);
+    expect(report).toMatchObject({ outcome: 'succeeded', attempt: 2 });
+    expect(attempts).toEqual([1, 2]);
+  });
+
   it('gives the next attempt the variables a failed attempt stored', async () => {
     const type = freshType();
     await startRunner([

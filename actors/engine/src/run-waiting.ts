@@ -6,7 +6,7 @@
  * running. The reconciler leaves it alone: re-sending its tasks would only make copies the runner
  * drops, and warn about a run that is fine.
  */
-import { isParked, type JsonBucket, type TaskState, taskStateKey } from '@oo/runtime';
+import { isHeld, type JsonBucket, type TaskState, taskStateKey } from '@oo/runtime';
 import { parseTaskKey, type RunState } from './run-state.js';
 import { runKey } from './run-store.js';
 
@@ -34,8 +34,8 @@ export function runWaiting(heads: JsonBucket<RunState>, taskStates: JsonBucket<T
         continue;
       }
       const found = (await taskStates.get(taskStateKey(state.runId, key)))?.value;
-      if (!found?.parked || !isParked(found, task.attempt, now)) return undefined;
-      until = Math.min(until, found.parked.lostAfter);
+      if (!found?.held || !isHeld(found, task.attempt, now)) return undefined;
+      until = Math.min(until, found.held.lostAfter);
     }
     return inFlight === 0 ? undefined : until;
   };

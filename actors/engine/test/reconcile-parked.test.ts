@@ -81,7 +81,7 @@ describe('engine reconciler', () => {
     const key = taskStateKey(runId, 'wait');
     await waitFor(async () => {
       const entry = await states.get(key);
-      return entry?.value.length ? TaskState.parse(entry.json()).parked !== undefined : false;
+      return entry?.value.length ? TaskState.parse(entry.json()).held !== undefined : false;
     });
     // As if an outage outlasted the stream's limits: the parked message is gone.
     await bed.client.nats.jsm.streams.purge(StreamNames.tasks);

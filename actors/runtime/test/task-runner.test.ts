@@ -308,6 +308,44 @@ describe('task runner - outcomes', () => {
     expect(attempts).toEqual([1, 2]);
   });
 
+  it('drops a copy that comes to another instance while an attempt with a deadline runs', async () => {
+    const type = freshType();
+    const name = freshName('runner-');
+    const running = deferred();
+    const finish = deferred();
+    let runs = 0;
+    const task = defineTask({
+      type,
+      input: z.object({}),
+      output: z.object({}),
+      timeoutMs: 10_000,
+      async run() {
+        runs++;
+        running.resolve();
+        await finish.promise;
+        return {};
+      },
+    });
+    // One delivery at a time each: while the first instance runs the task, the copy goes to the other.
+    await startRunner([task], { name, concurrency: 1 });
+    await startRunner([task], { name, concurrency: 1 });
+    const runId = await bed.dispatch(type, {});
+    await running.promise;
+    await bed.client.publish(taskSubject(type), { runId, taskKey: 'work', type, attempt: 1, input: {} });
+    const durable = durableName(name, taskSubject(type).name);
+    await waitFor(
+      async () => {
+        const info = await bed.client.nats.jsm.consumers.info(StreamNames.tasks, durable);
+        return info.num_pending === 0 && info.delivered.consumer_seq === 2 && info.num_ack_pending === 1;
+      },
+      { what: 'the copy acked while the attempt runs' },
+    );
+    finish.resolve();
+    const [report] = await bed.reports.waitFor(runId);
+    expect(report).toMatchObject({ outcome: 'succeeded', attempt: 1 });
+    expect(runs).toBe(1);
+  });
+
   it('gives the next attempt the variables a failed attempt stored', async () => {
     const type = freshType();
     await startRunner([

@@ -89,8 +89,8 @@ export function defineRunner(options: DefineRunnerOptions): ActorDefinition {
       }
       const secrets = options.secrets ?? envSecrets();
       const busy = new Set<string>();
-      // A parked message late by twice the ack wait was not merely held up by an instance that died.
-      const parkedGraceMs = 2 * (options.ackWaitMs ?? DEFAULT_ACK_WAIT_MS);
+      // A message late by twice the ack wait was not merely held up by an instance that died.
+      const heldGraceMs = 2 * (options.ackWaitMs ?? DEFAULT_ACK_WAIT_MS);
       const handlers: HandlerDef[] = options.tasks.map((task) =>
         on(
           taskSubject(task.type),
@@ -106,7 +106,7 @@ export function defineRunner(options: DefineRunnerOptions): ActorDefinition {
                 secrets,
                 tracer: env.tracer,
                 log: env.log,
-                parkedGraceMs,
+                heldGraceMs,
               },
               ctx,
               message,

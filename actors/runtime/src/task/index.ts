@@ -9,5 +9,5 @@ export type { TaskHttp, TaskHttpInit } from './task-http.js';
 export { redactUrl } from './task-http.js';
 export type { TaskRetryInput } from './task-retry.js';
 export { DEFAULT_TASK_RETRY, taskRetryDelay } from './task-retry.js';
-export { isParked, TaskState, taskStateKey } from './task-state.js';
+export { isHeld, TaskState, taskStateKey } from './task-state.js';
 export type { JsonValue, TaskVars, TaskVarsSchema, TaskVarsShape } from './task-vars.js';

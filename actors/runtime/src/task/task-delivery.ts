@@ -4,7 +4,7 @@
  *   stale dispatch                   ack, run nothing
  *   end already decided              republish it (a crash came between deciding and acking)
  *   run ended (cancelled / failed)   onCancel (once), ack, run nothing
- *   a copy while another is parked   ack, run nothing (one chain of looks per task, not two)
+ *   a copy while another holds it    ack, run nothing (one chain of looks, one attempt at a time)
  *   retry not due yet                park until it is
  *   input invalid                    end failed (terminal)
  *   attempt starts                   deadline stored; TaskEvent running once it lasts 100 ms or waits
@@ -38,7 +38,7 @@ import { type AttemptDeps, runAttempt } from './task-attempt.js';
 import { cancelInFlight } from './task-cancel.js';
 import { resolveRetry, taskRetryDelay } from './task-retry.js';
 import {
-  isParked,
+  isHeld,
   loadTaskState,
   type TaskState,
   TaskStateFound,
@@ -57,8 +57,8 @@ export interface DeliveryDeps extends AttemptDeps {
   readonly tracer: Tracer;
   /** The instance's logger (bound to actor and instance). */
   readonly log: Logger;
-  /** How late a parked message may come back before a copy of its task takes over (ms). */
-  readonly parkedGraceMs: number;
+  /** How late a message holding a task may be (back from parking, or done) before a copy takes over (ms). */
+  readonly heldGraceMs: number;
 }
 
 function issuesOf(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }) {
@@ -260,9 +260,9 @@ async function handleExclusively(
     ? OoError.fromData(state.current.cancel.reason)
     : (deps.cancellations.reasonOf(runId) ?? (await recordedEnd(deps, actx, runId)));
   if (ended) return dropCancelled(ended);
-  const parked = state.current.parked;
-  if (parked && parked.seq !== actx.streamSeq && isParked(state.current, dispatch, clock.now())) {
-    log.info({ parked_seq: parked.seq }, 'copy dropped: another message of this task is parked');
+  const held = state.current.held;
+  if (held && held.seq !== actx.streamSeq && isHeld(state.current, dispatch, clock.now())) {
+    log.info({ held_by_seq: held.seq }, 'copy dropped: another message of this task holds it');
     return undefined;
   }
   const retryAt = state.current.retryAt;
@@ -294,11 +294,19 @@ async function handleExclusively(
     const now = clock.now();
     // Object.assign, not `{ ...s, attemptStartedAt, … }`: on Node 20's V8 a spread followed by new
     // properties builds a fresh hidden class each time, ~2.5 µs against ~0.15 µs.
+    const deadlineAt = timeoutMs === undefined ? undefined : now + timeoutMs;
+    // An attempt with a deadline holds the task until then: a copy coming meanwhile (to another
+    // instance) drops itself rather than run a second attempt beside this one.
+    const held =
+      deadlineAt === undefined
+        ? undefined
+        : { seq: actx.streamSeq, lostAfter: deadlineAt + deps.heldGraceMs };
     const started = (s: TaskState): TaskState =>
       Object.assign({}, s, {
         attemptStartedAt: now,
-        deadlineAt: timeoutMs === undefined ? undefined : now + timeoutMs,
+        deadlineAt,
         retryAt: undefined,
+        held: held ?? s.held,
       });
     // The deadline must survive a crash; a stateless task without one has nothing to remember.
     if (stateless && timeoutMs === undefined && state.assumed) state.assume(started);
@@ -315,9 +323,9 @@ async function handleExclusively(
       await announce();
       // Saved at every look: the next look must know the attempt started (no second `running`,
       // same attempt number), and a copy of the task must know this message comes back.
-      const lostAfter = clock.now() + outcome.delayMs + deps.parkedGraceMs;
-      const parked = { seq: actx.streamSeq, lostAfter };
-      await state.save((s) => Object.assign({}, s, { parked }));
+      const lostAfter = clock.now() + outcome.delayMs + deps.heldGraceMs;
+      const held = { seq: actx.streamSeq, lostAfter };
+      await state.save((s) => Object.assign({}, s, { held }));
       return actx.again(outcome.delayMs);
     }
     case 'cancelled':
@@ -344,7 +352,7 @@ async function handleExclusively(
         deadlineAt: undefined,
         retryAt: next,
         lastError: error.toData(),
-        parked: { seq: actx.streamSeq, lostAfter: next + deps.parkedGraceMs },
+        held: { seq: actx.streamSeq, lostAfter: next + deps.heldGraceMs },
       }));
       await announce();
       await event('failed', { error, retryAt: next });

@@ -24,12 +24,13 @@ export const TaskState = z
     retryAt: z.number().optional(),
     lastError: ErrorData.optional(),
     /**
-     * The task's message that is parked until its next look (`ctx.again` or a retry's backoff):
-     * its stream sequence, and when it counts as lost if it has not come back (ms since epoch).
-     * Another copy of the task (the engine's reconciler re-sends the tasks of runs that look
-     * stuck) drops itself until then, instead of starting a second chain of looks.
+     * The message of the task that holds it now, and until when: parked until its next look
+     * (`ctx.again`, a retry's backoff) or running an attempt with a deadline. Its stream sequence,
+     * and when it counts as lost if it has not come back or finished (ms since epoch). Another copy
+     * of the task (a message the engine's reconciler sent again) drops itself until then, instead
+     * of starting a second chain of looks or a second attempt beside the first.
      */
-    parked: z
+    held: z
       .object({ seq: z.number().int().min(1), lostAfter: z.number() })
       .strict()
       .optional(),
@@ -49,13 +50,13 @@ export const TaskState = z
   .strict();
 export type TaskState = z.infer<typeof TaskState>;
 
-/** True while a parked message of this dispatch is expected back (see `parked`). */
-export function isParked(state: TaskState, dispatch: number, now: number): boolean {
+/** True while a message holds this dispatch of the task and is not lost (see `held`). */
+export function isHeld(state: TaskState, dispatch: number, now: number): boolean {
   return (
     state.dispatch === dispatch &&
     state.ended === undefined &&
-    state.parked !== undefined &&
-    now < state.parked.lostAfter
+    state.held !== undefined &&
+    now < state.held.lostAfter
   );
 }
 

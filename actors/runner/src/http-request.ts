@@ -56,11 +56,20 @@ function hasHeader(headers: Record<string, string>, name: string): boolean {
   return Object.keys(headers).some((key) => key.toLowerCase() === name);
 }
 
+/**
+ * The attempt's deadline: past the longest call an input may ask for. Having one, the runner
+ * records the attempt's start and end in `task_vars` (two KV writes a call): a copy of the task's
+ * message that comes while the call runs, or after it ended, is dropped or answered with the
+ * recorded end instead of making the call again. A crash mid-call still repeats it (at least once).
+ */
+const ATTEMPT_TIMEOUT_MS = 660_000;
+
 export const httpRequest = defineTask({
   type: 'http.request',
   description: 'One HTTP call; header values may reference secrets.',
   input: HttpRequestInput,
   output: HttpRequestOutput,
+  timeoutMs: ATTEMPT_TIMEOUT_MS,
   async run(ctx, input) {
     const secrets: string[] = [];
     const headers: Record<string, string> = {};

@@ -1,6 +1,13 @@
-import { ObjectStoreNames, type OutputRef, type TaskMessage } from '@oo/contracts';
+import {
+  durableName,
+  ObjectStoreNames,
+  type OutputRef,
+  StreamNames,
+  type TaskMessage,
+  taskSubject,
+} from '@oo/contracts';
 import { builtinTasks, MAX_BODY_BYTES, runnerActor } from '@oo/runner';
-import { freshName } from '@oo/test-harness';
+import { freshName, waitFor } from '@oo/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestbed, type TaskEnd, type Testbed } from '../../runtime/test/fixtures/task-testbed.js';
 import { startHttpServer, type TestHttpServer } from './fixtures/http-server.js';
@@ -68,6 +75,32 @@ describe('http.request', () => {
     expect(sent).toMatchObject({ method: 'POST', body: '{"name":"n"}' });
     expect(sent?.headers['content-type']).toBe('application/json');
     expect(sent?.headers.traceparent).toMatch(/^00-[0-9a-f]{32}-/);
+  });
+
+  it('calls once when a copy of its message comes after it ended', async () => {
+    const path = `/${freshName('once')}`;
+    http.script(path, { status: 201, body: 'created' });
+    const input = { method: 'POST', url: `${http.url}${path}`, body: { name: 'n' } };
+    const runId = await dispatch('http.request', input);
+    expect(await reportOf(runId)).toMatchObject({ outcome: 'succeeded', attempt: 1 });
+    // What the engine's reconciler sends for a run that looks stuck: the same task, a new message.
+    const copy = await bed.client.publish(taskSubject('http.request'), {
+      runId,
+      taskKey: 'work',
+      type: 'http.request',
+      attempt: 1,
+      input,
+    });
+    // The copy republishes the recorded end (the stream drops it as a repeat) and calls nothing.
+    const durable = durableName(runnerActor.name, taskSubject('http.request').name);
+    await waitFor(
+      async () =>
+        (await bed.client.nats.jsm.consumers.info(StreamNames.tasks, durable)).ack_floor.stream_seq >=
+        copy.seq,
+      { what: 'the copy handled' },
+    );
+    expect(http.received.filter((r) => r.path === path)).toHaveLength(1);
+    expect(bed.reports.of(runId)).toHaveLength(1);
   });
 
   it('fails terminally when the status is not an expected one', async () => {

@@ -292,8 +292,6 @@ async function handleExclusively(
       return announced;
     };
     const now = clock.now();
-    // Object.assign, not `{ ...s, attemptStartedAt, … }`: on Node 20's V8 a spread followed by new
-    // properties builds a fresh hidden class each time, ~2.5 µs against ~0.15 µs.
     const deadlineAt = timeoutMs === undefined ? undefined : now + timeoutMs;
     // An attempt with a deadline holds the task until then: a copy coming meanwhile (to another
     // instance) drops itself rather than run a second attempt beside this one.
@@ -301,6 +299,8 @@ async function handleExclusively(
       deadlineAt === undefined
         ? undefined
         : { seq: actx.streamSeq, lostAfter: deadlineAt + deps.heldGraceMs };
+    // Object.assign, not `{ ...s, attemptStartedAt, … }`: on Node 20's V8 a spread followed by new
+    // properties builds a fresh hidden class each time, ~2.5 µs against ~0.15 µs.
     const started = (s: TaskState): TaskState =>
       Object.assign({}, s, {
         attemptStartedAt: now,

@@ -80,8 +80,10 @@ export function engineActor(options: EngineOptions) {
       const loaded = loadTemplatesDir(options.templatesDir, options.knownTaskTypes);
       for (const problem of loaded.problems) env.log.error({ problem }, 'template refused');
       const registry = createTemplateRegistry(loaded.templates);
+      // The runs' heads: the run store writes them, the reconciler sweeps them.
+      const heads = await env.bucket(BucketNames.runs, RunStateSchema, { trustReads: true });
       const runs = runStore(
-        await env.bucket(BucketNames.runs, RunStateSchema, { trustReads: true }),
+        heads,
         await env.bucket(BucketNames.runSegments, RunSegment, { trustReads: true }),
         // Room for the write's subject and headers.
         { encode: runStateEncoder(), maxHeadBytes: () => env.maxPayload() - 4_096 },
@@ -135,7 +137,6 @@ export function engineActor(options: EngineOptions) {
       const advance = (ctx: Pick<ActorContext, 'publish'>, runId: string, event: PlannerEvent) =>
         queue.submit(runId, event, ctx);
 
-      const heads = await env.bucket(BucketNames.runs, RunStateSchema, { trustReads: true });
       const reconciler = startReconciler({
         log: env.log,
         clock: env.clock,

@@ -43,8 +43,9 @@ function run(runId: string, status: RunStatus, updatedAt: number): RunState {
   };
 }
 
-/** The bucket, counting the states read one by one (`get`) and whole (`latest`). */
-function counting(bucket: JsonBucket<RunState>) {
+/** A new runs bucket, and the same counting the states read one by one (`get`) and whole (`latest`). */
+async function countedBucket() {
+  const bucket = jsonBucket(await nats.kvm.create(`runs_${freshName()}`), 'runs', RunState);
   const reads = { get: [] as string[], latest: 0 };
   const counted: JsonBucket<RunState> = {
     ...bucket,
@@ -57,7 +58,7 @@ function counting(bucket: JsonBucket<RunState>) {
       return bucket.latest();
     },
   };
-  return { counted, reads };
+  return { bucket, counted, reads };
 }
 
 /** A reconciler that sweeps only when the test asks, on the test's clock; records what it reconciles. */
@@ -83,8 +84,7 @@ function reconcilerOn(
 
 describe('engine reconciler - sweeps', () => {
   it('reads every run once, then only runs written since that have been quiet long enough', async () => {
-    const bucket = jsonBucket(await nats.kvm.create(`runs_${freshName()}`), 'runs', RunState);
-    const { counted, reads } = counting(bucket);
+    const { bucket, counted, reads } = await countedBucket();
     let now = Date.now();
     const long = now - 2 * STUCK_AFTER_MS;
     for (let i = 0; i < 20; i++) await bucket.put(`run_done${i}`, run(`run_done${i}`, 'succeeded', long));
@@ -123,8 +123,7 @@ describe('engine reconciler - sweeps', () => {
   });
 
   it('reads no run whole again after a first sweep that found the bucket empty', async () => {
-    const bucket = jsonBucket(await nats.kvm.create(`runs_${freshName()}`), 'runs', RunState);
-    const { counted, reads } = counting(bucket);
+    const { bucket, counted, reads } = await countedBucket();
     let now = Date.now();
     const { reconciler, reconciled } = reconcilerOn(counted, () => now);
     try {
@@ -142,8 +141,7 @@ describe('engine reconciler - sweeps', () => {
   });
 
   it('looks at a waiting run again only when its wait would be over', async () => {
-    const bucket = jsonBucket(await nats.kvm.create(`runs_${freshName()}`), 'runs', RunState);
-    const { counted, reads } = counting(bucket);
+    const { bucket, counted, reads } = await countedBucket();
     let now = Date.now();
     await bucket.put('run_parked', run('run_parked', 'running', now - 2 * STUCK_AFTER_MS));
     const waitsUntil = now + 10 * STUCK_AFTER_MS;

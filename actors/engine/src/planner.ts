@@ -11,7 +11,7 @@ import { errorData, newStep, type PlanStep } from './plan-step.js';
 import type { PlannerCommand, PlannerEvent, PlanResult } from './planner-types.js';
 import { reconcile } from './reconcile.js';
 import { cancelRun, failRun } from './run-end.js';
-import { isTerminalRun, type RunState } from './run-state.js';
+import { isInFlightTask, isTerminalRun, type RunState } from './run-state.js';
 import { startRun } from './start-run.js';
 import { drain, finishKey } from './task-flow.js';
 
@@ -84,7 +84,7 @@ async function onReport(step: PlanStep, report: Extract<PlannerEvent, { kind: 'r
   // Unknown key, not in flight (a duplicate), a child-run task (those end with child-finished) or a
   // forEach parent (its elements report instead).
   if (!task || report.runId !== step.state.runId || task.childRunId || task.forEach) return;
-  if (task.status !== 'scheduled' && task.status !== 'running') return;
+  if (!isInFlightTask(task.status)) return;
   const lost =
     report.status === 'succeeded' ? unreadable(step.resolved, report.taskKey, report.output) : undefined;
   // The runner's end event told everyone already, unless the engine decides otherwise (lost).

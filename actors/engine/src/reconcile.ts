@@ -7,7 +7,7 @@
 import { commandFor } from './dispatch.js';
 import { fillElements, itemsOf } from './for-each.js';
 import { failureOf, type PlanStep } from './plan-step.js';
-import { isTerminalTask, parseTaskKey } from './run-state.js';
+import { isInFlightTask, isTerminalTask, parseTaskKey } from './run-state.js';
 import { drain, finishForEach, finishKey } from './task-flow.js';
 
 export async function reconcile(step: PlanStep): Promise<void> {
@@ -33,7 +33,7 @@ export async function reconcile(step: PlanStep): Promise<void> {
     if (state.status !== 'running') return;
     // Skip entries an earlier iteration removed (elements cancelled with their failed parent).
     if (state.tasks[key] !== task) continue;
-    if (task.status !== 'scheduled' && task.status !== 'running') continue;
+    if (!isInFlightTask(task.status)) continue;
     const { id, index } = parseTaskKey(key);
     const ct = tpl.tasks.get(id)!;
     if (task.forEach && index === undefined) {

@@ -5,7 +5,7 @@
 import type { ErrorData } from '@oo/contracts';
 import { evaluateValue } from './expressions.js';
 import { emitRun, emitTask, errorData, failureOf, type PlanStep, pendingEntry } from './plan-step.js';
-import { isTerminalTask, parseTaskKey } from './run-state.js';
+import { isInFlightTask, isTerminalTask, parseTaskKey } from './run-state.js';
 
 /** Every task is terminal and none failed the run: evaluate the output mapping. */
 export async function completeRun(step: PlanStep): Promise<void> {
@@ -62,7 +62,7 @@ function closeOpenTasks(step: PlanStep, pendingBecomes: 'skipped' | 'cancelled',
   for (const key of keys) {
     const task = tasks[key] ?? pendingEntry(step, key);
     if (isTerminalTask(task.status)) continue;
-    const inFlight = task.status === 'scheduled' || task.status === 'running';
+    const inFlight = isInFlightTask(task.status);
     const status = task.status === 'pending' ? pendingBecomes : 'cancelled';
     emitTask(step, key, task, status, task.attempt);
     if (inFlight && task.childRunId) {

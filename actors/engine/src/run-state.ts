@@ -123,6 +123,11 @@ export function isTerminalTask(status: TaskStatus): boolean {
   return TERMINAL_TASK.has(status);
 }
 
+/** Handed out and not heard to end: its message is with a runner, or it is a child run. */
+export function isInFlightTask(status: TaskStatus): boolean {
+  return status === 'scheduled' || status === 'running';
+}
+
 export function isTerminalRun(status: RunStatus): boolean {
   return status !== 'running';
 }

@@ -7,7 +7,7 @@
  * drops, and warn about a run that is fine.
  */
 import { isHeld, type JsonBucket, type TaskState, taskStateKey } from '@oo/runtime';
-import { parseTaskKey, type RunState } from './run-state.js';
+import { isInFlightTask, parseTaskKey, type RunState } from './run-state.js';
 import { runKey } from './run-store.js';
 
 /**
@@ -23,7 +23,7 @@ export function runWaiting(heads: JsonBucket<RunState>, taskStates: JsonBucket<T
     let until = Number.POSITIVE_INFINITY;
     let inFlight = 0;
     for (const [key, task] of Object.entries(state.tasks)) {
-      if (task.status !== 'scheduled' && task.status !== 'running') continue;
+      if (!isInFlightTask(task.status)) continue;
       // A forEach parent is in flight through its elements, which are entries of their own.
       if (task.forEach && parseTaskKey(key).index === undefined) continue;
       inFlight++;

@@ -59,6 +59,7 @@ export const ActorRegistry: Readonly<Record<string, ActorFactory>> = {
       knownTaskTypes: knownTaskTypes(),
       reconcileIntervalMs: config.engine.reconcileIntervalMs,
       stuckAfterMs: config.engine.stuckAfterMs,
+      abandonAfterMs: config.engine.abandonAfterMs,
     }),
   runner: async () => (await import('@oo/runner')).runnerActor,
   rfm: async (config, shared) => {

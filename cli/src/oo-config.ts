@@ -23,8 +23,18 @@ export const OoConfig = RuntimeConfig.extend({
         .int()
         .min(1_000)
         .default(5 * 60_000),
+      /** A task in flight that no runner has taken or finished this long fails the way its onFailure says. */
+      abandonAfterMs: z
+        .number()
+        .int()
+        .min(60_000)
+        .default(24 * 60 * 60_000),
     })
     .strict()
+    .refine((e) => e.abandonAfterMs >= 2 * e.stuckAfterMs, {
+      path: ['abandonAfterMs'],
+      message: 'must be at least twice stuckAfterMs, so a task is sent again before it is given up',
+    })
     .prefault({}),
   /** PostgreSQL for the read model; embedded PGlite under the data folder when absent. */
   database: z.object({ url: z.string().optional() }).strict().prefault({}),

@@ -25,6 +25,7 @@ import {
 import { z } from 'zod';
 import { childEndedOf } from './child-ended.js';
 import { executeCommands, type RecordRunEnd } from './command-executor.js';
+import { lookInFlight } from './in-flight-look.js';
 import type { LoadedTemplate } from './loaded-template.js';
 import { engineOutputs } from './output-store.js';
 import { plan } from './planner.js';
@@ -34,7 +35,6 @@ import { type RunStep, runQueue } from './run-queue.js';
 import { RunSegment, type RunState, RunState as RunStateSchema } from './run-state.js';
 import { runStateEncoder } from './run-state-encoder.js';
 import { isStateTooLarge, runStore } from './run-store.js';
-import { runWaiting } from './run-waiting.js';
 import { rejectStart } from './start-run.js';
 import { compileTemplate, loadTemplatesDir } from './template-loader.js';
 import { createTemplateRegistry } from './template-registry.js';
@@ -49,6 +49,8 @@ export interface EngineOptions {
   reconcileIntervalMs?: number;
   /** A running run untouched this long is reconciled (ms). */
   stuckAfterMs?: number;
+  /** A task in flight that no runner has taken or finished this long fails (ms; default 24 h). */
+  abandonAfterMs?: number;
   /** Bytes of large outputs (read from the object store) an instance keeps in memory (default 64 MiB). */
   outputCacheBytes?: number;
 }
@@ -142,13 +144,14 @@ export function engineActor(options: EngineOptions) {
         clock: env.clock,
         intervalMs: options.reconcileIntervalMs ?? 60_000,
         stuckAfterMs: options.stuckAfterMs ?? 5 * 60_000,
+        abandonAfterMs: options.abandonAfterMs ?? 24 * 60 * 60_000,
         bucket: heads,
-        waitingUntil: runWaiting(
+        lookInFlight: lookInFlight(
           heads,
           await env.bucket(BucketNames.taskVars, TaskState, { trustReads: true }),
         ),
-        reconcile: (runId) =>
-          advance({ publish: env.publish }, runId, { kind: 'reconcile', at: env.clock.iso() }),
+        reconcile: (runId, abandon) =>
+          advance({ publish: env.publish }, runId, { kind: 'reconcile', at: env.clock.iso(), abandon }),
       });
 
       return {

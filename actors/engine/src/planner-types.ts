@@ -24,7 +24,17 @@ export type PlannerEvent =
   | { kind: 'cancel'; at: string; reason: string }
   /** The engine cannot go on with the run (its state outgrew what can be stored): it fails. */
   | { kind: 'fail'; at: string; error: ErrorData }
-  | { kind: 'reconcile'; at: string };
+  /** Drive a run that stopped moving on; fail the tasks in `abandon` instead of sending them again. */
+  | { kind: 'reconcile'; at: string; abandon?: readonly AbandonedTask[] };
+
+/** A task in flight that no runner has taken or finished since `since` (reconciler.ts). */
+export interface AbandonedTask {
+  readonly taskKey: string;
+  /** The dispatch it was at: a task dispatched again since is not given up. */
+  readonly attempt: number;
+  /** Its last sign of life (RFC 3339). */
+  readonly since: string;
+}
 
 export type PlannerCommand =
   /** Publish `oo.task.<type>`; dedupe id `runId.taskKey.attempt`. */

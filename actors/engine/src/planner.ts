@@ -63,7 +63,7 @@ export async function plan(
       failRun(step, undefined, event.error);
       break;
     case 'reconcile':
-      await reconcile(step);
+      await reconcile(step, event.abandon);
       break;
   }
   return finish(step);

@@ -3,14 +3,16 @@
  * the commands of everything in flight (JetStream drops repeats inside the dedupe window), recounts
  * the counters the fast path relies on, starts tasks that should have started and finishes the run
  * when nothing is left. It scans the whole run, which is fine for a timer, not for every event.
+ * Tasks the reconciler found unattended for too long (`abandon`) fail instead of going out again.
  */
 import { commandFor } from './dispatch.js';
 import { fillElements, itemsOf } from './for-each.js';
-import { failureOf, type PlanStep } from './plan-step.js';
+import { errorData, failureOf, type PlanStep } from './plan-step.js';
+import type { AbandonedTask } from './planner-types.js';
 import { isInFlightTask, isTerminalTask, parseTaskKey } from './run-state.js';
 import { drain, finishForEach, finishKey } from './task-flow.js';
 
-export async function reconcile(step: PlanStep): Promise<void> {
+export async function reconcile(step: PlanStep, abandon: readonly AbandonedTask[] = []): Promise<void> {
   const { state, tpl } = step;
   let open = 0;
   for (const id of tpl.order) {
@@ -28,6 +30,21 @@ export async function reconcile(step: PlanStep): Promise<void> {
     if (waiting === 0) step.ready.push(id);
   }
   state.open = open;
+
+  // Given up first: a failure that ends the run leaves nothing to send again.
+  for (const { taskKey, attempt, since } of abandon) {
+    const task = state.tasks[taskKey];
+    if (state.status !== 'running') return;
+    if (!task || !isInFlightTask(task.status) || task.attempt !== attempt || task.childRunId) continue;
+    if (task.forEach && parseTaskKey(taskKey).index === undefined) continue;
+    const error = errorData(
+      'OO_ERR_WORKFLOW_TASK_ABANDONED',
+      `no runner has taken or finished task ${taskKey} (type ${task.type}) since ${since}, ` +
+        `though it was sent again; is a runner hosting ${task.type} running?`,
+      { task: taskKey, type: task.type, since },
+    );
+    await finishKey(step, taskKey, 'failed', { error, attempt });
+  }
 
   for (const [key, task] of Object.entries(state.tasks)) {
     if (state.status !== 'running') return;

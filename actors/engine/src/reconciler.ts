@@ -1,8 +1,13 @@
 /**
  * Finds runs that stopped moving — still `running`, untouched for `stuckAfterMs`, and not merely
- * waiting on parked tasks or child runs (run-waiting.ts) — and hands them to the planner's
+ * waiting on parked tasks or child runs (in-flight-look.ts) — and hands them to the planner's
  * `reconcile` (which re-dispatches in-flight work or finishes the run), so no run stays "running"
  * forever after an outage, a lost message or a crash between write and publish.
+ *
+ * Sending a task again helps only if some runner takes it. A task no runner has shown a sign of
+ * life for in `abandonAfterMs` (its type's runners are all gone, or were never deployed) is given
+ * up: the planner fails it, saying so, and its `onFailure` rule decides the run. Without that, such
+ * a run would be sent again every sweep and stay `running` for ever.
  * Runs on start and then every `intervalMs`; every replica may run it, compare-and-set keeps it safe.
  *
  * The runs bucket keeps every run ever, so a sweep does not read it all: the first one reads every
@@ -12,22 +17,31 @@
  */
 import type { Clock, JsonBucket } from '@oo/runtime';
 import type { Logger } from 'pino';
+import type { LookInFlight } from './in-flight-look.js';
+import type { AbandonedTask } from './planner-types.js';
 import type { RunState } from './run-state.js';
-import type { WaitingUntil } from './run-waiting.js';
 
 export interface ReconcilerOptions {
   /** The runs' heads (`runs`): status, updatedAt and the tasks in flight are all in the head. */
   bucket: JsonBucket<RunState>;
-  waitingUntil: WaitingUntil;
+  lookInFlight: LookInFlight;
   log: Logger;
   clock: Clock;
   intervalMs: number;
   stuckAfterMs: number;
-  reconcile(runId: string): Promise<unknown>;
+  /** A task in flight with no sign of a runner this long is failed (ms; far above `stuckAfterMs`). */
+  abandonAfterMs: number;
+  /** Drives the run on; `abandon` lists the tasks to fail instead of sending again. */
+  reconcile(runId: string, abandon: readonly AbandonedTask[]): Promise<unknown>;
+}
+
+interface StuckRun {
+  readonly state: RunState;
+  readonly abandon: readonly AbandonedTask[];
 }
 
 export function startReconciler(options: ReconcilerOptions) {
-  const { bucket, log, stuckAfterMs } = options;
+  const { bucket, log, stuckAfterMs, abandonAfterMs } = options;
   /** Runs not known to have ended, by key: when to look at each next (ms since epoch). */
   const due = new Map<string, number>();
   /** The bucket's last revision read (0: none, every write since is news). */
@@ -51,8 +65,8 @@ export function startReconciler(options: ReconcilerOptions) {
     }
   };
 
-  /** The run's state when it is stuck; otherwise reschedules or forgets it. */
-  const stuckState = async (key: string, now: number): Promise<RunState | undefined> => {
+  /** The run and the tasks to give up when it is stuck; otherwise reschedules or forgets it. */
+  const stuckRun = async (key: string, now: number): Promise<StuckRun | undefined> => {
     const state = (await bucket.get(key))?.value;
     if (state?.status !== 'running') {
       due.delete(key);
@@ -63,15 +77,18 @@ export function startReconciler(options: ReconcilerOptions) {
       due.set(key, quietSince + stuckAfterMs);
       return undefined;
     }
-    const until = await options.waitingUntil(state, now).catch((err: unknown) => {
+    const look = await options.lookInFlight(state, now).catch((err: unknown) => {
       log.warn({ err, run_id: state.runId }, 'could not tell whether a run is waiting');
       return undefined;
     });
-    if (until !== undefined) {
-      due.set(key, until);
+    if (look?.waitingUntil !== undefined) {
+      due.set(key, look.waitingUntil);
       return undefined;
     }
-    return state; // still due: looked at again next sweep
+    const abandon = (look?.unattended ?? [])
+      .filter((task) => now - task.since >= abandonAfterMs)
+      .map(({ taskKey, attempt, since }) => ({ taskKey, attempt, since: new Date(since).toISOString() }));
+    return { state, abandon }; // still due: looked at again next sweep
   };
 
   let running: Promise<void> | undefined;
@@ -81,10 +98,19 @@ export function startReconciler(options: ReconcilerOptions) {
     const keys: string[] = [];
     for (const [key, at] of due) if (at <= now) keys.push(key);
     for (const key of keys) {
-      const state = await stuckState(key, now);
-      if (!state) continue;
+      const stuck = await stuckRun(key, now);
+      if (!stuck) continue;
+      const { state, abandon } = stuck;
       log.warn({ run_id: state.runId, updatedAt: state.updatedAt }, 'reconciling a run that stopped moving');
-      await options.reconcile(state.runId).catch((err: unknown) => log.error({ err }, 'reconcile failed'));
+      if (abandon.length > 0) {
+        log.error(
+          { run_id: state.runId, tasks: abandon.map((t) => t.taskKey), abandonAfterMs },
+          'failing tasks no runner has taken or finished',
+        );
+      }
+      await options
+        .reconcile(state.runId, abandon)
+        .catch((err: unknown) => log.error({ err }, 'reconcile failed'));
     }
   };
   const tick = () => {

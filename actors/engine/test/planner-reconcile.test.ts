@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { plan } from '../src/index.js';
-import { at, commandsOf, drive, runStatuses, template } from './run-driver.js';
+import { at, commandsOf, dispatched, drive, runStatuses, template, transitions } from './run-driver.js';
 
 describe('planner - reconcile', () => {
   it('planner - reconcile re-emits the commands of tasks in flight and changes nothing', async () => {
@@ -94,5 +94,63 @@ describe('planner - reconcile', () => {
     const result = await plan(run.tpl, structuredClone(run.state), { kind: 'reconcile', at: at(9) });
     expect(commandsOf(result.commands, 'schedule').map((c) => c.taskKey)).toEqual(['b']);
     expect(result.state.tasks.d).toMatchObject({ status: 'pending', waiting: 1 });
+  });
+
+  it('planner - reconcile fails the abandoned tasks it is given and sends the others again', async () => {
+    const run = drive(
+      template({
+        tasks: {
+          lost: { type: 'noop' },
+          slow: { type: 'noop' },
+          after: { type: 'noop', needs: ['lost'] },
+        },
+      }),
+    );
+    await run.start();
+    const commands = await run.reconcile([{ taskKey: 'lost', attempt: 1, since: at(0) }]);
+    expect(transitions(commands)).toEqual(['lost:failed', 'slow:cancelled', 'after:skipped']);
+    expect(dispatched(commands)).toEqual([]);
+    expect(runStatuses(commands)).toEqual(['failed']);
+    expect(run.state.tasks.lost?.error).toMatchObject({
+      code: 'OO_ERR_WORKFLOW_TASK_ABANDONED',
+      message: `no runner has taken or finished task lost (type noop) since ${at(0)}, though it was sent again; is a runner hosting noop running?`,
+      details: { task: 'lost', type: 'noop', since: at(0) },
+    });
+    expect(run.state.failedTask).toBe('lost');
+  });
+
+  it('planner - an abandoned task with onFailure continue lets the run go on', async () => {
+    const run = drive(
+      template({
+        tasks: {
+          lost: { type: 'noop', onFailure: 'continue' },
+          after: { type: 'noop', needs: ['lost'] },
+        },
+      }),
+    );
+    await run.start();
+    const commands = await run.reconcile([{ taskKey: 'lost', attempt: 1, since: at(0) }]);
+    expect(transitions(commands)).toEqual(['lost:failed', 'after:scheduled']);
+    expect(run.state.status).toBe('running');
+  });
+
+  it('planner - reconcile gives up neither a task dispatched again since nor a child run', async () => {
+    const run = drive(
+      template({
+        tasks: {
+          a: { type: 'noop' },
+          child: { type: 'workflow.run', input: { template: 'other', input: {} } },
+        },
+      }),
+    );
+    await run.start();
+    const before = JSON.stringify(run.state);
+    const commands = await run.reconcile([
+      { taskKey: 'a', attempt: 2, since: at(0) },
+      { taskKey: 'child', attempt: 1, since: at(0) },
+    ]);
+    expect(transitions(commands)).toEqual([]);
+    expect(dispatched(commands)).toEqual(['a', 'child']);
+    expect(JSON.stringify(run.state)).toBe(before);
   });
 });

@@ -16,7 +16,7 @@ import {
 } from '../src/run-segments.js';
 import { parseTaskKey } from '../src/run-state.js';
 import { runStateEncoder } from '../src/run-state-encoder.js';
-import { drive, template } from './run-driver.js';
+import { at, drive, template, transitions } from './run-driver.js';
 
 interface GenTask {
   needs: number[];
@@ -52,6 +52,8 @@ type Step =
   | { kind: 'report'; pick: number; ok: boolean }
   | { kind: 'duplicate'; pick: number }
   | { kind: 'reconcile' }
+  /** The reconciler gives up a task in flight that no runner took (a child run is never given up). */
+  | { kind: 'abandon'; pick: number }
   | { kind: 'cancel' };
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
@@ -61,6 +63,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('duplicate' as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'reconcile' as const }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('abandon' as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'cancel' as const }) },
 );
 
@@ -136,7 +139,8 @@ async function exercise(gen: GenTask[], steps: Step[]) {
     if (!outputs) return undefined; // the forEach ended: its outputs are its own output now
     return JSON.stringify({ ...JSON.parse(sealedJson.get(key)!), output: outputs[index] });
   };
-  const check = (commands: PlannerCommand[], reconciling: boolean) => {
+  /** `reconciling`: whether the commands (or which of them) re-send what is in flight. */
+  const check = (commands: PlannerCommand[], reconciling: boolean | ((c: PlannerCommand) => boolean)) => {
     const state = run.state;
     expect(encode(state)).toBe(JSON.stringify(state));
     for (const [key, json] of sealedJson) {
@@ -176,8 +180,9 @@ async function exercise(gen: GenTask[], steps: Step[]) {
     // As the planner made it: the replay below seals nothing.
     snapshots.push(JSON.stringify({ state: { ...state, segments: undefined }, commands }));
     for (const c of commands) {
+      const resend = typeof reconciling === 'function' ? reconciling(c) : reconciling;
       if (c.kind === 'start-child') children.set(c.childRunId, c.taskKey);
-      if ((c.kind === 'schedule' || c.kind === 'start-child') && !reconciling) {
+      if ((c.kind === 'schedule' || c.kind === 'start-child') && !resend) {
         expect(dispatchedOnce.has(c.taskKey), `${c.taskKey} scheduled twice`).toBe(false);
         dispatchedOnce.add(c.taskKey);
         inFlight.push(c.taskKey);
@@ -185,7 +190,7 @@ async function exercise(gen: GenTask[], steps: Step[]) {
           expect(terminal.has(state.tasks[need]!.status), `${c.taskKey} before ${need}`).toBe(true);
         }
       }
-      if ((c.kind === 'schedule' || c.kind === 'start-child') && reconciling)
+      if ((c.kind === 'schedule' || c.kind === 'start-child') && resend)
         expect(inFlight).toContain(c.taskKey);
       const cancelled =
         c.kind === 'cancel-tasks'
@@ -235,6 +240,19 @@ async function exercise(gen: GenTask[], steps: Step[]) {
       check(commands, true);
       expect(commands.filter((c) => c.kind !== 'schedule' && c.kind !== 'start-child')).toEqual([]);
       expect(commands.length).toBe(inFlight.length);
+    } else if (step.kind === 'abandon' && inFlight.some((k) => !isChild(k))) {
+      const candidates = inFlight.filter((k) => !isChild(k));
+      const key = candidates[step.pick % candidates.length]!;
+      inFlight.splice(inFlight.indexOf(key), 1);
+      ended.push(key);
+      reports++;
+      const stillOut = new Set(inFlight);
+      const attempt = run.state.tasks[key]!.attempt;
+      const commands = await run.reconcile([{ taskKey: key, attempt, since: at(0) }]);
+      expect(transitions(commands)[0]).toBe(`${key}:failed`);
+      // The others in flight are sent again, as any reconcile does; the rest is what a failure leads
+      // to, checked as after a failure report (nothing dispatched twice, nor before its needs).
+      check(commands, (c) => (c.kind === 'schedule' || c.kind === 'start-child') && stillOut.has(c.taskKey));
     } else if (step.kind === 'duplicate' && ended.length > 0) {
       const key = ended[step.pick % ended.length]!;
       const commands = await unchanged(() =>

@@ -3,7 +3,8 @@
  * untouched for longer than the reconciler's `stuckAfterMs`. The reconciler must not take such a
  * run for stuck: re-sending its task past JetStream's duplicate window would start a second chain
  * of looks at the external system, then a third, one more every window. And when the parked
- * message is really lost, the run must still go on.
+ * message is really lost, the run must still go on. A task no runner takes at all is sent again,
+ * then given up, failing its run with a reason, instead of keeping it `running` for ever.
  */
 import { BucketNames, StreamNames, type TemplateInput } from '@oo/contracts';
 import { defineTask, TaskState, taskStateKey } from '@oo/runtime';
@@ -41,11 +42,21 @@ const template: TemplateInput = {
   tasks: { wait: { type: 'test.wait-long', input: {} } },
 };
 
+/** A task type no runner of this testbed hosts (its runners were never deployed, or are all gone). */
+const unhosted: TemplateInput = {
+  name: 'unhosted',
+  version: 1,
+  tasks: { first: { type: 'noop' }, orphan: { type: 'test.unhosted', needs: ['first'] } },
+};
+
+/** Tasks in flight with no sign of a runner this long are given up: far less than the 5 s parks. */
+const ABANDON_AFTER_MS = 2_000;
+
 let bed: EngineTestbed;
 beforeEach(async () => {
-  bed = await startEngineTestbed([template]);
+  bed = await startEngineTestbed([template, unhosted]);
   // Runs untouched for 0.5 s look stuck: the task's 5 s of waiting spans many sweeps.
-  await bed.startEngine({ reconcileIntervalMs: 250, stuckAfterMs: 500 });
+  await bed.startEngine({ reconcileIntervalMs: 250, stuckAfterMs: 500, abandonAfterMs: ABANDON_AFTER_MS });
   // An ack wait of 0.5 s: a parked message late by 1 s counts as lost.
   await bed.startRunner([waitLong], { ackWaitMs: 500 });
   // The server's least duplicate window, so a task sent again is not dropped as a repeat.
@@ -92,5 +103,23 @@ describe('engine reconciler', () => {
     const seen = looks.get(runId) ?? 0;
     await new Promise((resolve) => setTimeout(resolve, 2 * LOOK_EVERY_MS));
     expect(looks.get(runId)).toBe(seen);
+  });
+
+  it('fails a task no runner takes once it has been sent again for abandonAfterMs, naming its type', async () => {
+    const runId = await bed.start('unhosted');
+    const end = await bed.finished(runId, 20_000);
+    expect(end.status).toBe('failed');
+    expect(end.error).toMatchObject({
+      code: 'OO_ERR_WORKFLOW_TASK_ABANDONED',
+      details: { task: 'orphan', type: 'test.unhosted' },
+    });
+    expect(end.error?.message).toMatch(/is a runner hosting test\.unhosted running\?/);
+    // It was sent again before it was given up (first's message, orphan's and at least one copy).
+    expect(await taskMessages()).toBeGreaterThanOrEqual(3);
+    // Not before its time: from when it was sent to when it failed.
+    const orphan = bed.taskEvents.filter((e) => e.runId === runId && e.taskKey === 'orphan');
+    expect(orphan.map((e) => e.status)).toEqual(['scheduled', 'failed']);
+    const [sent, failed] = orphan.map((e) => Date.parse(e.at));
+    expect(failed! - sent!).toBeGreaterThanOrEqual(ABANDON_AFTER_MS);
   });
 });

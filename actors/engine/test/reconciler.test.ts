@@ -2,6 +2,7 @@
  * The reconciler's sweeps against a real KV bucket: it finds the run that stopped moving, and after
  * its first sweep it reads no run's state again unless that run was written since and has been
  * quiet for `stuckAfterMs` — the runs bucket keeps every run ever, so a sweep must not read them all.
+ * And it gives up the tasks no runner has shown a sign of life for in `abandonAfterMs`.
  */
 
 import type { RunStatus } from '@oo/contracts';
@@ -9,9 +10,10 @@ import { connectNats, type JsonBucket, jsonBucket, type Nats, RuntimeConfig } fr
 import { freshName, type NatsServer, startNatsServer } from '@oo/test-harness';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InFlightLook, LookInFlight } from '../src/in-flight-look.js';
+import type { AbandonedTask } from '../src/planner-types.js';
 import { startReconciler } from '../src/reconciler.js';
 import { RunState } from '../src/run-state.js';
-import type { WaitingUntil } from '../src/run-waiting.js';
 
 let server: NatsServer;
 let nats: Nats;
@@ -25,6 +27,8 @@ afterAll(async () => {
 });
 
 const STUCK_AFTER_MS = 60_000;
+const ABANDON_AFTER_MS = 60 * STUCK_AFTER_MS;
+const NOT_WAITING: InFlightLook = { waitingUntil: undefined, unattended: [] };
 
 function run(runId: string, status: RunStatus, updatedAt: number): RunState {
   const at = new Date(updatedAt).toISOString();
@@ -65,21 +69,24 @@ async function countedBucket() {
 function reconcilerOn(
   bucket: JsonBucket<RunState>,
   now: () => number,
-  waitingUntil: WaitingUntil = async () => undefined,
+  look: LookInFlight = async () => NOT_WAITING,
 ) {
   const reconciled: string[] = [];
+  const abandoned: AbandonedTask[][] = [];
   const reconciler = startReconciler({
     bucket,
-    waitingUntil,
+    lookInFlight: look,
     log: pino({ level: 'silent' }),
     clock: { now, iso: () => new Date(now()).toISOString() },
     intervalMs: 3_600_000,
     stuckAfterMs: STUCK_AFTER_MS,
-    reconcile: async (runId) => {
+    abandonAfterMs: ABANDON_AFTER_MS,
+    reconcile: async (runId, abandon) => {
       reconciled.push(runId);
+      abandoned.push([...abandon]);
     },
   });
-  return { reconciler, reconciled };
+  return { reconciler, reconciled, abandoned };
 }
 
 describe('engine reconciler - sweeps', () => {
@@ -148,7 +155,7 @@ describe('engine reconciler - sweeps', () => {
     const { reconciler, reconciled } = reconcilerOn(
       counted,
       () => now,
-      async (_state, at) => (at < waitsUntil ? waitsUntil : undefined),
+      async (_state, at) => (at < waitsUntil ? { waitingUntil: waitsUntil, unattended: [] } : NOT_WAITING),
     );
     try {
       await reconciler.sweep();
@@ -160,6 +167,37 @@ describe('engine reconciler - sweeps', () => {
       await reconciler.sweep();
       expect(reads.get).toEqual(['run_parked', 'run_parked']);
       expect(reconciled).toEqual(['run_parked']);
+    } finally {
+      await reconciler.stop();
+    }
+  });
+
+  it('gives up only the tasks unattended for abandonAfterMs, and sends the others again', async () => {
+    const { bucket } = await countedBucket();
+    let now = Date.now();
+    await bucket.put('run_orphan', run('run_orphan', 'running', now - 2 * STUCK_AFTER_MS));
+    const sentAt = now - STUCK_AFTER_MS;
+    const { reconciler, reconciled, abandoned } = reconcilerOn(
+      bucket,
+      () => now,
+      async () => ({
+        waitingUntil: undefined,
+        unattended: [
+          { taskKey: 'a', type: 'noop', attempt: 1, since: sentAt },
+          // A runner took this one later (it started an attempt): its time runs from then.
+          { taskKey: 'b', type: 'noop', attempt: 2, since: sentAt + 10 * STUCK_AFTER_MS },
+        ],
+      }),
+    );
+    try {
+      await reconciler.sweep();
+      now = sentAt + ABANDON_AFTER_MS - 1;
+      await reconciler.sweep();
+      expect(reconciled).toEqual(['run_orphan', 'run_orphan']);
+      expect(abandoned).toEqual([[], []]);
+      now = sentAt + ABANDON_AFTER_MS;
+      await reconciler.sweep();
+      expect(abandoned[2]).toEqual([{ taskKey: 'a', attempt: 1, since: new Date(sentAt).toISOString() }]);
     } finally {
       await reconciler.stop();
     }

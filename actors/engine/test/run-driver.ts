@@ -13,6 +13,7 @@ import {
   type ResolvedOutputs,
   RunState,
 } from '../src/index.js';
+import type { AbandonedTask } from '../src/planner-types.js';
 
 export const TRACE = '0af7651916cd43dd8448eb211c80319c';
 
@@ -65,7 +66,7 @@ export interface RunDriver {
     extra?: { output?: unknown; error?: ErrorData; childRunId?: string },
   ): Promise<PlannerCommand[]>;
   cancel(reason?: string): Promise<PlannerCommand[]>;
-  reconcile(): Promise<PlannerCommand[]>;
+  reconcile(abandon?: readonly AbandonedTask[]): Promise<PlannerCommand[]>;
 }
 
 /** `outputs`: the values of outputs kept by reference, as the engine actor would load them. */
@@ -127,7 +128,8 @@ export function drive(tpl: LoadedTemplate, runId = 'run1', outputs?: ResolvedOut
         ...(extra.error ? { error: extra.error } : {}),
       }),
     cancel: (reason = 'operator asked') => driver.apply({ kind: 'cancel', at: at(++clock), reason }),
-    reconcile: () => driver.apply({ kind: 'reconcile', at: at(++clock) }),
+    reconcile: (abandon) =>
+      driver.apply({ kind: 'reconcile', at: at(++clock), ...(abandon ? { abandon } : {}) }),
   };
   return driver;
 }

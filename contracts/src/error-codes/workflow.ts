@@ -77,6 +77,12 @@ export const WorkflowErrors = {
     retryable: false,
     fix: 'Make the expression return an array (wrap a single value in `[ ]`).',
   },
+  OO_ERR_WORKFLOW_TASK_ABANDONED: {
+    meaning:
+      'A task was in flight, sent again by the reconciler, and no runner took or finished it within the engine’s `abandonAfterMs` (24 h by default): no runner hosting its type was running.',
+    retryable: false,
+    fix: 'Start a runner that hosts the type named in the message (`oo actor <runner>`; its presence shows in `oo status`), then rerun the request with `resume`.',
+  },
   OO_ERR_WORKFLOW_CHILD_INPUT_INVALID: {
     meaning: 'The evaluated input of a `workflow.run` task is not { template, version?, input }.',
     retryable: false,

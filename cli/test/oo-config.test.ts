@@ -1,0 +1,34 @@
+/** The engine's reconciler settings in the `oo` configuration: defaults, overrides and the rule between them. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '@oo/runtime';
+import { describe, expect, it } from 'vitest';
+import { OO_ENV_KEYS, OoConfig } from '../src/oo-config.js';
+
+function file(content: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'oo-config-')), 'oo.config.json');
+  writeFileSync(path, content);
+  return path;
+}
+
+const load = (env: Record<string, string>, json = '{}') =>
+  loadConfig(OoConfig, { env, file: file(json), envKeys: OO_ENV_KEYS });
+
+describe('oo configuration - engine reconciler', () => {
+  it('gives up a task no runner takes after a day by default', () => {
+    const { engine } = load({});
+    expect(engine).toMatchObject({ stuckAfterMs: 300_000, abandonAfterMs: 86_400_000 });
+  });
+
+  it('takes abandonAfterMs from the file or an OO__ variable', () => {
+    expect(load({}, '{"engine": {"abandonAfterMs": 3600000}}').engine.abandonAfterMs).toBe(3_600_000);
+    expect(load({ OO__engine__abandonAfterMs: '7200000' }).engine.abandonAfterMs).toBe(7_200_000);
+  });
+
+  it('refuses an abandonAfterMs under twice stuckAfterMs, naming the key and the rule', () => {
+    expect(() => load({}, '{"engine": {"stuckAfterMs": 600000, "abandonAfterMs": 900000}}')).toThrow(
+      /engine\.abandonAfterMs: must be at least twice stuckAfterMs/,
+    );
+  });
+});

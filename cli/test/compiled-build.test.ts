@@ -12,6 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { DEPLOYED_NODE_FLAGS } from '@oo/test-harness';
 import { describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../bin/build.js';
 
@@ -80,6 +81,9 @@ describe('the compiled build', () => {
     // Dated back: the cli package now looks stale, and only the compiled path builds.
     const stamp = new URL('../dist/.oo-built', import.meta.url).pathname;
     utimesSync(stamp, new Date('2001-01-01'), new Date('2001-01-01'));
+    // The shebang's node flags are the ones every compiled process of the tests runs with.
+    const shebang = readFileSync(ooBin, 'utf8').split('\n')[0];
+    expect(shebang).toBe(`#!/usr/bin/env -S node ${DEPLOYED_NODE_FLAGS.join(' ')}`);
     // Executed as `npx oo` executes it: the shebang asks for --conditions=oo-compiled. Every
     // command's modules load on the way, so one import resolving to a .ts file would fail here.
     const { stdout } = await run(ooBin, ['templates', 'validate', repoTemplates]);

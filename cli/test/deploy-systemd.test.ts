@@ -8,7 +8,7 @@ import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { type NatsServer, spawnCompiled, startNatsServer } from '@oo/test-harness';
+import { DEPLOYED_NODE_FLAGS, type NatsServer, spawnCompiled, startNatsServer } from '@oo/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -58,8 +58,9 @@ describe('deploy/systemd', { timeout: 90_000 }, () => {
       .replaceAll('/opt/oo', repoRoot)
       .split(' ');
     expect(command).toBe('node');
-    const [conditions, script, ...rest] = args;
-    expect(conditions).toBe('--conditions=oo-compiled');
+    // The unit's node flags are the ones every compiled process of the tests runs with.
+    expect(args.slice(0, DEPLOYED_NODE_FLAGS.length)).toEqual(DEPLOYED_NODE_FLAGS);
+    const [script, ...rest] = args.slice(DEPLOYED_NODE_FLAGS.length);
     const env = {
       ...envFile(join(unitsDir, 'oo.env.example')),
       NATS_URL: server.url,

@@ -30,6 +30,12 @@ export function spawnTsx(
   return spawnNode(['--import', tsxLoader, file, ...args], env);
 }
 
+/** The node flags `oo` runs with: its shebang's and the systemd unit's (cli/bin/oo.js says why). */
+export const DEPLOYED_NODE_FLAGS: readonly string[] = [
+  '--conditions=oo-compiled',
+  '--max-semi-space-size=32',
+];
+
 /**
  * Runs a file of the compiled build (a `dist/*.js`, see cli/bin/build.js) with @oo/* packages
  * resolved to theirs, as deployments run `oo actor`: no TypeScript loader in the process.
@@ -39,7 +45,7 @@ export function spawnCompiled(
   env: Record<string, string> = {},
   args: readonly string[] = [],
 ): ChildHandle {
-  return spawnNode(['--conditions=oo-compiled', file, ...args], env);
+  return spawnNode([...DEPLOYED_NODE_FLAGS, file, ...args], env);
 }
 
 function spawnNode(nodeArgs: readonly string[], env: Record<string, string>): ChildHandle {

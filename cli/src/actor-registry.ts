@@ -60,6 +60,7 @@ export const ActorRegistry: Readonly<Record<string, ActorFactory>> = {
       reconcileIntervalMs: config.engine.reconcileIntervalMs,
       stuckAfterMs: config.engine.stuckAfterMs,
       abandonAfterMs: config.engine.abandonAfterMs,
+      keepEndedRunsMs: config.engine.keepEndedRunsMs,
     }),
   runner: async () => (await import('@oo/runner')).runnerActor,
   rfm: async (config, shared) => {

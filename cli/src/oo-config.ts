@@ -29,6 +29,12 @@ export const OoConfig = RuntimeConfig.extend({
         .int()
         .min(60_000)
         .default(24 * 60 * 60_000),
+      /** How long a run's state stays in KV once it ended (a `resume` needs it); the read model keeps it longer. */
+      keepEndedRunsMs: z
+        .number()
+        .int()
+        .min(60 * 60_000)
+        .default(30 * 24 * 60 * 60_000),
     })
     .strict()
     .refine((e) => e.abandonAfterMs >= 2 * e.stuckAfterMs, {

@@ -16,9 +16,13 @@ const load = (env: Record<string, string>, json = '{}') =>
   loadConfig(OoConfig, { env, file: file(json), envKeys: OO_ENV_KEYS });
 
 describe('oo configuration - engine reconciler', () => {
-  it('gives up a task no runner takes after a day by default', () => {
+  it('gives up a task no runner takes after a day, and keeps an ended run 30 days, by default', () => {
     const { engine } = load({});
-    expect(engine).toMatchObject({ stuckAfterMs: 300_000, abandonAfterMs: 86_400_000 });
+    expect(engine).toMatchObject({
+      stuckAfterMs: 300_000,
+      abandonAfterMs: 86_400_000,
+      keepEndedRunsMs: 30 * 86_400_000,
+    });
   });
 
   it('takes abandonAfterMs from the file or an OO__ variable', () => {

@@ -32,6 +32,7 @@ import { plan } from './planner.js';
 import type { PlannerEvent, PlanResult } from './planner-types.js';
 import { startReconciler } from './reconciler.js';
 import { type RunStep, runQueue } from './run-queue.js';
+import { startRunRetention } from './run-retention.js';
 import { RunSegment, type RunState, RunState as RunStateSchema } from './run-state.js';
 import { runStateEncoder } from './run-state-encoder.js';
 import { isStateTooLarge, runStore } from './run-store.js';
@@ -51,6 +52,10 @@ export interface EngineOptions {
   stuckAfterMs?: number;
   /** A task in flight that no runner has taken or finished this long fails (ms; default 24 h). */
   abandonAfterMs?: number;
+  /** How long a run is kept in KV once it ended (ms; default 30 days, as events and outputs). */
+  keepEndedRunsMs?: number;
+  /** How often to look for ended runs to remove (ms; default 1 h). */
+  retentionIntervalMs?: number;
   /** Bytes of large outputs (read from the object store) an instance keeps in memory (default 64 MiB). */
   outputCacheBytes?: number;
 }
@@ -73,6 +78,15 @@ const withEngineConcurrency = <H extends { options: HandlerOptions }>(h: H): H =
 /** Runs with this many tasks gather the events that arrive together into one step (run-queue.ts). */
 const GATHER_FROM_TASKS = 200;
 
+function rerunUnavailable(runId: string): OoError {
+  return new OoError(
+    'OO_ERR_WORKFLOW_RERUN_UNAVAILABLE',
+    `cannot resume run ${runId}: its state is not kept (runs are removed a while after they end, ` +
+      'see engine.keepEndedRunsMs); rerun it with restart',
+    { retryable: false, details: { runId } },
+  );
+}
+
 export function engineActor(options: EngineOptions) {
   return defineActor({
     name: 'engine',
@@ -84,9 +98,10 @@ export function engineActor(options: EngineOptions) {
       const registry = createTemplateRegistry(loaded.templates);
       // The runs' heads: the run store writes them, the reconciler sweeps them.
       const heads = await env.bucket(BucketNames.runs, RunStateSchema, { trustReads: true });
+      const segments = await env.bucket(BucketNames.runSegments, RunSegment, { trustReads: true });
       const runs = runStore(
         heads,
-        await env.bucket(BucketNames.runSegments, RunSegment, { trustReads: true }),
+        segments,
         // Room for the write's subject and headers.
         { encode: runStateEncoder(), maxHeadBytes: () => env.maxPayload() - 4_096 },
       );
@@ -154,6 +169,15 @@ export function engineActor(options: EngineOptions) {
           advance({ publish: env.publish }, runId, { kind: 'reconcile', at: env.clock.iso(), abandon }),
       });
 
+      const retention = startRunRetention({
+        heads,
+        segments,
+        log: env.log,
+        clock: env.clock,
+        keepMs: options.keepEndedRunsMs ?? 30 * 24 * 60 * 60_000,
+        intervalMs: options.retentionIntervalMs ?? 60 * 60_000,
+      });
+
       return {
         handlers: [
           on(EngineSubjects.start, async (ctx, start) => {
@@ -170,6 +194,8 @@ export function engineActor(options: EngineOptions) {
               if (start.rerunOf) {
                 const previous = await runs.get(start.rerunOf.runId);
                 if (previous) event.previous = previous;
+                // Resuming without it would run again what had succeeded: refuse, saying why.
+                else if (start.rerunOf.mode === 'resume') throw rerunUnavailable(start.rerunOf.runId);
               }
               result = await plan(template, undefined, event, await outputs.resolve(undefined, event));
             } catch (err) {
@@ -233,7 +259,10 @@ export function engineActor(options: EngineOptions) {
             return undefined;
           }),
         ].map(withEngineConcurrency),
-        stop: async () => reconciler.stop(),
+        stop: async () => {
+          await reconciler.stop();
+          await retention.stop();
+        },
       };
     },
   });

@@ -6,6 +6,7 @@ import {
   runEndKey,
   type TemplateInput,
 } from '@oo/contracts';
+import { waitFor } from '@oo/test-harness';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type EngineTestbed, startEngineTestbed } from './fixtures/engine-testbed.js';
 
@@ -180,6 +181,33 @@ describe('engine actor', () => {
     expect(end).toMatchObject({ status: 'succeeded', output: { prepared: { prepared: true } } });
     const prepareRuns = bed.taskEvents.filter((e) => e.taskKey === 'prepare' && e.status === 'scheduled');
     expect(prepareRuns.map((e) => e.runId)).toEqual([first]);
+  });
+
+  it('removes a run once it ended longer ago than it is kept, and refuses to resume it, naming restart', async () => {
+    bed = await startEngineTestbed([flaky]);
+    await bed.startEngine({ keepEndedRunsMs: 1_000, retentionIntervalMs: 250 });
+    await bed.startRunner();
+    const first = await bed.start('flaky', { failTimes: 5 });
+    expect((await bed.finished(first)).status).toBe('failed');
+    const heads = await bed.client.nats.kvm.open(BucketNames.runs);
+    expect(await heads.get(first)).not.toBeNull();
+    await waitFor(async () => (await heads.get(first)) === null, { what: 'the ended run removed' });
+
+    const resumed = await bed.start('flaky', { failTimes: 0 }, { rerunOf: { runId: first, mode: 'resume' } });
+    const refused = await bed.finished(resumed);
+    expect(refused).toMatchObject({
+      status: 'failed',
+      error: { code: 'OO_ERR_WORKFLOW_RERUN_UNAVAILABLE', details: { runId: first } },
+    });
+    expect(refused.error?.message).toMatch(/rerun it with restart/);
+    // Nothing of it ran: a resume without the state would have run `prepare` again.
+    expect(bed.taskEvents.filter((e) => e.runId === resumed)).toEqual([]);
+    const restarted = await bed.start(
+      'flaky',
+      { failTimes: 0 },
+      { rerunOf: { runId: first, mode: 'restart' } },
+    );
+    expect((await bed.finished(restarted)).status).toBe('succeeded');
   });
 
   it('restarts a run from scratch: every task runs again', async () => {

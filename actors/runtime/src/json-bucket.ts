@@ -3,6 +3,7 @@
  * presence need. Values that fail the schema on read are reported, not trusted.
  */
 
+import type { JetStreamManager } from '@nats-io/jetstream';
 import { type KV, type KvEntry, KvWatchInclude, type KvWatchOptions } from '@nats-io/kv';
 import { OoError } from '@oo/contracts';
 import type { z } from 'zod';
@@ -26,6 +27,13 @@ export interface JsonBucket<T> {
   /** Writes only if the key is still at `revision`; returns undefined when someone else wrote first. */
   update(key: string, value: T, revision: number, json?: string): Promise<number | undefined>;
   delete(key: string): Promise<void>;
+  /**
+   * Removes `key` — or, as `<prefix>.*`, every key of one more token under a prefix — with its
+   * history, leaving no delete marker behind (a stream purge by subject; `delete` leaves one per
+   * key, for ever in a bucket without a TTL). Watchers hear nothing of it. Resolves with how many
+   * stored messages went.
+   */
+  expunge(key: string): Promise<number>;
   /**
    * Every key's current value, streamed by one watcher rather than read key by key (a sweep over
    * 10,000 runs is one consumer, not 10,000 requests). Ends once it has caught up; values that fail
@@ -107,11 +115,13 @@ export interface JsonBucketOptions {
   trustReads?: boolean;
 }
 
+/** `jsm` serves `expunge` (a stream purge); a bucket opened without it cannot expunge. */
 export function jsonBucket<S extends z.ZodType>(
   kv: KV,
   name: string,
   schema: S,
   options: JsonBucketOptions = {},
+  jsm?: JetStreamManager,
 ): JsonBucket<z.output<S>> {
   type T = z.output<S>;
   // Buffer.from, not TextEncoder: pooled, about 3x faster for small strings on Node 20.
@@ -150,6 +160,12 @@ export function jsonBucket<S extends z.ZodType>(
       }
     },
     delete: (key) => kv.delete(key),
+    async expunge(key) {
+      if (!jsm) throw new Error(`KV ${name} was opened without a JetStream manager: it cannot expunge`);
+      const { bucket, streamInfo } = await kv.status();
+      const purged = await jsm.streams.purge(streamInfo.config.name, { filter: `$KV.${bucket}.${key}` });
+      return purged.purged;
+    },
     async *latest() {
       for await (const entry of caughtUp(kv, { include: KvWatchInclude.LastValue })) {
         if (entry.operation !== 'PUT') continue;

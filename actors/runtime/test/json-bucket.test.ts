@@ -90,3 +90,29 @@ describe('runtime - json bucket latest()', () => {
     expect(new Set(latest.map((e) => e.value.n)).size).toBe(1000);
   });
 });
+
+describe('runtime - json bucket expunge()', () => {
+  it('removes a key or the keys one token under a prefix, history and all, leaving no marker', async () => {
+    const name = `test_${freshName()}`;
+    const kv = await nats.kvm.create(name, { history: 5 });
+    const bucket = jsonBucket(kv, name, Counter, {}, nats.jsm);
+    await bucket.put('run1', { n: 1 });
+    await bucket.put('run1', { n: 2 });
+    for (const key of ['run1.aa', 'run1.bb', 'run1.t0.cc', 'run10.dd', 'run2'])
+      await bucket.put(key, { n: 0 });
+    await bucket.delete('run1.bb'); // a delete marker goes too
+
+    expect(await bucket.expunge('run1')).toBe(2);
+    expect(await bucket.expunge('run1.*')).toBe(3);
+    expect(await bucket.get('run1')).toBeUndefined();
+    // What is left: a child's key two tokens down, a key that only shares a prefix, another key.
+    const left = (await collect(bucket.writtenSince(0))).map((w) => w.key).sort();
+    expect(left).toEqual(['run1.t0.cc', 'run10.dd', 'run2']);
+    expect((await kv.status()).values).toBe(3);
+  });
+
+  it('refuses to expunge on a bucket opened without a JetStream manager', async () => {
+    const { bucket } = await freshBucket();
+    await expect(bucket.expunge('k')).rejects.toThrow(/without a JetStream manager/);
+  });
+});

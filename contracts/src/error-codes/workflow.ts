@@ -83,6 +83,13 @@ export const WorkflowErrors = {
     retryable: false,
     fix: 'Start a runner that hosts the type named in the message (`oo actor <runner>`; its presence shows in `oo status`), then rerun the request with `resume`.',
   },
+  OO_ERR_WORKFLOW_RERUN_UNAVAILABLE: {
+    meaning:
+      'A `resume` names a run whose state the engine no longer keeps: runs are removed `engine.keepEndedRunsMs` (30 days by default) after they end.',
+    retryable: false,
+    http: 410,
+    fix: 'Rerun with `restart`: every task runs again.',
+  },
   OO_ERR_WORKFLOW_CHILD_INPUT_INVALID: {
     meaning: 'The evaluated input of a `workflow.run` task is not { template, version?, input }.',
     retryable: false,

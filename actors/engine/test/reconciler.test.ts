@@ -14,6 +14,7 @@ import type { InFlightLook, LookInFlight } from '../src/in-flight-look.js';
 import type { AbandonedTask } from '../src/planner-types.js';
 import { startReconciler } from '../src/reconciler.js';
 import { RunState } from '../src/run-state.js';
+import { countedReads } from './fixtures/counted-reads.js';
 
 let server: NatsServer;
 let nats: Nats;
@@ -50,19 +51,7 @@ function run(runId: string, status: RunStatus, updatedAt: number): RunState {
 /** A new runs bucket, and the same counting the states read one by one (`get`) and whole (`latest`). */
 async function countedBucket() {
   const bucket = jsonBucket(await nats.kvm.create(`runs_${freshName()}`), 'runs', RunState);
-  const reads = { get: [] as string[], latest: 0 };
-  const counted: JsonBucket<RunState> = {
-    ...bucket,
-    get: (key) => {
-      reads.get.push(key);
-      return bucket.get(key);
-    },
-    latest: () => {
-      reads.latest++;
-      return bucket.latest();
-    },
-  };
-  return { bucket, counted, reads };
+  return { bucket, ...countedReads(bucket) };
 }
 
 /** A reconciler that sweeps only when the test asks, on the test's clock; records what it reconciles. */

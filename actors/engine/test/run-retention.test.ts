@@ -10,6 +10,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRunRetention } from '../src/run-retention.js';
 import { RunSegment, RunState } from '../src/run-state.js';
+import { countedReads } from './fixtures/counted-reads.js';
 
 let server: NatsServer;
 let nats: Nats;
@@ -54,15 +55,8 @@ async function buckets() {
   const [headsName, segmentsName] = [`heads_${freshName()}`, `segments_${freshName()}`];
   const heads = jsonBucket(await nats.kvm.create(headsName), headsName, RunState, {}, nats.jsm);
   const segments = jsonBucket(await nats.kvm.create(segmentsName), segmentsName, RunSegment, {}, nats.jsm);
-  const gets: string[] = [];
-  const counted: JsonBucket<RunState> = {
-    ...heads,
-    get: (key) => {
-      gets.push(key);
-      return heads.get(key);
-    },
-  };
-  return { heads, counted, gets, segments };
+  const { counted, reads } = countedReads(heads);
+  return { heads, counted, gets: reads.get, segments };
 }
 
 async function keys<T>(bucket: JsonBucket<T>): Promise<string[]> {

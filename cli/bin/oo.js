@@ -4,7 +4,7 @@
 // sources. Started as `node cli/bin/oo.js`, tsx compiles the sources as they load.
 // --max-semi-space-size=32 (MiB; V8's default is 16): a busy actor allocates ~100 KB a task, all
 // short-lived, and with the default young generation it was collected every ~30 ms at ~3.5 ms a
-// time. Twice the room halves the collections: 8-12% more tasks a second (engine.diamond), parked
+// time. Twice the room halves the collections: 7-30% more tasks a second (engine.diamond), parked
 // memory unchanged (engine.parked). Deployments pass the same flags (deploy/systemd).
 import { compiledRequested, ensureBuilt } from './build.js';
 

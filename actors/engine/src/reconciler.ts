@@ -19,7 +19,7 @@ import type { Clock, JsonBucket } from '@oo/runtime';
 import type { Logger } from 'pino';
 import type { LookInFlight } from './in-flight-look.js';
 import type { AbandonedTask } from './planner-types.js';
-import type { RunState } from './run-state.js';
+import { isNewerLayout, type RunState } from './run-state.js';
 
 export interface ReconcilerOptions {
   /** The runs' heads (`runs`): status, updatedAt and the tasks in flight are all in the head. */
@@ -68,7 +68,8 @@ export function startReconciler(options: ReconcilerOptions) {
   /** The run and the tasks to give up when it is stuck; otherwise reschedules or forgets it. */
   const stuckRun = async (key: string, now: number): Promise<StuckRun | undefined> => {
     const state = (await bucket.get(key))?.value;
-    if (state?.status !== 'running') {
+    // A run a newer engine wrote is that engine's to reconcile (run-state.ts RUN_STATE_LAYOUT).
+    if (state?.status !== 'running' || isNewerLayout(state)) {
       due.delete(key);
       return undefined;
     }

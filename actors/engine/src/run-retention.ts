@@ -11,7 +11,7 @@
  */
 import type { Clock, JsonBucket } from '@oo/runtime';
 import type { Logger } from 'pino';
-import { isTerminalRun, type RunSegment, type RunState } from './run-state.js';
+import { isNewerLayout, isTerminalRun, type RunSegment, type RunState } from './run-state.js';
 
 export interface RunRetentionOptions {
   heads: JsonBucket<RunState>;
@@ -40,7 +40,7 @@ export function startRunRetention(options: RunRetentionOptions) {
     for (const key of quiet) {
       const state = (await heads.get(key))?.value;
       // Quiet is not ended: a run may wait for weeks on a parked task or a child run.
-      if (!state || !isTerminalRun(state.status)) continue;
+      if (!state || !isTerminalRun(state.status) || isNewerLayout(state)) continue;
       if (!state.finishedAt || Date.parse(state.finishedAt) > cutOff) continue;
       // Its segments are named `<key>.<digest>` (run-segments.ts), those no head lists any more too;
       // a child run's are a token further down (`<key>.<task>.<digest>`) and stay.

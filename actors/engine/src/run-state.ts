@@ -68,8 +68,22 @@ export const TaskState = z
   .strict();
 export type TaskState = z.infer<typeof TaskState>;
 
+/**
+ * The layout of the run state this engine reads and writes. A head says its layout when it is not
+ * this first one; an engine finding a newer layout leaves the run to an upgraded replica instead
+ * of misreading it (run-store.ts), so the next layout change can be rolled out replica by replica.
+ */
+export const RUN_STATE_LAYOUT = 1;
+
+/** Whether a newer engine wrote this head, in a layout this one does not know. */
+export function isNewerLayout(head: { layout?: number | undefined }): boolean {
+  return (head.layout ?? 1) > RUN_STATE_LAYOUT;
+}
+
 export const RunState = z
   .object({
+    /** The head's layout (RUN_STATE_LAYOUT); absent means 1. */
+    layout: z.number().int().min(1).optional(),
     runId: RunId,
     template: z.string(),
     version: z.number().int(),

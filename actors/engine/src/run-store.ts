@@ -26,7 +26,13 @@ import {
   unsealedEnded,
   unsealedKeys,
 } from './run-segments.js';
-import { isTerminalRun, type RunSegment, type RunState } from './run-state.js';
+import {
+  isNewerLayout,
+  isTerminalRun,
+  RUN_STATE_LAYOUT,
+  type RunSegment,
+  type RunState,
+} from './run-state.js';
 import type { RunStateEncoder } from './run-state-encoder.js';
 
 /** Run ids may hold characters KV keys do not allow; `.` stays (child ids nest with it). */
@@ -65,6 +71,21 @@ const STATE_TOO_LARGE = 'OO_ERR_WORKFLOW_STATE_TOO_LARGE';
 /** Whether a write failed because the run's state cannot be stored (see STATE_TOO_LARGE). */
 export function isStateTooLarge(err: unknown): err is OoError {
   return err instanceof OoError && err.code === STATE_TOO_LARGE;
+}
+
+/**
+ * Refuses a head a newer engine wrote in a layout this one does not know: retryable, so the
+ * delivery goes back and an upgraded replica takes it (or, with none, it dead-letters saying why).
+ */
+export function checkLayout(head: RunState): void {
+  if (!isNewerLayout(head)) return;
+  const layout = head.layout;
+  throw new OoError(
+    'OO_ERR_WORKFLOW_STATE_NEWER',
+    `run ${head.runId}: its state is in layout ${layout}, written by a newer engine; this one reads up to ` +
+      `${RUN_STATE_LAYOUT}: leaving it to an upgraded replica`,
+    { retryable: true, details: { runId: head.runId, layout, reads: RUN_STATE_LAYOUT } },
+  );
 }
 
 const MAX_CONFLICTS = 50;
@@ -114,6 +135,7 @@ export function runStore(
     for (;;) {
       const head = await heads.get(key);
       if (!head) return undefined;
+      checkLayout(head.value);
       const names = head.value.segments ?? [];
       const parts = await Promise.all(names.map(readSegment));
       const missing = names.find((_, i) => parts[i] === undefined);

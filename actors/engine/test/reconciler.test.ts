@@ -191,4 +191,18 @@ describe('engine reconciler - sweeps', () => {
       await reconciler.stop();
     }
   });
+
+  it('leaves a run a newer engine wrote to that engine', async () => {
+    const { bucket } = await countedBucket();
+    const now = Date.now();
+    await bucket.put('run_newer', { ...run('run_newer', 'running', now - 2 * STUCK_AFTER_MS), layout: 2 });
+    await bucket.put('run_mine', run('run_mine', 'running', now - 2 * STUCK_AFTER_MS));
+    const { reconciler, reconciled } = reconcilerOn(bucket, () => now);
+    try {
+      await reconciler.sweep();
+      expect(reconciled).toEqual(['run_mine']);
+    } finally {
+      await reconciler.stop();
+    }
+  });
 });

@@ -141,4 +141,24 @@ describe('engine - run store', () => {
     const [name] = (await heads.get('run_c'))!.value.segments!;
     expect(await replica(heads, segments).get('run_c')).toEqual({ ...collecting('run_c'), segments: [name] });
   });
+
+  it('leaves a run a newer engine wrote alone: retryable, naming the layout, nothing written', async () => {
+    const { heads, segments } = await buckets();
+    const newer = { ...collecting('run_n'), layout: 2 };
+    const revision = await heads.put('run_n', newer);
+    const store = replica(heads, segments);
+    const refusal = {
+      code: 'OO_ERR_WORKFLOW_STATE_NEWER',
+      retryable: true,
+      details: { layout: 2, reads: 1 },
+    };
+    await expect(store.get('run_n')).rejects.toMatchObject(refusal);
+    await expect(
+      store.transition('run_n', async (state) => ({ state, commands: CHANGED })),
+    ).rejects.toMatchObject(refusal);
+    expect((await heads.get('run_n'))?.revision).toBe(revision);
+    // A head that names no layout is this engine's own.
+    await heads.put('run_o', collecting('run_o'));
+    expect((await store.get('run_o'))?.runId).toBe('run_o');
+  });
 });

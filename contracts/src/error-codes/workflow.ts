@@ -90,6 +90,12 @@ export const WorkflowErrors = {
     http: 410,
     fix: 'Rerun with `restart`: every task runs again.',
   },
+  OO_ERR_WORKFLOW_STATE_NEWER: {
+    meaning:
+      'An engine found a run state written by a newer engine version, in a layout it does not know, and left the run alone rather than misread it.',
+    retryable: true,
+    fix: 'Finish upgrading the engine replicas; the newer ones take the run. A dead letter with this code means none ran.',
+  },
   OO_ERR_WORKFLOW_CHILD_INPUT_INVALID: {
     meaning: 'The evaluated input of a `workflow.run` task is not { template, version?, input }.',
     retryable: false,

@@ -18,7 +18,6 @@ import { runKey } from './run-store.js';
 /** A task in flight that no runner is known to hold. */
 export interface UnattendedTask {
   readonly taskKey: string;
-  readonly type: string;
   /** The engine's dispatch number the task is at. */
   readonly attempt: number;
   /**
@@ -68,7 +67,6 @@ export function lookInFlight(heads: JsonBucket<RunState>, taskStates: JsonBucket
       stuck = true;
       unattended.push({
         taskKey: key,
-        type: task.type,
         attempt: task.attempt,
         since: lastSignOfLife(task.scheduledAt ?? state.startedAt, found, task.attempt),
       });

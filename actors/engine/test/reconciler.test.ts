@@ -172,9 +172,9 @@ describe('engine reconciler - sweeps', () => {
       async () => ({
         waitingUntil: undefined,
         unattended: [
-          { taskKey: 'a', type: 'noop', attempt: 1, since: sentAt },
+          { taskKey: 'a', attempt: 1, since: sentAt },
           // A runner took this one later (it started an attempt): its time runs from then.
-          { taskKey: 'b', type: 'noop', attempt: 2, since: sentAt + 10 * STUCK_AFTER_MS },
+          { taskKey: 'b', attempt: 2, since: sentAt + 10 * STUCK_AFTER_MS },
         ],
       }),
     );

@@ -1,31 +1,22 @@
 /**
  * The reconciler's sweeps against a real KV bucket: it finds the run that stopped moving, and after
  * its first sweep it reads no run's state again unless that run was written since and has been
- * quiet for `stuckAfterMs` — the runs bucket keeps every run ever, so a sweep must not read them all.
+ * quiet for `stuckAfterMs` — the runs bucket keeps every run for weeks, so a sweep must not read them all.
  * And it gives up the tasks no runner has shown a sign of life for in `abandonAfterMs`.
  */
 
 import type { RunStatus } from '@oo/contracts';
-import { connectNats, type JsonBucket, jsonBucket, type Nats, RuntimeConfig } from '@oo/runtime';
-import { freshName, type NatsServer, startNatsServer } from '@oo/test-harness';
+import type { JsonBucket } from '@oo/runtime';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { InFlightLook, LookInFlight } from '../src/in-flight-look.js';
 import type { AbandonedTask } from '../src/planner-types.js';
 import { startReconciler } from '../src/reconciler.js';
 import { RunState } from '../src/run-state.js';
 import { countedReads } from './fixtures/counted-reads.js';
+import { privateBuckets } from './fixtures/private-buckets.js';
 
-let server: NatsServer;
-let nats: Nats;
-beforeAll(async () => {
-  server = await startNatsServer();
-  nats = await connectNats(RuntimeConfig.parse({ nats: { url: server.url } }).nats, 'reconciler-test');
-});
-afterAll(async () => {
-  await nats.nc.close();
-  await server.stop();
-});
+const kv = privateBuckets('reconciler-test');
 
 const STUCK_AFTER_MS = 60_000;
 const ABANDON_AFTER_MS = 60 * STUCK_AFTER_MS;
@@ -50,7 +41,7 @@ function run(runId: string, status: RunStatus, updatedAt: number): RunState {
 
 /** A new runs bucket, and the same counting the states read one by one (`get`) and whole (`latest`). */
 async function countedBucket() {
-  const bucket = jsonBucket(await nats.kvm.create(`runs_${freshName()}`), 'runs', RunState);
+  const bucket = await kv.fresh('runs', RunState);
   return { bucket, ...countedReads(bucket) };
 }
 

@@ -4,24 +4,15 @@
  * child run's segments stay. A pass reads only the heads last written before the cut-off.
  */
 import type { RunStatus } from '@oo/contracts';
-import { connectNats, type JsonBucket, jsonBucket, type Nats, RuntimeConfig } from '@oo/runtime';
-import { freshName, type NatsServer, startNatsServer } from '@oo/test-harness';
+import type { JsonBucket } from '@oo/runtime';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startRunRetention } from '../src/run-retention.js';
 import { RunSegment, RunState } from '../src/run-state.js';
 import { countedReads } from './fixtures/counted-reads.js';
+import { privateBuckets } from './fixtures/private-buckets.js';
 
-let server: NatsServer;
-let nats: Nats;
-beforeAll(async () => {
-  server = await startNatsServer();
-  nats = await connectNats(RuntimeConfig.parse({ nats: { url: server.url } }).nats, 'retention-test');
-});
-afterAll(async () => {
-  await nats.nc.close();
-  await server.stop();
-});
+const kv = privateBuckets('retention-test');
 
 const KEEP_MS = 30 * 24 * 3_600_000;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -52,9 +43,8 @@ function run(
 const segment: RunSegment = { a: { type: 'noop', status: 'succeeded', attempt: 1 } };
 
 async function buckets() {
-  const [headsName, segmentsName] = [`heads_${freshName()}`, `segments_${freshName()}`];
-  const heads = jsonBucket(await nats.kvm.create(headsName), headsName, RunState, {}, nats.jsm);
-  const segments = jsonBucket(await nats.kvm.create(segmentsName), segmentsName, RunSegment, {}, nats.jsm);
+  const heads = await kv.fresh('heads', RunState);
+  const segments = await kv.fresh('segments', RunSegment);
   const { counted, reads } = countedReads(heads);
   return { heads, counted, gets: reads.get, segments };
 }

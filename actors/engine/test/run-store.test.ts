@@ -3,30 +3,18 @@
  * element outputs are deleted once it ended, and a replica that read the head from before that
  * reads it again instead of failing.
  */
-import { connectNats, type JsonBucket, jsonBucket, type Nats, RuntimeConfig } from '@oo/runtime';
-import { freshName, type NatsServer, startNatsServer } from '@oo/test-harness';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JsonBucket } from '@oo/runtime';
+import { describe, expect, it } from 'vitest';
 import type { PlannerCommand } from '../src/planner-types.js';
 import { RunSegment, RunState } from '../src/run-state.js';
 import { runStateEncoder } from '../src/run-state-encoder.js';
 import { runStore } from '../src/run-store.js';
+import { privateBuckets } from './fixtures/private-buckets.js';
 
-let server: NatsServer;
-let nats: Nats;
-beforeAll(async () => {
-  server = await startNatsServer();
-  nats = await connectNats(RuntimeConfig.parse({ nats: { url: server.url } }).nats, 'run-store-test');
-});
-afterAll(async () => {
-  await nats.nc.close();
-  await server.stop();
-});
+const kv = privateBuckets('run-store-test');
 
 async function buckets() {
-  const name = freshName();
-  const heads = jsonBucket(await nats.kvm.create(`heads_${name}`), 'heads', RunState);
-  const segments = jsonBucket(await nats.kvm.create(`segments_${name}`), 'segments', RunSegment);
-  return { heads, segments };
+  return { heads: await kv.fresh('heads', RunState), segments: await kv.fresh('segments', RunSegment) };
 }
 
 /** Seal every 2 ended tasks or outputs; a forEach's outputs always from where they are settled. */

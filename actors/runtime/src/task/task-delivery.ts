@@ -260,6 +260,8 @@ async function handleExclusively(
     ? OoError.fromData(state.current.cancel.reason)
     : (deps.cancellations.reasonOf(runId) ?? (await recordedEnd(deps, actx, runId)));
   if (ended) return dropCancelled(ended);
+  /** This message holds the task until `at`, and a while after for lateness (see TaskState `held`). */
+  const holdUntil = (at: number) => ({ seq: actx.streamSeq, lostAfter: at + deps.heldGraceMs });
   const held = state.current.held;
   if (held && held.seq !== actx.streamSeq && isHeld(state.current, dispatch, clock.now())) {
     log.info({ held_by_seq: held.seq }, 'copy dropped: another message of this task holds it');
@@ -295,10 +297,7 @@ async function handleExclusively(
     const deadlineAt = timeoutMs === undefined ? undefined : now + timeoutMs;
     // An attempt with a deadline holds the task until then: a copy coming meanwhile (to another
     // instance) drops itself rather than run a second attempt beside this one.
-    const held =
-      deadlineAt === undefined
-        ? undefined
-        : { seq: actx.streamSeq, lostAfter: deadlineAt + deps.heldGraceMs };
+    const held = deadlineAt === undefined ? undefined : holdUntil(deadlineAt);
     // Object.assign, not `{ ...s, attemptStartedAt, … }`: on Node 20's V8 a spread followed by new
     // properties builds a fresh hidden class each time, ~2.5 µs against ~0.15 µs.
     const started = (s: TaskState): TaskState =>
@@ -323,8 +322,7 @@ async function handleExclusively(
       await announce();
       // Saved at every look: the next look must know the attempt started (no second `running`,
       // same attempt number), and a copy of the task must know this message comes back.
-      const lostAfter = clock.now() + outcome.delayMs + deps.heldGraceMs;
-      const held = { seq: actx.streamSeq, lostAfter };
+      const held = holdUntil(clock.now() + outcome.delayMs);
       await state.save((s) => Object.assign({}, s, { held }));
       return actx.again(outcome.delayMs);
     }
@@ -352,7 +350,7 @@ async function handleExclusively(
         deadlineAt: undefined,
         retryAt: next,
         lastError: error.toData(),
-        held: { seq: actx.streamSeq, lostAfter: next + deps.heldGraceMs },
+        held: holdUntil(next),
       }));
       await announce();
       await event('failed', { error, retryAt: next });

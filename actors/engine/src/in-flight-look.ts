@@ -12,7 +12,7 @@
  * again; one unattended for `abandonAfterMs` since its last sign of life fails (reconciler.ts).
  */
 import { isHeld, type JsonBucket, type TaskState, taskStateKey } from '@oo/runtime';
-import { isInFlightTask, parseTaskKey, type RunState } from './run-state.js';
+import { isForEachParent, isInFlightTask, type RunState } from './run-state.js';
 import { runKey } from './run-store.js';
 
 /** A task in flight that no runner is known to hold. */
@@ -48,8 +48,7 @@ export function lookInFlight(heads: JsonBucket<RunState>, taskStates: JsonBucket
     const unattended: UnattendedTask[] = [];
     for (const [key, task] of Object.entries(state.tasks)) {
       if (!isInFlightTask(task.status)) continue;
-      // A forEach parent is in flight through its elements, which are entries of their own.
-      if (task.forEach && parseTaskKey(key).index === undefined) continue;
+      if (isForEachParent(key, task)) continue;
       inFlight++;
       if (task.childRunId !== undefined) {
         // A child that ended without its parent hearing is not waiting, but its task is not

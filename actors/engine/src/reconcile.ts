@@ -9,7 +9,7 @@ import { commandFor } from './dispatch.js';
 import { fillElements, itemsOf } from './for-each.js';
 import { errorData, failureOf, type PlanStep } from './plan-step.js';
 import type { AbandonedTask } from './planner-types.js';
-import { isInFlightTask, isTerminalTask, parseTaskKey } from './run-state.js';
+import { isForEachParent, isInFlightTask, isTerminalTask, parseTaskKey } from './run-state.js';
 import { drain, finishForEach, finishKey } from './task-flow.js';
 
 export async function reconcile(step: PlanStep, abandon: readonly AbandonedTask[] = []): Promise<void> {
@@ -35,8 +35,8 @@ export async function reconcile(step: PlanStep, abandon: readonly AbandonedTask[
   for (const { taskKey, attempt, since } of abandon) {
     const task = state.tasks[taskKey];
     if (state.status !== 'running') return;
-    if (!task || !isInFlightTask(task.status) || task.attempt !== attempt || task.childRunId) continue;
-    if (task.forEach && parseTaskKey(taskKey).index === undefined) continue;
+    if (!task || !isInFlightTask(task.status) || task.attempt !== attempt) continue;
+    if (task.childRunId || isForEachParent(taskKey, task)) continue;
     const error = errorData(
       'OO_ERR_WORKFLOW_TASK_ABANDONED',
       `no runner has taken or finished task ${taskKey} (type ${task.type}) since ${since}, ` +

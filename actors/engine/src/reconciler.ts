@@ -10,7 +10,8 @@
  * a run would be sent again every sweep and stay `running` for ever.
  * Runs on start and then every `intervalMs`; every replica may run it, compare-and-set keeps it safe.
  *
- * The runs bucket keeps every run ever, so a sweep does not read it all: the first one reads every
+ * The runs bucket keeps every run until weeks after it ended (run-retention.ts), so a sweep does not
+ * read it all: the first one reads every
  * run once; later ones read only which keys were written since (headers, no values), and look at a
  * run's state only when it has been quiet for `stuckAfterMs` — once for a run that ended, once per
  * wait for a run that is waiting.

@@ -146,6 +146,11 @@ export function isTerminalRun(status: RunStatus): boolean {
   return status !== 'running';
 }
 
+/** A forEach task itself, in flight only through its elements (entries of their own, `a[3]`). */
+export function isForEachParent(key: string, task: TaskState): boolean {
+  return task.forEach !== undefined && parseTaskKey(key).index === undefined;
+}
+
 /** `a[3]` -> { id: 'a', index: 3 }; `a` -> { id: 'a' }. */
 export function parseTaskKey(key: string): { id: string; index?: number } {
   const open = key.indexOf('[');

@@ -11,7 +11,7 @@
  */
 import { durableName, StreamNames, taskSubject } from '@oo/contracts';
 import { startTelemetry } from '@oo/runtime';
-import { startNatsServer, waitFor } from '@oo/test-harness';
+import { DEPLOYED_NODE_FLAGS, startNatsServer, waitFor } from '@oo/test-harness';
 import { type Benchmark, quantile, round } from '../bench-result.js';
 import { type ActorProcesses, startActorProcesses } from '../engine/actor-processes.js';
 import { diamondTemplate, templatesFolder } from '../engine/bench-templates.js';
@@ -138,7 +138,7 @@ export const engineParked: Benchmark = {
           park_s: round(parkMs / 1000, 1),
           notes:
             `${PARKED} runs, each parked in a task answering ctx.again(${PARK_MS}); engine and runner each in a child process ` +
-            `(the compiled build, node --conditions=oo-compiled; logs off, spans recorded not exported); CPU = utime+stime from /proc/<pid>/stat over ${round(ms / 1000, 1)} s ` +
+            `(the compiled build, node ${DEPLOYED_NODE_FLAGS.join(' ')}; logs off, spans recorded not exported); CPU = utime+stime from /proc/<pid>/stat over ${round(ms / 1000, 1)} s ` +
             'from 2 s after all were parked (engine + runner, % of one core; nats-server apart); cpu_settled = the same over the ' +
             `${round(settledMs / 1000, 1)} s after that window; RSS = VmRSS at the end of both (rss_before = after the ` +
             'baseline runs, before the 10,000 were started); peak = busiest 1 s of both (the engine reconciler sweeps every 60 s, ' +

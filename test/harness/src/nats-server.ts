@@ -11,6 +11,8 @@ export interface NatsServer {
   readonly url: string;
   readonly port: number;
   readonly storeDir: string;
+  /** The HTTP monitoring endpoint (`/varz`, `/jsz`...), when started with `monitor`. */
+  readonly monitorUrl: string | undefined;
   /** SIGKILL: no chance to flush, as a crash. */
   kill(): Promise<void>;
   /** Starts again on the same port and store (after kill or stop). */
@@ -31,25 +33,44 @@ export interface StartNatsServerOptions {
    * `$OO_NATS_STORE` are given this server's address and store, `env` adds the rest (passwords).
    */
   config?: { file: string; env?: Record<string, string> };
+  /** Also serve the HTTP monitoring endpoint, on a free port (not with `config`). */
+  monitor?: boolean;
 }
 
-type Launch = Pick<StartNatsServerOptions, 'config'> & { bin: string; port: number; storeDir: string };
+type Launch = Pick<StartNatsServerOptions, 'config'> & {
+  bin: string;
+  port: number;
+  storeDir: string;
+  /** -1 picks a free one; undefined: none. */
+  monitorPort: number | undefined;
+};
 
-function spawnServer({ bin, port, storeDir, config }: Launch): ChildProcess {
+function spawnServer({ bin, port, storeDir, config, monitorPort }: Launch): ChildProcess {
   const stdio: ['ignore', 'ignore', 'pipe'] = ['ignore', 'ignore', 'pipe'];
-  if (!config) return spawn(bin, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir], { stdio });
+  if (!config) {
+    const monitor = monitorPort === undefined ? [] : ['-m', String(monitorPort)];
+    return spawn(bin, ['-js', '-a', '127.0.0.1', '-p', String(port), ...monitor, '-sd', storeDir], { stdio });
+  }
   const env = { ...process.env, ...config.env, OO_NATS_LISTEN: `127.0.0.1:${port}`, OO_NATS_STORE: storeDir };
   return spawn(bin, ['-c', config.file], { stdio, env });
 }
 
 const READY = /Server is ready/;
 const LISTEN = /Listening for client connections on [^:]+:(\d+)/;
+const MONITOR = /Starting http monitor on [^:]+:(\d+)/;
 
-function launch(options: Launch): Promise<{ child: ChildProcess; port: number }> {
+interface Launched {
+  child: ChildProcess;
+  port: number;
+  monitorPort: number | undefined;
+}
+
+function launch(options: Launch): Promise<Launched> {
   const child = spawnServer(options);
   return new Promise((resolve, reject) => {
     let log = '';
     let boundPort = options.port;
+    let monitorPort = options.monitorPort;
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`nats-server did not become ready in 10 s:\n${log}`));
@@ -59,11 +80,13 @@ function launch(options: Launch): Promise<{ child: ChildProcess; port: number }>
       log += chunk;
       const listen = LISTEN.exec(log);
       if (listen) boundPort = Number(listen[1]);
+      const monitor = MONITOR.exec(log);
+      if (monitor) monitorPort = Number(monitor[1]);
       if (READY.test(log)) {
         clearTimeout(timer);
         child.stderr?.off('data', onData);
         child.stderr?.resume();
-        resolve({ child, port: boundPort });
+        resolve({ child, port: boundPort, monitorPort });
       }
     };
     child.stderr?.on('data', onData);
@@ -90,8 +113,10 @@ export async function startNatsServer(options: StartNatsServerOptions = {}): Pro
   const temporary = options.storeDir === undefined;
   const storeDir = options.storeDir ?? mkdtempSync(join(tmpdir(), 'oo-nats-'));
   const bin = options.bin ?? process.env.NATS_SERVER_BIN ?? 'nats-server';
-  const start = (port: number) => launch({ bin, port, storeDir, config: options.config });
-  let { child, port } = await start(options.port || -1);
+  if (options.monitor && options.config) throw new Error('monitor is for servers started without config');
+  const start = (port: number, monitorPort: number | undefined) =>
+    launch({ bin, port, storeDir, config: options.config, monitorPort });
+  let { child, port, monitorPort } = await start(options.port || -1, options.monitor ? -1 : undefined);
   return {
     get url() {
       return `nats://127.0.0.1:${port}`;
@@ -100,6 +125,9 @@ export async function startNatsServer(options: StartNatsServerOptions = {}): Pro
       return port;
     },
     storeDir,
+    get monitorUrl() {
+      return monitorPort === undefined ? undefined : `http://127.0.0.1:${monitorPort}`;
+    },
     async kill() {
       child.kill('SIGKILL');
       await exited(child);
@@ -109,7 +137,7 @@ export async function startNatsServer(options: StartNatsServerOptions = {}): Pro
         child.kill('SIGTERM');
         await exited(child);
       }
-      ({ child, port } = await start(port));
+      ({ child, port, monitorPort } = await start(port, monitorPort));
     },
     async stop() {
       child.kill('SIGTERM');

@@ -26,6 +26,7 @@ import { startFloor } from '../engine/floor-dag.js';
 import { runAll } from '../engine/in-flight.js';
 import { type RunDriver, startOo, startRunDriver } from '../engine/oo-system.js';
 import { findProcess, sampleProcess } from '../engine/proc-stats.js';
+import { addDelta, NO_TRAFFIC, perRun, readTraffic, type Traffic } from '../engine/server-traffic.js';
 import { schedulingLatencies } from '../engine/task-timings.js';
 
 const RUNS = 1_000;
@@ -101,15 +102,23 @@ function mapValues<K extends string, A, B>(record: Record<K, A>, f: (a: A) => B)
 /** One run of one system: starts it and resolves when it ended. */
 type RunOne = () => Promise<unknown>;
 
-/**
- * ROUNDS rounds in which each system runs RUNS / ROUNDS runs in turn; resolves with each one's
- * total wall time (ms).
- */
-async function takeTurns(systems: readonly RunOne[]): Promise<number[]> {
-  const totals = systems.map(() => 0);
+/** A system's share of the turns. */
+interface Turns {
+  /** Total wall time (ms). */
+  ms: number;
+  /** What the nats-server carried during them. */
+  traffic: Traffic;
+}
+
+/** ROUNDS rounds in which each system runs RUNS / ROUNDS runs in turn. */
+async function takeTurns(systems: readonly RunOne[], monitorUrl: string): Promise<Turns[]> {
+  const totals = systems.map((): Turns => ({ ms: 0, traffic: NO_TRAFFIC }));
   for (let round = 0; round < ROUNDS; round++) {
     for (const [i, run] of systems.entries()) {
-      totals[i] = (totals[i] ?? 0) + (await runAll(RUNS / ROUNDS, IN_FLIGHT, run));
+      const total = totals[i]!;
+      const before = await readTraffic(monitorUrl);
+      total.ms += await runAll(RUNS / ROUNDS, IN_FLIGHT, run);
+      total.traffic = addDelta(total.traffic, before, await readTraffic(monitorUrl));
     }
   }
   return totals;
@@ -123,13 +132,12 @@ export const engineDiamond: Benchmark = {
     const needs = needsOf(diamond);
     const tasksPerRun = needs.size;
     const telemetry = startTelemetry({ serviceName: 'oo-bench' });
-    const server = await startNatsServer();
+    const server = await startNatsServer({ monitor: true });
+    const monitorUrl = server.monitorUrl!;
     try {
       const processes = await measureProcesses(server, diamond);
       const started: Array<{ stop(): Promise<void> }> = [];
-      let ooMs: number;
-      let floorMs: number;
-      let bullmqMs: number;
+      let turns: Turns[];
       let latencies: number[];
       try {
         const oo = await startOo(server.url, [diamond]);
@@ -151,11 +159,15 @@ export const engineDiamond: Benchmark = {
         for (const run of systems) await runAll(WARMUP_RUNS, IN_FLIGHT, run);
         oo.timings.clear();
         measuring = true;
-        [ooMs, floorMs, bullmqMs] = (await takeTurns(systems)) as [number, number, number];
+        turns = await takeTurns(systems, monitorUrl);
         latencies = schedulingLatencies(oo.timings, runIds, needs);
       } finally {
         for (const system of started.reverse()) await system.stop();
       }
+      const [ooTurns, floorTurns, bullmqTurns] = turns as [Turns, Turns, Turns];
+      const ooMs = ooTurns.ms;
+      const floorMs = floorTurns.ms;
+      const bullmqMs = bullmqTurns.ms;
       const tasksPerS = (ms: number) => (RUNS * tasksPerRun) / (ms / 1000);
       const value = tasksPerS(ooMs);
       return [
@@ -170,6 +182,7 @@ export const engineDiamond: Benchmark = {
           bullmq: Math.round(tasksPerS(bullmqMs)),
           ratio_floor: round(value / tasksPerS(floorMs)),
           ratio_bullmq: round(value / tasksPerS(bullmqMs)),
+          nats_per_run: { oo: perRun(ooTurns.traffic, RUNS), floor: perRun(floorTurns.traffic, RUNS) },
           processes: Math.round(tasksPerS(processes.ms)),
           processes_cpu_pct: processes.cpu,
           notes:
@@ -182,6 +195,8 @@ export const engineDiamond: Benchmark = {
             'p50/p99 = scheduling latency measured inside the runner (performance.now in an interceptor): a task message reaching ' +
             'the runner minus the runner finishing its last need (end event published and acked), over b, c, d, e of each run. ' +
             'floor = hand-written JetStream loop (publish task, worker publishes done, scheduler CAS-updates run state in KV, publishes next) on the same server. ' +
+            "nats_per_run = what the nats-server carried per run during OO's and the floor's turns (its /varz: messages and bytes, headers included, " +
+            'in = from clients, out = to them). ' +
             `bullmq = a as its own job whose processor adds the flow e <- d <- {b, c} (flows are trees; a diamond as one tree would run a twice; b and c may start a moment before a is marked completed); one worker, concurrency ${BULLMQ_CONCURRENCY}, Redis in memory.`,
         },
       ];

@@ -4,6 +4,7 @@
  * key can also be set as `OO__<section>__<key>`.
  */
 import { fileURLToPath } from 'node:url';
+import { ENGINE_DEFAULTS } from '@oo/engine';
 import { loadConfig, RuntimeConfig } from '@oo/runtime';
 import { z } from 'zod';
 
@@ -17,24 +18,16 @@ export const OoConfig = RuntimeConfig.extend({
     .object({
       /** Folder of workflow template JSON files. */
       templatesDir: z.string().min(1).default(SHIPPED_TEMPLATES),
-      reconcileIntervalMs: z.number().int().min(100).default(60_000),
-      stuckAfterMs: z
-        .number()
-        .int()
-        .min(1_000)
-        .default(5 * 60_000),
+      reconcileIntervalMs: z.number().int().min(100).default(ENGINE_DEFAULTS.reconcileIntervalMs),
+      stuckAfterMs: z.number().int().min(1_000).default(ENGINE_DEFAULTS.stuckAfterMs),
       /** A task in flight that no runner has taken or finished this long fails the way its onFailure says. */
-      abandonAfterMs: z
-        .number()
-        .int()
-        .min(60_000)
-        .default(24 * 60 * 60_000),
+      abandonAfterMs: z.number().int().min(60_000).default(ENGINE_DEFAULTS.abandonAfterMs),
       /** How long a run's state stays in KV once it ended (a `resume` needs it); the read model keeps it longer. */
       keepEndedRunsMs: z
         .number()
         .int()
         .min(60 * 60_000)
-        .default(30 * 24 * 60 * 60_000),
+        .default(ENGINE_DEFAULTS.keepEndedRunsMs),
     })
     .strict()
     .refine((e) => e.abandonAfterMs >= 2 * e.stuckAfterMs, {

@@ -60,6 +60,15 @@ export interface EngineOptions {
   outputCacheBytes?: number;
 }
 
+/** The engine's timings where its options leave them out; `oo`'s config defaults to the same. */
+export const ENGINE_DEFAULTS = {
+  reconcileIntervalMs: 60_000,
+  stuckAfterMs: 5 * 60_000,
+  abandonAfterMs: 24 * 60 * 60_000,
+  keepEndedRunsMs: 30 * 24 * 60 * 60_000,
+  retentionIntervalMs: 60 * 60_000,
+} as const;
+
 const Snapshot = z.unknown();
 
 /**
@@ -157,9 +166,9 @@ export function engineActor(options: EngineOptions) {
       const reconciler = startReconciler({
         log: env.log,
         clock: env.clock,
-        intervalMs: options.reconcileIntervalMs ?? 60_000,
-        stuckAfterMs: options.stuckAfterMs ?? 5 * 60_000,
-        abandonAfterMs: options.abandonAfterMs ?? 24 * 60 * 60_000,
+        intervalMs: options.reconcileIntervalMs ?? ENGINE_DEFAULTS.reconcileIntervalMs,
+        stuckAfterMs: options.stuckAfterMs ?? ENGINE_DEFAULTS.stuckAfterMs,
+        abandonAfterMs: options.abandonAfterMs ?? ENGINE_DEFAULTS.abandonAfterMs,
         bucket: heads,
         lookInFlight: lookInFlight(
           heads,
@@ -174,8 +183,8 @@ export function engineActor(options: EngineOptions) {
         segments,
         log: env.log,
         clock: env.clock,
-        keepMs: options.keepEndedRunsMs ?? 30 * 24 * 60 * 60_000,
-        intervalMs: options.retentionIntervalMs ?? 60 * 60_000,
+        keepMs: options.keepEndedRunsMs ?? ENGINE_DEFAULTS.keepEndedRunsMs,
+        intervalMs: options.retentionIntervalMs ?? ENGINE_DEFAULTS.retentionIntervalMs,
       });
 
       return {

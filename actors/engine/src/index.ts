@@ -2,7 +2,7 @@
 
 export { childRunIdOf } from './dispatch.js';
 export type { EngineOptions } from './engine-actor.js';
-export { engineActor } from './engine-actor.js';
+export { ENGINE_DEFAULTS, engineActor } from './engine-actor.js';
 export type { InputIssue } from './input-schema.js';
 export type { CompiledTask, LoadedTemplate, Problem } from './loaded-template.js';
 export { CHILD_RUN_TASK_TYPE } from './loaded-template.js';

@@ -2,6 +2,7 @@ import type { OutputRef } from '@oo/contracts';
 import { describe, expect, it } from 'vitest';
 import { type PlannerEvent, type ResolvedOutput, type RunState, refKey } from '../src/index.js';
 import { refsToLoad } from '../src/output-refs.js';
+import { runHead } from './fixtures/run-head.js';
 import { at, commandsOf, drive, runStatuses, TRACE, template, transitions } from './run-driver.js';
 
 /** A reference as the runner would report it; the planner only compares name and digest. */
@@ -170,27 +171,23 @@ describe('planner - outputs kept by reference', () => {
 });
 
 describe('output refs - what the engine loads before planning', () => {
-  const state = (done: number, outputs: unknown[]): RunState => ({
-    runId: 'run1',
-    template: 't',
-    version: 1,
-    templateKey: 't@1',
-    status: 'running',
-    input: {},
-    traceId: TRACE,
-    tasks: {
-      a: { type: 'noop', status: 'succeeded', attempt: 1, output: ref('run1/a/1') },
-      fan: {
-        type: 'noop',
-        status: 'running',
-        attempt: 1,
-        forEach: { total: 3, next: 3, done, outputs },
+  const state = (done: number, outputs: unknown[]): RunState =>
+    runHead({
+      runId: 'run1',
+      traceId: TRACE,
+      tasks: {
+        a: { type: 'noop', status: 'succeeded', attempt: 1, output: ref('run1/a/1') },
+        fan: {
+          type: 'noop',
+          status: 'running',
+          attempt: 1,
+          forEach: { total: 3, next: 3, done, outputs },
+        },
       },
-    },
-    open: 1,
-    startedAt: at(0),
-    updatedAt: at(0),
-  });
+      open: 1,
+      startedAt: at(0),
+      updatedAt: at(0),
+    });
   const reportOf = (output: unknown): PlannerEvent => ({
     kind: 'report',
     at: at(1),

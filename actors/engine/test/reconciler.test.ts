@@ -15,6 +15,7 @@ import { startReconciler } from '../src/reconciler.js';
 import { RunState } from '../src/run-state.js';
 import { countedReads } from './fixtures/counted-reads.js';
 import { privateBuckets } from './fixtures/private-buckets.js';
+import { runHead } from './fixtures/run-head.js';
 
 const kv = privateBuckets('reconciler-test');
 
@@ -24,19 +25,14 @@ const NOT_WAITING: InFlightLook = { waitingUntil: undefined, unattended: [] };
 
 function run(runId: string, status: RunStatus, updatedAt: number): RunState {
   const at = new Date(updatedAt).toISOString();
-  return {
+  return runHead({
     runId,
-    template: 't',
-    version: 1,
-    templateKey: 't@1',
     status,
-    input: {},
-    traceId: '0'.repeat(32),
     tasks: { a: { type: 'noop', status: status === 'running' ? 'scheduled' : 'succeeded', attempt: 1 } },
     open: status === 'running' ? 1 : 0,
     startedAt: at,
     updatedAt: at,
-  };
+  });
 }
 
 /** A new runs bucket, and the same counting the states read one by one (`get`) and whole (`latest`). */

@@ -11,6 +11,7 @@ import { startRunRetention } from '../src/run-retention.js';
 import { RunSegment, RunState } from '../src/run-state.js';
 import { countedReads } from './fixtures/counted-reads.js';
 import { privateBuckets } from './fixtures/private-buckets.js';
+import { runHead } from './fixtures/run-head.js';
 
 const kv = privateBuckets('retention-test');
 
@@ -23,21 +24,13 @@ function run(
   finishedAt: number | undefined,
   segments: string[] = [],
 ): RunState {
-  return {
+  return runHead({
     runId,
-    template: 't',
-    version: 1,
-    templateKey: 't@1',
     status,
-    input: {},
-    traceId: '0'.repeat(32),
-    tasks: {},
-    open: 0,
     ...(segments.length > 0 ? { segments } : {}),
-    startedAt: iso(0),
     updatedAt: iso(finishedAt ?? 0),
     ...(finishedAt === undefined ? {} : { finishedAt: iso(finishedAt) }),
-  };
+  });
 }
 
 const segment: RunSegment = { a: { type: 'noop', status: 'succeeded', attempt: 1 } };

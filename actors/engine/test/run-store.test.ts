@@ -10,6 +10,7 @@ import { RunSegment, RunState } from '../src/run-state.js';
 import { runStateEncoder } from '../src/run-state-encoder.js';
 import { runStore } from '../src/run-store.js';
 import { privateBuckets } from './fixtures/private-buckets.js';
+import { runHead } from './fixtures/run-head.js';
 
 const kv = privateBuckets('run-store-test');
 
@@ -31,14 +32,8 @@ const at = '2026-11-26T00:00:00.000Z';
 
 /** A run whose forEach `each` of 4 elements has 2 finished with outputs and 2 in flight. */
 function collecting(runId: string): RunState {
-  return {
+  return runHead({
     runId,
-    template: 't',
-    version: 1,
-    templateKey: 't@1',
-    status: 'running',
-    input: {},
-    traceId: '0'.repeat(32),
     tasks: {
       each: {
         type: 'noop',
@@ -58,7 +53,7 @@ function collecting(runId: string): RunState {
     open: 1,
     startedAt: at,
     updatedAt: at,
-  };
+  });
 }
 
 /** The forEach ends: its elements' outputs become its own output. */

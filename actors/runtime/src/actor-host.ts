@@ -98,7 +98,7 @@ export async function startActor(
       const key = `${name}${options?.trustReads ? ':trusted' : ''}`;
       const cached = buckets.get(key) as JsonBucket<z.output<S>> | undefined;
       if (cached) return cached;
-      const opened = jsonBucket(await nats.kvm.open(name), name, schema, options, nats.jsm);
+      const opened = jsonBucket(await nats.kvm.open(name), name, schema, options, nats);
       buckets.set(key, opened);
       return opened;
     },

@@ -17,7 +17,7 @@ export type {
   Interceptor,
 } from './define-actor.js';
 export { defineActor, on } from './define-actor.js';
-export type { JsonBucket, JsonBucketOptions, KeyWrite, Versioned } from './json-bucket.js';
+export type { BucketConnection, JsonBucket, JsonBucketOptions, KeyWrite, Versioned } from './json-bucket.js';
 export { jsonBucket } from './json-bucket.js';
 export { stopOnSignals } from './lifecycle.js';
 export type { MetricsSource } from './metrics.js';

@@ -95,7 +95,7 @@ describe('runtime - json bucket expunge()', () => {
   it('removes a key or the keys one token under a prefix, history and all, leaving no marker', async () => {
     const name = `test_${freshName()}`;
     const kv = await nats.kvm.create(name, { history: 5 });
-    const bucket = jsonBucket(kv, name, Counter, {}, nats.jsm);
+    const bucket = jsonBucket(kv, name, Counter, {}, { jsm: nats.jsm });
     await bucket.put('run1', { n: 1 });
     await bucket.put('run1', { n: 2 });
     for (const key of ['run1.aa', 'run1.bb', 'run1.t0.cc', 'run10.dd', 'run2'])
@@ -114,5 +114,45 @@ describe('runtime - json bucket expunge()', () => {
   it('refuses to expunge on a bucket opened without a JetStream manager', async () => {
     const { bucket } = await freshBucket();
     await expect(bucket.expunge('k')).rejects.toThrow(/without a JetStream manager/);
+  });
+});
+
+describe.each([
+  ['the KV client', () => ({})],
+  ["the connection's publisher", () => ({ publish: nats.publish })],
+])('runtime - json bucket writes through %s', (_, connection) => {
+  async function bucketOf(name: string) {
+    const kv = await nats.kvm.create(name, { history: 5 });
+    return { kv, bucket: jsonBucket(kv, name, Counter, {}, connection()) };
+  }
+
+  it('writes with compare-and-set: the right revision wins, a stale one is told so', async () => {
+    const { kv, bucket } = await bucketOf(`test_${freshName()}`);
+    const first = await bucket.put('a', { n: 1 });
+    const second = await bucket.update('a', { n: 2 }, first);
+    expect(second).toBeGreaterThan(first);
+    expect(await bucket.update('a', { n: 3 }, first)).toBeUndefined();
+    expect(await bucket.get('a')).toEqual({ value: { n: 2 }, revision: second });
+    // What the KV client reads back is what was written, as a KV entry of the key.
+    const entry = await kv.get('a');
+    expect(entry?.json()).toEqual({ n: 2 });
+    expect(entry?.revision).toBe(second);
+  });
+
+  it('writes the JSON it is given, and a key created again after a delete', async () => {
+    const { bucket } = await bucketOf(`test_${freshName()}`);
+    expect(await bucket.create('k', { n: 1 }, '{"n":1}')).toBeGreaterThan(0);
+    expect(await bucket.create('k', { n: 2 })).toBeUndefined();
+    await bucket.delete('k');
+    const again = await bucket.create('k', { n: 3 });
+    expect(again).toBeGreaterThan(0);
+    expect((await bucket.get('k'))?.value).toEqual({ n: 3 });
+  });
+
+  it('refuses a key KV does not allow, naming it, and writes nothing', async () => {
+    const { kv, bucket } = await bucketOf(`test_${freshName()}`);
+    await expect(bucket.put('a b', { n: 1 })).rejects.toThrow(/a b/);
+    await expect(bucket.update('a.*', { n: 1 }, 1)).rejects.toThrow(/a\.\*/);
+    expect((await kv.status()).values).toBe(0);
   });
 });

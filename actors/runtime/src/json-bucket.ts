@@ -157,7 +157,7 @@ export function jsonBucket<S extends z.ZodType>(
    * revision), sent by the connection's publisher: `kv.put` goes through `js.publish`, a request of
    * its own per write, the run state's write the engine makes for every task it sees end.
    */
-  const write =
+  const published =
     publish && hasKeySubjects(kv)
       ? (key: string, data: Uint8Array, revision?: number): Promise<number> => {
           let subject: string;
@@ -175,8 +175,23 @@ export function jsonBucket<S extends z.ZodType>(
           }
           return publish(subject, data, headers).then((ack) => ack.seq);
         }
-      : (key: string, data: Uint8Array, revision?: number): Promise<number> =>
-          revision === undefined ? kv.put(key, data) : kv.update(key, data, revision);
+      : undefined;
+  const write = (key: string, data: Uint8Array, revision?: number): Promise<number> => {
+    if (published) return published(key, data, revision);
+    return revision === undefined ? kv.put(key, data) : kv.update(key, data, revision);
+  };
+  /** `kv.create`, first tried as a write expecting none on the key (what `kv.create` tries first). */
+  const create = async (key: string, data: Uint8Array): Promise<number> => {
+    if (published) {
+      try {
+        return await published(key, data, 0);
+      } catch (err) {
+        if (!isWrongLastSequence(err)) throw err;
+      }
+    }
+    // There was one: `kv.create` also writes over a key whose last write deleted it.
+    return kv.create(key, data);
+  };
   const decode = (raw: unknown): { ok: true; data: T } | { ok: false; error: string } => {
     if (options.trustReads) return { ok: true, data: raw as T };
     const parsed = schema.safeParse(raw);
@@ -196,7 +211,7 @@ export function jsonBucket<S extends z.ZodType>(
     put: (key, value, json) => write(key, encode(value, json)),
     async create(key, value, json) {
       try {
-        return await kv.create(key, encode(value, json));
+        return await create(key, encode(value, json));
       } catch (err) {
         if (isWrongLastSequence(err)) return undefined;
         throw err;

@@ -143,9 +143,22 @@ async function submitConsumer() {
   throw new Error(`no consumer of ${SUBMIT}`);
 }
 
-/** The request succeeded with one run (and its one awx-job child), one commit, one launch, one notice of each kind. */
+/**
+ * The request succeeded with one run (and its one awx-job child), one commit, one launch, one notice
+ * of each kind — counted once every submit is settled. A killed actor may have sent the run on its
+ * way before it could ack the submit: the build then finishes while the submit waits out its ack
+ * wait (30 s) and comes back as a repeat, which must build nothing more. Waiting for it here also
+ * leaves the next test a consumer with nothing in flight (its freeze counts ack-pending submits).
+ */
 async function expectBuiltOnce(requestId: string): Promise<void> {
   const request = await finished(requestId);
+  await waitFor(
+    async () => {
+      const consumer = await submitConsumer();
+      return consumer.num_ack_pending === 0 && consumer.num_pending === 0;
+    },
+    { timeoutMs: 45_000, what: 'every submit settled (a held one comes back after the 30 s ack wait)' },
+  );
   expect(request).toMatchObject({ status: 'succeeded' });
   const runs = request.runs as RunView[];
   expect(runs.map((r) => [r.template, r.status])).toEqual([
@@ -248,11 +261,11 @@ describe('request path - a 202 survives kill -9 (each actor its own process)', (
 
   it('builds the VM exactly once when the requests actor is killed holding the submit, delivered and not acked', async () => {
     // Frozen (SIGSTOP) before the submit, the actor still has its pull open: the server hands it the
-    // submit, which then waits in its socket, unacknowledged, until the kill. Seen once in CI and
-    // once here (there on all three freezes of one instance), each time after the previous test's
-    // kill came before its submit was delivered: an instance whose pull the server still counted did
-    // not get the submit while frozen. Then the actor is thawed, builds that VM once all the same, is
-    // replaced by a fresh instance, and the freeze is tried again.
+    // submit, which then waits in its socket, unacknowledged, until the kill. The ack-pending count
+    // starts at 0 because the previous test waited for its submits to settle (expectBuiltOnce): a
+    // submit an earlier kill left ack-pending kept it at 2 on all three freezes, seen in CI. Should
+    // the server still not hand the frozen instance the submit, the actor is thawed, builds that VM
+    // once all the same, is replaced by a fresh instance, and the freeze is tried again.
     for (let freeze = 1; ; freeze++) {
       const requests = actors.get('requests');
       await waitFor(async () => (await submitConsumer()).num_waiting > 0, {

@@ -3,7 +3,7 @@
  * presence need. Values that fail the schema on read are reported, not trusted.
  */
 
-import { type JetStreamManager, PubHeaders } from '@nats-io/jetstream';
+import { JetStreamApiCodes, JetStreamApiError, type JetStreamManager, PubHeaders } from '@nats-io/jetstream';
 import { type KV, type KvEntry, KvWatchInclude, type KvWatchOptions } from '@nats-io/kv';
 import { OoError } from '@oo/contracts';
 import type { z } from 'zod';
@@ -103,10 +103,18 @@ async function* caughtUp(kv: KV, options: KvWatchOptions): AsyncIterable<KvEntry
   }
 }
 
-/** JetStream answers a failed expectation (wrong last sequence) with API error 10071. */
+/**
+ * JetStream answers a failed expectation with API error 10071 (wrong last sequence) or 10164 (its
+ * unknown-sequence form): the two codes `kv.create` itself reads as "the key has a value".
+ */
 function isWrongLastSequence(err: unknown): boolean {
-  const e = err as { api_error?: { err_code?: number }; code?: number; message?: string };
-  return e?.api_error?.err_code === 10071 || /wrong last sequence|key exists/i.test(e?.message ?? '');
+  if (err instanceof JetStreamApiError) {
+    return (
+      err.code === JetStreamApiCodes.StreamWrongLastSequence ||
+      err.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown
+    );
+  }
+  return /wrong last sequence|key exists/i.test((err as { message?: string } | undefined)?.message ?? '');
 }
 
 export interface JsonBucketOptions {

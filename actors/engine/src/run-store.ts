@@ -77,7 +77,7 @@ export function isStateTooLarge(err: unknown): err is OoError {
  * Refuses a head a newer engine wrote in a layout this one does not know: retryable, so the
  * delivery goes back and an upgraded replica takes it (or, with none, it dead-letters saying why).
  */
-export function checkLayout(head: RunState): void {
+function checkLayout(head: RunState): void {
   if (!isNewerLayout(head)) return;
   const layout = head.layout;
   throw new OoError(

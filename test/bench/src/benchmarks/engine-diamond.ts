@@ -2,15 +2,18 @@
  * engine.diamond: throughput of the engine and runner on many small runs, beside the floor and BullMQ
  * in the same process, on the same machine, one after the other.
  *
- * 1,000 runs of `templates/diamond.json` (a -> (b, c) -> d -> e, no-op tasks), 200 runs in flight,
- * after 200 warm-up runs, each system in this process:
+ * Turns of 1,000 runs of `templates/diamond.json` (a -> (b, c) -> d -> e, no-op tasks), 200 runs in
+ * flight, after a warm-up turn, each system in this process:
  *   - OO: engine actor + built-in runner + a driver starting runs and hearing their end events, on a
  *     private file-backed nats-server (as `oo up` runs them: one process, a connection each, and
  *     `npm run bench` gives the process the V8 flag `oo`'s shebang gives it);
  *   - the floor: a hand-written JetStream DAG loop (see floor-dag.ts) on the same server;
  *   - BullMQ: the closest faithful flow mapping (see bullmq-diamond.ts) on the local Redis.
- * The three take turns: ROUNDS rounds of RUNS / ROUNDS runs each, so that a host whose speed drifts
- * during the benchmark (seen here: 2x within minutes) slows all three alike and the ratios hold.
+ * The three take turns, ROUNDS rounds of RUNS runs each, so that a host whose speed drifts during the
+ * benchmark (seen here: 2x within minutes) slows all three alike and the ratios hold. A turn is the
+ * whole measure (1,000 runs, 200 in flight), not a slice of it: a turn of 200 runs at 200 in flight
+ * is one burst, every run started at once and the turn over when the last one ends, so it measured
+ * filling and draining the pipeline more than its steady state.
  * Scheduling latency (OO only) is measured inside the runner (see task-timings.ts).
  */
 
@@ -30,8 +33,8 @@ import { addDelta, NO_TRAFFIC, perRun, readTraffic, type Traffic } from '../engi
 import { schedulingLatencies } from '../engine/task-timings.js';
 
 const RUNS = 1_000;
-const ROUNDS = 5;
-const WARMUP_RUNS = 200;
+const ROUNDS = 3;
+const WARMUP_RUNS = 1_000;
 const IN_FLIGHT = 200;
 const REDIS = { host: '127.0.0.1', port: 6379 };
 const BULLMQ_CONCURRENCY = 100;
@@ -110,14 +113,14 @@ interface Turns {
   traffic: Traffic;
 }
 
-/** ROUNDS rounds in which each system runs RUNS / ROUNDS runs in turn. */
+/** ROUNDS rounds in which each system runs RUNS runs in turn. */
 async function takeTurns(systems: readonly RunOne[], monitorUrl: string): Promise<Turns[]> {
   const totals = systems.map((): Turns => ({ ms: 0, traffic: NO_TRAFFIC }));
   for (let round = 0; round < ROUNDS; round++) {
     for (const [i, run] of systems.entries()) {
       const total = totals[i]!;
       const before = await readTraffic(monitorUrl);
-      total.ms += await runAll(RUNS / ROUNDS, IN_FLIGHT, run);
+      total.ms += await runAll(RUNS, IN_FLIGHT, run);
       total.traffic = addDelta(total.traffic, before, await readTraffic(monitorUrl));
     }
   }
@@ -168,29 +171,32 @@ export const engineDiamond: Benchmark = {
       const ooMs = ooTurns.ms;
       const floorMs = floorTurns.ms;
       const bullmqMs = bullmqTurns.ms;
-      const tasksPerS = (ms: number) => (RUNS * tasksPerRun) / (ms / 1000);
+      const tasksPerS = (ms: number, runs = ROUNDS * RUNS) => (runs * tasksPerRun) / (ms / 1000);
       const value = tasksPerS(ooMs);
       return [
         {
           name: 'engine.diamond',
           value: Math.round(value),
           unit: 'tasks/s',
-          runs_per_s: Math.round(RUNS / (ooMs / 1000)),
+          runs_per_s: Math.round((ROUNDS * RUNS) / (ooMs / 1000)),
           p50_ms: round(quantile(latencies, 0.5), 2),
           p99_ms: round(quantile(latencies, 0.99), 2),
           floor: Math.round(tasksPerS(floorMs)),
           bullmq: Math.round(tasksPerS(bullmqMs)),
           ratio_floor: round(value / tasksPerS(floorMs)),
           ratio_bullmq: round(value / tasksPerS(bullmqMs)),
-          nats_per_run: { oo: perRun(ooTurns.traffic, RUNS), floor: perRun(floorTurns.traffic, RUNS) },
-          processes: Math.round(tasksPerS(processes.ms)),
+          nats_per_run: {
+            oo: perRun(ooTurns.traffic, ROUNDS * RUNS),
+            floor: perRun(floorTurns.traffic, ROUNDS * RUNS),
+          },
+          processes: Math.round(tasksPerS(processes.ms, RUNS)),
           processes_cpu_pct: processes.cpu,
           notes:
-            `${RUNS} runs of templates/diamond.json (5 no-op tasks), ${IN_FLIGHT} in flight, after ${WARMUP_RUNS} warm-up runs; ` +
-            `OO, the floor and BullMQ take turns, ${ROUNDS} rounds of ${RUNS / ROUNDS} runs each, so a drift in the host's speed affects all three alike; ` +
+            `turns of ${RUNS} runs of templates/diamond.json (5 no-op tasks), ${IN_FLIGHT} in flight, after a warm-up turn of ${WARMUP_RUNS} runs; ` +
+            `OO, the floor and BullMQ take turns, ${ROUNDS} rounds of a turn each (figures over all ${ROUNDS}), so a drift in the host's speed affects all three alike; ` +
             'OO = engine + built-in runner + driver in this process (as `oo up` runs them), file-backed JetStream, logs off, spans recorded not exported. ' +
             `This process's V8 flags, as oo's: ${process.execArgv.filter((a) => a.startsWith('--max-semi')).join(' ') || 'none (defaults)'}. ` +
-            'processes = the same runs with engine and runner each in its own process from the compiled build (as deployed with `oo actor`), ' +
+            'processes = one turn of the same runs, after a warm-up turn, with engine and runner each in its own process from the compiled build (as deployed with `oo actor`), ' +
             'the driver here; processes_cpu_pct = CPU each used meanwhile (% of one core; nats-server included, 200 = both cores). ' +
             'p50/p99 = scheduling latency measured inside the runner (performance.now in an interceptor): a task message reaching ' +
             'the runner minus the runner finishing its last need (end event published and acked), over b, c, d, e of each run. ' +

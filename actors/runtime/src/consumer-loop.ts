@@ -40,7 +40,10 @@ export interface LoopDeps {
 }
 
 export interface ConsumerLoop {
-  /** Stops pulling; resolves when every in-flight delivery has settled. */
+  /**
+   * Stops pulling; resolves when every in-flight delivery has settled, or a second after the hard
+   * stop if some handler still has not (its message is redelivered after the ack wait).
+   */
   drain(): Promise<void>;
 }
 
@@ -48,6 +51,8 @@ const decoder = new TextDecoder();
 /** An unacked delivery is redelivered after this long unless its handler says it is working (ms). */
 export const DEFAULT_ACK_WAIT_MS = 30_000;
 const shuttingDown = new OoError('OO_ERR_SHUTTING_DOWN', 'actor instance stopping');
+/** How long after the hard stop a drain still waits for handlers to give up (ms). */
+const ABANDON_AFTER_HARD_STOP_MS = 1_000;
 const SCHEMA_VERSION = /@(\d+)$/;
 
 function endSpan(span: Span, error?: OoError): void {
@@ -58,6 +63,28 @@ function endSpan(span: Span, error?: OoError): void {
     span.setAttribute('oo.error.retryable', error.retryable);
   }
   span.end();
+}
+
+/** Resolves `ms` after `signal` aborts; `cancel` drops the wait. */
+function afterAbort(signal: AbortSignal, ms: number): { done: Promise<void>; cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let wake: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => {
+    wake = resolve;
+  });
+  const onAbort = () => {
+    timer = setTimeout(wake, ms);
+    timer.unref();
+  };
+  if (signal.aborted) onAbort();
+  else signal.addEventListener('abort', onAbort, { once: true });
+  return {
+    done,
+    cancel() {
+      signal.removeEventListener('abort', onAbort);
+      clearTimeout(timer);
+    },
+  };
 }
 
 function schemaIssues(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }) {
@@ -277,8 +304,15 @@ export async function startConsumerLoop(def: HandlerDef, deps: LoopDeps): Promis
     async drain() {
       stopping = true;
       await messages.close().catch(() => undefined);
-      await pump.catch(() => undefined);
-      await Promise.allSettled([...inFlight]);
+      // A handler that ignores the hard stop (a call that never returns) must not hold the stop
+      // for ever: it is left behind, and its message comes back after the ack wait. The pump
+      // itself may be waiting for a slot such a handler holds.
+      const abandon = afterAbort(deps.hardStop, ABANDON_AFTER_HARD_STOP_MS);
+      await Promise.race([
+        pump.catch(() => undefined).then(() => Promise.allSettled([...inFlight])),
+        abandon.done,
+      ]);
+      abandon.cancel();
       settle.flush();
       clearInterval(keepAlive);
     },

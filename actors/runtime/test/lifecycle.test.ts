@@ -63,4 +63,32 @@ describe('runtime - graceful stop', () => {
     expect(pong?.body.n).toBe(1);
     await pongs.handle.stop();
   });
+  it('stop ends once the drain timeout has passed, even if a handler ignores its signal', async () => {
+    const token = freshName();
+    const s = testSubjects(token);
+    let started!: () => void;
+    const inHandler = new Promise<void>((r) => {
+      started = r;
+    });
+    const actor = await startActor(
+      defineActor({
+        name: `stuck-${token}`,
+        version: '1.0.0',
+        handlers: [
+          on(s.ping, async () => {
+            started();
+            // A call that never returns and never looks at ctx.signal (a hung socket, say).
+            await new Promise(() => undefined);
+            return undefined;
+          }),
+        ],
+      }),
+      { config: testConfig(server.url, 300), log: silentLog },
+    );
+    await actor.publish(s.ping, { n: 1 });
+    await inHandler;
+    const stopped = actor.stop().then(() => 'stopped');
+    const late = new Promise((r) => setTimeout(() => r('still stopping'), 5_000).unref());
+    expect(await Promise.race([stopped, late])).toBe('stopped');
+  });
 });

@@ -132,6 +132,7 @@ export async function startActor(
         interceptors: definition.interceptors ?? [],
         stats,
         hardStop: hardStop.signal,
+        maxPayload: env.maxPayload,
       }),
     );
   }

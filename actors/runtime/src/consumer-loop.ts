@@ -37,6 +37,8 @@ export interface LoopDeps {
   stats: ActorStats;
   /** Aborted when the instance gives up waiting for in-flight work at stop. */
   hardStop: AbortSignal;
+  /** The largest message the server takes (bytes): a dead letter is cut to fit it. */
+  maxPayload: () => number;
 }
 
 export interface ConsumerLoop {
@@ -139,7 +141,7 @@ export async function startConsumerLoop(def: HandlerDef, deps: LoopDeps): Promis
 
   const sendToDeadLetter = async (msg: JsMsg, error: ErrorData, log: Logger) => {
     try {
-      await deadLetter(deps.publish, deps.actor, deps.instance, msg, error);
+      await deadLetter(deps.publish, deps.actor, deps.instance, msg, error, deps.maxPayload());
       msg.ack();
       counts.deadLettered++;
       log.warn({ err: error, subject: msg.subject, seq: msg.info.streamSequence }, 'message dead-lettered');

@@ -88,4 +88,27 @@ describe('runtime - invalid bodies go to the dead-letter subject', () => {
     await actor.handle.stop();
     await dlq.handle.stop();
   });
+  it('dead-letters a body too large to be quoted whole in the dead letter, once, and moves on', async () => {
+    const token = freshName();
+    const s = testSubjects(token);
+    const name = `dl-${token}`;
+    const dlq = await collect(server.url, subject(`oo.dlq.${name}`, DeadLetter));
+    const actor = await startCountingActor(name, s);
+    // Not JSON, and every quote doubles in the dead letter's JSON: the letter would pass max_payload.
+    const max = actor.handle.nats.nc.info?.max_payload ?? 1_048_576;
+    const huge = new TextEncoder().encode('"'.repeat(max - 4_096));
+    await actor.handle.nats.js.publish(s.ping.name, huge);
+    await actor.handle.publish(s.ping, { n: 1 });
+    const [letter] = await dlq.waitFor(1);
+    expect(letter?.body.error.code).toBe('OO_ERR_MSG_INVALID_JSON');
+    expect(letter?.body.error.details?.bodyBytes).toBe(huge.length);
+    expect(letter?.body.body.length).toBeLessThan(huge.length);
+    await expect.poll(() => actor.calls()).toBe(1);
+    const durable = `${name}__oo_cmd_${token}_ping`;
+    await expect
+      .poll(async () => (await actor.handle.nats.jsm.consumers.info('OO_CMD', durable)).num_ack_pending)
+      .toBe(0);
+    await actor.handle.stop();
+    await dlq.handle.stop();
+  });
 });

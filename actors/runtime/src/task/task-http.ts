@@ -41,6 +41,15 @@ function causeOf(err: unknown): string {
   return cause?.code ?? cause?.message ?? (err as Error).message;
 }
 
+/**
+ * fetch refuses to build a request (a header name or value it does not take, a body on a GET) with
+ * a TypeError that has no cause and quotes the offending value, often a secret (a token with a
+ * line break in it); a request it sent and got no answer to fails with a cause.
+ */
+function notMade(err: unknown): boolean {
+  return err instanceof TypeError && (err as { cause?: unknown }).cause === undefined;
+}
+
 export function taskHttp(deps: {
   tracer: Tracer;
   span: Span;
@@ -98,18 +107,29 @@ export function taskHttp(deps: {
         return response;
       } catch (err) {
         const signal = deps.signalOf();
+        const unsent = !signal.aborted && !timeout.aborted && notMade(err);
         const error = signal.aborted
           ? signal.reason
           : timeout.aborted
             ? new OoError('OO_ERR_TIMEOUT', `${method} ${shown}: no response within ${timeoutMs} ms`)
-            : new OoError('OO_ERR_WORKFLOW_HTTP_UNREACHABLE', `${method} ${shown}: ${causeOf(err)}`, {
-                cause: err,
-              });
+            : unsent
+              ? // Never quote fetch's message here: it holds the refused value. Retrying will not mend it.
+                new OoError(
+                  'OO_ERR_WORKFLOW_HTTP_UNREACHABLE',
+                  `${method} ${shown}: not sent, fetch refused the request (a header name or value with characters HTTP does not allow, or a body on GET/HEAD); values are not shown`,
+                  { retryable: false },
+                )
+              : new OoError('OO_ERR_WORKFLOW_HTTP_UNREACHABLE', `${method} ${shown}: ${causeOf(err)}`, {
+                  cause: err,
+                });
         span.setStatus({
           code: SpanStatusCode.ERROR,
           message: error instanceof Error ? error.message : String(error),
         });
-        deps.log.debug({ method, url: shown, err: causeOf(err) }, 'http call failed');
+        deps.log.debug(
+          { method, url: shown, err: unsent ? 'request refused' : causeOf(err) },
+          'http call failed',
+        );
         throw error;
       } finally {
         span.end();

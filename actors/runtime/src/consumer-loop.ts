@@ -12,6 +12,7 @@ import { type Span, SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry
 import type { Logger } from 'pino';
 import { ackBatcher } from './ack-batcher.js';
 import { type ActorContext, type HandlerResult, isAgain } from './actor-context.js';
+import { busError } from './bus-error.js';
 import type { Clock } from './clock.js';
 import { deadLetter } from './dead-letter.js';
 import type { HandlerDef, Interceptor } from './define-actor.js';
@@ -244,7 +245,7 @@ export async function startConsumerLoop(def: HandlerDef, deps: LoopDeps): Promis
       observeDuration(counts, (performance.now() - tracked.since) / 1000);
       endSpan(span);
     } catch (thrown) {
-      const error = deps.hardStop.aborted ? shuttingDown : toOoError(thrown);
+      const error = deps.hardStop.aborted ? shuttingDown : busError(toOoError(thrown));
       counts.failed++;
       observeDuration(counts, (performance.now() - tracked.since) / 1000);
       deps.stats.lastError = { code: error.code, message: error.message, at: deps.clock.iso() };

@@ -1,4 +1,4 @@
-import { DeadLetter, subject } from '@oo/contracts';
+import { DeadLetter, OoError, subject } from '@oo/contracts';
 import { defineActor, on, startActor } from '@oo/runtime';
 import { freshName, type NatsServer, startNatsServer } from '@oo/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -111,4 +111,47 @@ describe('runtime - invalid bodies go to the dead-letter subject', () => {
     await actor.handle.stop();
     await dlq.handle.stop();
   });
+  it.each([
+    ['a retry-after that is not a whole number of ms', { retryAfterMs: 1_500.5 }],
+    ['a negative retry-after', { retryAfterMs: -20 }],
+    ['details that are not JSON', { details: { id: 10n } }],
+  ])(
+    'dead-letters a failure whose error cannot cross the bus as it is (%s), once',
+    async (_what, options) => {
+      const token = freshName();
+      const s = testSubjects(token);
+      const name = `dl-${token}`;
+      const dlq = await collect(server.url, subject(`oo.dlq.${name}`, DeadLetter));
+      let calls = 0;
+      const actor = await startActor(
+        defineActor({
+          name,
+          version: '1.0.0',
+          handlers: [
+            on(s.ping, async () => {
+              calls++;
+              throw new OoError('OO_ERR_HANDLER_FAILED', 'refused for good', {
+                retryable: false,
+                ...options,
+              });
+            }),
+          ],
+        }),
+        { config: testConfig(server.url), log: silentLog },
+      );
+      await actor.publish(s.ping, { n: 1 });
+      const [letter] = await dlq.waitFor(1);
+      expect(letter?.body.error).toMatchObject({
+        code: 'OO_ERR_HANDLER_FAILED',
+        message: 'refused for good',
+      });
+      expect(calls).toBe(1);
+      const durable = `${name}__oo_cmd_${token}_ping`;
+      await expect
+        .poll(async () => (await actor.nats.jsm.consumers.info('OO_CMD', durable)).num_ack_pending)
+        .toBe(0);
+      await actor.stop();
+      await dlq.handle.stop();
+    },
+  );
 });

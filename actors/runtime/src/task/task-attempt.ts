@@ -7,6 +7,7 @@ import { OoError, type TaskMessage, toOoError } from '@oo/contracts';
 import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { type ActorContext, isAgain } from '../actor-context.js';
+import { busError } from '../bus-error.js';
 import { AttemptAbort } from './attempt-abort.js';
 import type { AnyTaskDefinition } from './define-task.js';
 import type { RunCancellations } from './run-cancellations.js';
@@ -88,8 +89,8 @@ export async function runAttempt(deps: AttemptDeps, attempt: AttemptInput): Prom
     return { kind: 'again', delayMs: Math.min(result.delayMs, untilDeadline) };
   } catch (thrown) {
     if (actx.signal.aborted) throw actx.signal.reason;
-    if (!abort.isAborted) return { kind: 'failed', error: toOoError(thrown) };
-    const error = toOoError(abort.reason);
+    if (!abort.isAborted) return { kind: 'failed', error: busError(toOoError(thrown)) };
+    const error = busError(toOoError(abort.reason));
     return error.code === 'OO_ERR_CANCELLED'
       ? { kind: 'cancelled', error, settled: running.catch(() => undefined) }
       : { kind: 'failed', error };

@@ -7,6 +7,7 @@
  * `onCancel` is logged and returned, never retried: the run has ended.
  */
 import { OoError, toOoError } from '@oo/contracts';
+import { busError } from '../bus-error.js';
 import type { AttemptDeps, AttemptInput } from './task-attempt.js';
 import { CancelContext } from './task-context.js';
 
@@ -53,7 +54,7 @@ export async function cancelInFlight(deps: AttemptDeps, cancel: CancelInput): Pr
     if (actx.signal.aborted) throw actx.signal.reason;
     failure = budget.aborted
       ? new OoError('OO_ERR_TIMEOUT', `onCancel of ${task.type} did not finish in ${ON_CANCEL_TIMEOUT_MS} ms`)
-      : toOoError(thrown);
+      : busError(toOoError(thrown));
     log.warn({ err: { code: failure.code, message: failure.message } }, 'task onCancel failed');
   }
   if (actx.signal.aborted) throw actx.signal.reason;

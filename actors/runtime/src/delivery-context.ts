@@ -4,7 +4,7 @@
  */
 
 import type { JsMsg } from '@nats-io/jetstream';
-import { type BodyOf, Headers, type Subject } from '@oo/contracts';
+import { type BodyOf, Headers, OoError, type Subject } from '@oo/contracts';
 import type { Span } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { ActorContext, Again } from './actor-context.js';
@@ -108,6 +108,11 @@ export class DeliveryContext implements ActorContext {
   }
 
   again(delayMs: number): Again {
+    // NaN would nak for an immediate redelivery (a hot loop) and Infinity a delay JetStream cannot
+    // read; either, stored as a task's next look, is null in JSON and breaks its state for good.
+    if (!Number.isFinite(delayMs)) {
+      throw new OoError('OO_ERR_HANDLER_FAILED', `ctx.again needs a finite delay in ms, got ${delayMs}`);
+    }
     return { again: true, delayMs: Math.max(0, Math.round(delayMs)) };
   }
 }

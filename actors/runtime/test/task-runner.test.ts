@@ -242,6 +242,26 @@ describe('task runner - outcomes', () => {
     expect(calls).toBe(0);
   });
 
+  it.each([Number.NaN, Number.POSITIVE_INFINITY])(
+    'fails a task that asks to be looked at again after %s ms, naming ctx.again',
+    async (delay) => {
+      const type = freshType();
+      await startRunner([
+        defineTask({
+          type,
+          input: z.object({}),
+          output: z.object({}),
+          // A delay computed from a date that did not parse, say.
+          run: async (ctx) => ctx.again(delay),
+        }),
+      ]);
+      const runId = await bed.dispatch(type, {}, { retry: { ...FAST_RETRY, maxAttempts: 2 } });
+      const [report] = await bed.reports.waitFor(runId);
+      expect(report).toMatchObject({ outcome: 'failed', attempt: 2 });
+      expect(report?.error?.message).toMatch(/ctx\.again/);
+    },
+  );
+
   it('fails an output that does not match the output schema terminally, naming the field', async () => {
     const type = freshType();
     await startRunner([

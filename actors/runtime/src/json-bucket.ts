@@ -69,6 +69,15 @@ async function undelivered(watcher: object, cached: boolean): Promise<number | u
   return (await consumer.info(cached)).num_pending;
 }
 
+/**
+ * How many values a watcher holds that its reader has not taken yet (`@nats-io/nats-core` 3.4's
+ * QueuedIterator): stopping it drops them. 0 if that changes.
+ */
+function buffered(watcher: object): number {
+  const iterator = watcher as { getPending?(): number };
+  return typeof iterator.getPending === 'function' ? iterator.getPending() : 0;
+}
+
 /** A sweep that received nothing for two of these asks whether anything is left to receive. */
 const SWEEP_IDLE_CHECK_MS = 250;
 
@@ -85,8 +94,10 @@ async function* caughtUp(kv: KV, options: KvWatchOptions): AsyncIterable<KvEntry
       lastChecked = received;
       return;
     }
+    // Quiet may also mean a reader busy with one value while the rest wait in the watcher: the
+    // server then has nothing left to deliver, but stopping would drop what the client holds.
     undelivered(watcher, false).then(
-      (left) => left === 0 && watcher.stop(),
+      (left) => left === 0 && buffered(watcher) === 0 && watcher.stop(),
       () => undefined, // asked again at the next quiet tick
     );
   }, SWEEP_IDLE_CHECK_MS);

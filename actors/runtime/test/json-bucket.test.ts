@@ -89,6 +89,17 @@ describe('runtime - json bucket latest()', () => {
     expect(latest).toHaveLength(1000);
     expect(new Set(latest.map((e) => e.value.n)).size).toBe(1000);
   });
+  it('streams every key to a reader that takes its time over one of them', async () => {
+    const { bucket } = await freshBucket();
+    await Promise.all(Array.from({ length: 2_000 }, (_, i) => bucket.put(`k${i}`, { n: i })));
+    const seen: number[] = [];
+    for await (const entry of bucket.latest()) {
+      // A sweep awaiting a write of its own for a while (a slow server, say) on the first key.
+      if (seen.length === 0) await new Promise((r) => setTimeout(r, 1_000));
+      seen.push(entry.value.n);
+    }
+    expect(new Set(seen).size).toBe(2_000);
+  });
 });
 
 describe('runtime - json bucket expunge()', () => {

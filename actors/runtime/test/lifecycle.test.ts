@@ -70,6 +70,10 @@ describe('runtime - graceful stop', () => {
     const inHandler = new Promise<void>((r) => {
       started = r;
     });
+    let release!: () => void;
+    const hung = new Promise<void>((r) => {
+      release = r;
+    });
     const actor = await startActor(
       defineActor({
         name: `stuck-${token}`,
@@ -77,8 +81,8 @@ describe('runtime - graceful stop', () => {
         handlers: [
           on(s.ping, async () => {
             started();
-            // A call that never returns and never looks at ctx.signal (a hung socket, say).
-            await new Promise(() => undefined);
+            // A call that does not return in time and never looks at ctx.signal (a hung socket, say).
+            await hung;
             return undefined;
           }),
         ],
@@ -90,5 +94,14 @@ describe('runtime - graceful stop', () => {
     const stopped = actor.stop().then(() => 'stopped');
     const late = new Promise((r) => setTimeout(() => r('still stopping'), 5_000).unref());
     expect(await Promise.race([stopped, late])).toBe('stopped');
+    // The handler left behind ends after the connection closed: its ack cannot be sent, and that
+    // must not throw out of the runtime's timers (an uncaught exception ends the process).
+    const uncaught: unknown[] = [];
+    const onUncaught = (err: unknown) => uncaught.push(err);
+    process.prependListener('uncaughtException', onUncaught);
+    release();
+    await new Promise((r) => setTimeout(r, 200));
+    process.removeListener('uncaughtException', onUncaught);
+    expect(uncaught).toEqual([]);
   });
 });

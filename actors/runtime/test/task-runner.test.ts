@@ -452,6 +452,25 @@ describe('task runner - timeouts, cancels and failures of runners', () => {
     expect(await reason.promise).toMatchObject({ code: 'OO_ERR_TIMEOUT' });
   });
 
+  it('lets an attempt with a timeout longer than a timer can hold (24.8 days) run', async () => {
+    const type = freshType();
+    await startRunner([
+      defineTask({
+        type,
+        input: z.object({}),
+        output: z.object({ ok: z.boolean() }),
+        timeoutMs: 30 * 86_400_000,
+        async run() {
+          await new Promise((r) => setTimeout(r, 100));
+          return { ok: true };
+        },
+      }),
+    ]);
+    const runId = await bed.dispatch(type, {}, { retry: { ...FAST_RETRY, maxAttempts: 1 } });
+    const [report] = await bed.reports.waitFor(runId);
+    expect(report).toMatchObject({ outcome: 'succeeded', output: { ok: true } });
+  });
+
   it('keeps an attempt’s deadline across ctx.again', async () => {
     const type = freshType();
     await startRunner([

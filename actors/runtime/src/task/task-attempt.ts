@@ -8,6 +8,7 @@ import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { type ActorContext, isAgain } from '../actor-context.js';
 import { busError } from '../bus-error.js';
+import type { Clock } from '../clock.js';
 import { AttemptAbort } from './attempt-abort.js';
 import type { AnyTaskDefinition } from './define-task.js';
 import type { RunCancellations } from './run-cancellations.js';
@@ -43,6 +44,21 @@ export function timeoutError(timeoutMs: number | undefined): OoError {
   );
 }
 
+/** The longest wait setTimeout holds (ms, 24.8 days); past it, Node fires it after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Calls `fire` at `deadline` (ms since epoch), however far off; returns the disarm. */
+function atDeadline(deadline: number, clock: Clock, fire: () => void): () => void {
+  let timer: NodeJS.Timeout;
+  const arm = () => {
+    const left = deadline - clock.now();
+    timer = left > MAX_TIMER_MS ? setTimeout(arm, MAX_TIMER_MS) : setTimeout(fire, Math.max(0, left));
+    timer.unref();
+  };
+  arm();
+  return () => clearTimeout(timer);
+}
+
 export interface AttemptInput {
   readonly actx: ActorContext;
   readonly message: TaskMessage;
@@ -70,11 +86,10 @@ export async function runAttempt(deps: AttemptDeps, attempt: AttemptInput): Prom
   actx.signal.addEventListener('abort', onStop, { once: true });
   if (actx.signal.aborted) onStop();
   const untrack = deps.cancellations.track(message.runId, abort);
-  const timer =
+  const disarm =
     deadline === undefined
       ? undefined
-      : setTimeout(() => abort.abort(timeoutError(timeoutMs)), Math.max(0, deadline - actx.clock.now()));
-  timer?.unref();
+      : atDeadline(deadline, actx.clock, () => abort.abort(timeoutError(timeoutMs)));
 
   const ctx = new RunContext({ deps, actx, message, state, log: attempt.log, signalOf: () => abort.signal });
 
@@ -95,7 +110,7 @@ export async function runAttempt(deps: AttemptDeps, attempt: AttemptInput): Prom
       ? { kind: 'cancelled', error, settled: running.catch(() => undefined) }
       : { kind: 'failed', error };
   } finally {
-    if (timer) clearTimeout(timer);
+    disarm?.();
     untrack();
     actx.signal.removeEventListener('abort', onStop);
   }

@@ -1,18 +1,26 @@
-/** Sends a message an actor cannot handle to `oo.dlq.<actor>` with the reason, untouched. */
+/**
+ * Sends a message an actor cannot handle to `oo.dlq.<actor>` with the reason: its body and headers
+ * as they came, but for the caller's signed identity token, which is a credential: it is replaced
+ * by a marker (the letter is for reading, not for replaying as its sender).
+ */
 
 import type { JsMsg } from '@nats-io/jetstream';
-import { DeadLetter, deadLetterSubjectName, type ErrorData, subject } from '@oo/contracts';
+import { DeadLetter, deadLetterSubjectName, type ErrorData, Headers, subject } from '@oo/contracts';
 import type { Publish } from './publisher.js';
 
 /** Room left in a message for the headers the publisher adds (trace, ids, principal token) (bytes). */
 const HEADER_ROOM = 16 * 1024;
+/** What a dead letter holds in place of the `oo-principal` token. */
+const REDACTED = '[redacted]';
 /** How much of an error's message a shortened dead letter keeps (characters). */
 const SHORT_MESSAGE = 4 * 1024;
 
 function headersOf(msg: JsMsg): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   if (!msg.headers) return out;
-  for (const key of msg.headers.keys()) out[key] = msg.headers.values(key);
+  for (const key of msg.headers.keys()) {
+    out[key] = key === Headers.principal ? [REDACTED] : msg.headers.values(key);
+  }
   return out;
 }
 

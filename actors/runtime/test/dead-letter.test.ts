@@ -1,4 +1,5 @@
-import { DeadLetter, OoError, subject } from '@oo/contracts';
+import { headers as natsHeaders } from '@nats-io/transport-node';
+import { DeadLetter, Headers, OoError, subject } from '@oo/contracts';
 import { defineActor, on, startActor } from '@oo/runtime';
 import { freshName, type NatsServer, startNatsServer } from '@oo/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,6 +70,25 @@ describe('runtime - invalid bodies go to the dead-letter subject', () => {
       .poll(async () => (await actor.handle.nats.jsm.consumers.info('OO_CMD', durable)).num_ack_pending)
       .toBe(0);
     expect(dlq.items).toHaveLength(1);
+    await actor.handle.stop();
+    await dlq.handle.stop();
+  });
+
+  it('keeps the headers of a dead-lettered message but for the identity token', async () => {
+    const token = freshName();
+    const s = testSubjects(token);
+    const name = `dl-${token}`;
+    const dlq = await collect(server.url, subject(`oo.dlq.${name}`, DeadLetter));
+    const actor = await startCountingActor(name, s);
+    const signed = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl';
+    const headers = natsHeaders();
+    headers.set(Headers.principal, signed);
+    headers.set(Headers.requestId, 'req-1');
+    await actor.handle.nats.js.publish(s.ping.name, new TextEncoder().encode('{not json'), { headers });
+    const [letter] = await dlq.waitFor(1);
+    expect(letter?.body.headers[Headers.principal]).toEqual(['[redacted]']);
+    expect(letter?.body.headers[Headers.requestId]).toEqual(['req-1']);
+    expect(JSON.stringify(letter?.body)).not.toContain(signed);
     await actor.handle.stop();
     await dlq.handle.stop();
   });

@@ -31,12 +31,18 @@ async function startCountingActor(name: string, s: ReturnType<typeof testSubject
   return { handle, calls: () => calls };
 }
 
+/** Fresh subjects, an actor name and a collector of that actor's dead letters. */
+async function deadLetterBed() {
+  const token = freshName();
+  const s = testSubjects(token);
+  const name = `dl-${token}`;
+  const dlq = await collect(server.url, subject(`oo.dlq.${name}`, DeadLetter));
+  return { token, s, name, dlq };
+}
+
 describe('runtime - invalid bodies go to the dead-letter subject', () => {
   it('dead-letters a body that is not JSON, with the original body and the reason, and never calls the handler', async () => {
-    const token = freshName();
-    const s = testSubjects(token);
-    const name = `dl-${token}`;
-    const dlq = await collect(server.url, subject(`oo.dlq.${name}`, DeadLetter));
+    const { s, name, dlq } = await deadLetterBed();
     const actor = await startCountingActor(name, s);
     await actor.handle.nats.js.publish(s.ping.name, new TextEncoder().encode('{not json'));
     const [letter] = await dlq.waitFor(1);
@@ -49,10 +55,7 @@ describe('runtime - invalid bodies go to the dead-letter subject', () => {
   });
 
   it('dead-letters a body that breaks the schema, naming each failing field, once', async () => {
-    const token = freshName();
-    const s = testSubjects(token);
-    const name = `dl-${token}`;
-    const dlq = await collect(server.url, subject(`oo.dlq.${name}`, DeadLetter));
+    const { token, s, name, dlq } = await deadLetterBed();
     const actor = await startCountingActor(name, s);
     const bad = JSON.stringify({ n: 'seven', extra: true });
     await actor.handle.nats.js.publish(s.ping.name, new TextEncoder().encode(bad));
@@ -75,10 +78,7 @@ describe('runtime - invalid bodies go to the dead-letter subject', () => {
   });
 
   it('keeps the headers of a dead-lettered message but for the identity token', async () => {
-    const token = freshName();
-    const s = testSubjects(token);
-    const name = `dl-${token}`;
-    const dlq = await collect(server.url, subject(`oo.dlq.${name}`, DeadLetter));
+    const { s, name, dlq } = await deadLetterBed();
     const actor = await startCountingActor(name, s);
     const signed = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl';
     const headers = natsHeaders();
@@ -94,10 +94,7 @@ describe('runtime - invalid bodies go to the dead-letter subject', () => {
   });
 
   it('dead-letters a body of a newer schema version than the consumer knows', async () => {
-    const token = freshName();
-    const s = testSubjects(token);
-    const name = `dl-${token}`;
-    const dlq = await collect(server.url, subject(`oo.dlq.${name}`, DeadLetter));
+    const { s, name, dlq } = await deadLetterBed();
     const actor = await startCountingActor(name, s);
     const newer = subject(s.ping.name, s.ping.schema, { version: 2 });
     await actor.handle.publish(newer, { n: 3 });
@@ -109,10 +106,7 @@ describe('runtime - invalid bodies go to the dead-letter subject', () => {
     await dlq.handle.stop();
   });
   it('dead-letters a body too large to be quoted whole in the dead letter, once, and moves on', async () => {
-    const token = freshName();
-    const s = testSubjects(token);
-    const name = `dl-${token}`;
-    const dlq = await collect(server.url, subject(`oo.dlq.${name}`, DeadLetter));
+    const { token, s, name, dlq } = await deadLetterBed();
     const actor = await startCountingActor(name, s);
     // Not JSON, and every quote doubles in the dead letter's JSON: the letter would pass max_payload.
     const max = actor.handle.nats.nc.info?.max_payload ?? 1_048_576;
@@ -138,10 +132,7 @@ describe('runtime - invalid bodies go to the dead-letter subject', () => {
   ])(
     'dead-letters a failure whose error cannot cross the bus as it is (%s), once',
     async (_what, options) => {
-      const token = freshName();
-      const s = testSubjects(token);
-      const name = `dl-${token}`;
-      const dlq = await collect(server.url, subject(`oo.dlq.${name}`, DeadLetter));
+      const { token, s, name, dlq } = await deadLetterBed();
       let calls = 0;
       const actor = await startActor(
         defineActor({

@@ -208,9 +208,11 @@ export function engineActor(options: EngineOptions) {
               }
               result = await plan(template, undefined, event, await outputs.resolve(undefined, event));
             } catch (err) {
-              // A store out of reach now is retried, not a reason to refuse the run.
-              if (err instanceof OoError && err.code === 'OO_ERR_NATS_UNAVAILABLE') throw err;
-              const error: ErrorData = toOoError(err).toData();
+              // What may pass is retried, not a reason to refuse the run: a store out of reach (the
+              // KV client's own errors are not OoErrors), a state a newer replica wrote.
+              const failure = toOoError(err);
+              if (failure.retryable) throw err;
+              const error: ErrorData = failure.toData();
               result = rejectStart(event, error);
             }
             // Created only if absent: a new run costs no read first; a repeated start is rare.

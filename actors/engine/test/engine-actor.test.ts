@@ -1,14 +1,17 @@
 import {
   BucketNames,
   type ChildRunEnded,
+  durableName,
   EngineSubjects,
   newId,
   runEndKey,
+  StreamNames,
   type TemplateInput,
 } from '@oo/contracts';
 import { waitFor } from '@oo/test-harness';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type EngineTestbed, startEngineTestbed } from './fixtures/engine-testbed.js';
+import { runHead } from './fixtures/run-head.js';
 
 const sleepy: TemplateInput = {
   name: 'sleepy',
@@ -208,6 +211,37 @@ describe('engine actor', () => {
       { rerunOf: { runId: first, mode: 'restart' } },
     );
     expect((await bed.finished(restarted)).status).toBe('succeeded');
+  });
+
+  it('tries a resume again, rather than failing it, while the run it resumes is in a newer engine’s layout', async () => {
+    bed = await startEngineTestbed([flaky]);
+    await bed.startEngine();
+    await bed.startRunner();
+    const first = newId('run');
+    const previous = runHead({
+      runId: first,
+      template: 'flaky',
+      status: 'failed',
+      tasks: { prepare: { type: 'noop', status: 'succeeded', attempt: 1, output: { prepared: 'before' } } },
+    });
+    const heads = await bed.client.nats.kvm.open(BucketNames.runs);
+    // Written by an upgraded replica mid-rollout: this engine must leave it to one (retryable).
+    await heads.put(first, JSON.stringify({ ...previous, layout: 2 }));
+    const second = await bed.start('flaky', { failTimes: 0 }, { rerunOf: { runId: first, mode: 'resume' } });
+    const starts = durableName('engine', EngineSubjects.start.name);
+    await waitFor(
+      async () =>
+        bed.runEvents.some((e) => e.runId === second) ||
+        (await bed.client.nats.jsm.consumers.info(StreamNames.commands, starts)).num_redelivered > 0,
+      { what: 'the resume to be tried again or to end' },
+    );
+    expect(bed.runEvents.filter((e) => e.runId === second)).toEqual([]);
+    // The layout becomes readable (the rollout finished): the resume goes on, keeping `prepare`.
+    await heads.put(first, JSON.stringify(previous));
+    expect(await bed.finished(second)).toMatchObject({
+      status: 'succeeded',
+      output: { prepared: { prepared: 'before' } },
+    });
   });
 
   it('restarts a run from scratch: every task runs again', async () => {

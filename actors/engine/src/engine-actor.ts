@@ -33,9 +33,15 @@ import type { PlannerEvent, PlanResult } from './planner-types.js';
 import { startReconciler } from './reconciler.js';
 import { type RunStep, runQueue } from './run-queue.js';
 import { startRunRetention } from './run-retention.js';
-import { RunSegment, type RunState, RunState as RunStateSchema } from './run-state.js';
+import {
+  isInFlightTask,
+  isNewerLayout,
+  RunSegment,
+  type RunState,
+  RunState as RunStateSchema,
+} from './run-state.js';
 import { runStateEncoder } from './run-state-encoder.js';
-import { isStateTooLarge, runStore } from './run-store.js';
+import { isStateTooLarge, runKey, runStore } from './run-store.js';
 import { rejectStart } from './start-run.js';
 import { compileTemplate, loadTemplatesDir } from './template-loader.js';
 import { createTemplateRegistry } from './template-registry.js';
@@ -187,6 +193,29 @@ export function engineActor(options: EngineOptions) {
         intervalMs: options.retentionIntervalMs ?? ENGINE_DEFAULTS.retentionIntervalMs,
       });
 
+      /**
+       * A parent that ended, or stopped waiting for this child (its forEach failed), before the
+       * child's start was heard sent a cancel that found no run and was dropped. The parent wrote
+       * that before it sent the cancel, so a look at the parent after the child exists cannot miss
+       * it: cancel the child then. Reads the parent's head only (its tasks in flight are there).
+       */
+      const stopIfLetGo = async (ctx: Pick<ActorContext, 'publish'>, child: RunState) => {
+        if (!child.parent || child.status !== 'running') return;
+        const { runId, taskKey } = child.parent;
+        const parent = (await heads.get(runKey(runId)))?.value;
+        // No parent (a start from outside, or one removed long ago) or one a newer engine wrote: leave it.
+        if (!parent || isNewerLayout(parent)) return;
+        const task = parent.tasks[taskKey];
+        const waiting =
+          parent.status === 'running' && task?.childRunId === child.runId && isInFlightTask(task.status);
+        if (waiting) return;
+        await advance(ctx, child.runId, {
+          kind: 'cancel',
+          at: env.clock.iso(),
+          reason: `parent run ${runId} no longer waits for it (task ${taskKey})`,
+        });
+      };
+
       return {
         handlers: [
           on(EngineSubjects.start, async (ctx, start) => {
@@ -222,10 +251,12 @@ export function engineActor(options: EngineOptions) {
             });
             if (created) {
               await executeCommands(ctx, created.state, created.commands, recordEnd);
+              await stopIfLetGo(ctx, created.state);
               return undefined;
             }
             const existing = await runs.get(start.runId);
             if (!existing) return undefined;
+            await stopIfLetGo(ctx, existing);
             // A repeated start: make sure what it scheduled went out (the first try may have crashed).
             if (ctx.attempt > 1) await advance(ctx, start.runId, { kind: 'reconcile', at: ctx.clock.iso() });
             // A parent reconciling its `workflow.run` task starts the child again: if the child

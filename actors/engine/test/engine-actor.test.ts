@@ -10,6 +10,7 @@ import {
 } from '@oo/contracts';
 import { waitFor } from '@oo/test-harness';
 import { afterEach, describe, expect, it } from 'vitest';
+import { childRunIdOf } from '../src/index.js';
 import { type EngineTestbed, startEngineTestbed } from './fixtures/engine-testbed.js';
 import { runHead } from './fixtures/run-head.js';
 
@@ -38,6 +39,21 @@ const flaky: TemplateInput = {
     finish: { type: 'noop', needs: ['risky'], input: { from: '=tasks.prepare.output' } },
   },
   output: { prepared: '=tasks.prepare.output' },
+};
+
+/** A parent whose `child` task starts a run of `napper` once `gate` is through. */
+const napper: TemplateInput = {
+  name: 'napper',
+  version: 1,
+  tasks: { nap: { type: 'sleep', input: { ms: 60_000 } } },
+};
+const gated: TemplateInput = {
+  name: 'gated',
+  version: 1,
+  tasks: {
+    gate: { type: 'sleep', input: { ms: 60_000 } },
+    child: { type: 'workflow.run', needs: ['gate'], input: { template: 'napper' } },
+  },
 };
 
 let bed: EngineTestbed;
@@ -242,6 +258,27 @@ describe('engine actor', () => {
       status: 'succeeded',
       output: { prepared: { prepared: 'before' } },
     });
+  });
+
+  it('cancels a child run whose start is heard after its parent ended (the parent’s cancel found no run)', async () => {
+    bed = await startEngineTestbed([napper, gated]);
+    await bed.startEngine();
+    await bed.startRunner();
+    const parent = await bed.start('gated');
+    await bed.taskEvent((e) => e.runId === parent && e.taskKey === 'gate' && e.status === 'running');
+    await bed.cancel(parent);
+    expect((await bed.finished(parent)).status).toBe('cancelled');
+    // The child's start was still queued behind others when the cancel went by (or its first
+    // delivery failed): it arrives now, for a parent that no longer waits for it.
+    const child = await bed.start(
+      'napper',
+      {},
+      {
+        runId: childRunIdOf(parent, 'child'),
+        parent: { runId: parent, taskKey: 'child' },
+      },
+    );
+    expect((await bed.finished(child, 5_000)).status).toBe('cancelled');
   });
 
   it('restarts a run from scratch: every task runs again', async () => {

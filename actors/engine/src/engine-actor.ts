@@ -31,11 +31,13 @@ import { engineOutputs } from './output-store.js';
 import { plan } from './planner.js';
 import type { PlannerEvent, PlanResult } from './planner-types.js';
 import { startReconciler } from './reconciler.js';
+import { endCommands } from './run-end.js';
 import { type RunStep, runQueue } from './run-queue.js';
 import { startRunRetention } from './run-retention.js';
 import {
   isInFlightTask,
   isNewerLayout,
+  isTerminalRun,
   RunSegment,
   type RunState,
   RunState as RunStateSchema,
@@ -168,6 +170,19 @@ export function engineActor(options: EngineOptions) {
       const queue = runQueue(step, (runId) => runs.cachedTasks(runId) >= GATHER_FROM_TASKS);
       const advance = (ctx: Pick<ActorContext, 'publish'>, runId: string, event: PlannerEvent) =>
         queue.submit(runId, event, ctx);
+      /**
+       * After a redelivered event's step: the first try may have written a step and died before
+       * publishing its commands. A run still going is reconciled (what it has in flight goes out
+       * again); one that had ended before this step announces its end again.
+       */
+      const redelivered = async (ctx: Pick<ActorContext, 'publish'>, result: PlanResult | undefined) => {
+        if (!result) return;
+        if (!isTerminalRun(result.state.status)) {
+          await advance(ctx, result.state.runId, { kind: 'reconcile', at: env.clock.iso() });
+        } else if (result.commands.length === 0) {
+          await executeCommands(ctx, result.state, endCommands(result.state), recordEnd);
+        }
+      };
 
       const reconciler = startReconciler({
         log: env.log,
@@ -258,7 +273,7 @@ export function engineActor(options: EngineOptions) {
             if (!existing) return undefined;
             await stopIfLetGo(ctx, existing);
             // A repeated start: make sure what it scheduled went out (the first try may have crashed).
-            if (ctx.attempt > 1) await advance(ctx, start.runId, { kind: 'reconcile', at: ctx.clock.iso() });
+            if (ctx.attempt > 1) await redelivered(ctx, { state: existing, commands: [] });
             // A parent reconciling its `workflow.run` task starts the child again: if the child
             // ended, tell the parent once more (the first notice may have been lost in a crash).
             const ended = childEndedOf(existing);
@@ -278,18 +293,21 @@ export function engineActor(options: EngineOptions) {
                 at: ctx.clock.iso(),
                 report,
               });
-              // Redelivered: the first try may have written the state and died before publishing.
-              if (result && ctx.attempt > 1)
-                await advance(ctx, report.runId, { kind: 'reconcile', at: ctx.clock.iso() });
+              if (ctx.attempt > 1) await redelivered(ctx, result);
               return undefined;
             }),
           ),
           on(EngineSubjects.cancel, async (ctx, cancel) => {
-            await advance(ctx, cancel.runId, { kind: 'cancel', at: ctx.clock.iso(), reason: cancel.reason });
+            const result = await advance(ctx, cancel.runId, {
+              kind: 'cancel',
+              at: ctx.clock.iso(),
+              reason: cancel.reason,
+            });
+            if (ctx.attempt > 1) await redelivered(ctx, result);
             return undefined;
           }),
           on(EngineSubjects.childEnded, async (ctx, ended) => {
-            await advance(ctx, ended.runId, {
+            const result = await advance(ctx, ended.runId, {
               kind: 'child-finished',
               at: ctx.clock.iso(),
               taskKey: ended.taskKey,
@@ -298,6 +316,7 @@ export function engineActor(options: EngineOptions) {
               ...(ended.output === undefined ? {} : { output: ended.output }),
               ...(ended.error ? { error: ended.error } : {}),
             });
+            if (ctx.attempt > 1) await redelivered(ctx, result);
             return undefined;
           }),
         ].map(withEngineConcurrency),

@@ -5,7 +5,8 @@
 import type { ErrorData } from '@oo/contracts';
 import { evaluateValue } from './expressions.js';
 import { emitRun, emitTask, errorData, failureOf, type PlanStep, pendingEntry } from './plan-step.js';
-import { isInFlightTask, isTerminalTask, parseTaskKey } from './run-state.js';
+import type { PlannerCommand } from './planner-types.js';
+import { isInFlightTask, isTerminalTask, parseTaskKey, type RunState } from './run-state.js';
 
 /** Every task is terminal and none failed the run: evaluate the output mapping. */
 export async function completeRun(step: PlanStep): Promise<void> {
@@ -48,6 +49,24 @@ export function cancelRun(step: PlanStep, reason: string): void {
   closeOpenTasks(step, 'cancelled', reason);
   state.finishedAt = step.at;
   emitRun(step);
+}
+
+/**
+ * What announced the end of the ended run `state`, to send again when the write that ended it may
+ * have been the last thing an engine did (killed before its publishes): its run event (and with it
+ * the `run_ends` record and the parent's notice) and the cancel of each child run it stopped. The
+ * dedupe ids are those of the first announcement.
+ */
+export function endCommands(state: RunState): PlannerCommand[] {
+  const sink = { state, at: state.finishedAt ?? state.updatedAt, commands: [] as PlannerCommand[] };
+  emitRun(sink);
+  const reason = state.error?.message ?? state.status;
+  for (const task of Object.values(state.tasks)) {
+    if (task.childRunId !== undefined && task.status === 'cancelled') {
+      sink.commands.push({ kind: 'cancel-child', childRunId: task.childRunId, reason });
+    }
+  }
+  return sink.commands;
 }
 
 /**

@@ -7,10 +7,11 @@ import {
   runEndKey,
   StreamNames,
   type TemplateInput,
+  taskEventSubject,
 } from '@oo/contracts';
 import { waitFor } from '@oo/test-harness';
 import { afterEach, describe, expect, it } from 'vitest';
-import { childRunIdOf } from '../src/index.js';
+import { childRunIdOf, type RunState } from '../src/index.js';
 import { type EngineTestbed, startEngineTestbed } from './fixtures/engine-testbed.js';
 import { runHead } from './fixtures/run-head.js';
 
@@ -54,6 +55,13 @@ const gated: TemplateInput = {
     gate: { type: 'sleep', input: { ms: 60_000 } },
     child: { type: 'workflow.run', needs: ['gate'], input: { template: 'napper' } },
   },
+};
+
+const single: TemplateInput = {
+  name: 'single',
+  version: 1,
+  tasks: { a: { type: 'noop', input: { n: 1 } } },
+  output: { n: '=tasks.a.output.n' },
 };
 
 let bed: EngineTestbed;
@@ -279,6 +287,43 @@ describe('engine actor', () => {
       },
     );
     expect((await bed.finished(child, 5_000)).status).toBe('cancelled');
+  });
+
+  it('announces a run’s end again when a redelivered event finds it ended (a crash between the write and the publish)', async () => {
+    bed = await startEngineTestbed([single]);
+    const engine = await bed.startEngine();
+    const runId = await bed.start('single');
+    await bed.taskEvent((e) => e.runId === runId && e.taskKey === 'a' && e.status === 'scheduled');
+    await engine.stop();
+    // What the engine that took `a`'s end wrote before it was killed: the task's end and the run's.
+    const heads = await bed.client.nats.kvm.open(BucketNames.runs);
+    const head = (await heads.get(runId))?.json<RunState>();
+    const at = new Date().toISOString();
+    const a = { ...head!.tasks.a!, status: 'succeeded' as const, output: { n: 1 }, finishedAt: at };
+    const ended = { status: 'succeeded', open: 0, output: { n: 1 }, finishedAt: at, updatedAt: at };
+    await heads.put(runId, JSON.stringify({ ...head, ...ended, tasks: { a } }));
+    // The runner's end of `a`, which that engine had taken and not acked.
+    const subject = taskEventSubject('succeeded');
+    await bed.client.publish(subject, {
+      runId,
+      taskKey: 'a',
+      type: 'noop',
+      status: 'succeeded',
+      attempt: 1,
+      output: { n: 1 },
+      startedAt: at,
+      at,
+    });
+    const consumer = await bed.client.nats.js.consumers.get(
+      StreamNames.events,
+      durableName('engine', subject.name),
+    );
+    const taken = await consumer.next({ expires: 5_000 });
+    expect(taken?.json()).toMatchObject({ runId, taskKey: 'a' });
+    taken?.nak();
+
+    await bed.startEngine();
+    expect(await bed.finished(runId, 5_000)).toMatchObject({ status: 'succeeded', output: { n: 1 } });
   });
 
   it('restarts a run from scratch: every task runs again', async () => {

@@ -201,6 +201,11 @@ export function loadTemplatesDir(
         });
         continue;
       }
+      const unkept = unkeptSettings(loaded, file);
+      if (unkept.length > 0) {
+        problems.push(...unkept);
+        continue;
+      }
       byNameVersion.set(id, loaded);
       templates.push(loaded);
     } catch (thrown) {
@@ -214,6 +219,30 @@ export function loadTemplatesDir(
     }
   }
   return { templates, problems };
+}
+
+/**
+ * Settings a template file may not have although the engine would run it, because they would not
+ * do what they say. Checked on files, not in `compileTemplate`: a snapshot of a template that runs
+ * started with before a check was added must still compile, or those runs could not go on.
+ */
+function unkeptSettings(loaded: LoadedTemplate, file: string): Problem[] {
+  const problems: Problem[] = [];
+  for (const [id, task] of loaded.tasks) {
+    if (!task.child) continue;
+    // The engine runs a child run itself; retries and deadlines are the runner's, which never sees it.
+    if (task.spec.retry) {
+      const reason =
+        'a workflow.run task is not retried: it ends as its child run does (give its tasks retry)';
+      problems.push({ file, task: id, path: 'retry', code: 'OO_ERR_WORKFLOW_TEMPLATE_INVALID', reason });
+    }
+    if (task.spec.timeoutMs !== undefined) {
+      const reason =
+        'a workflow.run task has no timeout: it waits for its child run (give its tasks timeoutMs)';
+      problems.push({ file, task: id, path: 'timeoutMs', code: 'OO_ERR_WORKFLOW_TEMPLATE_INVALID', reason });
+    }
+  }
+  return problems;
 }
 
 /** One line per problem: `templates/x.json: task "b" (needs[0]): needs unknown task "z"`. */

@@ -223,6 +223,27 @@ describe('template loader - loads', () => {
     expect(problems[0]?.reason).toContain('a-good.json');
   });
 
+  it('template loader - refuses a file giving a workflow.run task retry or timeoutMs, which no runner applies; a snapshot still compiles', () => {
+    dir = mkdtempSync(join(tmpdir(), 'oo-templates-'));
+    const json = {
+      name: 'parent',
+      version: 1,
+      tasks: {
+        a: { type: 'workflow.run', input: { template: 'x' }, retry: { maxAttempts: 3 }, timeoutMs: 60_000 },
+      },
+    };
+    writeFileSync(join(dir, 'parent.json'), JSON.stringify(json));
+    const { templates, problems } = loadTemplatesDir(dir);
+    expect(templates).toEqual([]);
+    expect(problems.map((p) => [p.task, p.path, p.code])).toEqual([
+      ['a', 'retry', 'OO_ERR_WORKFLOW_TEMPLATE_INVALID'],
+      ['a', 'timeoutMs', 'OO_ERR_WORKFLOW_TEMPLATE_INVALID'],
+    ]);
+    expect(problems[1]?.reason).toMatch(/waits for its child run/);
+    // Runs that started with it before this check keep going on their snapshot.
+    expect(compileTemplate(json, 'snapshot parent@1', undefined).tasks.get('a')?.child).toBe(true);
+  });
+
   it('template loader - a missing directory is a problem, not a throw', () => {
     const { templates, problems } = loadTemplatesDir(join(tmpdir(), 'oo-no-such-dir'));
     expect(templates).toEqual([]);

@@ -209,26 +209,25 @@ export function engineActor(options: EngineOptions) {
       });
 
       /**
-       * A parent that ended, or stopped waiting for this child (its forEach failed), before the
-       * child's start was heard sent a cancel that found no run and was dropped. The parent wrote
-       * that before it sent the cancel, so a look at the parent after the child exists cannot miss
-       * it: cancel the child then. Reads the parent's head only (its tasks in flight are there).
+       * Why a run just created (or started again) must be cancelled at once, or undefined. A cancel
+       * that came before the run existed is left in `run_ends` by the cancel handler. A parent that
+       * ended, or stopped waiting for this child (its forEach failed), before the child's start was
+       * heard sent a cancel that found no run; it wrote that before sending the cancel, so a look
+       * at the parent's head (its tasks in flight are there) after the child exists cannot miss it.
        */
-      const stopIfLetGo = async (ctx: Pick<ActorContext, 'publish'>, child: RunState) => {
-        if (!child.parent || child.status !== 'running') return;
-        const { runId, taskKey } = child.parent;
+      const unwanted = async (state: RunState): Promise<string | undefined> => {
+        if (state.status !== 'running') return undefined;
+        const end = (await runEnds.get(runEndKey(state.runId)))?.value;
+        if (end?.status === 'cancelled') return end.reason;
+        if (!state.parent) return undefined;
+        const { runId, taskKey } = state.parent;
         const parent = (await heads.get(runKey(runId)))?.value;
         // No parent (a start from outside, or one removed long ago) or one a newer engine wrote: leave it.
-        if (!parent || isNewerLayout(parent)) return;
+        if (!parent || isNewerLayout(parent)) return undefined;
         const task = parent.tasks[taskKey];
         const waiting =
-          parent.status === 'running' && task?.childRunId === child.runId && isInFlightTask(task.status);
-        if (waiting) return;
-        await advance(ctx, child.runId, {
-          kind: 'cancel',
-          at: env.clock.iso(),
-          reason: `parent run ${runId} no longer waits for it (task ${taskKey})`,
-        });
+          parent.status === 'running' && task?.childRunId === state.runId && isInFlightTask(task.status);
+        return waiting ? undefined : `parent run ${runId} no longer waits for it (task ${taskKey})`;
       };
 
       return {
@@ -265,15 +264,26 @@ export function engineActor(options: EngineOptions) {
               return runs.create(rejectStart(event, err.toData()));
             });
             if (created) {
-              await executeCommands(ctx, created.state, created.commands, recordEnd);
-              await stopIfLetGo(ctx, created.state);
+              const reason = await unwanted(created.state);
+              // Unwanted already: announce the run, send none of its tasks, and cancel it.
+              const commands =
+                reason === undefined
+                  ? created.commands
+                  : created.commands.filter((c) => c.kind === 'run-event');
+              await executeCommands(ctx, created.state, commands, recordEnd);
+              if (reason !== undefined)
+                await advance(ctx, start.runId, { kind: 'cancel', at: ctx.clock.iso(), reason });
               return undefined;
             }
             const existing = await runs.get(start.runId);
             if (!existing) return undefined;
-            await stopIfLetGo(ctx, existing);
-            // A repeated start: make sure what it scheduled went out (the first try may have crashed).
-            if (ctx.attempt > 1) await redelivered(ctx, { state: existing, commands: [] });
+            const reason = await unwanted(existing);
+            if (reason !== undefined) {
+              await advance(ctx, start.runId, { kind: 'cancel', at: ctx.clock.iso(), reason });
+            } else if (ctx.attempt > 1) {
+              // A repeated start: make sure what it scheduled went out (the first try may have crashed).
+              await redelivered(ctx, { state: existing, commands: [] });
+            }
             // A parent reconciling its `workflow.run` task starts the child again: if the child
             // ended, tell the parent once more (the first notice may have been lost in a crash).
             const ended = childEndedOf(existing);
@@ -298,11 +308,20 @@ export function engineActor(options: EngineOptions) {
             }),
           ),
           on(EngineSubjects.cancel, async (ctx, cancel) => {
-            const result = await advance(ctx, cancel.runId, {
-              kind: 'cancel',
-              at: ctx.clock.iso(),
-              reason: cancel.reason,
-            });
+            const event: PlannerEvent = { kind: 'cancel', at: ctx.clock.iso(), reason: cancel.reason };
+            let result = await advance(ctx, cancel.runId, event);
+            if (!result) {
+              // No run yet: its start is still on its way. Leave the cancel where the start looks
+              // once it has created the run, then look once more, in case it did in between.
+              const end: RunEnd = {
+                runId: cancel.runId,
+                status: 'cancelled',
+                reason: cancel.reason,
+                at: event.at,
+              };
+              await runEnds.create(runEndKey(cancel.runId), end);
+              result = await advance(ctx, cancel.runId, event);
+            }
             if (ctx.attempt > 1) await redelivered(ctx, result);
             return undefined;
           }),

@@ -268,6 +268,27 @@ describe('engine actor', () => {
     });
   });
 
+  it('cancels a run whose cancel came before its start (the start was still on its way), sending none of its tasks', async () => {
+    bed = await startEngineTestbed([sleepy]);
+    await bed.startEngine();
+    await bed.startRunner();
+    const runId = newId('run');
+    // The requests actor names the run at intake; an operator may cancel before the start is sent.
+    await bed.cancel(runId);
+    const cancels = durableName('engine', EngineSubjects.cancel.name);
+    await waitFor(
+      async () => {
+        const info = await bed.client.nats.jsm.consumers.info(StreamNames.commands, cancels);
+        return info.num_pending === 0 && info.num_ack_pending === 0;
+      },
+      { what: 'the engine to settle the cancel' },
+    );
+    await bed.start('sleepy', {}, { runId });
+    const end = await bed.finished(runId, 5_000);
+    expect(end.status).toBe('cancelled');
+    expect(bed.taskEvents.filter((e) => e.runId === runId && e.status === 'scheduled')).toEqual([]);
+  });
+
   it('cancels a child run whose start is heard after its parent ended (the parent’s cancel found no run)', async () => {
     bed = await startEngineTestbed([napper, gated]);
     await bed.startEngine();

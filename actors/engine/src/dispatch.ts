@@ -2,7 +2,7 @@
  * Dispatching one task (or forEach element): evaluate its input, then either schedule it on a runner
  * or, for `workflow.run`, start a child run. The same evaluation rebuilds the command on reconcile.
  */
-import { type ErrorData, TEMPLATE_NAME } from '@oo/contracts';
+import { type ErrorData, RunId, TEMPLATE_NAME } from '@oo/contracts';
 import { z } from 'zod';
 import { evaluateValue } from './expressions.js';
 import type { CompiledTask } from './loaded-template.js';
@@ -72,10 +72,22 @@ export async function commandFor(
       ),
     };
   }
+  const childRunId = childRunIdOf(step.state.runId, key);
+  // A start that cannot be published would leave the task running for ever (reconciled in vain).
+  if (!RunId.safeParse(childRunId).success) {
+    return {
+      error: errorData(
+        'OO_ERR_WORKFLOW_CHILD_INPUT_INVALID',
+        `${key}: its child run id ${childRunId} is ${childRunId.length} characters, over the ` +
+          `${RunId.maxLength} a run id may have: nest fewer workflow.run levels or use shorter task ids`,
+        { task: key, childRunId },
+      ),
+    };
+  }
   return {
     kind: 'start-child',
     taskKey: key,
-    childRunId: childRunIdOf(step.state.runId, key),
+    childRunId,
     template: parsed.data.template,
     ...(parsed.data.version === undefined ? {} : { version: parsed.data.version }),
     input: parsed.data.input,

@@ -79,4 +79,19 @@ describe('planner - child runs', () => {
       details: { issues: [{ path: 'template' }] },
     });
   });
+
+  it('planner - a child run whose id would pass the 128 characters of a run id fails its task, saying so', async () => {
+    // Each level of nesting adds `.<task key>`: a deep chain of long task ids outgrows a run id,
+    // and a start that cannot be published would leave the task running for ever.
+    const deep = `run_${'x'.repeat(120)}`;
+    const run = drive(parent, deep);
+    const commands = await run.start({ size: 'small' });
+    expect(dispatched(commands)).toEqual([]);
+    expect(run.state.status).toBe('failed');
+    expect(run.state.tasks.build?.error).toMatchObject({
+      code: 'OO_ERR_WORKFLOW_CHILD_INPUT_INVALID',
+      details: { task: 'build', childRunId: `${deep}.build` },
+    });
+    expect(run.state.tasks.build?.error?.message).toMatch(/130 characters/);
+  });
 });

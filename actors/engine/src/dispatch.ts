@@ -28,6 +28,26 @@ export function childRunIdOf(runId: string, taskKey: string): string {
   return `${runId}.${taskKey.replace('[', '-').replace(']', '')}`;
 }
 
+/**
+ * An input that cannot travel in a message: sent, its publish would fail every time and leave the
+ * task in flight (a child-run task for ever). Reading a large output whole (`=tasks.a.output`, kept
+ * by reference) is the usual way there: pass the fields the task needs instead.
+ */
+function oversized(key: string, input: unknown, max: number | undefined): ErrorData | undefined {
+  if (max === undefined) return undefined;
+  const json = JSON.stringify(input) ?? '';
+  // A UTF-16 unit is at most 3 bytes of UTF-8: most inputs need no count.
+  if (json.length * 3 <= max) return undefined;
+  const bytes = Buffer.byteLength(json);
+  if (bytes <= max) return undefined;
+  return errorData(
+    'OO_ERR_WORKFLOW_TASK_INPUT',
+    `${key}: its input is ${bytes} bytes of JSON, over the ${max} a task message may carry; ` +
+      'pass the fields it needs rather than a large output whole',
+    { task: key, bytes, maxBytes: max },
+  );
+}
+
 /** The schedule or start-child command for a task, or the error that makes the task fail. */
 export async function commandFor(
   step: PlanStep,
@@ -42,6 +62,8 @@ export async function commandFor(
   } catch (thrown) {
     return { error: failureOf(thrown, key) };
   }
+  const tooLarge = oversized(key, input, step.limits.maxInputBytes);
+  if (tooLarge) return { error: tooLarge };
   const spec = ct.spec;
   if (!ct.child) {
     return {

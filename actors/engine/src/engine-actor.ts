@@ -29,7 +29,7 @@ import { lookInFlight } from './in-flight-look.js';
 import type { LoadedTemplate } from './loaded-template.js';
 import { engineOutputs } from './output-store.js';
 import { plan } from './planner.js';
-import type { PlannerEvent, PlanResult } from './planner-types.js';
+import type { PlanLimits, PlannerEvent, PlanResult } from './planner-types.js';
 import { startReconciler } from './reconciler.js';
 import { endCommands } from './run-end.js';
 import { type RunStep, runQueue } from './run-queue.js';
@@ -131,6 +131,9 @@ export function engineActor(options: EngineOptions) {
         cacheBytes: options.outputCacheBytes ?? 64 * 1024 * 1024,
       });
 
+      // Room for the task message's other fields and its headers (the caller's token among them).
+      const limits = (): PlanLimits => ({ maxInputBytes: env.maxPayload() - 8_192 });
+
       /** The exact template a run started with, even if its file changed since. */
       const templateOf = async (state: RunState): Promise<LoadedTemplate> => {
         const known = registry.byKey(state.templateKey);
@@ -146,7 +149,7 @@ export function engineActor(options: EngineOptions) {
         const commands: PlanResult['commands'] = [];
         let next = state;
         for (const event of events) {
-          const planned = await plan(template, next, event, await outputs.resolve(next, event));
+          const planned = await plan(template, next, event, await outputs.resolve(next, event), limits());
           commands.push(...planned.commands);
           next = planned.state;
         }
@@ -249,7 +252,13 @@ export function engineActor(options: EngineOptions) {
                 // Resuming without it would run again what had succeeded: refuse, saying why.
                 else if (start.rerunOf.mode === 'resume') throw rerunUnavailable(start.rerunOf.runId);
               }
-              result = await plan(template, undefined, event, await outputs.resolve(undefined, event));
+              result = await plan(
+                template,
+                undefined,
+                event,
+                await outputs.resolve(undefined, event),
+                limits(),
+              );
             } catch (err) {
               // What may pass is retried, not a reason to refuse the run: a store out of reach (the
               // KV client's own errors are not OoErrors), a state a newer replica wrote.

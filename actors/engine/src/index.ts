@@ -9,7 +9,7 @@ export { CHILD_RUN_TASK_TYPE } from './loaded-template.js';
 export type { ResolvedOutput, ResolvedOutputs } from './output-refs.js';
 export { refKey } from './output-refs.js';
 export { plan } from './planner.js';
-export type { PlannerCommand, PlannerEvent, PlanResult } from './planner-types.js';
+export type { PlanLimits, PlannerCommand, PlannerEvent, PlanResult } from './planner-types.js';
 export { ForEachState, isTerminalRun, isTerminalTask, RunState, TaskState } from './run-state.js';
 export { rejectStart } from './start-run.js';
 export { compileTemplate, formatProblem, loadTemplatesDir } from './template-loader.js';

@@ -7,7 +7,7 @@ import { runView, tasksView } from './expression-scope.js';
 import type { ExpressionScope } from './expressions.js';
 import type { LoadedTemplate } from './loaded-template.js';
 import { NO_OUTPUTS, type ResolvedOutputs } from './output-refs.js';
-import type { PlannerCommand } from './planner-types.js';
+import type { PlanLimits, PlannerCommand } from './planner-types.js';
 import type { RunState, TaskState } from './run-state.js';
 
 export interface PlanStep {
@@ -21,6 +21,7 @@ export interface PlanStep {
   readonly run: unknown;
   /** Values of the outputs kept by reference that this step may read (output-refs.ts). */
   readonly resolved: ResolvedOutputs;
+  readonly limits: PlanLimits;
 }
 
 /**
@@ -40,6 +41,7 @@ export function newStep(
   state: RunState,
   at: string,
   resolved: ResolvedOutputs = NO_OUTPUTS,
+  limits: PlanLimits = {},
 ): PlanStep {
   return {
     tpl,
@@ -50,6 +52,7 @@ export function newStep(
     tasks: tasksView(state.tasks, tpl.tasks, resolved),
     run: runView(state),
     resolved,
+    limits,
   };
 }
 

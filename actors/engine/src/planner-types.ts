@@ -63,6 +63,15 @@ export type PlannerCommand =
   | { kind: 'task-event'; event: Omit<TaskEvent, 'requestId'>; announced?: boolean }
   | { kind: 'run-event'; event: Omit<RunEvent, 'requestId'> };
 
+/** What a message may carry, known to the engine actor, not to the template. */
+export interface PlanLimits {
+  /**
+   * Longest JSON (bytes) a task's evaluated input may have: the task message (or a child run's
+   * start) carries it inline, and one that does not fit cannot be sent. Unchecked when absent.
+   */
+  readonly maxInputBytes?: number;
+}
+
 export interface PlanResult {
   readonly state: RunState;
   readonly commands: PlannerCommand[];

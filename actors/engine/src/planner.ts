@@ -8,7 +8,7 @@ import { OoError } from '@oo/contracts';
 import type { LoadedTemplate } from './loaded-template.js';
 import { NO_OUTPUTS, type ResolvedOutputs, unreadable } from './output-refs.js';
 import { errorData, newStep, type PlanStep } from './plan-step.js';
-import type { PlannerCommand, PlannerEvent, PlanResult } from './planner-types.js';
+import type { PlanLimits, PlannerCommand, PlannerEvent, PlanResult } from './planner-types.js';
 import { reconcile } from './reconcile.js';
 import { cancelRun, failRun } from './run-end.js';
 import { isInFlightTask, isTerminalRun, type RunState } from './run-state.js';
@@ -29,6 +29,8 @@ import { drain, finishKey } from './task-flow.js';
  * Events for a finished run, duplicate reports and reports for tasks not in flight return the state
  * unchanged with no commands. A second `start` for an existing run is likewise ignored.
  *
+ * `limits`: a task whose input passes `maxInputBytes` fails with OO_ERR_WORKFLOW_TASK_INPUT.
+ *
  * @throws OoError OO_ERR_WORKFLOW_RUN_NOT_FOUND when `state` is undefined and the event is not `start`.
  */
 export async function plan(
@@ -36,10 +38,11 @@ export async function plan(
   state: RunState | undefined,
   event: PlannerEvent,
   resolved: ResolvedOutputs = NO_OUTPUTS,
+  limits: PlanLimits = {},
 ): Promise<PlanResult> {
   if (event.kind === 'start') {
     if (state) return { state, commands: [] };
-    return startRun(template, event, resolved);
+    return startRun(template, event, resolved, limits);
   }
   if (!state) {
     throw new OoError('OO_ERR_WORKFLOW_RUN_NOT_FOUND', `no state for the run of a ${event.kind} event`, {
@@ -48,7 +51,7 @@ export async function plan(
     });
   }
   if (isTerminalRun(state.status)) return { state, commands: [] };
-  const step = newStep(template, state, event.at, resolved);
+  const step = newStep(template, state, event.at, resolved, limits);
   switch (event.kind) {
     case 'report':
       await onReport(step, event.report);

@@ -6,7 +6,7 @@ import type { ErrorData } from '@oo/contracts';
 import type { LoadedTemplate } from './loaded-template.js';
 import { holdsRef, type ResolvedOutputs } from './output-refs.js';
 import { emitRun, emitTask, errorData, newStep, pendingEntry } from './plan-step.js';
-import type { PlannerEvent, PlanResult } from './planner-types.js';
+import type { PlanLimits, PlannerEvent, PlanResult } from './planner-types.js';
 import type { RunState, TaskState } from './run-state.js';
 import { drain } from './task-flow.js';
 
@@ -48,10 +48,11 @@ export async function startRun(
   tpl: LoadedTemplate,
   event: StartEvent,
   resolved?: ResolvedOutputs,
+  limits?: PlanLimits,
 ): Promise<PlanResult> {
   const { name, version } = tpl.template;
   const state = initialState(event, name, version, tpl.key);
-  const step = newStep(tpl, state, event.at, resolved);
+  const step = newStep(tpl, state, event.at, resolved, limits);
   const validation = tpl.validateInput(event.start.input);
   if (!validation.ok) {
     const text = validation.issues.map((i) => `${i.path || '(input)'} ${i.message}`).join('; ');

@@ -57,6 +57,21 @@ const bigParent: TemplateInput = {
   output: { read: '=tasks.reader.output' },
 };
 
+/** Tasks that read a 2 MiB output whole into their input: more than a task message carries. */
+const wholeReaders: TemplateInput = {
+  name: 'whole-readers',
+  version: 1,
+  tasks: {
+    big: { type: 'test.blob', input: { bytes: 2 * MIB, answer: 1 } },
+    reader: { type: 'noop', needs: ['big'], onFailure: 'continue', input: { whole: '=tasks.big.output' } },
+    child: {
+      type: 'workflow.run',
+      needs: ['big'],
+      input: { template: 'diamond', input: { label: '=tasks.big.output.blob' } },
+    },
+  },
+};
+
 let bed: EngineTestbed;
 afterEach(async () => {
   await bed?.stop();
@@ -121,6 +136,23 @@ describe('engine - large outputs by reference', () => {
     expect(state.bytes).toBeLessThan(4_096);
     expect(Math.max(...eventSizes([runId]))).toBeLessThan(2_048);
     expect(await objectNames(runId)).toEqual([`${runId}/big/1`, `${runId}/output`]);
+  });
+
+  it('fails a task whose input reads a large output whole, naming it, rather than leave it in flight for ever', async () => {
+    bed = await startEngineTestbed([wholeReaders]);
+    await bed.startEngine();
+    await bed.startRunner([blob]);
+    const runId = await bed.start('whole-readers');
+    const end = await bed.finished(runId, 10_000);
+    const tooLarge = {
+      code: 'OO_ERR_WORKFLOW_TASK_INPUT',
+      message: expect.stringMatching(/bytes of JSON, over the/),
+    };
+    expect(taskEvent(runId, 'reader', 'failed')?.error).toMatchObject({
+      ...tooLarge,
+      details: { task: 'reader' },
+    });
+    expect(end).toMatchObject({ status: 'failed', error: { ...tooLarge, details: { task: 'child' } } });
   });
 
   it('keeps a small output inline, in events and state, and writes no object', async () => {

@@ -145,6 +145,9 @@ export function engineActor(options: EngineOptions) {
 
       /** Plans a step's events one after the other on the run's state (a run store step). */
       const planAll = (events: readonly PlannerEvent[]) => async (state: RunState) => {
+        // Nothing is planned for an ended run, whose template may not be there at all (a run
+        // refused at start names none): no template to look up for a late cancel or report.
+        if (isTerminalRun(state.status)) return { state, commands: [] };
         const template = await templateOf(state);
         const commands: PlanResult['commands'] = [];
         let next = state;

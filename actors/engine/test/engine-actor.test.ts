@@ -371,6 +371,23 @@ describe('engine actor', () => {
     expect(end).toMatchObject({ status: 'failed', error: { code: 'OO_ERR_WORKFLOW_TEMPLATE_NOT_FOUND' } });
   });
 
+  it('settles a cancel of a run refused at start at once: an ended run needs no template', async () => {
+    bed = await startEngineTestbed();
+    const engine = await bed.startEngine();
+    const runId = await bed.start('no-such-template');
+    expect((await bed.finished(runId)).status).toBe('failed');
+    await bed.cancel(runId);
+    const cancels = durableName('engine', EngineSubjects.cancel.name);
+    await waitFor(
+      async () => {
+        const info = await bed.client.nats.jsm.consumers.info(StreamNames.commands, cancels);
+        return info.delivered.consumer_seq > 0 && info.num_pending === 0 && info.num_ack_pending === 0;
+      },
+      { what: 'the engine to settle the cancel', timeoutMs: 3_000 },
+    );
+    expect(engine.stats.failed).toBe(0);
+  });
+
   it('shares 60 runs between two engine replicas and two runners; every run succeeds once', async () => {
     bed = await startEngineTestbed();
     await bed.startEngine();

@@ -17,9 +17,11 @@ import {
 import {
   type ActorContext,
   type ActorEnv,
+  DEFAULT_RETRY,
   defineActor,
   type HandlerOptions,
   on,
+  type RetryPolicy,
   TaskState,
 } from '@oo/runtime';
 import { z } from 'zod';
@@ -66,6 +68,11 @@ export interface EngineOptions {
   retentionIntervalMs?: number;
   /** Bytes of large outputs (read from the object store) an instance keeps in memory (default 64 MiB). */
   outputCacheBytes?: number;
+  /**
+   * How a start that failed with a retryable error is tried again before its run is refused with
+   * that error (default: the runtime's, 5 deliveries over ~21 s).
+   */
+  startRetry?: RetryPolicy;
 }
 
 /** The engine's timings where its options leave them out; `oo`'s config defaults to the same. */
@@ -133,6 +140,7 @@ export function engineActor(options: EngineOptions) {
 
       // Room for the task message's other fields and its headers (the caller's token among them).
       const limits = (): PlanLimits => ({ maxInputBytes: env.maxPayload() - 8_192 });
+      const startRetry = options.startRetry ?? DEFAULT_RETRY;
 
       /** The exact template a run started with, even if its file changed since. */
       const templateOf = async (state: RunState): Promise<LoadedTemplate> => {
@@ -238,71 +246,77 @@ export function engineActor(options: EngineOptions) {
 
       return {
         handlers: [
-          on(EngineSubjects.start, async (ctx, start) => {
-            const event: PlannerEvent & { kind: 'start' } = {
-              kind: 'start',
-              at: ctx.clock.iso(),
-              start,
-              traceId: ctx.traceId,
-            };
-            let result: PlanResult;
-            try {
-              const template = registry.get(start.template, start.version);
-              await snapshots.save(template);
-              if (start.rerunOf) {
-                const previous = await runs.get(start.rerunOf.runId);
-                if (previous) event.previous = previous;
-                // Resuming without it would run again what had succeeded: refuse, saying why.
-                else if (start.rerunOf.mode === 'resume') throw rerunUnavailable(start.rerunOf.runId);
+          on(
+            EngineSubjects.start,
+            async (ctx, start) => {
+              const event: PlannerEvent & { kind: 'start' } = {
+                kind: 'start',
+                at: ctx.clock.iso(),
+                start,
+                traceId: ctx.traceId,
+              };
+              let result: PlanResult;
+              try {
+                const template = registry.get(start.template, start.version);
+                await snapshots.save(template);
+                if (start.rerunOf) {
+                  const previous = await runs.get(start.rerunOf.runId);
+                  if (previous) event.previous = previous;
+                  // Resuming without it would run again what had succeeded: refuse, saying why.
+                  else if (start.rerunOf.mode === 'resume') throw rerunUnavailable(start.rerunOf.runId);
+                }
+                result = await plan(
+                  template,
+                  undefined,
+                  event,
+                  await outputs.resolve(undefined, event),
+                  limits(),
+                );
+              } catch (err) {
+                // What may pass is retried, not a reason to refuse the run: a store out of reach (the
+                // KV client's own errors are not OoErrors), a state a newer replica wrote. On the last
+                // delivery the run is refused with the error instead: its request hears an end, where
+                // a dead-lettered start would leave it waiting for ever.
+                const failure = toOoError(err);
+                if (failure.retryable && ctx.attempt < startRetry.maxAttempts) throw err;
+                const error: ErrorData = failure.toData();
+                result = rejectStart(event, error);
               }
-              result = await plan(
-                template,
-                undefined,
-                event,
-                await outputs.resolve(undefined, event),
-                limits(),
-              );
-            } catch (err) {
-              // What may pass is retried, not a reason to refuse the run: a store out of reach (the
-              // KV client's own errors are not OoErrors), a state a newer replica wrote.
-              const failure = toOoError(err);
-              if (failure.retryable) throw err;
-              const error: ErrorData = failure.toData();
-              result = rejectStart(event, error);
-            }
-            // Created only if absent: a new run costs no read first; a repeated start is rare.
-            const created = await runs.create(await outputs.offload(result)).catch((err: unknown) => {
-              if (!isStateTooLarge(err)) throw err;
-              return runs.create(rejectStart(event, err.toData()));
-            });
-            if (created) {
-              const reason = await unwanted(created.state);
-              // Unwanted already: announce the run, send none of its tasks, and cancel it.
-              const commands =
-                reason === undefined
-                  ? created.commands
-                  : created.commands.filter((c) => c.kind === 'run-event');
-              await executeCommands(ctx, created.state, commands, recordEnd);
-              if (reason !== undefined)
+              // Created only if absent: a new run costs no read first; a repeated start is rare.
+              const created = await runs.create(await outputs.offload(result)).catch((err: unknown) => {
+                if (!isStateTooLarge(err)) throw err;
+                return runs.create(rejectStart(event, err.toData()));
+              });
+              if (created) {
+                const reason = await unwanted(created.state);
+                // Unwanted already: announce the run, send none of its tasks, and cancel it.
+                const commands =
+                  reason === undefined
+                    ? created.commands
+                    : created.commands.filter((c) => c.kind === 'run-event');
+                await executeCommands(ctx, created.state, commands, recordEnd);
+                if (reason !== undefined)
+                  await advance(ctx, start.runId, { kind: 'cancel', at: ctx.clock.iso(), reason });
+                return undefined;
+              }
+              const existing = await runs.get(start.runId);
+              if (!existing) return undefined;
+              const reason = await unwanted(existing);
+              if (reason !== undefined) {
                 await advance(ctx, start.runId, { kind: 'cancel', at: ctx.clock.iso(), reason });
+              } else if (ctx.attempt > 1) {
+                // A repeated start: make sure what it scheduled went out (the first try may have crashed).
+                await redelivered(ctx, { state: existing, commands: [] });
+              }
+              // A parent reconciling its `workflow.run` task starts the child again: if the child
+              // ended, tell the parent once more (the first notice may have been lost in a crash).
+              const ended = childEndedOf(existing);
+              // No dedupe id: the first notice's would drop it, and a parent hearing twice ignores it.
+              if (ended) await ctx.publish(EngineSubjects.childEnded, ended);
               return undefined;
-            }
-            const existing = await runs.get(start.runId);
-            if (!existing) return undefined;
-            const reason = await unwanted(existing);
-            if (reason !== undefined) {
-              await advance(ctx, start.runId, { kind: 'cancel', at: ctx.clock.iso(), reason });
-            } else if (ctx.attempt > 1) {
-              // A repeated start: make sure what it scheduled went out (the first try may have crashed).
-              await redelivered(ctx, { state: existing, commands: [] });
-            }
-            // A parent reconciling its `workflow.run` task starts the child again: if the child
-            // ended, tell the parent once more (the first notice may have been lost in a crash).
-            const ended = childEndedOf(existing);
-            // No dedupe id: the first notice's would drop it, and a parent hearing twice ignores it.
-            if (ended) await ctx.publish(EngineSubjects.childEnded, ended);
-            return undefined;
-          }),
+            },
+            { retry: startRetry },
+          ),
           // A runner's end of a task is its `succeeded` or final `failed` event: the engine hears
           // the event everyone else hears instead of a report of its own, one publish less per task.
           ...(['succeeded', 'failed'] as const).map((status) =>

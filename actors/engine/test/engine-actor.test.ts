@@ -268,6 +268,28 @@ describe('engine actor', () => {
     });
   });
 
+  it('refuses a resume with the retryable error once its start has been tried as often as its policy says', async () => {
+    bed = await startEngineTestbed([flaky]);
+    await bed.startEngine({ startRetry: { maxAttempts: 3, backoffMs: [50] } });
+    const first = newId('run');
+    const previous = runHead({ runId: first, template: 'flaky', status: 'failed', tasks: {} });
+    const heads = await bed.client.nats.kvm.open(BucketNames.runs);
+    // A rollout that never finishes: the run to resume stays in a layout this engine cannot read.
+    await heads.put(first, JSON.stringify({ ...previous, layout: 2 }));
+    const starts = durableName('engine', EngineSubjects.start.name);
+    const deliveries = async () =>
+      (await bed!.client.nats.jsm.consumers.info(StreamNames.commands, starts)).delivered.consumer_seq;
+    const before = await deliveries();
+    const second = await bed.start('flaky', { failTimes: 0 }, { rerunOf: { runId: first, mode: 'resume' } });
+    expect(await bed.finished(second)).toMatchObject({
+      status: 'failed',
+      error: { code: 'OO_ERR_WORKFLOW_STATE_NEWER' },
+    });
+    // Delivered three times (tried, tried again, refused), then settled.
+    expect((await deliveries()) - before).toBe(3);
+    expect((await bed.client.nats.jsm.consumers.info(StreamNames.commands, starts)).num_ack_pending).toBe(0);
+  });
+
   it('cancels a run whose cancel came before its start (the start was still on its way), sending none of its tasks', async () => {
     bed = await startEngineTestbed([sleepy]);
     await bed.startEngine();

@@ -218,7 +218,58 @@ export function loadTemplatesDir(
       );
     }
   }
-  return { templates, problems };
+  return { templates: withKnownChildren(templates, problems), problems };
+}
+
+/**
+ * The templates whose `workflow.run` tasks, where they name the child template literally, name
+ * one loaded here (and a version of it that is, when they give one): otherwise the miss would only
+ * show when a run reached the task. Leaving a template out can leave out those that start it, so
+ * this repeats until nothing more is left out. Each miss is added to `problems`.
+ */
+function withKnownChildren(templates: LoadedTemplate[], problems: Problem[]): LoadedTemplate[] {
+  let kept = templates;
+  for (;;) {
+    const versions = new Map<string, number[]>();
+    for (const t of kept)
+      versions.set(t.template.name, [...(versions.get(t.template.name) ?? []), t.template.version]);
+    const next = kept.filter((t) => {
+      const missing = unknownChildren(t, versions);
+      problems.push(...missing);
+      return missing.length === 0;
+    });
+    if (next.length === kept.length) return kept;
+    kept = next;
+  }
+}
+
+function unknownChildren(loaded: LoadedTemplate, versions: ReadonlyMap<string, number[]>): Problem[] {
+  const problems: Problem[] = [];
+  for (const [id, task] of loaded.tasks) {
+    if (!task.child) continue;
+    const { template, version } = (task.spec.input ?? {}) as { template?: unknown; version?: unknown };
+    // `=...` is an expression, known only when the run gets there.
+    if (typeof template !== 'string' || template.startsWith('=')) continue;
+    const known = versions.get(template);
+    const problem = (path: string, reason: string): Problem => ({
+      file: loaded.source,
+      task: id,
+      path,
+      code: 'OO_ERR_WORKFLOW_TEMPLATE_NOT_FOUND',
+      reason,
+    });
+    if (!known) {
+      problems.push(
+        problem('input.template', `starts template "${template}", which no loaded template file defines`),
+      );
+    } else if (typeof version === 'number' && !known.includes(version)) {
+      const have = [...known].sort((a, b) => a - b).join(', ');
+      problems.push(
+        problem('input.version', `starts ${template}@${version}; the loaded files define versions ${have}`),
+      );
+    }
+  }
+  return problems;
 }
 
 /**

@@ -244,6 +244,40 @@ describe('template loader - loads', () => {
     expect(compileTemplate(json, 'snapshot parent@1', undefined).tasks.get('a')?.child).toBe(true);
   });
 
+  it('template loader - refuses a workflow.run task naming a child template (or version) no file defines, and what starts that', () => {
+    dir = mkdtempSync(join(tmpdir(), 'oo-templates-'));
+    const starting = (name: string, input: Record<string, unknown>) => ({
+      name,
+      version: 1,
+      tasks: { run: { type: 'workflow.run', input } },
+    });
+    const files: Record<string, unknown> = {
+      'child.json': { name: 'child', version: 1, tasks: { a: { type: 'noop' } } },
+      'ok.json': starting('ok', { template: 'child', version: 1 }),
+      'dynamic.json': starting('dynamic', { template: '=input.template' }),
+      'ghost.json': starting('ghost', { template: 'no-such-template' }),
+      'newer.json': starting('newer', { template: 'child', version: 2 }),
+      'above-ghost.json': starting('above-ghost', { template: 'ghost' }),
+    };
+    for (const [file, json] of Object.entries(files)) writeFileSync(join(dir, file), JSON.stringify(json));
+    const { templates, problems } = loadTemplatesDir(dir, new Set(['noop']));
+    expect(templates.map((t) => t.template.name).sort()).toEqual(['child', 'dynamic', 'ok']);
+    const named = (file: string) => problems.find((p) => p.file.endsWith(file));
+    expect(named('ghost.json')).toMatchObject({
+      task: 'run',
+      path: 'input.template',
+      code: 'OO_ERR_WORKFLOW_TEMPLATE_NOT_FOUND',
+      reason: expect.stringContaining('"no-such-template"'),
+    });
+    expect(named('newer.json')).toMatchObject({
+      path: 'input.version',
+      reason: 'starts child@2; the loaded files define versions 1',
+    });
+    // Left out in the second pass: the template it starts was left out in the first.
+    expect(named('above-ghost.json')?.reason).toContain('"ghost"');
+    expect(problems).toHaveLength(3);
+  });
+
   it('template loader - a missing directory is a problem, not a throw', () => {
     const { templates, problems } = loadTemplatesDir(join(tmpdir(), 'oo-no-such-dir'));
     expect(templates).toEqual([]);

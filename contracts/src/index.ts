@@ -105,6 +105,7 @@ export {
   TaskKey,
   TaskMessage,
   TaskStatus,
+  taskEndKey,
   taskEventSubject,
   taskSubject,
 } from './workflow.js';

@@ -132,7 +132,8 @@ export type TaskEvent = z.infer<typeof TaskEvent>;
 /**
  * A run that ended while tasks may still be in flight, as the engine records it in the `run_ends`
  * bucket (key `runEndKey(runId)`) when it publishes the end: runners look it up for a task whose
- * run they did not hear end (they were down), so its `onCancel` still runs.
+ * run they did not hear end (they were down), so its `onCancel` still runs. A task cancelled in a
+ * run that goes on is recorded the same way under `taskEndKey(runId, taskKey)`.
  */
 export const RunEnd = z
   .object({
@@ -148,6 +149,15 @@ export type RunEnd = z.infer<typeof RunEnd>;
 /** The `run_ends` key of a run: KV keys allow `[A-Za-z0-9_=.-/]` only. */
 export function runEndKey(runId: string): string {
   return runId.replace(/[^A-Za-z0-9_.-]/g, '_');
+}
+
+/**
+ * The `run_ends` key of one task cancelled in a run that goes on without it (a forEach element in
+ * flight when another failed), recorded like a run's end with that run's id. A run's key never
+ * holds `=`, so the two kinds cannot meet; task ids are letters, digits and `_`.
+ */
+export function taskEndKey(runId: string, taskKey: string): string {
+  return `${runEndKey(runId)}=${taskKey.replace(/\[(\d+)\]$/, '.$1')}`;
 }
 
 /**

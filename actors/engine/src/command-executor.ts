@@ -28,8 +28,11 @@ function withRequest<T extends object>(event: T, state: RunState): T & { request
   return state.requestId ? { requestId: state.requestId, ...event } : event;
 }
 
-/** Records a run that ended cancelled or failed in `run_ends`, for runners that did not hear it. */
-export type RecordRunEnd = (end: RunEnd) => Promise<unknown>;
+/**
+ * Records a run that ended cancelled or failed in `run_ends`, for runners that did not hear it; with
+ * `taskKey`, one task of it cancelled while the run goes on.
+ */
+export type RecordRunEnd = (end: RunEnd, taskKey?: string) => Promise<unknown>;
 
 export async function executeCommands(
   via: Publisher,
@@ -125,7 +128,20 @@ export async function executeCommands(
         );
         break;
       case 'cancel-tasks':
-        // Runners abort a run's running tasks when its terminal run event arrives (published above).
+        // Runners abort a run's running tasks when its terminal run event arrives (published above),
+        // and one task when its `cancelled` event does; a runner that was down finds either in
+        // `run_ends`, where a task cancelled in a run that goes on is recorded here.
+        if (command.reason !== undefined && state.status === 'running') {
+          for (const taskKey of command.taskKeys) {
+            const end: RunEnd = {
+              runId: state.runId,
+              status: 'cancelled',
+              reason: command.reason,
+              at: state.updatedAt,
+            };
+            send(recordEnd(end, taskKey));
+          }
+        }
         break;
     }
   }

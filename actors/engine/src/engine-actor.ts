@@ -11,6 +11,7 @@ import {
   OoError,
   RunEnd,
   runEndKey,
+  taskEndKey,
   taskEventSubject,
   toOoError,
 } from '@oo/contracts';
@@ -131,7 +132,8 @@ export function engineActor(options: EngineOptions) {
       );
       const snapshots = templateSnapshots(await env.bucket(BucketNames.templates, Snapshot));
       const runEnds = await env.bucket(BucketNames.runEnds, RunEnd);
-      const recordEnd: RecordRunEnd = (end) => runEnds.put(runEndKey(end.runId), end);
+      const recordEnd: RecordRunEnd = (end, taskKey) =>
+        runEnds.put(taskKey === undefined ? runEndKey(end.runId) : taskEndKey(end.runId, taskKey), end);
       for (const t of registry.list()) await snapshots.save(t);
       const outputs = engineOutputs(await env.objects(ObjectStoreNames.outputs), {
         inlineMaxBytes: env.config.outputs.inlineMaxBytes,

@@ -140,6 +140,12 @@ function failForEach(step: PlanStep, ct: CompiledTask, parent: TaskState, error:
       taskKeys.push(key);
     }
   }
-  if (taskKeys.length > 0) step.commands.push({ kind: 'cancel-tasks', taskKeys });
+  if (taskKeys.length > 0) {
+    step.commands.push({
+      kind: 'cancel-tasks',
+      taskKeys,
+      reason: `forEach ${ct.id} failed: ${error.message}`,
+    });
+  }
   return { status: 'failed', error };
 }

@@ -57,8 +57,11 @@ export type PlannerCommand =
       input: unknown;
     }
   | { kind: 'cancel-child'; childRunId: string; reason: string }
-  /** Tell the runners to stop these tasks of this run. */
-  | { kind: 'cancel-tasks'; taskKeys: string[] }
+  /**
+   * Tell the runners to stop these tasks of this run. A run that ended says so by its run event; for
+   * one that goes on without them (`reason` given), each is recorded in `run_ends` too.
+   */
+  | { kind: 'cancel-tasks'; taskKeys: string[]; reason?: string }
   /** `announced`: the runner published this very event (a task's end it reported); nothing to send. */
   | { kind: 'task-event'; event: Omit<TaskEvent, 'requestId'>; announced?: boolean }
   | { kind: 'run-event'; event: Omit<RunEvent, 'requestId'> };

@@ -4,13 +4,17 @@ import {
   durableName,
   EngineSubjects,
   newId,
+  OoError,
   runEndKey,
   StreamNames,
   type TemplateInput,
+  taskEndKey,
   taskEventSubject,
 } from '@oo/contracts';
+import { defineTask } from '@oo/runtime';
 import { waitFor } from '@oo/test-harness';
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { childRunIdOf, type RunState } from '../src/index.js';
 import { type EngineTestbed, startEngineTestbed } from './fixtures/engine-testbed.js';
 import { runHead } from './fixtures/run-head.js';
@@ -155,6 +159,68 @@ describe('engine actor', () => {
       if (e.status === 'succeeded') inFlight--;
     }
     expect(peak).toBeLessThanOrEqual(2);
+  });
+
+  it('stops an element in flight on its runner when another fails its forEach and the run goes on (onFailure: continue)', async () => {
+    const batch: TemplateInput = {
+      name: 'batch',
+      version: 1,
+      tasks: {
+        each: {
+          type: 'batch.work',
+          input: { n: '=item' },
+          forEach: { items: '=[1, 2]', concurrency: 2 },
+          onFailure: 'continue',
+        },
+        after: { type: 'noop', needs: ['each'] },
+      },
+    };
+    let secondStarted!: () => void;
+    const second = new Promise<void>((r) => {
+      secondStarted = r;
+    });
+    const stopped: string[] = [];
+    const work = defineTask({
+      type: 'batch.work',
+      input: z.object({ n: z.number() }),
+      output: z.object({ n: z.number() }),
+      async run(ctx, { n }) {
+        if (n === 1) {
+          await second;
+          throw new OoError('OO_ERR_HANDLER_FAILED', 'element 1 failed', { retryable: false });
+        }
+        secondStarted();
+        // A long call that listens to its signal, as a task should.
+        return new Promise((_, reject) => {
+          ctx.signal.addEventListener(
+            'abort',
+            () => {
+              stopped.push((ctx.signal.reason as OoError).code);
+              reject(ctx.signal.reason);
+            },
+            { once: true },
+          );
+        });
+      },
+    });
+    bed = await startEngineTestbed([batch]);
+    await bed.startEngine();
+    await bed.startRunner([work]);
+    const runId = await bed.start('batch');
+    expect((await bed.finished(runId)).status).toBe('succeeded');
+    await expect.poll(() => stopped).toEqual(['OO_ERR_CANCELLED']);
+    const ofSecond = () =>
+      bed!.taskEvents.filter((e) => e.runId === runId && e.taskKey === 'each[1]').map((e) => e.status);
+    await expect.poll(() => ofSecond().filter((s) => s === 'cancelled').length).toBeGreaterThan(0);
+    expect(ofSecond()).not.toContain('succeeded');
+    // Recorded for a runner that did not hear the cancel (it was down), as a run's end is.
+    const runEnds = await bed.client.nats.kvm.open(BucketNames.runEnds);
+    const recorded = await runEnds.get(taskEndKey(runId, 'each[1]'));
+    expect(recorded?.json()).toMatchObject({
+      runId,
+      status: 'cancelled',
+      reason: 'forEach each failed: element 1 failed',
+    });
   });
 
   it('skips a task whose when is false, and the run still succeeds', async () => {

@@ -81,7 +81,11 @@ describe('planner - forEach', () => {
       'after:scheduled',
     ]);
     expect(commandsOf(commands, 'cancel-tasks')).toEqual([
-      { kind: 'cancel-tasks', taskKeys: ['ping[0]', 'ping[2]'] },
+      {
+        kind: 'cancel-tasks',
+        taskKeys: ['ping[0]', 'ping[2]'],
+        reason: expect.stringMatching(/^forEach ping failed: /),
+      },
     ]);
     expect(run.state.tasks.ping?.error?.code).toBe('OO_ERR_TIMEOUT');
     expect(await run.succeed('ping[0]')).toEqual([]);

@@ -2,7 +2,16 @@
  * `onCancel`: a task in flight when its run ends (cancelled, or failed by another task) gets to stop
  * what it started, with its variables. Runner against a real nats-server.
  */
-import { BucketNames, OoError, RunEnd, type RunStatus, runEndKey, runEventSubject } from '@oo/contracts';
+import {
+  BucketNames,
+  OoError,
+  RunEnd,
+  type RunStatus,
+  runEndKey,
+  runEventSubject,
+  taskEndKey,
+  taskEventSubject,
+} from '@oo/contracts';
 import {
   type AnyTaskDefinition,
   connectNats,
@@ -56,6 +65,23 @@ async function endRun(runId: string, status: Extract<RunStatus, 'cancelled' | 'f
       message,
       retryable: false,
     },
+    at: at(),
+  });
+}
+
+/**
+ * Cancels one task of a run that goes on, as the engine does when a forEach element fails beside
+ * it: recorded in `run_ends` under the task's key, then announced with the task's `cancelled` event.
+ */
+async function cancelTask(runId: string, taskKey: string, reason: string) {
+  const runEnds = jsonBucket(await nats.kvm.open(BucketNames.runEnds), BucketNames.runEnds, RunEnd);
+  await runEnds.put(taskEndKey(runId, taskKey), { runId, status: 'cancelled', reason, at: at() });
+  await bed.client.publish(taskEventSubject('cancelled'), {
+    runId,
+    taskKey,
+    type: 't',
+    status: 'cancelled',
+    attempt: 1,
     at: at(),
   });
 }
@@ -162,6 +188,56 @@ describe('task runner - onCancel', () => {
         message: `run ${runId} cancelled: cancelled while the runner was down`,
       }),
     ]);
+    expect(job.runs()).toBe(1);
+  });
+
+  it('aborts a task cancelled on its own while its run goes on, and not the run’s other tasks', async () => {
+    const type = freshType();
+    const started: string[] = [];
+    const bothStarted = deferred();
+    const seen: Seen[] = [];
+    await startRunner([
+      jobTask(
+        type,
+        'hang',
+        () => {
+          started.push('one');
+          if (started.length === 2) bothStarted.resolve();
+        },
+        (s) => seen.push(s),
+      ),
+    ]);
+    const runId = await bed.dispatch(type, {}, { taskKey: 'each[0]' });
+    await bed.dispatch(type, {}, { runId, taskKey: 'each[1]' });
+    await bothStarted.promise;
+    await cancelTask(runId, 'each[0]', 'forEach each failed: boom');
+    await expect.poll(() => seen.length).toBe(1);
+    // Heard live from the event, which carries no reason of its own.
+    expect(seen[0]).toMatchObject({
+      code: 'OO_ERR_CANCELLED',
+      message: `task each[0] of run ${runId} cancelled: cancelled by the engine`,
+    });
+    // The other element still runs until its run ends.
+    await endRun(runId, 'cancelled', 'operator said stop');
+    await expect.poll(() => seen.length).toBe(2);
+    expect(seen[1]?.message).toBe(`run ${runId} cancelled: operator said stop`);
+  });
+
+  it('drops a parked task cancelled on its own while its runner was down, calling onCancel, never running it again', async () => {
+    const job = pollingJob();
+    const runner = defineRunner({ name: freshName('runner-'), version: '1.0.0', tasks: [job.task] });
+    await bed.start(runner);
+    const runId = await bed.dispatch(job.task.type, {}, { taskKey: 'each[3]' });
+    await job.started;
+    await bed.stopActors();
+    // No instance hears the event: the restarted one learns it from run_ends.
+    await cancelTask(runId, 'each[3]', 'forEach each failed: boom');
+    await bed.start(runner);
+    await expect.poll(() => job.seen.length, { timeout: 10_000 }).toBe(1);
+    expect(job.seen[0]).toMatchObject({
+      jobId: 7,
+      message: `task each[3] of run ${runId} cancelled: forEach each failed: boom`,
+    });
     expect(job.runs()).toBe(1);
   });
 

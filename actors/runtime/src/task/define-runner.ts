@@ -6,7 +6,14 @@
  * export const runnerActor = defineRunner({ name: 'runner', version: '1.0.0', tasks: [noop, sleep] });
  * ```
  */
-import { BucketNames, ObjectStoreNames, RunEnd, runEventSubject, taskSubject } from '@oo/contracts';
+import {
+  BucketNames,
+  ObjectStoreNames,
+  RunEnd,
+  runEventSubject,
+  taskEventSubject,
+  taskSubject,
+} from '@oo/contracts';
 import { DEFAULT_ACK_WAIT_MS } from '../consumer-loop.js';
 import { type ActorDefinition, defineActor, type HandlerDef, on } from '../define-actor.js';
 import type { RetryPolicy } from '../retry-policy.js';
@@ -97,6 +104,15 @@ export function defineRunner(options: DefineRunnerOptions): ActorDefinition {
           cancellations.cancel(event.runId, event.error?.message ?? end, end);
         });
       }
+      // A task cancelled while its run goes on (a forEach element in flight when another failed):
+      // its own event; a task's `cancelled` is final in its run, whoever announced it.
+      env.listen(taskEventSubject('cancelled'), (event) => {
+        cancellations.cancelTask(
+          event.runId,
+          event.taskKey,
+          event.error?.message ?? 'cancelled by the engine',
+        );
+      });
       const secrets = options.secrets ?? envSecrets();
       const busy = new Set<string>();
       // A message late by twice the ack wait was not merely held up by an instance that died.

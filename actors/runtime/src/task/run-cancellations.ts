@@ -1,11 +1,11 @@
 /**
- * What one runner instance knows about runs that ended (cancelled, or failed by another task): the
- * tasks of each run it is running now (to abort their signals) and the ids of recently ended runs
- * (so a parked task of such a run that comes back is dropped, after its `onCancel`, instead of run
- * again).
+ * What one runner instance knows about runs that ended (cancelled, or failed by another task) and
+ * about single tasks cancelled in runs that go on (a forEach element in flight when another failed):
+ * the attempts running now (to abort their signals) and recent ends (so a parked task that comes
+ * back is dropped, after its `onCancel`, instead of run again).
  *
- * The memory is per instance and bounded: an instance started after the run ended, or one that has
- * forgotten it (more than `capacity` newer ends), finds the end in the engine's `run_ends` bucket
+ * The memory is per instance and bounded: an instance started after the end, or one that has
+ * forgotten it (more than `capacity` newer ends), finds it in the engine's `run_ends` bucket
  * instead (task-delivery.ts), for tasks with `onCancel` and for every redelivery.
  */
 import { OoError } from '@oo/contracts';
@@ -19,14 +19,22 @@ export interface RunCancellations {
    * (message `run <id> <end>: <reason>`).
    */
   cancel(runId: string, reason: string, end?: RunEnd): void;
-  /** The error running tasks of the run were (or would have been) aborted with; undefined if not ended. */
-  reasonOf(runId: string): OoError | undefined;
   /**
-   * Registers a running task, aborting it at once when its run is already known ended (the
-   * cancel may arrive between the delivery's first check and the task starting). The returned
-   * function unregisters it.
+   * Records that one task was cancelled while its run goes on and aborts its running attempt with
+   * OO_ERR_CANCELLED (message `task <key> of run <id> cancelled: <reason>`).
    */
-  track(runId: string, attempt: Abortable): () => void;
+  cancelTask(runId: string, taskKey: string, reason: string): void;
+  /**
+   * The error running attempts of the task were (or would have been) aborted with: its run's end,
+   * else its own cancel; undefined if neither is known.
+   */
+  reasonOf(runId: string, taskKey: string): OoError | undefined;
+  /**
+   * Registers a running attempt, aborting it at once when its run or the task is already known
+   * ended (the cancel may arrive between the delivery's first check and the task starting). The
+   * returned function unregisters it.
+   */
+  track(runId: string, taskKey: string, attempt: Abortable): () => void;
 }
 
 /** A running attempt, as far as cancelling it goes (an AttemptAbort or an AbortController). */
@@ -34,33 +42,48 @@ export interface Abortable {
   abort(reason: unknown): void;
 }
 
+/** A Map that forgets its oldest entry past `capacity` (a Map keeps insertion order). */
+function remember(map: Map<string, OoError>, key: string, error: OoError, capacity: number): void {
+  map.delete(key);
+  map.set(key, error);
+  if (map.size > capacity) map.delete(map.keys().next().value as string);
+}
+
+const taskId = (runId: string, taskKey: string) => `${runId} ${taskKey}`;
+
 export function runCancellations(capacity = 10_000): RunCancellations {
-  // A Map keeps insertion order: the first key is the oldest end.
-  const ended = new Map<string, OoError>();
-  const running = new Map<string, Set<Abortable>>();
+  const endedRuns = new Map<string, OoError>();
+  const cancelledTasks = new Map<string, OoError>();
+  // Attempts running now, by run, each with its task key.
+  const running = new Map<string, Map<Abortable, string>>();
   return {
     cancel(runId, reason, end = 'cancelled') {
       const error = new OoError('OO_ERR_CANCELLED', `run ${runId} ${end}: ${reason}`, {
         details: { runId, runStatus: end },
       });
-      ended.delete(runId);
-      ended.set(runId, error);
-      if (ended.size > capacity) ended.delete(ended.keys().next().value as string);
-      for (const attempt of running.get(runId) ?? []) attempt.abort(error);
+      remember(endedRuns, runId, error, capacity);
+      for (const attempt of running.get(runId)?.keys() ?? []) attempt.abort(error);
     },
-    reasonOf: (runId) => ended.get(runId),
-    track(runId, attempt) {
-      let set = running.get(runId);
-      if (!set) {
-        set = new Set();
-        running.set(runId, set);
+    cancelTask(runId, taskKey, reason) {
+      const error = new OoError('OO_ERR_CANCELLED', `task ${taskKey} of run ${runId} cancelled: ${reason}`, {
+        details: { runId, taskKey },
+      });
+      remember(cancelledTasks, taskId(runId, taskKey), error, capacity);
+      for (const [attempt, key] of running.get(runId) ?? []) if (key === taskKey) attempt.abort(error);
+    },
+    reasonOf: (runId, taskKey) => endedRuns.get(runId) ?? cancelledTasks.get(taskId(runId, taskKey)),
+    track(runId, taskKey, attempt) {
+      let attempts = running.get(runId);
+      if (!attempts) {
+        attempts = new Map();
+        running.set(runId, attempts);
       }
-      set.add(attempt);
-      const error = ended.get(runId);
+      attempts.set(attempt, taskKey);
+      const error = endedRuns.get(runId) ?? cancelledTasks.get(taskId(runId, taskKey));
       if (error) attempt.abort(error);
       return () => {
-        set.delete(attempt);
-        if (set.size === 0) running.delete(runId);
+        attempts.delete(attempt);
+        if (attempts.size === 0) running.delete(runId);
       };
     },
   };

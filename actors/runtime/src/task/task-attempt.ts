@@ -85,7 +85,7 @@ export async function runAttempt(deps: AttemptDeps, attempt: AttemptInput): Prom
   const onStop = () => abort.abort(actx.signal.reason);
   actx.signal.addEventListener('abort', onStop, { once: true });
   if (actx.signal.aborted) onStop();
-  const untrack = deps.cancellations.track(message.runId, abort);
+  const untrack = deps.cancellations.track(message.runId, message.taskKey, abort);
   const disarm =
     deadline === undefined
       ? undefined

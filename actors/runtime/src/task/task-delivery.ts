@@ -27,6 +27,7 @@ import {
   type TaskEvent,
   type TaskMessage,
   type TaskStatus,
+  taskEndKey,
   taskEventSubject,
 } from '@oo/contracts';
 import { SpanStatusCode, type Tracer } from '@opentelemetry/api';
@@ -110,20 +111,25 @@ const DUPLICATE_PARK_MS = 1_000;
 const RUNNING_AFTER_MS = 100;
 
 /**
- * A run end this instance did not hear (it was down, or started after): looked up in `run_ends`
- * for a task with `onCancel` (an external job may be left running) and on any redelivery (a
- * parked or crashed task), not on a stateless task's first delivery, which is the hot path.
+ * A run end, or a cancel of this one task, that this instance did not hear (it was down, or started
+ * after): looked up in `run_ends` for a task with `onCancel` (an external job may be left running)
+ * and on any redelivery (a parked or crashed task), not on a stateless task's first delivery, which
+ * is the hot path.
  */
 async function recordedEnd(
   deps: DeliveryDeps,
   actx: ActorContext,
   runId: string,
+  taskKey: string,
 ): Promise<OoError | undefined> {
   if (deps.task.onCancel === undefined && actx.attempt === 1) return undefined;
-  const end = (await deps.runEnds.get(runEndKey(runId)))?.value;
-  if (!end) return undefined;
-  deps.cancellations.cancel(runId, end.reason, end.status);
-  return deps.cancellations.reasonOf(runId);
+  const [runEnd, taskEnd] = await Promise.all([
+    deps.runEnds.get(runEndKey(runId)),
+    deps.runEnds.get(taskEndKey(runId, taskKey)),
+  ]);
+  if (runEnd) deps.cancellations.cancel(runId, runEnd.value.reason, runEnd.value.status);
+  else if (taskEnd) deps.cancellations.cancelTask(runId, taskKey, taskEnd.value.reason);
+  return deps.cancellations.reasonOf(runId, taskKey);
 }
 
 export async function handleTaskDelivery(
@@ -243,7 +249,7 @@ async function handleExclusively(
       reason,
       ...(settled ? { settled } : {}),
     });
-    log.info({ reason: reason.message }, 'task dropped: its run ended');
+    log.info({ reason: reason.message }, 'task dropped: it or its run was cancelled');
     await event('cancelled', failure ? { error: failure } : {});
     return undefined;
   };
@@ -258,7 +264,7 @@ async function handleExclusively(
   }
   const ended = state.current.cancel
     ? OoError.fromData(state.current.cancel.reason)
-    : (deps.cancellations.reasonOf(runId) ?? (await recordedEnd(deps, actx, runId)));
+    : (deps.cancellations.reasonOf(runId, taskKey) ?? (await recordedEnd(deps, actx, runId, taskKey)));
   if (ended) return dropCancelled(ended);
   /** This message holds the task until `at`, and a while after for lateness (see TaskState `held`). */
   const holdUntil = (at: number) => ({ seq: actx.streamSeq, lostAfter: at + deps.heldGraceMs });

@@ -88,6 +88,7 @@ export {
   TEMPLATE_NAME,
   Template,
 } from './template.js';
+export { exceedsUtf8Bytes } from './utf8-size.js';
 export {
   CancelRun,
   ChildRunEnded,

@@ -2,7 +2,7 @@
  * Dispatching one task (or forEach element): evaluate its input, then either schedule it on a runner
  * or, for `workflow.run`, start a child run. The same evaluation rebuilds the command on reconcile.
  */
-import { type ErrorData, RunId, TEMPLATE_NAME } from '@oo/contracts';
+import { type ErrorData, exceedsUtf8Bytes, RunId, TEMPLATE_NAME } from '@oo/contracts';
 import { z } from 'zod';
 import { evaluateValue } from './expressions.js';
 import type { CompiledTask } from './loaded-template.js';
@@ -36,10 +36,8 @@ export function childRunIdOf(runId: string, taskKey: string): string {
 function oversized(key: string, input: unknown, max: number | undefined): ErrorData | undefined {
   if (max === undefined) return undefined;
   const json = JSON.stringify(input) ?? '';
-  // A UTF-16 unit is at most 3 bytes of UTF-8: most inputs need no count.
-  if (json.length * 3 <= max) return undefined;
+  if (!exceedsUtf8Bytes(json, max)) return undefined;
   const bytes = Buffer.byteLength(json);
-  if (bytes <= max) return undefined;
   return errorData(
     'OO_ERR_WORKFLOW_TASK_INPUT',
     `${key}: its input is ${bytes} bytes of JSON, over the ${max} a task message may carry; ` +

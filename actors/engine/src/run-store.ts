@@ -10,7 +10,7 @@
  * A big run's ended tasks are sealed into segments of their own (run-segments.ts): what is written
  * under the run's key is its head, and a read joins the segments it lists back in.
  */
-import { OoError } from '@oo/contracts';
+import { exceedsUtf8Bytes, OoError } from '@oo/contracts';
 import type { JsonBucket, Versioned } from '@oo/runtime';
 import type { PlanResult } from './planner-types.js';
 import {
@@ -178,8 +178,7 @@ export function runStore(
       ended = [];
     }
     const max = options.maxHeadBytes();
-    // A UTF-16 unit is at most 3 bytes of UTF-8: most heads need no count.
-    const tooLarge = (json: string) => json.length * 3 > max && Buffer.byteLength(json) > max;
+    const tooLarge = (json: string) => exceedsUtf8Bytes(json, max);
     let head = headOf(state, sealed, limits.wholeOutputs, keys);
     let json = options.encode(head);
     if ((json.length > limits.headBytes || tooLarge(json)) && ended.length > 0) {

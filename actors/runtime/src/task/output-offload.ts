@@ -13,7 +13,14 @@
  * last, the engine sees the object no longer matches the reported sha256 and fails the task with
  * OO_ERR_WORKFLOW_OUTPUT_UNAVAILABLE rather than read the wrong value.
  */
-import { isOutputRef, ObjectStoreNames, OoError, type OutputRef, taskOutputName } from '@oo/contracts';
+import {
+  exceedsUtf8Bytes,
+  isOutputRef,
+  ObjectStoreNames,
+  OoError,
+  type OutputRef,
+  taskOutputName,
+} from '@oo/contracts';
 import type { ObjectFiles } from '../object-files.js';
 
 /** Which output this is: one engine dispatch of one task (or forEach element) of one run. */
@@ -38,9 +45,7 @@ export function outputOffload(files: ObjectFiles, inlineMaxBytes: number): Outpu
   return {
     async place(output, text, slot) {
       if (output === undefined || text === undefined) return output;
-      // A JSON text of n UTF-16 units holds at most 3n UTF-8 bytes: most outputs skip the count.
-      const small = text.length * 3 <= inlineMaxBytes || Buffer.byteLength(text) <= inlineMaxBytes;
-      if (small && !isOutputRef(output)) return output;
+      if (!exceedsUtf8Bytes(text, inlineMaxBytes) && !isOutputRef(output)) return output;
       const name = taskOutputName(slot.runId, slot.taskKey, slot.dispatch);
       let stored: Awaited<ReturnType<ObjectFiles['put']>>;
       try {

@@ -13,22 +13,27 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-async function startCountingActor(name: string, s: ReturnType<typeof testSubjects>) {
+/** An actor counting the pings its handler sees; `handle` (default: accept) decides each one. */
+async function startCountingActor(
+  name: string,
+  s: ReturnType<typeof testSubjects>,
+  handle: () => Promise<undefined> = async () => undefined,
+) {
   let calls = 0;
-  const handle = await startActor(
+  const actor = await startActor(
     defineActor({
       name,
       version: '1.0.0',
       handlers: [
-        on(s.ping, async () => {
+        on(s.ping, () => {
           calls++;
-          return undefined;
+          return handle();
         }),
       ],
     }),
     { config: testConfig(server.url), log: silentLog },
   );
-  return { handle, calls: () => calls };
+  return { handle: actor, calls: () => calls };
 }
 
 /** Fresh subjects, an actor name and a collector of that actor's dead letters. */
@@ -133,35 +138,21 @@ describe('runtime - invalid bodies go to the dead-letter subject', () => {
     'dead-letters a failure whose error cannot cross the bus as it is (%s), once',
     async (_what, options) => {
       const { token, s, name, dlq } = await deadLetterBed();
-      let calls = 0;
-      const actor = await startActor(
-        defineActor({
-          name,
-          version: '1.0.0',
-          handlers: [
-            on(s.ping, async () => {
-              calls++;
-              throw new OoError('OO_ERR_HANDLER_FAILED', 'refused for good', {
-                retryable: false,
-                ...options,
-              });
-            }),
-          ],
-        }),
-        { config: testConfig(server.url), log: silentLog },
-      );
-      await actor.publish(s.ping, { n: 1 });
+      const actor = await startCountingActor(name, s, async () => {
+        throw new OoError('OO_ERR_HANDLER_FAILED', 'refused for good', { retryable: false, ...options });
+      });
+      await actor.handle.publish(s.ping, { n: 1 });
       const [letter] = await dlq.waitFor(1);
       expect(letter?.body.error).toMatchObject({
         code: 'OO_ERR_HANDLER_FAILED',
         message: 'refused for good',
       });
-      expect(calls).toBe(1);
+      expect(actor.calls()).toBe(1);
       const durable = `${name}__oo_cmd_${token}_ping`;
       await expect
-        .poll(async () => (await actor.nats.jsm.consumers.info('OO_CMD', durable)).num_ack_pending)
+        .poll(async () => (await actor.handle.nats.jsm.consumers.info('OO_CMD', durable)).num_ack_pending)
         .toBe(0);
-      await actor.stop();
+      await actor.handle.stop();
       await dlq.handle.stop();
     },
   );

@@ -78,6 +78,7 @@ export const BucketNames = {
   templates: 'templates',
   requests: 'requests',
   runEnds: 'run_ends',
+  handlerFailures: 'handler_failures',
 } as const;
 
 /** How long a presence entry lives without a heartbeat; a killed instance is gone within this. */
@@ -124,6 +125,13 @@ export const Buckets: readonly BucketSpec[] = [
     ttlMs: 0,
     history: 1,
     description: 'The requests actor’s record of each request: ids, template, run, status',
+  },
+  {
+    name: BucketNames.handlerFailures,
+    ttlMs: 7 * DAY_MS,
+    history: 1,
+    description:
+      'Failed attempts of each message a plain handler retries, per consumer and stream sequence: deliveries answered with ctx.again are not attempts',
   },
 ];
 

@@ -6,7 +6,7 @@
 import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import type { Subscription } from '@nats-io/transport-node';
-import { newId, PresenceEntry } from '@oo/contracts';
+import { BucketNames, newId, PresenceEntry } from '@oo/contracts';
 import { type Tracer, trace } from '@opentelemetry/api';
 import { type Logger, pino } from 'pino';
 import type { z } from 'zod';
@@ -16,6 +16,7 @@ import type { RuntimeConfig } from './config.js';
 import { connectNats, type Nats } from './connection.js';
 import { type ConsumerLoop, startConsumerLoop } from './consumer-loop.js';
 import type { ActorDefinition, HandlerDef } from './define-actor.js';
+import { FailureCount, failureCounts } from './failure-counts.js';
 import { collectWhenIdle } from './idle-collection.js';
 import { type JsonBucket, type JsonBucketOptions, jsonBucket } from './json-bucket.js';
 import { type ObjectFiles, objectFiles } from './object-files.js';
@@ -118,6 +119,7 @@ export async function startActor(
   // Every in-flight delivery listens to it (removed when done): many at once is expected, not a leak.
   setMaxListeners(0, hardStop.signal);
   const loops: ConsumerLoop[] = [];
+  const failures = failureCounts(() => env.bucket(BucketNames.handlerFailures, FailureCount));
   for (const def of handlers) {
     loops.push(
       await startConsumerLoop(def, {
@@ -133,6 +135,7 @@ export async function startActor(
         stats,
         hardStop: hardStop.signal,
         maxPayload: env.maxPayload,
+        failures,
       }),
     );
   }

@@ -18,6 +18,7 @@ import { deadLetter } from './dead-letter.js';
 import type { HandlerDef, Interceptor } from './define-actor.js';
 import { DeliveryContext, type DeliveryScope } from './delivery-context.js';
 import { deliveryHeaders, type HeaderValues } from './delivery-headers.js';
+import type { FailureCounts } from './failure-counts.js';
 import { ensureConsumer } from './provision.js';
 import type { Publish } from './publisher.js';
 import { DEFAULT_RETRY, delayFor } from './retry-policy.js';
@@ -40,6 +41,8 @@ export interface LoopDeps {
   hardStop: AbortSignal;
   /** The largest message the server takes (bytes): a dead letter is cut to fit it. */
   maxPayload: () => number;
+  /** Where a handler's failures on a message are counted (its deliveries include `again`s). */
+  failures: FailureCounts;
 }
 
 export interface ConsumerLoop {
@@ -257,13 +260,23 @@ export async function startConsumerLoop(def: HandlerDef, deps: LoopDeps): Promis
     }
   };
 
+  /** This failure's number on `msg`; undefined when it could not be counted (NATS or KV away). */
+  const failureNumber = async (msg: JsMsg, log: Logger): Promise<number | undefined> => {
+    try {
+      return await deps.failures.add(durable, msg.info.streamSequence);
+    } catch (err) {
+      log.warn({ err }, 'could not count the failure; the message will be retried');
+      return undefined;
+    }
+  };
+
   const settleFailure = async (msg: JsMsg, error: OoError, ctx: ActorContext) => {
-    const attempt = msg.info.deliveryCount;
-    if (error.code === 'OO_ERR_SHUTTING_DOWN') {
-      msg.nak(0);
-    } else if (!error.retryable) {
-      await sendToDeadLetter(msg, error.toData(), ctx.log);
-    } else if (attempt >= retry.maxAttempts) {
+    if (error.code === 'OO_ERR_SHUTTING_DOWN') return msg.nak(0);
+    if (!error.retryable) return sendToDeadLetter(msg, error.toData(), ctx.log);
+    const counted = await failureNumber(msg, ctx.log);
+    // Uncounted, it is retried, never dead-lettered early: max deliveries still bounds it.
+    const attempt = counted ?? Math.min(msg.info.deliveryCount, retry.maxAttempts - 1);
+    if (attempt >= retry.maxAttempts) {
       const exhausted = new OoError(
         'OO_ERR_MAX_DELIVERIES',
         `gave up after ${attempt} attempts: ${error.message}`,

@@ -3,7 +3,11 @@
  * (nak with delay) in one place: `delayFor`.
  */
 export interface RetryPolicy {
-  /** Deliveries in all, the first included, before a retryable failure is dead-lettered. */
+  /**
+   * Attempts in all, the first included, before a retryable failure is dead-lettered. A delivery
+   * answered with `ctx.again` is not an attempt; one that crashed its process is bounded by the
+   * handler's `maxDeliveries` instead.
+   */
   readonly maxAttempts: number;
   /** Delay before attempt n+1 is `backoffMs[n-1]`; the last entry repeats (ms). */
   readonly backoffMs: readonly number[];

@@ -70,7 +70,7 @@ const TASK_MAX_DELIVERIES = Number.MAX_SAFE_INTEGER;
 /**
  * What the consumer loop does when the runner itself throws (NATS or KV unavailable): retry the
  * delivery with backoff for as long as it takes. Task failures never reach it; the runner settles
- * those itself. Its attempt count includes `again` deliveries, hence no limit here either.
+ * those itself.
  */
 const RUNNER_INFRA_RETRY: RetryPolicy = {
   maxAttempts: Number.MAX_SAFE_INTEGER,

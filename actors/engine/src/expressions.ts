@@ -269,3 +269,66 @@ export function referencedTasks(expr: CompiledExpression): Set<string> {
   visit(expr.jsonata.ast());
   return found;
 }
+
+// The parts of a JSONata AST node rootNames reads; jsonata's own ExprNode type lacks several of them.
+type AstNode = {
+  type?: string;
+  value?: unknown;
+  steps?: AstNode[];
+  lhs?: AstNode | [AstNode, AstNode][];
+  rhs?: AstNode;
+  condition?: AstNode;
+  then?: AstNode;
+  else?: AstNode;
+  expression?: AstNode;
+  expressions?: AstNode[];
+  arguments?: AstNode[];
+};
+
+/**
+ * Names an expression reads from its root context (`input`, `tasks`, `run`, and a forEach element's
+ * `item` and `index`), so a template can be checked for reads of a name its context never has: the
+ * first step of each path evaluated on the root, through operators, arguments, conditions, blocks and
+ * constructors. Later path steps, predicates, group-by and sort terms, transforms and lambda bodies
+ * read other contexts and are not looked into; nor is anything else, so a read may be missed (such
+ * as `$.item`) but none is reported that is not there.
+ */
+export function rootNames(expr: CompiledExpression): Set<string> {
+  const found = new Set<string>();
+  const visit = (node: AstNode | undefined): void => {
+    switch (node?.type) {
+      case 'path': {
+        const first = node.steps?.[0];
+        if (first?.type === 'name') found.add(String(first.value));
+        else visit(first);
+        return;
+      }
+      case 'binary':
+      case 'apply': // `x ~> $f(y)`: y is read on the root too
+        visit(node.lhs as AstNode);
+        visit(node.rhs);
+        return;
+      case 'bind':
+        visit(node.rhs);
+        return;
+      case 'condition':
+        for (const n of [node.condition, node.then, node.else]) visit(n);
+        return;
+      case 'function':
+      case 'partial':
+        for (const n of node.arguments ?? []) visit(n);
+        return;
+      case 'block':
+        for (const n of node.expressions ?? []) visit(n);
+        return;
+      case 'unary':
+        // `-x`, `[x, y]`, and `{key: value}`, whose keys are expressions too.
+        if (node.value === '-') visit(node.expression);
+        if (node.value === '[') for (const n of node.expressions ?? []) visit(n);
+        if (node.value === '{') for (const n of ((node.lhs ?? []) as [AstNode, AstNode][]).flat()) visit(n);
+        return;
+    }
+  };
+  visit(expr.jsonata.ast() as AstNode);
+  return found;
+}

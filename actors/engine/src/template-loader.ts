@@ -2,6 +2,7 @@
  * Loads templates and checks everything that can be checked before a run: the schema, task types,
  * `needs` (unknown, cyclic), expressions (syntax, and reads of tasks that are not among the needs),
  * `workflow.run` inputs and the input JSON Schema. Every problem is reported, not just the first.
+ * Files get a few more checks (`unkeptSettings`, `elementReadsWithoutElement`) that snapshots skip.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import {
   compileValue,
   expressionsOf,
   referencedTasks,
+  rootNames,
   type SyntaxProblem,
 } from './expressions.js';
 import { compileInputSchema } from './input-schema.js';
@@ -201,7 +203,7 @@ export function loadTemplatesDir(
         });
         continue;
       }
-      const unkept = unkeptSettings(loaded, file);
+      const unkept = [...unkeptSettings(loaded, file), ...elementReadsWithoutElement(loaded, file)];
       if (unkept.length > 0) {
         problems.push(...unkept);
         continue;
@@ -293,6 +295,37 @@ function unkeptSettings(loaded: LoadedTemplate, file: string): Problem[] {
       problems.push({ file, task: id, path: 'timeoutMs', code: 'OO_ERR_WORKFLOW_TEMPLATE_INVALID', reason });
     }
   }
+  return problems;
+}
+
+/**
+ * Reads of `item` or `index` where there is no forEach element, which would always be undefined:
+ * only a forEach task's `input` is evaluated per element; its `when` and `forEach.items` are
+ * evaluated once before any, and other tasks and the run output have none. Checked on files, for
+ * the reason unkeptSettings is.
+ */
+function elementReadsWithoutElement(loaded: LoadedTemplate, file: string): Problem[] {
+  const problems: Problem[] = [];
+  const check = (exprs: readonly CompiledExpression[], task?: string) => {
+    for (const expr of exprs) {
+      const names = rootNames(expr);
+      for (const name of ['item', 'index'].filter((n) => names.has(n))) {
+        const reason = `reads ${name}, which only a forEach task's input has (here it is always undefined)`;
+        problems.push({
+          file,
+          ...(task ? { task } : {}),
+          path: expr.field,
+          code: 'OO_ERR_WORKFLOW_TEMPLATE_INVALID',
+          reason,
+        });
+      }
+    }
+  };
+  for (const [id, task] of loaded.tasks) {
+    const input = task.forEach ? [] : expressionsOf(task.input);
+    check([...input, ...(task.when ? [task.when] : []), ...(task.forEach ? [task.forEach.items] : [])], id);
+  }
+  check(expressionsOf(loaded.output));
   return problems;
 }
 

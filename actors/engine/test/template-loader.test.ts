@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OoError } from '@oo/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
-import { compileTemplate, loadTemplatesDir, type Problem } from '../src/index.js';
+import { compileTemplate, formatProblem, loadTemplatesDir, type Problem } from '../src/index.js';
 
 const TEMPLATES_DIR = fileURLToPath(new URL('../../../templates', import.meta.url));
 const CATALOG = new Set(['noop', 'http.request']);
@@ -276,6 +276,100 @@ describe('template loader - loads', () => {
     // Left out in the second pass: the template it starts was left out in the first.
     expect(named('above-ghost.json')?.reason).toContain('"ghost"');
     expect(problems).toHaveLength(3);
+  });
+
+  /** Loads `json` as the only file of a fresh directory. */
+  function loadFile(json: Record<string, unknown>) {
+    dir = mkdtempSync(join(tmpdir(), 'oo-templates-'));
+    writeFileSync(join(dir, 't.json'), JSON.stringify({ name: 't', version: 1, ...json }));
+    return loadTemplatesDir(dir, new Set(['noop']));
+  }
+
+  it('template loader - refuses a file reading item or index in a task without forEach, naming the task and field; a snapshot still compiles', () => {
+    const tasks = {
+      a: {
+        type: 'noop',
+        when: '=index > 0',
+        input: {
+          name: '=item.name',
+          whole: '=item',
+          next: '=index + 1',
+          object: '={"a": item}',
+          text: '=$string(index)',
+          choice: '=item ? 1 : 2',
+          list: '=[item]',
+        },
+      },
+    };
+    const { templates, problems } = loadFile({ tasks });
+    expect(templates).toEqual([]);
+    expect(problems.map((p) => [p.task, p.path, p.code])).toEqual([
+      ['a', 'input.name', 'OO_ERR_WORKFLOW_TEMPLATE_INVALID'],
+      ['a', 'input.whole', 'OO_ERR_WORKFLOW_TEMPLATE_INVALID'],
+      ['a', 'input.next', 'OO_ERR_WORKFLOW_TEMPLATE_INVALID'],
+      ['a', 'input.object', 'OO_ERR_WORKFLOW_TEMPLATE_INVALID'],
+      ['a', 'input.text', 'OO_ERR_WORKFLOW_TEMPLATE_INVALID'],
+      ['a', 'input.choice', 'OO_ERR_WORKFLOW_TEMPLATE_INVALID'],
+      ['a', 'input.list', 'OO_ERR_WORKFLOW_TEMPLATE_INVALID'],
+      ['a', 'when', 'OO_ERR_WORKFLOW_TEMPLATE_INVALID'],
+    ]);
+    expect(formatProblem(problems[0]!)).toBe(
+      `${join(dir!, 't.json')}: task "a" (input.name): reads item, which only a forEach task's input has (here it is always undefined)`,
+    );
+    expect(problems[2]?.reason).toMatch(/^reads index, /);
+    // Runs that started with it before this check keep going on their snapshot.
+    expect(compileTemplate({ name: 't', version: 1, tasks }, 'snapshot t@1', undefined).tasks.size).toBe(1);
+  });
+
+  it('template loader - refuses a file reading item or index in the run output, or in the when or forEach.items of a forEach task, which are evaluated before any item', () => {
+    const { templates, problems } = loadFile({
+      tasks: {
+        each: {
+          type: 'noop',
+          when: '=item',
+          forEach: { items: '=[index]', concurrency: 1 },
+          input: { host: '=item', position: '=index' },
+        },
+      },
+      output: { last: '=$string(index)' },
+    });
+    expect(templates).toEqual([]);
+    expect(problems.map((p) => [p.task, p.path, p.reason.split(',')[0]])).toEqual([
+      ['each', 'when', 'reads item'],
+      ['each', 'forEach.items', 'reads index'],
+      [undefined, 'output.last', 'reads index'],
+    ]);
+  });
+
+  it("template loader - accepts item and index in a forEach task's input, and item as a field name or a variable elsewhere", () => {
+    const { templates, problems } = loadFile({
+      input: { type: 'object' },
+      tasks: {
+        each: {
+          type: 'noop',
+          forEach: { items: '=input.vms', concurrency: 2 },
+          input: { name: '=item.name', next: '=index + 1', both: '={"a": item, "i": $string(index)}' },
+        },
+        other: {
+          type: 'noop',
+          needs: ['each'],
+          when: "=$exists(input.vms[item = 'x'])",
+          input: {
+            predicate: "=input.vms[item = 'x']",
+            step: '=input.vms.item',
+            block: '=input.vms.(item)',
+            groupKeys: '=tasks.each.output{item: 1}',
+            sortTerms: '=input.list^(item)',
+            lambda: '=$map(input.xs, function($v){ $v.item })',
+            lambdaBody: '=$map(input.xs, function($v){ item })',
+            variable: '=($item := 1; $item + $index)',
+          },
+        },
+      },
+      output: { vms: '=input.vms[index > 0].name' },
+    });
+    expect(problems).toEqual([]);
+    expect(templates.map((t) => t.template.name)).toEqual(['t']);
   });
 
   it('template loader - a missing directory is a problem, not a throw', () => {

@@ -60,6 +60,12 @@ export interface RunStoreOptions {
   readonly encode: RunStateEncoder;
   /** Runs whose state stays cached; beyond it the oldest is dropped and read again when it moves. */
   readonly cachedRuns?: number;
+  /**
+   * What the cached runs may weigh, as the JSON of their heads plus an estimate for their sealed
+   * tasks (bytes, default 64 MiB): 2,000 heads near the 1 MiB message limit would otherwise hold
+   * gigabytes. Beyond it the oldest are dropped, as beyond `cachedRuns`.
+   */
+  readonly cachedBytes?: number;
   readonly limits?: SealLimits;
   /** Longest JSON a head may have: the server's max payload less room for the write's headers. */
   readonly maxHeadBytes: () => number;
@@ -95,8 +101,13 @@ const MAX_CONFLICTS = 50;
  */
 const CACHED_SEGMENTS = 256;
 
+/** What a sealed task counts for in `cachedBytes`: its entry, its output dropped (run-segments.ts). */
+const SEALED_TASK_BYTES = 160;
+
 interface Cached extends Versioned<RunState> {
   readonly tasks: number;
+  /** Its weight in `cachedBytes`, as it was when cached. */
+  readonly bytes: number;
   /** What of the run is in segments, not in the head (changed in place as the run is written). */
   readonly sealed: Sealed;
 }
@@ -107,16 +118,37 @@ export function runStore(
   options: RunStoreOptions,
 ): RunStore {
   const cachedRuns = options.cachedRuns ?? 2_000;
+  const cachedBytes = options.cachedBytes ?? 64 * 1024 * 1024;
   const limits = options.limits ?? SEAL_LIMITS;
   const cache = new Map<string, Cached>();
+  let cacheBytes = 0;
   const segmentCache = new Map<string, RunSegment>();
 
-  /** `tasks`: how many the state holds, sealed or not (counted from the head: a big run's is short). */
-  const remember = (key: string, state: RunState, revision: number, sealed: Sealed, tasks: number) => {
-    cache.delete(key); // re-inserted last: Map order is the eviction order
+  const forget = (key: string) => {
+    const cached = cache.get(key);
+    if (!cached) return;
+    cache.delete(key);
+    cacheBytes -= cached.bytes;
+  };
+
+  /**
+   * `tasks`: how many the state holds, sealed or not (counted from the head: a big run's is short);
+   * `json`: its head as written.
+   */
+  const remember = (
+    key: string,
+    state: RunState,
+    revision: number,
+    sealed: Sealed,
+    tasks: number,
+    json: string,
+  ) => {
+    forget(key); // re-inserted last: Map order is the eviction order
     if (isTerminalRun(state.status)) return; // an ended run rarely moves again
-    cache.set(key, { value: state, revision, tasks, sealed });
-    if (cache.size > cachedRuns) cache.delete(cache.keys().next().value as string);
+    const bytes = json.length + sealed.tasks.size * SEALED_TASK_BYTES;
+    cache.set(key, { value: state, revision, tasks, sealed, bytes });
+    cacheBytes += bytes;
+    while (cache.size > cachedRuns || cacheBytes > cachedBytes) forget(cache.keys().next().value as string);
   };
 
   /** A segment, or undefined when the bucket no longer has it. */
@@ -141,7 +173,8 @@ export function runStore(
       const missing = names.find((_, i) => parts[i] === undefined);
       if (missing === undefined) {
         const { state, sealed } = joinSegments(head.value, parts as RunSegment[]);
-        return { value: state, revision: head.revision, tasks: Object.keys(state.tasks).length, sealed };
+        const tasks = Object.keys(state.tasks).length;
+        return { value: state, revision: head.revision, tasks, sealed, bytes: 0 };
       }
       // A replica that wrote a newer head may have deleted it (a forEach's outputs, once it ended).
       if (head.revision === previous) {
@@ -207,7 +240,7 @@ export function runStore(
       const { head, json, tasks } = await layOut(key, result.state, sealed);
       const revision = await heads.create(key, head, json);
       if (revision === undefined) return undefined;
-      remember(key, result.state, revision, sealed, tasks);
+      remember(key, result.state, revision, sealed, tasks, json);
       return result;
     },
     async transition(runId, step) {
@@ -218,7 +251,7 @@ export function runStore(
         if (!current) return undefined;
         // The step changes the state in place: whatever happens next, the cached copy is no
         // longer the stored one until a write succeeds.
-        cache.delete(key);
+        forget(key);
         const result = await step(current.value);
         // The planner reports every change it makes with an event, so no command means nothing
         // changed (a repeated report, an event for a finished run): skip the write. Only a state
@@ -231,7 +264,7 @@ export function runStore(
         const { head, json, dropped, tasks } = await layOut(key, result.state, current.sealed);
         const written = await heads.update(key, head, current.revision, json);
         if (written !== undefined) {
-          remember(key, result.state, written, current.sealed, tasks);
+          remember(key, result.state, written, current.sealed, tasks, json);
           await deleteSegments(dropped);
           return result;
         }

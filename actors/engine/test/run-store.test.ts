@@ -125,6 +125,31 @@ describe('engine - run store', () => {
     expect(await replica(heads, segments).get('run_c')).toEqual({ ...collecting('run_c'), segments: [name] });
   });
 
+  it('keeps the runs it caches within cachedBytes, dropping the oldest, which are read again when they move', async () => {
+    const { heads, segments } = await buckets();
+    const inputOf = (i: number) => ({ blob: String(i).repeat(10_000) });
+    const run = (i: number) =>
+      runHead({
+        runId: `run_w${i}`,
+        input: inputOf(i),
+        tasks: { a: { type: 'noop', status: 'scheduled', attempt: 1 } },
+        open: 1,
+      });
+    // Room for three ~10 KB heads, and no limit by count that matters.
+    const store = runStore(heads, segments, {
+      encode: runStateEncoder(),
+      maxHeadBytes: () => 1_000_000,
+      cachedRuns: 100,
+      cachedBytes: 35_000,
+    });
+    for (let i = 0; i < 5; i++) await store.create({ state: run(i), commands: CHANGED });
+    expect([0, 1, 2, 3, 4].map((i) => store.cachedTasks(`run_w${i}`))).toEqual([0, 0, 1, 1, 1]);
+    // A dropped run is read back whole when it moves, and cached again (dropping the oldest left).
+    const moved = await store.transition('run_w0', async (state) => ({ state, commands: CHANGED }));
+    expect(moved?.state.input).toEqual(inputOf(0));
+    expect([0, 1, 2, 3, 4].map((i) => store.cachedTasks(`run_w${i}`))).toEqual([1, 0, 0, 1, 1]);
+  });
+
   it('leaves a run a newer engine wrote alone: retryable, naming the layout, nothing written', async () => {
     const { heads, segments } = await buckets();
     const newer = { ...collecting('run_n'), layout: 2 };

@@ -73,6 +73,17 @@ afterEach(async () => {
   await bed?.stop();
 });
 
+/** Every run's head as stored in KV, by run id. */
+async function runHeads(): Promise<Map<string, { status: string; segments?: string[] }>> {
+  const nats = await connectNats(bed.config.nats, 'crash-check');
+  const kv = await nats.kvm.open(BucketNames.runs);
+  const heads = new Map<string, { status: string; segments?: string[] }>();
+  for await (const key of await kv.keys())
+    heads.set(key, (await kv.get(key))?.json() ?? { status: 'missing' });
+  await nats.nc.close();
+  return heads;
+}
+
 describe('engine - crash safety', () => {
   it('finishes every run with each side effect once while engine and runner are killed -9 at random points', async () => {
     const seed = Number(process.env.OO_CRASH_SEED ?? 20261125);
@@ -115,7 +126,8 @@ describe('engine - crash safety', () => {
       kills++;
     }
     const ends = await allDone;
-    expect(ends.map((e) => e.status)).toEqual(ids.map(() => 'succeeded'));
+    const notSucceeded = ends.filter((e) => e.status !== 'succeeded');
+    expect(notSucceeded.map((e) => ({ run: e.runId, status: e.status, error: e.error, seed }))).toEqual([]);
     // Every element's output, collected in order through heads and sealed segments alike.
     const eachKeys = Array.from({ length: EACH }, (_, i) => `each.e${i}`);
     expect(ends.at(-2)?.output).toEqual({ keys: eachKeys });
@@ -128,17 +140,56 @@ describe('engine - crash safety', () => {
     ];
     expect(lines.sort()).toEqual(expected.sort());
 
-    const nats = await connectNats(bed.config.nats, 'crash-check');
-    const kv = await nats.kvm.open(BucketNames.runs);
-    for await (const key of await kv.keys()) {
-      const entry = await kv.get(key);
-      const state = entry?.json() as { status: string } | undefined;
-      expect(state?.status, `run ${key} (seed ${seed})`).not.toBe('running');
-    }
+    const heads = await runHeads();
+    for (const [key, state] of heads) expect(state.status, `run ${key} (seed ${seed})`).not.toBe('running');
     // The big run's head lists the segments its ended tasks were sealed into.
-    const bigHead = (await kv.get(ids.at(-1)!))?.json() as { segments?: string[] };
-    expect(bigHead.segments?.length).toBeGreaterThanOrEqual(2);
-    await nats.nc.close();
+    expect(heads.get(ids.at(-1)!)?.segments?.length).toBeGreaterThanOrEqual(2);
     expect(kills).toBeGreaterThan(0);
+  });
+
+  it('finishes every run with each side effect once while the nats-server is killed -9 and restarted', async () => {
+    const seed = Number(process.env.OO_CRASH_SEED ?? 20261127);
+    const random = seeded(seed);
+    bed = await startEngineTestbed([effects, bigEffects]);
+    const effectsFile = join(mkdtempSync(join(tmpdir(), 'oo-effects-')), 'effects.log');
+    writeFileSync(effectsFile, '');
+    const env = { NATS_URL: bed.server.url, TEMPLATES_DIR: bed.templatesDir, EFFECTS_FILE: effectsFile };
+    for (const role of ['engine', 'runner'] as const) {
+      const child = spawnTsx(processFile, { ...env, ROLE: role });
+      children.push(child);
+      await child.waitForLine(/^ready /);
+    }
+
+    const runs = 16;
+    const ids = await Promise.all(
+      Array.from({ length: runs }, (_, i) => bed.start('effects', { id: `r${i}` })),
+    );
+    ids.push(await bed.start('effects-big', { id: 'big' }));
+    const allDone = Promise.all(ids.map((id) => bed.finished(id, 150_000)));
+    let settled = false;
+    void allDone.finally(() => {
+      settled = true;
+    });
+    // Down three times while tasks are in flight: the actors and the watcher reconnect on their own.
+    for (let outage = 0; outage < 3; outage++) {
+      await new Promise((r) => setTimeout(r, 300 + random() * 700));
+      await bed.server.kill();
+      await new Promise((r) => setTimeout(r, 200 + random() * 800));
+      await bed.server.restart();
+    }
+    expect(settled, 'the runs were still going when the last outage ended').toBe(false);
+    const ends = await allDone;
+    const notSucceeded = ends.filter((e) => e.status !== 'succeeded');
+    expect(notSucceeded.map((e) => ({ run: e.runId, status: e.status, error: e.error, seed }))).toEqual([]);
+
+    const lines = readFileSync(effectsFile, 'utf8').split('\n').filter(Boolean);
+    const expected = [
+      ...Array.from({ length: runs }, (_, i) => ['a', 'b', 'c', 'd'].map((t) => `r${i}.${t}`)).flat(),
+      ...Object.keys(bigEffects.tasks).map((t) => `big.${t}`),
+    ];
+    expect(lines.sort()).toEqual(expected.sort());
+    for (const [key, state] of await runHeads()) {
+      expect(state.status, `run ${key} (seed ${seed})`).not.toBe('running');
+    }
   });
 });

@@ -90,6 +90,7 @@ const socket = (what: string, raw: string, expected: Expected): HostileCase => (
 
 const vm = (fields: Record<string, unknown>) => ({ resources: [{ ...EXAMPLE_VM, ...fields }] });
 const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+const cursorOf = (at: string, id: string) => Buffer.from(JSON.stringify([at, id])).toString('base64url');
 
 const SUBMIT: BodyRoute = {
   method: 'POST',
@@ -387,6 +388,24 @@ const cases: HostileCase[] = [
   at(get('/v1/requests?status=%E0%A4%A'), 'badly percent-encoded', {}, badRequest('query.status')),
   at(get('/v1/requests?cursor=not-a-cursor'), 'a cursor not made here', {}, badRequest('query.cursor')),
   at(get(`/v1/requests?cursor=${'A'.repeat(KIB)}`), 'a 1 KB cursor', {}, badRequest('query.cursor')),
+  at(
+    get(`/v1/requests?cursor=${cursorOf('0000-01-01T00:00:00.000Z', 'r')}`),
+    'a cursor in year 0',
+    {},
+    badRequest('query.cursor'),
+  ),
+  at(
+    get(`/v1/requests?cursor=${cursorOf('9999-12-31T23:59:59-14:00', 'r')}`),
+    'a cursor past 9999',
+    {},
+    badRequest('query.cursor'),
+  ),
+  at(
+    get(`/v1/requests?cursor=${cursorOf('2026-01-01T00:00:00.000Z', 'a\u0000')}`),
+    'a cursor id with a NUL',
+    {},
+    badRequest('query.cursor'),
+  ),
   at(get('/v1/requests?limit[]=5&__proto__[admin]=1'), 'keys in brackets are unknown keys', {}, ok(200)),
   at(get(`/v1/requests?${'a=1&'.repeat(3_000)}`), '3,000 repeated unknown keys', {}, ok(200)),
   at(get('/v1/requests/{ended}/logs?after=-1'), 'negative', {}, badRequest('query.after')),

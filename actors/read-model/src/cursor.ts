@@ -14,7 +14,19 @@ export function encodeCursor(position: Position): string {
   return Buffer.from(JSON.stringify([position.at, position.id])).toString('base64url');
 }
 
-const Decoded = z.tuple([z.iso.datetime({ offset: true }), z.string().min(1)]);
+/**
+ * Only what `encodeCursor` writes: the time of a stored row as `toISOString` spells it (UTC,
+ * milliseconds, after 1970) and an id. A looser cursor reached the query and failed it there, a 500
+ * for the caller: a year 0 or a time past 9999 is not a PostgreSQL timestamp, and text cannot hold NUL.
+ */
+const Decoded = z.tuple([
+  z.iso.datetime({ precision: 3 }).refine((at) => Date.parse(at) >= 0),
+  z
+    .string()
+    .min(1)
+    .max(256)
+    .refine((id) => !id.includes('\u0000')),
+]);
 
 /** A cursor string as the client sent it, decoded; invalid ones fail validation on `cursor`. */
 export const Cursor = z.string().transform((value, ctx): Position => {

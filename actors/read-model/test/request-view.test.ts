@@ -148,9 +148,17 @@ describe.each(databases)('read model requests ($kind)', (database) => {
     await expect(readModel.listRequests({ limit: 101 })).rejects.toMatchObject({
       issues: [expect.objectContaining({ path: ['limit'] })],
     });
-    await expect(readModel.listRequests({ cursor: 'not-a-cursor' })).rejects.toMatchObject({
-      issues: [expect.objectContaining({ path: ['cursor'] })],
-    });
+    // Well-formed, but holding what PostgreSQL cannot take: a year 0, a year past 9999, a NUL.
+    const forged = [
+      ['0000-01-01T00:00:00.000Z', 'req_1'],
+      ['9999-12-31T23:59:59-14:00', 'req_1'],
+      ['2026-01-01T00:00:00.000Z', 'req_\u0000'],
+    ].map((position) => Buffer.from(JSON.stringify(position)).toString('base64url'));
+    for (const cursor of ['not-a-cursor', ...forged]) {
+      await expect(readModel.listRequests({ cursor }), cursor).rejects.toMatchObject({
+        issues: [expect.objectContaining({ path: ['cursor'] })],
+      });
+    }
   });
 
   it("replays a request's events, its runs' and tasks' included, in stream order after a sequence", async () => {

@@ -427,6 +427,7 @@ const cases: HostileCase[] = [
   ),
   at(get('/v1/requests/{ended}/events?lastEventId=999999999999999'), 'the largest id', {}, ok(200)),
   at(get('/v1/policy/history?before=1'), 'out of range', {}, badRequest('query.before')),
+  at(get('/v1/policy/history?before=3000000000'), 'past a version', {}, badRequest('query.before')),
   at(get('/v1/policy/history?limit=0'), 'out of range', {}, badRequest('query.limit')),
 
   // Other headers.

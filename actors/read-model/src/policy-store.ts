@@ -135,12 +135,17 @@ export async function putPolicy(
   });
 }
 
+/** The largest version the `integer` version column holds. */
+const MAX_VERSION = 2 ** 31 - 1;
+
 export const PolicyHistoryQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
+  // Bounded by the column: a larger number failed the query in PostgreSQL (out of range), a 500.
   before: z.coerce
     .number()
     .int()
     .min(2)
+    .max(MAX_VERSION)
     .optional()
     .describe('Versions below this one: nextBefore of the previous page'),
 });
@@ -157,7 +162,7 @@ export async function policyHistory(
   const rows = await db.query<PolicyRow>(
     `SELECT version, policy, changed_by AS updated_by, changed_at AS updated_at
        FROM rfm_policy_history WHERE version < $1 ORDER BY version DESC LIMIT $2`,
-    [q.before ?? 2 ** 31 - 1, q.limit + 1],
+    [q.before ?? MAX_VERSION, q.limit + 1],
   );
   const items = rows.slice(0, q.limit).map(toRecord);
   return {

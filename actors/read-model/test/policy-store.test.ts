@@ -85,6 +85,12 @@ describe.each(databases)('policy store ($kind)', (database) => {
     expect(rest.nextBefore).toBeNull();
   });
 
+  it('refuses a history page before a version past what a version can be, naming the field', async () => {
+    await expect(readModel.policyHistory({ before: 2 ** 31 })).rejects.toMatchObject({
+      issues: [expect.objectContaining({ path: ['before'] })],
+    });
+  });
+
   it('rejects a change based on an old version, and stores nothing', async () => {
     const current = await readModel.getPolicy();
     const err = await readModel

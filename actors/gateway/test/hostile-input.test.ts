@@ -92,6 +92,12 @@ const vm = (fields: Record<string, unknown>) => ({ resources: [{ ...EXAMPLE_VM, 
 const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
 const cursorOf = (at: string, id: string) => Buffer.from(JSON.stringify([at, id])).toString('base64url');
 
+/** A valid body of `route` whose string field holds bytes that are not UTF-8. */
+function notUtf8(route: BodyRoute): Buffer {
+  const [before = '', after = ''] = JSON.stringify(route.withText('MARK')).split('MARK');
+  return Buffer.concat([Buffer.from(before), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from(after)]);
+}
+
 const SUBMIT: BodyRoute = {
   method: 'POST',
   path: '/v1/requests',
@@ -153,6 +159,7 @@ function hostileBodies(route: BodyRoute): HostileCase[] {
   const nullBody = route === CANCEL ? ok(202) : root;
   return [
     at(route, 'malformed JSON', { payload: '{"a": ' }, refused(400, INVALID_JSON)),
+    at(route, 'bytes that are not UTF-8', { payload: notUtf8(route) }, refused(400, INVALID_JSON)),
     at(route, 'an empty JSON body', { payload: '' }, refused(400, INVALID_JSON)),
     at(route, 'JSON null', { payload: 'null' }, nullBody),
     at(route, 'a JSON array', { payload: '[]' }, root),

@@ -14,7 +14,7 @@ import Fastify, {
   type FastifyRequest,
   LogController,
 } from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { GatewayDeps } from './gateway-deps.js';
 import { gatewayError } from './gateway-errors.js';
 import { endHttpSpan, startHttpSpan } from './http-trace.js';
@@ -29,6 +29,7 @@ import { requestActionRoutes } from './routes/request-actions.js';
 import { requestEventRoutes } from './routes/request-events.js';
 import { requestRoutes } from './routes/requests.js';
 import { tokenRoutes } from './routes/tokens.js';
+import { validatorCompiler } from './storable-text.js';
 
 /** Longer path parameters are refused before routing; shorter ones meet their schema (both 400). */
 const MAX_PARAM_LENGTH = 512;

@@ -33,6 +33,8 @@ const specs: Readonly<Record<string, ErrorSpec>> = { ...ErrorRegistry, ...Gatewa
 /** At most this many entries in `errors`, so a hostile body cannot make a huge answer. */
 const MAX_FIELD_ERRORS = 100;
 const MAX_KEY_LENGTH = 100;
+/** A path may be as deep as the body nests (storable-text.ts walks it all): the answer shows its start. */
+const MAX_PATH_LENGTH = 500;
 
 /** A value from the caller, cut short for a message: JSON escapes the rest (control characters too). */
 export function excerpt(value: string, max = MAX_KEY_LENGTH): string {
@@ -40,7 +42,7 @@ export function excerpt(value: string, max = MAX_KEY_LENGTH): string {
 }
 
 function joinPath(parts: readonly string[]): string {
-  return parts.length === 0 ? '(root)' : parts.join('.');
+  return parts.length === 0 ? '(root)' : excerpt(parts.join('.'), MAX_PATH_LENGTH);
 }
 
 /** At most MAX_FIELD_ERRORS entries, the last one saying how many more there were. */

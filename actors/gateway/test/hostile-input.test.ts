@@ -160,6 +160,24 @@ function hostileBodies(route: BodyRoute): HostileCase[] {
   return [
     at(route, 'malformed JSON', { payload: '{"a": ' }, refused(400, INVALID_JSON)),
     at(route, 'bytes that are not UTF-8', { payload: notUtf8(route) }, refused(400, INVALID_JSON)),
+    at(
+      route,
+      'a NUL in a string',
+      { json: route.withText('a\u0000b') },
+      invalid(route.textField, route.schemaCode),
+    ),
+    at(
+      route,
+      'a lone surrogate',
+      { json: route.withText('a\ud800b') },
+      invalid(route.textField, route.schemaCode),
+    ),
+    at(
+      route,
+      'a low surrogate first',
+      { json: route.withText('\udc00\ud800') },
+      invalid(route.textField, route.schemaCode),
+    ),
     at(route, 'an empty JSON body', { payload: '' }, refused(400, INVALID_JSON)),
     at(route, 'JSON null', { payload: 'null' }, nullBody),
     at(route, 'a JSON array', { payload: '[]' }, root),
@@ -299,6 +317,12 @@ const cases: HostileCase[] = [
     invalid('resources.0.tags.a\u0000b'),
   ),
   at(SUBMIT, 'an unknown field in a resource', { json: vm({ gpu: 1 }) }, invalid('resources.0.gpu')),
+  at(
+    SUBMIT,
+    'a NUL 100,000 levels deep',
+    { payload: `{"notes": ${nested(100_000).replace('[]', '["\\u0000"]')}}` },
+    invalid(/^notes\.0\.0\./),
+  ),
   at(
     SUBMIT,
     'emoji and an RTL override are text',

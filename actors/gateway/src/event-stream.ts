@@ -27,6 +27,8 @@ const TERMINAL: ReadonlySet<string> = new Set<RequestStatus>([
 ]);
 const HISTORY_PAGE = 1_000;
 
+export const EVENT_STREAM = 'text/event-stream; charset=utf-8';
+
 export function isTerminal(status: string): boolean {
   return TERMINAL.has(status);
 }
@@ -145,7 +147,7 @@ export function streamEvents(res: ServerResponse, options: StreamEventsOptions):
 
   res.on('close', close);
   res.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
+    'content-type': EVENT_STREAM,
     'cache-control': 'no-cache, no-transform',
     connection: 'keep-alive',
     // Proxies such as nginx must pass each event on at once.

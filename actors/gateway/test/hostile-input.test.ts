@@ -283,6 +283,14 @@ const cases: HostileCase[] = [
   at({ method: 'POST', path: '/v1/catalog' }, 'not a method of it', { json: {} }, notFound),
   at({ method: 'OPTIONS', path: '/v1/requests' }, 'not a method of it', {}, notFound),
   at({ method: 'HEAD', path: '/v1/catalog' }, 'the headers of a GET', {}, ok(200)),
+  at({ method: 'HEAD', path: '/v1/requests/{running}/events' }, 'the headers of a live stream', {}, ok(200)),
+  // A HEAD answer has no body, so no problem document: its status says it all.
+  at(
+    { method: 'HEAD', path: '/v1/requests/req_nobody/events' },
+    'the headers of no stream',
+    {},
+    { status: 404 },
+  ),
   at(CATALOG, 'a body on a GET is ignored', { json: { a: 1 } }, ok(200)),
 
   // Bodies that are not what a route takes, on each of them.

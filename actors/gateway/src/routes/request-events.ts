@@ -8,7 +8,7 @@
 import type { Principal } from '@oo/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { type Follow, follow, streamEvents } from '../event-stream.js';
+import { EVENT_STREAM, type Follow, follow, streamEvents } from '../event-stream.js';
 import { authorize, callerOf, type GatewayDeps } from '../gateway-deps.js';
 import { gatewayError } from '../gateway-errors.js';
 import {
@@ -65,6 +65,12 @@ export const requestEventRoutes: FastifyPluginAsyncZod<{ deps: GatewayDeps }> = 
     async (request, reply) => {
       const caller = callerOf(request);
       const { id } = request.params;
+      if (request.method === 'HEAD') {
+        // Node sends the headers of a HEAD answer only when it ends, so a HEAD on the stream of a
+        // request still running hung until the request ended. A HEAD gets the headers alone.
+        await visibleStatus(deps, caller, id);
+        return reply.type(EVENT_STREAM).send('');
+      }
       const afterSeq = Number(request.headers['last-event-id'] ?? request.query.lastEventId ?? 0);
       // Watch before looking: nothing published from here on can be missed.
       const live = follow(deps.hub, id);

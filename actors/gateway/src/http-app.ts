@@ -15,6 +15,7 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
+import { clientErrorHandler } from './client-error.js';
 import type { GatewayDeps } from './gateway-deps.js';
 import { gatewayError } from './gateway-errors.js';
 import { endHttpSpan, startHttpSpan } from './http-trace.js';
@@ -65,6 +66,8 @@ export async function buildHttpApp(deps: GatewayDeps, options: { publicUrl?: str
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // A badly encoded URL never reaches a route or the error handler: answer it here, the same way.
     frameworkErrors: (error, request, reply) => sendProblem(deps, error, request, reply),
+    // Nor does a request Node's HTTP parser refuses.
+    clientErrorHandler: clientErrorHandler(deps.log, deps.bodyLimitBytes),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -175,7 +175,8 @@ export function knownError(thrown: unknown, maxBytes: number): OoError | undefin
 }
 
 export interface ProblemContext {
-  readonly instance: string;
+  /** The URL called; absent when the request could not even be parsed. */
+  readonly instance?: string;
   readonly traceId: string;
   readonly maxBytes: number;
 }
@@ -199,7 +200,7 @@ export function toProblem(thrown: unknown, context: ProblemContext): Problem {
         : known
           ? `${error.message} (trace ${context.traceId})`
           : `the gateway failed unexpectedly; quote trace ${context.traceId} to an operator`,
-    instance: excerpt(context.instance, 200),
+    ...(context.instance === undefined ? {} : { instance: excerpt(context.instance, 200) }),
     code: error.code,
     retryable: error.retryable,
     traceId: context.traceId,

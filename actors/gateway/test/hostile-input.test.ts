@@ -487,6 +487,29 @@ const cases: HostileCase[] = [
   at(get('/v1/%00'), 'no route', anonymous(), notFound),
 
   // Malformed HTTP, over a real socket.
+  socket('a NUL in a header', 'GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: a\u0000b\r\n\r\n', badRequest()),
+  socket(
+    'a header line without a colon',
+    'GET /healthz HTTP/1.1\r\nHost: x\r\nno colon\r\n\r\n',
+    badRequest(),
+  ),
+  socket('a request line of HTTP/9.9', 'GET /healthz HTTP/9.9 and more\r\nHost: x\r\n\r\n', badRequest()),
+  socket('a method that is no method', 'G(T /healthz HTTP/1.1\r\nHost: x\r\n\r\n', badRequest()),
+  socket(
+    'raw bytes that are not ASCII in the URL',
+    'GET /v1/requests/\u00e9\u202e HTTP/1.1\r\nHost: x\r\n\r\n',
+    badRequest(),
+  ),
+  socket(
+    'Content-Length beside Transfer-Encoding',
+    'POST /v1/requests HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
+    badRequest(),
+  ),
+  socket(
+    'headers over 16 KiB',
+    `GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: ${'a'.repeat(17 * KIB)}\r\n\r\n`,
+    refused(431, 'OO_ERR_HTTP_HEADERS_TOO_LARGE'),
+  ),
   socket(
     'a body over the size limit, chunked without a length',
     'POST /v1/requests HTTP/1.1\r\nHost: x\r\nAuthorization: {auth}\r\nContent-Type: application/json\r\n' +

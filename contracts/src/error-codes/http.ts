@@ -27,6 +27,18 @@ export const HttpErrors = {
     http: 413,
     fix: 'Send a smaller body: split a large request into several.',
   },
+  OO_ERR_HTTP_HEADERS_TOO_LARGE: {
+    meaning: 'The request line and headers together are larger than the gateway accepts (16 KiB by default).',
+    retryable: false,
+    http: 431,
+    fix: 'Send fewer or shorter headers; data belongs in the body.',
+  },
+  OO_ERR_HTTP_REQUEST_TIMEOUT: {
+    meaning: 'The request (headers and body) did not arrive in full within the time the gateway allows.',
+    retryable: true,
+    http: 408,
+    fix: 'Send the whole request at once; check that Content-Length is the length of the body.',
+  },
   OO_ERR_HTTP_MEDIA_TYPE: {
     meaning: 'The request body is not JSON.',
     retryable: false,

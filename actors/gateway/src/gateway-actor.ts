@@ -56,6 +56,8 @@ export const GatewayOptions = z
     catalog: z.array(z.string()).optional(),
     /** How long a found API token is trusted before the database is asked again (ms; 0 = every call). */
     tokenCacheMs: z.number().int().min(0).max(60_000).default(5_000),
+    /** How long a client may take to send a whole request, headers and body (ms); a slower one gets 408. */
+    requestTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
     /** SSE keep-alive comment interval (ms). */
     heartbeatMs: z.number().int().min(100).default(15_000),
     /** How long an event stream waits for a request the read model does not know yet (ms). */
@@ -126,7 +128,7 @@ export function gatewayActor(options: GatewayOptions) {
         heartbeatMs: o.heartbeatMs,
         followGraceMs: o.followGraceMs,
       };
-      const app = await buildHttpApp(deps, { publicUrl: o.publicUrl });
+      const app = await buildHttpApp(deps, { publicUrl: o.publicUrl, requestTimeoutMs: o.requestTimeoutMs });
       await app.listen({ host: o.host, port: o.port });
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : o.port;

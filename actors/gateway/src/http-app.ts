@@ -34,6 +34,10 @@ import { validatorCompiler } from './storable-text.js';
 
 /** Longer path parameters are refused before routing; shorter ones meet their schema (both 400). */
 const MAX_PARAM_LENGTH = 512;
+/** How often Node looks for requests past their timeout (ms). */
+const OVERDUE_CHECK_MS = 1_000;
+/** Node's default time for a request's headers to arrive (ms). */
+const NODE_HEADERS_TIMEOUT_MS = 60_000;
 
 export const API_VERSION = '1.0.0';
 
@@ -55,7 +59,13 @@ function sendProblem(deps: GatewayDeps, error: unknown, request: FastifyRequest,
   return reply.code(problem.status).type(PROBLEM_JSON).header('oo-trace-id', request.traceId).send(problem);
 }
 
-export async function buildHttpApp(deps: GatewayDeps, options: { publicUrl?: string | undefined }) {
+export interface HttpAppOptions {
+  readonly publicUrl?: string | undefined;
+  /** How long a client may take to send a whole request (ms). */
+  readonly requestTimeoutMs: number;
+}
+
+export async function buildHttpApp(deps: GatewayDeps, options: HttpAppOptions) {
   // Widened to fastify's logger type, so the instance has the plain FastifyInstance type.
   const loggerInstance: FastifyBaseLogger = deps.log;
   const app: FastifyInstance = Fastify({
@@ -63,6 +73,16 @@ export async function buildHttpApp(deps: GatewayDeps, options: { publicUrl?: str
     // Failures are logged by the error handler with their trace id, not every call line by line.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.bodyLimitBytes,
+    // fastify waits for a request's body without limit by default: a client that sent less than
+    // its Content-Length, or stopped mid-chunk, held a connection and a request open for ever.
+    // Node cuts a body off only with requestTimeout set, and not before headersTimeout (60 s) has
+    // passed either, so that is kept no longer, as Node's own constructor would. It looks for
+    // overdue requests every connectionsCheckingInterval (30 s by default).
+    requestTimeout: options.requestTimeoutMs,
+    http: {
+      headersTimeout: Math.min(NODE_HEADERS_TIMEOUT_MS, options.requestTimeoutMs),
+      connectionsCheckingInterval: Math.min(options.requestTimeoutMs, OVERDUE_CHECK_MS),
+    },
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // A badly encoded URL never reaches a route or the error handler: answer it here, the same way.
     frameworkErrors: (error, request, reply) => sendProblem(deps, error, request, reply),

@@ -506,6 +506,17 @@ const cases: HostileCase[] = [
     badRequest(),
   ),
   socket(
+    'a body shorter than its Content-Length',
+    'POST /v1/requests HTTP/1.1\r\nHost: x\r\nAuthorization: {auth}\r\nContent-Type: application/json\r\n' +
+      'Content-Length: 100\r\n\r\n{"resources": [',
+    refused(408, 'OO_ERR_HTTP_REQUEST_TIMEOUT'),
+  ),
+  socket(
+    'headers that never end',
+    'GET /healthz HTTP/1.1\r\nHost: x\r\n',
+    refused(408, 'OO_ERR_HTTP_REQUEST_TIMEOUT'),
+  ),
+  socket(
     'headers over 16 KiB',
     `GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: ${'a'.repeat(17 * KIB)}\r\n\r\n`,
     refused(431, 'OO_ERR_HTTP_HEADERS_TOO_LARGE'),
@@ -528,7 +539,8 @@ let bed: GatewayBed;
 const known: Record<string, string> = {};
 
 beforeAll(async () => {
-  bed = await startGatewayBed();
+  // A short request timeout, so a request that never arrives in full is answered within the test.
+  bed = await startGatewayBed({ requestTimeoutMs: 500 });
   known.ended = (await bed.knownRequest({ by: 'alice', status: 'succeeded' })).requestId;
   known.running = (await bed.knownRequest({ by: 'alice', status: 'running' })).requestId;
   known.token = (await bed.readModel.createToken({ name: 'to-revoke', role: 'requester' })).token.id;

@@ -3,10 +3,8 @@
  * and trace id per call, one error handler that answers problem+json, and the route plugins —
  * everything under /v1 authenticated and rate-limited per token.
  */
-import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
-import { OoError } from '@oo/contracts';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -19,6 +17,7 @@ import { clientErrorHandler } from './client-error.js';
 import type { GatewayDeps } from './gateway-deps.js';
 import { gatewayError } from './gateway-errors.js';
 import { endHttpSpan, startHttpSpan } from './http-trace.js';
+import { acceptJsonBodies } from './json-body.js';
 import { openApiOptions } from './openapi-document.js';
 import { excerpt, PROBLEM_JSON, toProblem } from './problem.js';
 import { catalogRoutes } from './routes/catalog.js';
@@ -91,16 +90,7 @@ export async function buildHttpApp(deps: GatewayDeps, options: HttpAppOptions) {
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  // Only JSON bodies: any other media type is a 415.
-  app.removeContentTypeParser('text/plain');
-  // JSON is UTF-8 (RFC 8259). Read as a string, bytes that are not UTF-8 became U+FFFD and the body
-  // was taken in as if the caller had sent that: refuse it instead, then parse as fastify does.
-  const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body: Buffer, done) => {
-    if (isUtf8(body)) return parseJson(request, body.toString('utf8'), done);
-    done(new OoError('OO_ERR_MSG_INVALID_JSON', 'the request body is not UTF-8', { retryable: false }));
-  });
+  acceptJsonBodies(app);
 
   app.decorateRequest('caller', null);
   app.decorateRequest('span', null);

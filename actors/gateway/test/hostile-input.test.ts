@@ -4,6 +4,7 @@
  * field and rule where a field is at fault, or the success the input actually deserves — with no
  * stack trace, no 5xx, no hang, and a gateway that still answers /healthz afterwards.
  */
+import { gzipSync } from 'node:zlib';
 import { EXAMPLE_VM } from '@oo/contracts';
 import { samplePolicy } from '@oo/read-model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -207,6 +208,12 @@ function hostileBodies(route: BodyRoute): HostileCase[] {
       route,
       'Content-Type text/plain',
       { payload: fine, headers: { 'content-type': 'text/plain' } },
+      refused(415, 'OO_ERR_HTTP_MEDIA_TYPE'),
+    ),
+    at(
+      route,
+      'a gzip body',
+      { payload: gzipSync(fine), headers: { 'content-encoding': 'gzip' } },
       refused(415, 'OO_ERR_HTTP_MEDIA_TYPE'),
     ),
     at(

@@ -1,6 +1,6 @@
 /** `oo actor <name>`: one actor alone, for real deployments (many processes, many machines). */
 import { OoError } from '@oo/contracts';
-import { loadConfig, startActor, startTelemetry, stopOnSignals } from '@oo/runtime';
+import { type ActorHandle, loadConfig, startActor, startTelemetry, stopOnSignals } from '@oo/runtime';
 import { pino } from 'pino';
 import { ActorRegistry, actorNames } from '../actor-registry.js';
 import { serveMetrics } from '../metrics-endpoint.js';
@@ -19,11 +19,12 @@ export async function actor(name: string): Promise<void> {
     otlpEndpoint: config.telemetry.otlpEndpoint,
   });
   const shared = sharedResources(config, log);
-  const handle = await startActor(await load(config, shared), { config, tracer: telemetry.tracer, log });
-  const metrics = await serveMetrics(config, () => [handle]);
-  if (metrics) log.info({ url: metrics.url }, 'metrics served');
+  const handles: ActorHandle[] = [];
+  let metrics: Awaited<ReturnType<typeof serveMetrics>>;
+  // Listening before the actor starts: a supervisor that stops it as soon as it says "actor started"
+  // (systemd, a test) must find the handler there, or the signal kills it without a drain.
   stopOnSignals(
-    () => [handle],
+    () => handles,
     telemetry,
     log,
     async () => {
@@ -31,4 +32,7 @@ export async function actor(name: string): Promise<void> {
       await shared.close();
     },
   );
+  handles.push(await startActor(await load(config, shared), { config, tracer: telemetry.tracer, log }));
+  metrics = await serveMetrics(config, () => handles);
+  if (metrics) log.info({ url: metrics.url }, 'metrics served');
 }

@@ -30,7 +30,9 @@ export interface NatsCluster {
 async function untilReplicatedStreamsFit(url: string, replicas: number, deadline: number): Promise<void> {
   const nc = await connect({ servers: url.split(','), maxReconnectAttempts: -1 });
   try {
-    const jsm = await jetstreamManager(nc);
+    // No API check here: it asks once, and a slow host's cluster may still be electing its meta
+    // leader; the loop below asks until it is ready.
+    const jsm = await jetstreamManager(nc, { checkAPI: false });
     const probe = { name: 'CLUSTER_READY_PROBE', subjects: ['cluster-ready-probe'], num_replicas: replicas };
     for (;;) {
       try {

@@ -1,5 +1,12 @@
 import { DeadLetter, OoError, subject } from '@oo/contracts';
-import { defineActor, on, startActor } from '@oo/runtime';
+import {
+  type ActorDefinition,
+  defineActor,
+  type Handler,
+  type HandlerOptions,
+  on,
+  startActor,
+} from '@oo/runtime';
 import { freshName, type NatsServer, startNatsServer, waitFor } from '@oo/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collect } from './fixtures/collector.js';
@@ -12,6 +19,16 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
+type Ping = ReturnType<typeof testSubjects>['ping'];
+
+/** The definition of an actor `name` with one handler on `ping`. */
+function pingActor(name: string, ping: Ping, handler: Handler<Ping>, options?: HandlerOptions) {
+  return defineActor({ name, version: '1.0.0', handlers: [on(ping, handler, options)] });
+}
+
+const startOnServer = (definition: ActorDefinition) =>
+  startActor(definition, { config: testConfig(server.url), log: silentLog });
+
 describe('runtime - failing handlers', () => {
   it('redelivers a throwing handler with the declared backoff, then dead-letters with the last error', async () => {
     const token = freshName();
@@ -19,22 +36,16 @@ describe('runtime - failing handlers', () => {
     const name = `retry-${token}`;
     const dlq = await collect(server.url, subject(`oo.dlq.${name}`, DeadLetter));
     const seen: Array<{ attempt: number; at: number }> = [];
-    const actor = await startActor(
-      defineActor({
+    const actor = await startOnServer(
+      pingActor(
         name,
-        version: '1.0.0',
-        handlers: [
-          on(
-            s.ping,
-            async (ctx) => {
-              seen.push({ attempt: ctx.attempt, at: Date.now() });
-              throw new Error(`boom ${ctx.attempt}`);
-            },
-            { retry: { maxAttempts: 3, backoffMs: [200, 600], jitter: 0 } },
-          ),
-        ],
-      }),
-      { config: testConfig(server.url), log: silentLog },
+        s.ping,
+        async (ctx) => {
+          seen.push({ attempt: ctx.attempt, at: Date.now() });
+          throw new Error(`boom ${ctx.attempt}`);
+        },
+        { retry: { maxAttempts: 3, backoffMs: [200, 600], jitter: 0 } },
+      ),
     );
     await actor.publish(s.ping, { n: 1 });
     const [letter] = await dlq.waitFor(1);
@@ -58,18 +69,11 @@ describe('runtime - failing handlers', () => {
     const name = `term-${token}`;
     const dlq = await collect(server.url, subject(`oo.dlq.${name}`, DeadLetter));
     let calls = 0;
-    const actor = await startActor(
-      defineActor({
-        name,
-        version: '1.0.0',
-        handlers: [
-          on(s.ping, async () => {
-            calls++;
-            throw new OoError('OO_ERR_AUTH_FORBIDDEN', 'not yours');
-          }),
-        ],
+    const actor = await startOnServer(
+      pingActor(name, s.ping, async () => {
+        calls++;
+        throw new OoError('OO_ERR_AUTH_FORBIDDEN', 'not yours');
       }),
-      { config: testConfig(server.url), log: silentLog },
     );
     await actor.publish(s.ping, { n: 1 });
     const [letter] = await dlq.waitFor(1);
@@ -85,25 +89,19 @@ describe('runtime - failing handlers', () => {
     const name = `again-then-fail-${token}`;
     const dlq = await collect(server.url, subject(`oo.dlq.${name}`, DeadLetter));
     const pongs = await collect(server.url, s.pong);
-    const actor = await startActor(
-      defineActor({
+    const actor = await startOnServer(
+      pingActor(
         name,
-        version: '1.0.0',
-        handlers: [
-          on(
-            s.ping,
-            async (ctx, body) => {
-              // Four waits (a database outage, say), then one failure, then success.
-              if (ctx.attempt <= 4) return ctx.again(20);
-              if (ctx.attempt === 5) throw new Error('flaky');
-              await ctx.publish(s.pong, { n: body.n, by: String(ctx.attempt) });
-              return undefined;
-            },
-            { retry: { maxAttempts: 2, backoffMs: [20], jitter: 0 }, maxDeliveries: 100 },
-          ),
-        ],
-      }),
-      { config: testConfig(server.url), log: silentLog },
+        s.ping,
+        async (ctx, body) => {
+          // Four waits (a database outage, say), then one failure, then success.
+          if (ctx.attempt <= 4) return ctx.again(20);
+          if (ctx.attempt === 5) throw new Error('flaky');
+          await ctx.publish(s.pong, { n: body.n, by: String(ctx.attempt) });
+          return undefined;
+        },
+        { retry: { maxAttempts: 2, backoffMs: [20], jitter: 0 }, maxDeliveries: 100 },
+      ),
     );
     await actor.publish(s.ping, { n: 7 });
     const [pong] = await pongs.waitFor(1);
@@ -120,27 +118,22 @@ describe('runtime - failing handlers', () => {
     const dlq = await collect(server.url, subject(`oo.dlq.${name}`, DeadLetter));
     const seen: number[] = [];
     let failed = 0;
-    const definition = defineActor({
+    const definition = pingActor(
       name,
-      version: '1.0.0',
-      handlers: [
-        on(
-          s.ping,
-          async (ctx) => {
-            seen.push(ctx.attempt);
-            if (ctx.attempt <= 3) return ctx.again(20);
-            failed++;
-            throw new Error(`boom ${ctx.attempt}`);
-          },
-          { retry: { maxAttempts: 3, backoffMs: [20], jitter: 0 }, maxDeliveries: 100 },
-        ),
-      ],
-    });
-    const first = await startActor(definition, { config: testConfig(server.url), log: silentLog });
+      s.ping,
+      async (ctx) => {
+        seen.push(ctx.attempt);
+        if (ctx.attempt <= 3) return ctx.again(20);
+        failed++;
+        throw new Error(`boom ${ctx.attempt}`);
+      },
+      { retry: { maxAttempts: 3, backoffMs: [20], jitter: 0 }, maxDeliveries: 100 },
+    );
+    const first = await startOnServer(definition);
     await first.publish(s.ping, { n: 1 });
     await waitFor(() => seen.length >= 5); // three waits, two failures
     await first.stop();
-    const second = await startActor(definition, { config: testConfig(server.url), log: silentLog });
+    const second = await startOnServer(definition);
     const [letter] = await dlq.waitFor(1);
     // nats-server 2.9 may number the first delivery after the restart 1 again (it is handled as a
     // wait): the count that matters is the failures, two before the restart and one after.
@@ -158,19 +151,12 @@ describe('runtime - failing handlers', () => {
     const token = freshName();
     const s = testSubjects(token);
     const pongs = await collect(server.url, s.pong);
-    const actor = await startActor(
-      defineActor({
-        name: `again-${token}`,
-        version: '1.0.0',
-        handlers: [
-          on(s.ping, async (ctx, body) => {
-            if (ctx.attempt < 3) return ctx.again(100);
-            await ctx.publish(s.pong, { n: body.n, by: String(ctx.attempt) });
-            return undefined;
-          }),
-        ],
+    const actor = await startOnServer(
+      pingActor(`again-${token}`, s.ping, async (ctx, body) => {
+        if (ctx.attempt < 3) return ctx.again(100);
+        await ctx.publish(s.pong, { n: body.n, by: String(ctx.attempt) });
+        return undefined;
       }),
-      { config: testConfig(server.url), log: silentLog },
     );
     await actor.publish(s.ping, { n: 5 });
     const [pong] = await pongs.waitFor(1);

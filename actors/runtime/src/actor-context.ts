@@ -21,7 +21,13 @@ export interface ActorContext {
   readonly actor: string;
   readonly instance: string;
   readonly subject: string;
-  /** 1 on first delivery; counts every redelivery (failures and `again` alike). */
+  /**
+   * The delivery's number as the server counts it: 1 on first delivery, then every redelivery
+   * (failures and `again` alike). Retry limits do not use it (failures are counted on their own,
+   * failure-counts.ts). nats-server 2.9 may number a redelivery 1 again after the client that pulled
+   * it stopped consuming without closing its connection, so treat 1 as "probably the first", with a
+   * fallback, never as proof.
+   */
   readonly attempt: number;
   /** The message's sequence in its stream: a total order for projections that must be idempotent. */
   readonly streamSeq: number;

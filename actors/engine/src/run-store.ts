@@ -104,12 +104,16 @@ const CACHED_SEGMENTS = 256;
 /** What a sealed task counts for in `cachedBytes`: its entry, its output dropped (run-segments.ts). */
 const SEALED_TASK_BYTES = 160;
 
-interface Cached extends Versioned<RunState> {
+/** A run as read: its whole state and what of it is sealed. */
+interface Stored extends Versioned<RunState> {
   readonly tasks: number;
-  /** Its weight in `cachedBytes`, as it was when cached. */
-  readonly bytes: number;
   /** What of the run is in segments, not in the head (changed in place as the run is written). */
   readonly sealed: Sealed;
+}
+
+interface Cached extends Stored {
+  /** Its weight in `cachedBytes`, as it was when cached. */
+  readonly bytes: number;
 }
 
 export function runStore(
@@ -162,7 +166,7 @@ export function runStore(
     return found.value;
   };
 
-  const read = async (key: string): Promise<Cached | undefined> => {
+  const read = async (key: string): Promise<Stored | undefined> => {
     let previous: number | undefined;
     for (;;) {
       const head = await heads.get(key);
@@ -173,8 +177,7 @@ export function runStore(
       const missing = names.find((_, i) => parts[i] === undefined);
       if (missing === undefined) {
         const { state, sealed } = joinSegments(head.value, parts as RunSegment[]);
-        const tasks = Object.keys(state.tasks).length;
-        return { value: state, revision: head.revision, tasks, sealed, bytes: 0 };
+        return { value: state, revision: head.revision, tasks: Object.keys(state.tasks).length, sealed };
       }
       // A replica that wrote a newer head may have deleted it (a forEach's outputs, once it ended).
       if (head.revision === previous) {

@@ -1,5 +1,5 @@
 import { headers as natsHeaders } from '@nats-io/transport-node';
-import { DeadLetter, Headers, OoError, subject } from '@oo/contracts';
+import { DeadLetter, durableName, Headers, OoError, subject } from '@oo/contracts';
 import { defineActor, on, startActor } from '@oo/runtime';
 import { freshName, type NatsServer, startNatsServer } from '@oo/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,7 +33,13 @@ async function startCountingActor(
     }),
     { config: testConfig(server.url), log: silentLog },
   );
-  return { handle: actor, calls: () => calls };
+  const durable = durableName(name, s.ping.name);
+  return {
+    handle: actor,
+    calls: () => calls,
+    /** Deliveries its consumer holds unacked: 0 once nothing is left looping. */
+    unacked: async () => (await actor.nats.jsm.consumers.info(s.ping.stream, durable)).num_ack_pending,
+  };
 }
 
 /** Fresh subjects, an actor name and a collector of that actor's dead letters. */
@@ -42,7 +48,7 @@ async function deadLetterBed() {
   const s = testSubjects(token);
   const name = `dl-${token}`;
   const dlq = await collect(server.url, subject(`oo.dlq.${name}`, DeadLetter));
-  return { token, s, name, dlq };
+  return { s, name, dlq };
 }
 
 describe('runtime - invalid bodies go to the dead-letter subject', () => {
@@ -60,7 +66,7 @@ describe('runtime - invalid bodies go to the dead-letter subject', () => {
   });
 
   it('dead-letters a body that breaks the schema, naming each failing field, once', async () => {
-    const { token, s, name, dlq } = await deadLetterBed();
+    const { s, name, dlq } = await deadLetterBed();
     const actor = await startCountingActor(name, s);
     const bad = JSON.stringify({ n: 'seven', extra: true });
     await actor.handle.nats.js.publish(s.ping.name, new TextEncoder().encode(bad));
@@ -73,10 +79,7 @@ describe('runtime - invalid bodies go to the dead-letter subject', () => {
     expect(letter?.body.error.message).toMatch(/n: /);
     expect(letter?.body.deliveries).toBe(1);
     await expect.poll(() => actor.calls()).toBe(1);
-    const durable = `${name}__oo_cmd_${token}_ping`;
-    await expect
-      .poll(async () => (await actor.handle.nats.jsm.consumers.info('OO_CMD', durable)).num_ack_pending)
-      .toBe(0);
+    await expect.poll(actor.unacked).toBe(0);
     expect(dlq.items).toHaveLength(1);
     await actor.handle.stop();
     await dlq.handle.stop();
@@ -111,7 +114,7 @@ describe('runtime - invalid bodies go to the dead-letter subject', () => {
     await dlq.handle.stop();
   });
   it('dead-letters a body too large to be quoted whole in the dead letter, once, and moves on', async () => {
-    const { token, s, name, dlq } = await deadLetterBed();
+    const { s, name, dlq } = await deadLetterBed();
     const actor = await startCountingActor(name, s);
     // Not JSON, and every quote doubles in the dead letter's JSON: the letter would pass max_payload.
     const max = actor.handle.nats.nc.info?.max_payload ?? 1_048_576;
@@ -123,10 +126,7 @@ describe('runtime - invalid bodies go to the dead-letter subject', () => {
     expect(letter?.body.error.details?.bodyBytes).toBe(huge.length);
     expect(letter?.body.body.length).toBeLessThan(huge.length);
     await expect.poll(() => actor.calls()).toBe(1);
-    const durable = `${name}__oo_cmd_${token}_ping`;
-    await expect
-      .poll(async () => (await actor.handle.nats.jsm.consumers.info('OO_CMD', durable)).num_ack_pending)
-      .toBe(0);
+    await expect.poll(actor.unacked).toBe(0);
     await actor.handle.stop();
     await dlq.handle.stop();
   });
@@ -137,7 +137,7 @@ describe('runtime - invalid bodies go to the dead-letter subject', () => {
   ])(
     'dead-letters a failure whose error cannot cross the bus as it is (%s), once',
     async (_what, options) => {
-      const { token, s, name, dlq } = await deadLetterBed();
+      const { s, name, dlq } = await deadLetterBed();
       const actor = await startCountingActor(name, s, async () => {
         throw new OoError('OO_ERR_HANDLER_FAILED', 'refused for good', { retryable: false, ...options });
       });
@@ -148,10 +148,7 @@ describe('runtime - invalid bodies go to the dead-letter subject', () => {
         message: 'refused for good',
       });
       expect(actor.calls()).toBe(1);
-      const durable = `${name}__oo_cmd_${token}_ping`;
-      await expect
-        .poll(async () => (await actor.handle.nats.jsm.consumers.info('OO_CMD', durable)).num_ack_pending)
-        .toBe(0);
+      await expect.poll(actor.unacked).toBe(0);
       await actor.handle.stop();
       await dlq.handle.stop();
     },

@@ -83,11 +83,19 @@ export async function startRunWatcher(options: StartActorOptions): Promise<RunWa
       check();
     });
 
-  const taskEventsCaughtUp = async () => {
+  /**
+   * Waits until the task-event consumer holds nothing undelivered or unacked. Asking may fail while
+   * the nats-server is down (fault tests restart it): that is asked again, until `deadline`.
+   */
+  const taskEventsCaughtUp = async (deadline: number) => {
     const durable = durableName(name, EngineSubjects.taskEvents.name);
     for (;;) {
-      const info = await client.nats.jsm.consumers.info(StreamNames.events, durable);
-      if (info.num_pending === 0 && info.num_ack_pending === 0) return;
+      const info = await client.nats.jsm.consumers.info(StreamNames.events, durable).catch((err: unknown) => {
+        if (Date.now() >= deadline) throw err;
+        return undefined;
+      });
+      if (info?.num_pending === 0 && info.num_ack_pending === 0) return;
+      if (Date.now() >= deadline) throw new Error(`task events of ${name} not caught up in time`);
       await new Promise((r) => setTimeout(r, 20));
     }
   };
@@ -106,12 +114,13 @@ export async function startRunWatcher(options: StartActorOptions): Promise<RunWa
       await client.publish(EngineSubjects.cancel, { runId, reason: 'test cancel' });
     },
     async finished(runId, timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
       const end = await until(
         () => runEvents.find((e) => e.runId === runId && e.status !== 'running'),
         `the end of run ${runId}`,
         timeoutMs,
       );
-      await taskEventsCaughtUp();
+      await taskEventsCaughtUp(deadline);
       return end;
     },
     taskEvent(match, timeoutMs = 30_000) {

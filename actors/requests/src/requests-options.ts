@@ -21,9 +21,11 @@ export const MIN_KEEP_ENDED_REQUESTS_MS =
 export const REQUESTS_DEFAULTS = {
   /**
    * 30 days, as long as the engine keeps the ended run, the events stream its events and task
-   * variables their values: a rerun needs the record (body, requester, run) and the run it reruns,
-   * so it works until both go together. Cancel and late run events only touch requests in progress,
-   * which are kept whatever their age. The read model keeps the request's history.
+   * variables their values. A rerun needs the record (body, requester, run); a `resume` needs the
+   * run too, so it works until both go, at about the same time. A `restart` needs only the record:
+   * past this it is refused as well, and the request is submitted again. Cancel and late run events
+   * only touch requests in progress, which are kept whatever their age. The read model keeps the
+   * request's history.
    */
   keepEndedRequestsMs: 30 * DAY_MS,
   retentionIntervalMs: 60 * 60_000,

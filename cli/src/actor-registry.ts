@@ -101,6 +101,7 @@ export const ActorRegistry: Readonly<Record<string, ActorFactory>> = {
       filestoreUrl: shared.urls.filestore ?? `http://${config.filestore.host}:${config.filestore.port}`,
       notify: { defaultTo: config.notify.defaultTo },
       ...(config.requests.catalog ? { catalog: config.requests.catalog } : {}),
+      keepEndedRequestsMs: config.requests.keepEndedRequestsMs,
     }),
   // Last: by then every actor that answers the gateway's commands is consuming.
   gateway: async (config, shared) => {

@@ -1,4 +1,4 @@
-/** The engine's reconciler settings in the `oo` configuration: defaults, overrides and the rule between them. */
+/** Timings in the `oo` configuration (the engine's reconciler and retention, the requests actor's retention): defaults, overrides and the rules between them. */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +33,21 @@ describe('oo configuration - engine reconciler', () => {
   it('refuses an abandonAfterMs under twice stuckAfterMs, naming the key and the rule', () => {
     expect(() => load({}, '{"engine": {"stuckAfterMs": 600000, "abandonAfterMs": 900000}}')).toThrow(
       /engine\.abandonAfterMs: must be at least twice stuckAfterMs/,
+    );
+  });
+});
+
+describe('oo configuration - requests retention', () => {
+  it('keeps an ended request 30 days by default, or as long as an OO__ variable says', () => {
+    expect(load({}).requests.keepEndedRequestsMs).toBe(30 * 86_400_000);
+    expect(load({ OO__requests__keepEndedRequestsMs: '864000000' }).requests.keepEndedRequestsMs).toBe(
+      864_000_000,
+    );
+  });
+
+  it('refuses a keep time shorter than the commands stream keeps a submit, naming the key', () => {
+    expect(() => load({}, '{"requests": {"keepEndedRequestsMs": 3600000}}')).toThrow(
+      /requests\.keepEndedRequestsMs: must be at least the commands stream's max age/,
     );
   });
 });

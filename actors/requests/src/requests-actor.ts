@@ -7,6 +7,7 @@ import { BucketNames, EngineSubjects, ObjectStoreNames, OoError, RequestSubjects
 import { defineActor, on, principalTokens } from '@oo/runtime';
 import { onCancel } from './cancel-handler.js';
 import { RequestRecord, requestRecords } from './request-records.js';
+import { startRequestRetention } from './request-retention.js';
 import { parseRequestsOptions, type RequestsDeps, type RequestsOptions } from './requests-options.js';
 import { onRerun } from './rerun-handler.js';
 import { onRunEvent } from './run-events-handler.js';
@@ -32,17 +33,26 @@ export function requestsActor(options: RequestsOptions) {
       }
       // Entry points judge a command's token at its store time, with this much slack for skew.
       const tokens = principalTokens(secret, { clockSkewSeconds: env.config.auth.clockSkewSeconds });
+      const bucket = await env.bucket(BucketNames.requests, RequestRecord);
       const deps: RequestsDeps = {
         rules: { templates: parsed.templates, catalog: parsed.catalog },
         filestoreUrl: parsed.filestoreUrl,
         defaultTo: parsed.notify.defaultTo,
         tokens,
-        records: requestRecords(await env.bucket(BucketNames.requests, RequestRecord)),
+        records: requestRecords(bucket),
         files: await env.objects(ObjectStoreNames.files),
         tracer: env.tracer,
         serviceToken: () => tokens.mint(SERVICE_PRINCIPAL),
       };
+      const retention = startRequestRetention({
+        bucket,
+        log: env.log,
+        clock: env.clock,
+        keepMs: parsed.keepEndedRequestsMs,
+        intervalMs: parsed.retentionIntervalMs,
+      });
       return {
+        stop: () => retention.stop(),
         handlers: [
           on(RequestSubjects.submit, onSubmit(deps)),
           on(RequestSubjects.rerun, onRerun(deps)),

@@ -1,11 +1,35 @@
 /** What the requests actor is configured with, checked once when the actor is made. */
-import { OoError, TEMPLATE_NAME } from '@oo/contracts';
+import { OoError, StreamNames, Streams, TEMPLATE_NAME } from '@oo/contracts';
 import type { ActorEnv, ObjectFiles, PrincipalTokens } from '@oo/runtime';
 import { z } from 'zod';
 import type { RequestRecords } from './request-records.js';
 import type { RequestRules } from './request-validation.js';
 
 const TemplateName = z.string().regex(TEMPLATE_NAME, 'must be a template name');
+
+const DAY_MS = 24 * 60 * 60_000;
+
+/**
+ * The shortest time an ended request's record may be kept: as long as the commands stream keeps a
+ * submit or rerun, which may be delivered again until then. A repeat finds the record and does
+ * nothing; without it, it would take the request in again and start a second run.
+ */
+export const MIN_KEEP_ENDED_REQUESTS_MS =
+  Streams.find((s) => s.name === StreamNames.commands)?.maxAgeMs ?? 7 * DAY_MS;
+
+/** The requests actor's timings where its options leave them out; `oo`'s config defaults to the same. */
+export const REQUESTS_DEFAULTS = {
+  /**
+   * 30 days, as long as the engine keeps the ended run, the events stream its events and task
+   * variables their values. A rerun needs the record (body, requester, run); a `resume` needs the
+   * run too, so it works until both go, at about the same time. A `restart` needs only the record:
+   * past this it is refused as well, and the request is submitted again. Cancel and late run events
+   * only touch requests in progress, which are kept whatever their age. The read model keeps the
+   * request's history.
+   */
+  keepEndedRequestsMs: 30 * DAY_MS,
+  retentionIntervalMs: 60 * 60_000,
+} as const;
 
 export const RequestsOptions = z
   .object({
@@ -19,6 +43,14 @@ export const RequestsOptions = z
     notify: z.object({ defaultTo: z.array(z.email()) }).strict(),
     /** When set, a request must name one of these catalog items. */
     catalog: z.array(z.string().min(1)).optional(),
+    /** How long a request's record is kept once it ended (ms); a rerun needs it. */
+    keepEndedRequestsMs: z
+      .number()
+      .int()
+      .min(MIN_KEEP_ENDED_REQUESTS_MS, "must be at least the commands stream's max age (7 days)")
+      .default(REQUESTS_DEFAULTS.keepEndedRequestsMs),
+    /** How often to look for ended requests to remove (ms); the first look is a minute after start. */
+    retentionIntervalMs: z.number().int().positive().default(REQUESTS_DEFAULTS.retentionIntervalMs),
   })
   .strict();
 export type RequestsOptions = z.input<typeof RequestsOptions>;

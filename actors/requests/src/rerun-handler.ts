@@ -27,9 +27,12 @@ export function onRerun(deps: RequestsDeps): Handler<typeof RequestSubjects.reru
     }
     const original = isRequestId(rerun.requestId) ? await deps.records.get(rerun.requestId) : undefined;
     if (!original) {
-      throw requestError('OO_ERR_REQUEST_NOT_FOUND', `request ${rerun.requestId} is not known`, {
-        requestId: rerun.requestId,
-      });
+      // The read model (which the gateway checks) keeps requests whose records went long ago.
+      throw requestError(
+        'OO_ERR_REQUEST_NOT_FOUND',
+        `request ${rerun.requestId} is not known: it was never taken in, or it ended longer ago than requests are kept (requests.keepEndedRequestsMs) and can no longer be rerun; submit it again instead`,
+        { requestId: rerun.requestId },
+      );
     }
     if (!original.runId || !hasEnded(original.status)) {
       throw requestError(

@@ -2,6 +2,8 @@ export type { ActorContext, Again, HandlerResult } from './actor-context.js';
 export type { ActorEnv } from './actor-env.js';
 export type { ActorHandle, StartActorOptions } from './actor-host.js';
 export { startActor } from './actor-host.js';
+export type { BucketRetention, BucketRetentionOptions } from './bucket-retention.js';
+export { startBucketRetention } from './bucket-retention.js';
 export type { Clock } from './clock.js';
 export { systemClock } from './clock.js';
 export type { LoadConfigOptions } from './config.js';

@@ -3,10 +3,11 @@ import type { ErrorSpec } from '../error-spec.js';
 /** Error codes of the request area. Merged into ErrorRegistry in errors.ts. */
 export const RequestErrors = {
   OO_ERR_REQUEST_NOT_FOUND: {
-    meaning: 'No request with this id is known to the requests actor.',
+    meaning:
+      'No request with this id is known to the requests actor: never taken in, or its record was removed `requests.keepEndedRequestsMs` (30 days by default) after it ended.',
     retryable: false,
     http: 404,
-    fix: 'Check the request id (req_…) in the 202 answer or the notice mail.',
+    fix: 'Check the request id (req_…) in the 202 answer or the notice mail; a request that ended longer ago than it is kept cannot be rerun: submit it again.',
   },
   OO_ERR_REQUEST_STATE: {
     meaning:

@@ -1,0 +1,90 @@
+/**
+ * Lets the ended entries of a bucket without a TTL go. A bucket-wide max age cannot tell an entry
+ * that ended from one still waiting (a run parked for weeks, the request waiting on it), so the
+ * owner says which entries ended, and a periodic pass removes those that ended more than `keepMs`
+ * ago, leaving no delete markers.
+ *
+ * A pass lists which keys were last written before the cut-off (headers only), reads only those,
+ * and removes the ones `ended` accepts. An entry's end is a write, so an entry written since the
+ * cut-off is never read. Every replica may run it: removing twice removes nothing more.
+ */
+import type { Logger } from 'pino';
+import type { Clock } from './clock.js';
+import type { JsonBucket } from './json-bucket.js';
+
+export interface BucketRetentionOptions<T> {
+  bucket: JsonBucket<T>;
+  /** What the entries are, for the log ("runs", "requests"). */
+  what: string;
+  log: Logger;
+  clock: Clock;
+  /** How long an entry is kept once it ended (ms). */
+  keepMs: number;
+  /** How often to look for entries to remove (ms); the first look is a minute after start. */
+  intervalMs: number;
+  /**
+   * Whether an entry last written before `cutOff` (ms since the epoch) ended before it too and may
+   * go. Only entries last written before the cut-off are asked about.
+   */
+  ended(value: T, cutOff: number): boolean;
+  /** Removes what belongs to the entry elsewhere; called before the entry itself goes. */
+  removeWith?(key: string): Promise<unknown>;
+}
+
+export interface BucketRetention {
+  /** Runs one pass now (tests), or joins the one running; resolves with how many entries it removed. */
+  pass(): Promise<number>;
+  /** Stops the timers and waits for a pass in progress. */
+  stop(): Promise<void>;
+}
+
+const FIRST_PASS_AFTER_MS = 60_000;
+
+export function startBucketRetention<T>(options: BucketRetentionOptions<T>): BucketRetention {
+  const { bucket, what, log, keepMs } = options;
+
+  const pass = async (): Promise<number> => {
+    const cutOff = options.clock.now() - keepMs;
+    const quiet: string[] = [];
+    for await (const write of bucket.writtenSince(0)) {
+      if (!write.deleted && write.writtenAt <= cutOff) quiet.push(write.key);
+    }
+    let removed = 0;
+    for (const key of quiet) {
+      const entry = await bucket.get(key);
+      // Quiet is not ended: a run may wait for weeks on a parked task, its request with it.
+      if (!entry || !options.ended(entry.value, cutOff)) continue;
+      await options.removeWith?.(key);
+      await bucket.expunge(key);
+      removed++;
+    }
+    if (removed > 0)
+      log.info({ removed, keepMs }, `removed ${what} that ended longer ago than they are kept`);
+    return removed;
+  };
+
+  let running: Promise<number> | undefined;
+  const tick = () => {
+    running ??= pass()
+      .catch((err: unknown) => {
+        log.error({ err }, `removing old ${what} failed`);
+        return 0;
+      })
+      .finally(() => {
+        running = undefined;
+      });
+    return running;
+  };
+  const first = setTimeout(tick, FIRST_PASS_AFTER_MS);
+  first.unref();
+  const timer = setInterval(tick, options.intervalMs);
+  timer.unref();
+  return {
+    pass: tick,
+    async stop() {
+      clearTimeout(first);
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

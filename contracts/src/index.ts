@@ -59,6 +59,8 @@ export {
   requestEventSubject,
   VirtualMachineSpec,
 } from './request.js';
+export type { UnstorableString } from './storable-text.js';
+export { storableText, unstorableStrings } from './storable-text.js';
 export type { BucketSpec, ObjectStoreSpec, StreamName, StreamSpec } from './streams.js';
 export {
   BucketNames,

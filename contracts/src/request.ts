@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { ErrorData, isRejection } from './errors.js';
 import { Timestamp } from './ids.js';
 import { OUTPUT_DOC } from './output-ref.js';
+import { storableText } from './storable-text.js';
 import { subject } from './subjects.js';
 
 /** A hostname label (RFC 1123), lower-case. */
@@ -165,10 +166,14 @@ export const RequestEvent = z
   .strict();
 export type RequestEvent = z.infer<typeof RequestEvent>;
 
+/**
+ * The commands take text PostgreSQL can store only: any NATS client may publish them, and what they
+ * carry ends in the read model. Their events need no such check: they carry what a command brought.
+ */
 export const RequestSubjects = {
-  submit: subject('oo.cmd.requests.submit', RequestBody),
-  rerun: subject('oo.cmd.requests.rerun', RerunRequest),
-  cancel: subject('oo.cmd.requests.cancel', CancelRequest),
+  submit: subject('oo.cmd.requests.submit', storableText(RequestBody)),
+  rerun: subject('oo.cmd.requests.rerun', storableText(RerunRequest)),
+  cancel: subject('oo.cmd.requests.cancel', storableText(CancelRequest)),
   events: subject('oo.evt.request.*', RequestEvent, { pattern: true }),
 } as const;
 

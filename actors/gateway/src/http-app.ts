@@ -13,6 +13,7 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
+import { validatorCompiler } from './body-validator.js';
 import { clientErrorHandler } from './client-error.js';
 import type { GatewayDeps } from './gateway-deps.js';
 import { gatewayError } from './gateway-errors.js';
@@ -29,7 +30,6 @@ import { requestActionRoutes } from './routes/request-actions.js';
 import { requestEventRoutes } from './routes/request-events.js';
 import { requestRoutes } from './routes/requests.js';
 import { tokenRoutes } from './routes/tokens.js';
-import { validatorCompiler } from './storable-text.js';
 
 /** Longer path parameters are refused before routing; shorter ones meet their schema (both 400). */
 const MAX_PARAM_LENGTH = 512;

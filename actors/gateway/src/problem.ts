@@ -33,7 +33,7 @@ const specs: Readonly<Record<string, ErrorSpec>> = { ...ErrorRegistry, ...Gatewa
 /** At most this many entries in `errors`, so a hostile body cannot make a huge answer. */
 const MAX_FIELD_ERRORS = 100;
 const MAX_KEY_LENGTH = 100;
-/** A path may be as deep as the body nests (storable-text.ts walks it all): the answer shows its start. */
+/** A path may be as deep as the body nests (storableText in contracts walks it all): the answer shows its start. */
 const MAX_PATH_LENGTH = 500;
 
 /** A value from the caller, cut short for a message: JSON escapes the rest (control characters too). */

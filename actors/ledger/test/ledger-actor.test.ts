@@ -1,10 +1,11 @@
+import type { ErrorData, RequestEvent, TaskEvent } from '@oo/contracts';
 import type { ReadModel } from '@oo/read-model';
 import { type ActorHandle, startActor } from '@oo/runtime';
 import { type NatsServer, startNatsServer, waitFor } from '@oo/test-harness';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { ledgerActor } from '../src/index.js';
 import { databases, PG_URL, silentLog, startPublisher, testConfig } from './fixtures/setup.js';
-import { COMMIT, publish, story } from './fixtures/story.js';
+import { COMMIT, publish, type StoryEvent, story } from './fixtures/story.js';
 
 describe.each(databases)('ledger ($kind)', (database) => {
   let server: NatsServer;
@@ -57,6 +58,47 @@ describe.each(databases)('ledger ($kind)', (database) => {
     // The events keep their stream order: the SSE replay shows them as they happened.
     const seqs = (await readModel.requestEvents(s.requestId)).map((e) => e.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    await ledger.stop();
+  });
+
+  it('keeps the facts of events whose text PostgreSQL cannot store, with U+FFFD in its place', async () => {
+    const ledger = await startLedger();
+    const s = story();
+    // As a runner may copy it from an HTTP answer: a NUL, a lone surrogate, and six harmless characters.
+    const error: ErrorData = {
+      code: 'OO_ERR_AWX_JOB_FAILED',
+      message: 'AWX said a\u0000b, \ud800 and \\u0000',
+      retryable: false,
+      details: { 'body\u0000': '\udc00' },
+    };
+    const kept = { message: 'AWX said a\ufffdb, \ufffd and \\u0000', details: { 'body\ufffd': '\ufffd' } };
+    const at = new Date(Date.UTC(2025, 0, 1, 0, 9)).toISOString();
+    const running = { task: s.events[4]!.event as TaskEvent, request: s.events[1]!.event as RequestEvent };
+    const events: StoryEvent[] = [
+      ...s.events.slice(0, 5),
+      { kind: 'task', event: { ...running.task, status: 'failed', error, at } },
+      {
+        kind: 'request',
+        event: {
+          ...running.request,
+          status: 'failed',
+          fileUrl: 'https://files.test/a\u0000b',
+          output: { note: 'a\u0000' },
+          error,
+          at,
+        },
+      },
+    ];
+    await publish(publisher, events);
+    await folded(s.requestId, events.length);
+    const view = await readModel.getRequest(s.requestId);
+    expect(view).toMatchObject({
+      status: 'failed',
+      fileUrl: 'https://files.test/a\ufffdb',
+      outputs: { note: 'a\ufffd' },
+      error: kept,
+    });
+    expect(view?.runs[0]?.tasks[0]).toMatchObject({ status: 'failed', error: kept });
     await ledger.stop();
   });
 

@@ -33,9 +33,24 @@ export function num(value: unknown): number {
   return typeof value === 'number' ? value : Number(value);
 }
 
-/** A jsonb parameter: serialised here, so `pg` never turns a JS array into a PostgreSQL array. */
+/**
+ * The escapes JSON.stringify writes for what jsonb refuses: U+0000, and a UTF-16 surrogate (it
+ * escapes one only when it has no pair). After an even run of backslashes only, so a string holding
+ * the six characters `\u0000` (written `\\u0000` in JSON) is left as it is.
+ */
+const UNSTORABLE_ESCAPE = /(?<!\\)((?:\\\\)*)\\u(?:0000|d[89a-f][0-9a-f]{2})/g;
+
+/**
+ * A jsonb parameter: serialised here, so `pg` never turns a JS array into a PostgreSQL array. A
+ * string jsonb cannot hold (a NUL or a lone surrogate, say in a task's error copied from an HTTP
+ * answer) is stored with those code points replaced by U+FFFD: the fact is kept rather than the
+ * whole event refused by the database and dead-lettered. Text OO takes in is refused before that
+ * (storableText in contracts); this is the defence for text made inside.
+ */
 export function json(value: unknown): string | null {
-  return value === undefined ? null : JSON.stringify(value);
+  if (value === undefined) return null;
+  const text = JSON.stringify(value);
+  return text.includes('\\u') ? text.replace(UNSTORABLE_ESCAPE, '$1\\ufffd') : text;
 }
 
 /** An RFC 3339 parameter as a Date, truncated to milliseconds (see 001_init.sql). */

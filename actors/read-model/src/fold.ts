@@ -20,13 +20,30 @@ export interface FoldedEvent {
   readonly at: string;
 }
 
+const storableParam = (value: unknown) =>
+  typeof value === 'string' && value.includes('\u0000') ? value.replaceAll('\u0000', '\ufffd') : value;
+
+/**
+ * `db` binding every string with its NULs replaced by U+FFFD: a text column cannot hold U+0000, and
+ * an event carrying one must still be folded, its fact kept rather than dead-lettered. (A lone
+ * surrogate needs nothing here: both drivers encode it as U+FFFD; in jsonb, json() sees to both.)
+ */
+function storableParams(db: Db): Db {
+  return {
+    ...db,
+    query: (sql, params) => db.query(sql, params?.map(storableParam)),
+    transaction: (fn) => db.transaction((tx) => fn(storableParams(tx))),
+  };
+}
+
 /**
  * Appends the event and runs `project` in the same transaction; false when it was folded already.
  * The `events` row comes first, so every fold locks `events` before any projected table: the lock
  * order resetProjections follows too.
  */
 export function foldEvent(db: Db, event: FoldedEvent, project: (tx: Db) => Promise<void>): Promise<boolean> {
-  return db.transaction(async (tx) => {
+  return db.transaction(async (open) => {
+    const tx = storableParams(open);
     const appended = await tx.query(
       `INSERT INTO events (seq, subject, request_id, run_id, body, at)
        VALUES ($1, $2, $3, $4, $5::jsonb, $6)

@@ -1,7 +1,9 @@
+import { headers as natsHeaders } from '@nats-io/transport-node';
 import {
   BucketNames,
   EngineSubjects,
   EXAMPLE_VM,
+  Headers,
   idSchema,
   NotifySubjects,
   RequestSubjects,
@@ -11,6 +13,7 @@ import { principalTokens } from '@oo/runtime';
 import { waitFor } from '@oo/test-harness';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  alice,
   dlq,
   FILESTORE_URL,
   type RequestBus,
@@ -188,6 +191,22 @@ describe('requests - submit', () => {
     expect(letter?.body.error.code).toBe('OO_ERR_AUTH_INVALID');
     await bus.settled(RequestSubjects.submit);
     expect(await bus.count(EngineSubjects.start)).toBe(0);
+  });
+
+  it('dead-letters a submit published on NATS with a NUL in a field, naming it, and starts no run', async () => {
+    const letters = await bus.collect(dlq);
+    // As any NATS client may publish it: the typed publisher would refuse this body before sending.
+    const headers = natsHeaders();
+    headers.set(Headers.principal, await tokens.mint(alice));
+    headers.set(Headers.requestId, 'req_nul1');
+    const body = { ...validBody, resources: [{ ...EXAMPLE_VM, tags: { owner: 'web\u0000' } }] };
+    await bus.client.nats.js.publish(RequestSubjects.submit.name, JSON.stringify(body), { headers });
+    const [letter] = await letters.waitFor(1);
+    expect(letter?.body.error.code).toBe('OO_ERR_MSG_SCHEMA');
+    expect(letter?.body.error.message).toContain('resources.0.tags.owner: must not contain U+0000 (NUL)');
+    await bus.settled(RequestSubjects.submit);
+    expect(await bus.count(EngineSubjects.start)).toBe(0);
+    expect(await bus.count(requestEventSubject('accepted'))).toBe(0);
   });
 
   it('accepts a submit from a service principal', async () => {

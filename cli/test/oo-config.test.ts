@@ -1,4 +1,4 @@
-/** The engine's reconciler settings in the `oo` configuration: defaults, overrides and the rule between them. */
+/** Keys of the `oo` configuration: defaults, overrides, and the rules that refuse a value naming its key. */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,5 +34,20 @@ describe('oo configuration - engine reconciler', () => {
     expect(() => load({}, '{"engine": {"stuckAfterMs": 600000, "abandonAfterMs": 900000}}')).toThrow(
       /engine\.abandonAfterMs: must be at least twice stuckAfterMs/,
     );
+  });
+});
+
+describe('oo configuration - gateway request timeout', () => {
+  it('gives a client 30 s to send a whole request by default', () => {
+    expect(load({}).gateway.requestTimeoutMs).toBe(30_000);
+  });
+
+  it('takes requestTimeoutMs from the file or an OO__ variable', () => {
+    expect(load({}, '{"gateway": {"requestTimeoutMs": 5000}}').gateway.requestTimeoutMs).toBe(5_000);
+    expect(load({ OO__gateway__requestTimeoutMs: '7000' }).gateway.requestTimeoutMs).toBe(7_000);
+  });
+
+  it('refuses a requestTimeoutMs under 100 ms, naming the key', () => {
+    expect(() => load({}, '{"gateway": {"requestTimeoutMs": 10}}')).toThrow(/gateway\.requestTimeoutMs/);
   });
 });

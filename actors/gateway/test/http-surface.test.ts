@@ -37,6 +37,36 @@ describe('gateway - authentication', () => {
     }
   });
 
+  it('answers a malformed token 401 without a database lookup, and a freshly minted one 200', async () => {
+    let lookups = 0;
+    const counting: ReadModel = {
+      ...bed.readModel,
+      findTokenBySecret: (secret) => {
+        lookups++;
+        return bed.readModel.findTokenBySecret(secret);
+      },
+    };
+    const gateway = await bed.another({ readModel: counting, tokenCacheMs: 0 });
+    try {
+      const minted = await bed.readModel.createToken({ name: 'fresh', role: 'requester' });
+      const get = (secret: string) =>
+        call(gateway.listening, 'GET', '/v1/catalog', { headers: { authorization: `Bearer ${secret}` } });
+      for (const malformed of ['not-a-token', `${minted.secret}x`, minted.secret.slice(0, -1)]) {
+        const res = await get(malformed);
+        expect(res.status, malformed).toBe(401);
+        expect(res.body).toMatchObject({
+          code: 'OO_ERR_AUTH_INVALID',
+          detail: expect.stringContaining('malformed'),
+        });
+      }
+      expect(lookups).toBe(0);
+      expect((await get(minted.secret)).status).toBe(200);
+      expect(lookups).toBe(1);
+    } finally {
+      await gateway.stop();
+    }
+  });
+
   it('notes when a token was last used', async () => {
     const created = await bed.readModel.createToken({ name: 'carol', role: 'requester' });
     expect(created.token.lastUsedAt).toBeNull();

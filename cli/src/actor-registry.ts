@@ -116,6 +116,7 @@ export const ActorRegistry: Readonly<Record<string, ActorFactory>> = {
       readModel: await shared.readModel(),
       bodyLimitBytes: config.gateway.bodyLimitBytes,
       rateLimit: { perMinute: config.gateway.rateLimitPerMinute },
+      requestTimeoutMs: config.gateway.requestTimeoutMs,
       ...(config.gateway.publicUrl ? { publicUrl: config.gateway.publicUrl } : {}),
       ...(config.requests.catalog ? { catalog: config.requests.catalog } : {}),
       templates: () =>

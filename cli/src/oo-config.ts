@@ -49,6 +49,8 @@ export const OoConfig = RuntimeConfig.extend({
         .positive()
         .default(256 * 1024),
       rateLimitPerMinute: z.number().int().positive().default(600),
+      /** How long a client may take to send a whole request, headers and body (ms); a slower one gets 408. */
+      requestTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
     })
     .strict()
     .prefault({}),

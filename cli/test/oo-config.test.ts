@@ -1,4 +1,4 @@
-/** Timings in the `oo` configuration (the engine's reconciler and retention, the requests actor's retention): defaults, overrides and the rules between them. */
+/** Keys of the `oo` configuration: defaults, overrides, and the rules that refuse a value naming its key. */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,5 +49,20 @@ describe('oo configuration - requests retention', () => {
     expect(() => load({}, '{"requests": {"keepEndedRequestsMs": 3600000}}')).toThrow(
       /requests\.keepEndedRequestsMs: must be at least the commands stream's max age/,
     );
+  });
+});
+
+describe('oo configuration - gateway request timeout', () => {
+  it('gives a client 30 s to send a whole request by default', () => {
+    expect(load({}).gateway.requestTimeoutMs).toBe(30_000);
+  });
+
+  it('takes requestTimeoutMs from the file or an OO__ variable', () => {
+    expect(load({}, '{"gateway": {"requestTimeoutMs": 5000}}').gateway.requestTimeoutMs).toBe(5_000);
+    expect(load({ OO__gateway__requestTimeoutMs: '7000' }).gateway.requestTimeoutMs).toBe(7_000);
+  });
+
+  it('refuses a requestTimeoutMs under 100 ms, naming the key', () => {
+    expect(() => load({}, '{"gateway": {"requestTimeoutMs": 10}}')).toThrow(/gateway\.requestTimeoutMs/);
   });
 });

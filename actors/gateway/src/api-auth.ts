@@ -2,22 +2,28 @@
  * Who is calling: `Authorization: Bearer <api token>`, looked up in the read model. The caller
  * becomes a Principal (`sub` = the token's name, its role, its id for the audit trail).
  *
+ * A secret that is not the shape of a minted one is refused before the cache and the database, so
+ * garbage costs no lookup; a well-shaped forgery still costs one (by primary key): only a change
+ * of the token format (a checksum) could tell it apart without the database.
+ *
  * A found token may be remembered for `cacheMs`, so a busy client is not a database read per call;
  * a revoked token is then refused within `cacheMs`. Unknown tokens are never cached. "Last used" is
  * written at most once per TOUCH_INTERVAL_MS per token, off the request's path.
  */
 import { createHash } from 'node:crypto';
 import { OoError, type Principal } from '@oo/contracts';
-import { type ReadModel, TOUCH_INTERVAL_MS } from '@oo/read-model';
+import { isTokenSecret, type ReadModel, TOUCH_INTERVAL_MS } from '@oo/read-model';
 import type { Logger } from 'pino';
 
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 const MAX_CACHED = 10_000;
 
+const invalid = (message: string) => new OoError('OO_ERR_AUTH_INVALID', message, { retryable: false });
+
 export interface ApiAuth {
   /**
    * The principal an Authorization header names.
-   * @throws OoError OO_ERR_AUTH_MISSING (no header) | OO_ERR_AUTH_INVALID (not Bearer, unknown or revoked)
+   * @throws OoError OO_ERR_AUTH_MISSING (no header) | OO_ERR_AUTH_INVALID (not Bearer, malformed, unknown or revoked)
    */
   authenticate(authorization: string | undefined): Promise<Principal>;
 }
@@ -53,10 +59,9 @@ export function apiAuth(options: ApiAuthOptions): ApiAuth {
         });
       }
       const secret = BEARER.exec(authorization)?.[1];
-      if (!secret) {
-        throw new OoError('OO_ERR_AUTH_INVALID', 'the Authorization header must be "Bearer <api token>"', {
-          retryable: false,
-        });
+      if (!secret) throw invalid('the Authorization header must be "Bearer <api token>"');
+      if (!isTokenSecret(secret)) {
+        throw invalid('the API token is malformed: an API token is oo_tok_<26 chars>_<43 chars>');
       }
       const key = createHash('sha256').update(secret).digest('base64url');
       const cached = cache.get(key);
@@ -67,7 +72,7 @@ export function apiAuth(options: ApiAuthOptions): ApiAuth {
       const token = await options.readModel.findTokenBySecret(secret);
       if (!token) {
         cache.delete(key);
-        throw new OoError('OO_ERR_AUTH_INVALID', 'the API token is unknown or revoked', { retryable: false });
+        throw invalid('the API token is unknown or revoked');
       }
       const principal: Principal = { sub: token.name, role: token.role, tokenId: token.id };
       if (options.cacheMs > 0) {

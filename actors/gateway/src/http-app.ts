@@ -10,9 +10,11 @@ import Fastify, {
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
+  type HTTPMethods,
   LogController,
 } from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
+import { allowedMethods } from './allowed-methods.js';
 import { validatorCompiler } from './body-validator.js';
 import { clientErrorHandler } from './client-error.js';
 import type { GatewayDeps } from './gateway-deps.js';
@@ -88,6 +90,8 @@ export async function buildHttpApp(deps: GatewayDeps, options: HttpAppOptions) {
     // Nor does a request Node's HTTP parser refuses.
     clientErrorHandler: clientErrorHandler(deps.log, deps.bodyLimitBytes),
   });
+  // Before any route, so that it sees them all.
+  const allowed = allowedMethods(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   acceptJsonBodies(app);
@@ -111,17 +115,30 @@ export async function buildHttpApp(deps: GatewayDeps, options: HttpAppOptions) {
     if (request.span) endHttpSpan(request.span, reply.statusCode);
   });
   app.setErrorHandler((error, request, reply) => sendProblem(deps, error, request, reply));
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(
+  app.setNotFoundHandler((request, reply) => {
+    const allow = allowed.at(request.url);
+    const where = `${request.method} ${excerpt(request.url, 200)}`;
+    // A route of this very method may call the not-found handler too (no such file under /docs).
+    if (allow.length === 0 || allow.includes(request.method as HTTPMethods)) {
+      return sendProblem(
+        deps,
+        gatewayError('OO_ERR_HTTP_NOT_FOUND', `no route for ${where}; see /openapi.json`),
+        request,
+        reply,
+      );
+    }
+    reply.header('allow', allow.join(', '));
+    return sendProblem(
       deps,
       gatewayError(
-        'OO_ERR_HTTP_NOT_FOUND',
-        `no route for ${request.method} ${excerpt(request.url, 200)}; see /openapi.json`,
+        'OO_ERR_HTTP_METHOD_NOT_ALLOWED',
+        `${where} is not allowed; this path answers ${allow.join(', ')}`,
+        { allow },
       ),
       request,
       reply,
-    ),
-  );
+    );
+  });
 
   await app.register(fastifySwagger, openApiOptions({ version: API_VERSION, publicUrl: options.publicUrl }));
 

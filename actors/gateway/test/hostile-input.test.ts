@@ -66,6 +66,7 @@ const refused = (status: number, code: string, field?: string | RegExp): Expecte
 const invalid = (field: string | RegExp, code = SCHEMA) => refused(422, code, field);
 const badRequest = (field?: string) => refused(400, BAD_REQUEST, field);
 const notFound = refused(404, 'OO_ERR_HTTP_NOT_FOUND');
+const notAllowed = refused(405, 'OO_ERR_HTTP_METHOD_NOT_ALLOWED');
 const unauthorized = refused(401, 'OO_ERR_AUTH_INVALID');
 
 const get = (path: string): Route => ({ method: 'GET', path });
@@ -283,12 +284,14 @@ const cases: HostileCase[] = [
   ),
 
   // Methods a route does not take; GET routes answer HEAD too.
-  at({ method: 'PUT', path: '/v1/requests' }, 'not a method of it', { json: validBody }, notFound),
-  at({ method: 'PATCH', path: '/v1/policy' }, 'not a method of it', { json: samplePolicy }, notFound),
-  at({ method: 'DELETE', path: '/v1/requests/{ended}' }, 'not a method of it', {}, notFound),
-  at(get('/v1/requests/{running}/cancel'), 'not a method of it', {}, notFound),
-  at({ method: 'POST', path: '/v1/catalog' }, 'not a method of it', { json: {} }, notFound),
-  at({ method: 'OPTIONS', path: '/v1/requests' }, 'not a method of it', {}, notFound),
+  at({ method: 'PUT', path: '/v1/requests' }, 'not a method of it', { json: validBody }, notAllowed),
+  at({ method: 'PATCH', path: '/v1/policy' }, 'not a method of it', { json: samplePolicy }, notAllowed),
+  at({ method: 'DELETE', path: '/v1/requests/{ended}' }, 'not a method of it', {}, notAllowed),
+  at(get('/v1/requests/{running}/cancel'), 'not a method of it', {}, notAllowed),
+  at({ method: 'POST', path: '/v1/catalog' }, 'not a method of it', { json: {} }, notAllowed),
+  at({ method: 'OPTIONS', path: '/v1/requests' }, 'not a method of it', {}, notAllowed),
+  at({ method: 'DELETE', path: '/v1/requests' }, 'not a method of it, no token', anonymous(), notAllowed),
+  at({ method: 'DELETE', path: '/v1/nothing' }, 'not a method of a path that is not there', {}, notFound),
   at({ method: 'HEAD', path: '/v1/catalog' }, 'the headers of a GET', {}, ok(200)),
   at({ method: 'HEAD', path: '/v1/requests/{running}/events' }, 'the headers of a live stream', {}, ok(200)),
   // A HEAD answer has no body, so no problem document: its status says it all.

@@ -37,6 +37,36 @@ describe('gateway - authentication', () => {
     }
   });
 
+  it('answers a malformed token 401 without a database lookup, and a freshly minted one 200', async () => {
+    let lookups = 0;
+    const counting: ReadModel = {
+      ...bed.readModel,
+      findTokenBySecret: (secret) => {
+        lookups++;
+        return bed.readModel.findTokenBySecret(secret);
+      },
+    };
+    const gateway = await bed.another({ readModel: counting, tokenCacheMs: 0 });
+    try {
+      const minted = await bed.readModel.createToken({ name: 'fresh', role: 'requester' });
+      const get = (secret: string) =>
+        call(gateway.listening, 'GET', '/v1/catalog', { headers: { authorization: `Bearer ${secret}` } });
+      for (const malformed of ['not-a-token', `${minted.secret}x`, minted.secret.slice(0, -1)]) {
+        const res = await get(malformed);
+        expect(res.status, malformed).toBe(401);
+        expect(res.body).toMatchObject({
+          code: 'OO_ERR_AUTH_INVALID',
+          detail: expect.stringContaining('malformed'),
+        });
+      }
+      expect(lookups).toBe(0);
+      expect((await get(minted.secret)).status).toBe(200);
+      expect(lookups).toBe(1);
+    } finally {
+      await gateway.stop();
+    }
+  });
+
   it('notes when a token was last used', async () => {
     const created = await bed.readModel.createToken({ name: 'carol', role: 'requester' });
     expect(created.token.lastUsedAt).toBeNull();
@@ -106,6 +136,52 @@ describe('gateway - errors', () => {
       code: 'OO_ERR_HTTP_NOT_FOUND',
       type: 'urn:oo:error:OO_ERR_HTTP_NOT_FOUND',
     });
+  });
+});
+
+describe('gateway - methods a path does not answer', () => {
+  it('answers 405 with Allow naming the methods of the path, HEAD beside GET', async () => {
+    const res = await call(bed.listening, 'DELETE', '/v1/requests', { headers: bed.auth('olga') });
+    expect(res.status).toBe(405);
+    expect(res.headers.allow).toBe('GET, HEAD, POST');
+    expect(res.contentType).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({
+      code: 'OO_ERR_HTTP_METHOD_NOT_ALLOWED',
+      type: 'urn:oo:error:OO_ERR_HTTP_METHOD_NOT_ALLOWED',
+      status: 405,
+      allow: ['GET', 'HEAD', 'POST'],
+    });
+    expect(res.body.detail).toContain('DELETE /v1/requests');
+  });
+
+  it('answers 405 on a parametrised path, its query ignored', async () => {
+    const res = await call(bed.listening, 'PUT', '/v1/requests/req_anyone/cancel?x=1', {
+      headers: bed.auth('olga'),
+      json: {},
+    });
+    expect(res.status).toBe(405);
+    expect(res.headers.allow).toBe('POST');
+    expect(res.body.detail).toContain('PUT /v1/requests/req_anyone/cancel?x=1');
+  });
+
+  it('sends the Allow header over a real socket', async () => {
+    const res = await fetch(`${bed.listening.url}/v1/catalog`, { method: 'PUT', headers: bed.auth('alice') });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('GET, HEAD');
+    expect(((await res.json()) as { code: string }).code).toBe('OO_ERR_HTTP_METHOD_NOT_ALLOWED');
+  });
+
+  it('still answers 404 to a path no method answers', async () => {
+    const res = await call(bed.listening, 'DELETE', '/v1/catalog/x', { headers: bed.auth('olga') });
+    expect(res.status).toBe(404);
+    expect(res.headers.allow).toBeUndefined();
+    expect(res.body.code).toBe('OO_ERR_HTTP_NOT_FOUND');
+  });
+
+  it('answers 404, not 405, when a route of the very method finds nothing (a file under /docs)', async () => {
+    const res = await call(bed.listening, 'GET', '/docs/static/no-such-file.js');
+    expect(res.status).toBe(404);
+    expect(res.body.code).toBe('OO_ERR_HTTP_NOT_FOUND');
   });
 });
 

@@ -24,7 +24,7 @@ export { samplePolicy } from './sample-policy.js';
 export type { Snapshot } from './snapshot.js';
 export { snapshotProjections } from './snapshot.js';
 export { COMMIT_TASK_TYPE } from './task-projection.js';
-export { TOUCH_INTERVAL_MS } from './tokens.js';
+export { isTokenSecret, TOUCH_INTERVAL_MS } from './tokens.js';
 export {
   AuditEntry,
   AuditPage,

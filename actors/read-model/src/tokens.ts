@@ -1,14 +1,20 @@
 /**
  * API tokens. A secret is `oo_<token id>_<43 base64url chars>` (256 random bits); only its sha256
- * is stored, so a database dump lends no one access. A secret is checked by looking its id up and
- * comparing hashes in constant time.
+ * is stored, so a database dump lends no one access. A secret is checked by its shape first, then
+ * by looking its id up and comparing hashes in constant time.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { newId, type Role } from '@oo/contracts';
 import { type Db, iso, isoOrNull, type Row, timeParam } from './db.js';
 import type { CreatedToken, TokenInfo } from './views.js';
 
-const SECRET = /^oo_(tok_[0-9A-HJKMNP-TV-Z]{26})_[A-Za-z0-9_-]{43}$/;
+/**
+ * Matches every secret `newSecret` makes for a `newId('tok')` id, and is stricter than "43 base64url
+ * chars" only where no minted secret can differ: the id's ULID starts with its time, below 2^48 ms,
+ * so its first char is 0-7; 32 bytes in base64url end in a char holding the last 4 bits and two
+ * zero bits, one of 16 chars.
+ */
+const SECRET = /^oo_(tok_[0-7][0-9A-HJKMNP-TV-Z]{25})_[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
 const COLUMNS = 'id, name, role, created_at, last_used_at, revoked_at';
 /** `touchToken` writes at most this often per token, so a busy token is not a write per request. */
 export const TOUCH_INTERVAL_MS = 60_000;
@@ -28,6 +34,19 @@ function toInfo(row: Row): TokenInfo {
   };
 }
 
+/** The secret of token `id`; `random` (32 bytes) is injectable for tests. */
+export function newSecret(id: string, random: Buffer = randomBytes(32)): string {
+  return `oo_${id}_${random.toString('base64url')}`;
+}
+
+/**
+ * Whether `secret` has the shape of a minted one. It never refuses a minted secret; one it accepts
+ * may still be unknown, revoked or forged, which only `findTokenBySecret` can tell.
+ */
+export function isTokenSecret(secret: string): boolean {
+  return SECRET.test(secret);
+}
+
 /** Creates a token; the returned secret is the only copy there will ever be. */
 export async function createToken(
   db: Db,
@@ -36,7 +55,7 @@ export async function createToken(
 ): Promise<CreatedToken> {
   const createdAt = now();
   const id = newId('tok', createdAt.getTime());
-  const secret = `oo_${id}_${randomBytes(32).toString('base64url')}`;
+  const secret = newSecret(id);
   const [row] = await db.query(
     `INSERT INTO api_tokens (id, name, role, hash, created_at) VALUES ($1, $2, $3, $4, $5)
      RETURNING ${COLUMNS}`,

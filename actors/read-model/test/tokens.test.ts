@@ -1,5 +1,8 @@
+import { randomBytes } from 'node:crypto';
+import { newId } from '@oo/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreatedToken, type ReadModel, TOUCH_INTERVAL_MS } from '../src/index.js';
+import { CreatedToken, isTokenSecret, type ReadModel, TOUCH_INTERVAL_MS } from '../src/index.js';
+import { newSecret } from '../src/tokens.js';
 import { databases } from './fixtures/databases.js';
 
 describe.each(databases)('read model API tokens ($kind)', (database) => {
@@ -26,8 +29,11 @@ describe.each(databases)('read model API tokens ($kind)', (database) => {
   it('finds a token by its secret, and by no other string', async () => {
     const { token, secret } = await readModel.createToken({ name: 'alice', role: 'operator' });
     expect(await readModel.findTokenBySecret(secret)).toEqual(token);
-    const lastChar = secret.at(-1) === 'A' ? 'B' : 'A';
-    expect(await readModel.findTokenBySecret(secret.slice(0, -1) + lastChar)).toBeUndefined();
+    // Another char in the middle keeps the shape: only the hash tells it apart.
+    const other = secret.at(-10) === 'A' ? 'B' : 'A';
+    const forged = `${secret.slice(0, -10)}${other}${secret.slice(-9)}`;
+    expect(isTokenSecret(forged)).toBe(true);
+    expect(await readModel.findTokenBySecret(forged)).toBeUndefined();
     expect(await readModel.findTokenBySecret(`${secret}x`)).toBeUndefined();
     expect(await readModel.findTokenBySecret('')).toBeUndefined();
   });
@@ -51,5 +57,35 @@ describe.each(databases)('read model API tokens ($kind)', (database) => {
     clock = new Date(first.getTime() + TOUCH_INTERVAL_MS + 1);
     await readModel.touchToken(token.id);
     expect((await readModel.findTokenBySecret(secret))?.lastUsedAt).toBe(clock.toISOString());
+  });
+});
+
+describe('read model API token shape', () => {
+  it('accepts every secret it mints, whatever the time and the last random byte', () => {
+    for (const ms of [0, Date.parse('2025-01-01T00:00:00Z'), 2 ** 48 - 1]) {
+      for (let last = 0; last < 256; last++) {
+        const secret = newSecret(newId('tok', ms), Buffer.concat([randomBytes(31), Buffer.from([last])]));
+        expect(isTokenSecret(secret), secret).toBe(true);
+      }
+    }
+  });
+
+  it('refuses what no minted secret can be', () => {
+    const secret = newSecret(newId('tok', Date.parse('2025-01-01T00:00:00Z')), Buffer.alloc(32));
+    expect(isTokenSecret(secret)).toBe(true);
+    for (const forged of [
+      '',
+      'oo_tok_1_x',
+      `${secret}A`,
+      secret.slice(0, -1),
+      // A ULID time at or past 2^48 ms.
+      secret.replace('oo_tok_0', 'oo_tok_8'),
+      // Base64url of 32 bytes whose unused low bits are not zero.
+      `${secret.slice(0, -1)}B`,
+      secret.replace('oo_', 'xx_'),
+      secret.replace('_AAAA', '_AA+A'),
+    ]) {
+      expect(isTokenSecret(forged), forged).toBe(false);
+    }
   });
 });

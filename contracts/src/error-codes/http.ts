@@ -10,10 +10,17 @@ export const HttpErrors = {
     fix: 'Read `errors` (each names the parameter and the rule) and correct the request.',
   },
   OO_ERR_HTTP_NOT_FOUND: {
-    meaning: 'No route answers this method and path.',
+    meaning: 'No route answers this path.',
     retryable: false,
     http: 404,
     fix: 'See GET /openapi.json (or /docs) for the routes of this API.',
+  },
+  OO_ERR_HTTP_METHOD_NOT_ALLOWED: {
+    meaning:
+      'The path exists but does not answer this method; `allow` (and the Allow header) lists the ones it does.',
+    retryable: false,
+    http: 405,
+    fix: 'Call the path with one of the methods in `allow`; see GET /openapi.json for what each does.',
   },
   OO_ERR_HTTP_TOKEN_NOT_FOUND: {
     meaning: 'No active API token has this id (it never existed, or it is revoked already).',

@@ -65,6 +65,7 @@ export type { BucketSpec, ObjectStoreSpec, StreamName, StreamSpec } from './stre
 export {
   BucketNames,
   Buckets,
+  KEEP_ENDED_REQUESTS_MS,
   ObjectStoreNames,
   ObjectStores,
   OUTPUTS_TTL_MS,

@@ -81,6 +81,12 @@ export const BucketNames = {
   handlerFailures: 'handler_failures',
 } as const;
 
+/**
+ * How long the requests actor keeps an ended request's record in the `requests` bucket by default
+ * (`requests.keepEndedRequestsMs`): a rerun needs it, so the gateway refuses a rerun past it.
+ */
+export const KEEP_ENDED_REQUESTS_MS = 30 * DAY_MS;
+
 /** How long a presence entry lives without a heartbeat; a killed instance is gone within this. */
 export const PRESENCE_TTL_MS = 15_000;
 /** How often each instance writes its presence entry. */

@@ -3,7 +3,7 @@
  * starts the server and three live subscriptions for the SSE streams, and its stop ends the open
  * streams and closes the server after in-flight calls finish.
  */
-import { BucketNames, ObjectStoreNames, OoError, PresenceEntry } from '@oo/contracts';
+import { BucketNames, KEEP_ENDED_REQUESTS_MS, ObjectStoreNames, OoError, PresenceEntry } from '@oo/contracts';
 import type { ReadModel } from '@oo/read-model';
 import { defineActor, principalTokens, readPresence } from '@oo/runtime';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
@@ -58,6 +58,11 @@ export const GatewayOptions = z
     tokenCacheMs: z.number().int().min(0).max(60_000).default(5_000),
     /** How long a client may take to send a whole request, headers and body (ms); a slower one gets 408. */
     requestTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
+    /**
+     * How long the requests actor keeps an ended request's record (ms; its `keepEndedRequestsMs`):
+     * a rerun of a request that ended longer ago is refused here, not dead-lettered there.
+     */
+    keepEndedRequestsMs: z.number().int().positive().default(KEEP_ENDED_REQUESTS_MS),
     /** SSE keep-alive comment interval (ms). */
     heartbeatMs: z.number().int().min(100).default(15_000),
     /** How long an event stream waits for a request the read model does not know yet (ms). */
@@ -125,6 +130,7 @@ export function gatewayActor(options: GatewayOptions) {
         catalog: o.catalog ?? [],
         links: linksFor(o.publicUrl),
         bodyLimitBytes: o.bodyLimitBytes,
+        rerunnable: (endedAt) => Date.parse(endedAt) > env.clock.now() - o.keepEndedRequestsMs,
         heartbeatMs: o.heartbeatMs,
         followGraceMs: o.followGraceMs,
       };

@@ -54,6 +54,8 @@ export interface GatewayDeps {
   readonly catalog: readonly string[];
   readonly links: (requestId: string) => RequestLinks;
   readonly bodyLimitBytes: number;
+  /** Whether a request that ended at `endedAt` (RFC 3339) may still be rerun: its record is kept. */
+  readonly rerunnable: (endedAt: string) => boolean;
   /** SSE keep-alive comment interval (ms). */
   readonly heartbeatMs: number;
   /** How long an event stream waits for a request the read model does not know yet (ms). */

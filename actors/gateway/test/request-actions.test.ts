@@ -69,6 +69,24 @@ describe('gateway - rerun', () => {
     expect(res.body.detail).toContain('never ran');
   });
 
+  it('refuses with 410 a request that ended longer ago than its record is kept, and reruns one inside it', async () => {
+    const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
+    const old = await bed.knownRequest({ by: 'alice', status: 'failed', at: daysAgo(31) });
+    const res = await post('olga', `/v1/requests/${old.requestId}/rerun`, { mode: 'restart' });
+    expect(res.status).toBe(410);
+    expect(res.body).toMatchObject({
+      code: 'OO_ERR_REQUEST_RERUN_EXPIRED',
+      requestId: old.requestId,
+      endedAt: old.at,
+    });
+    expect(res.body.detail).toContain('submit it again');
+
+    const recent = await bed.knownRequest({ by: 'alice', status: 'failed', at: daysAgo(29) });
+    expect((await post('olga', `/v1/requests/${recent.requestId}/rerun`, { mode: 'restart' })).status).toBe(
+      202,
+    );
+  });
+
   it('refuses a request still running with 409', async () => {
     const running = await bed.knownRequest({ by: 'alice', status: 'running' });
     const res = await post('olga', `/v1/requests/${running.requestId}/rerun`, { mode: 'resume' });

@@ -1,5 +1,5 @@
 /** What the requests actor is configured with, checked once when the actor is made. */
-import { OoError, StreamNames, Streams, TEMPLATE_NAME } from '@oo/contracts';
+import { KEEP_ENDED_REQUESTS_MS, OoError, StreamNames, Streams, TEMPLATE_NAME } from '@oo/contracts';
 import type { ActorEnv, ObjectFiles, PrincipalTokens } from '@oo/runtime';
 import { z } from 'zod';
 import type { RequestRecords } from './request-records.js';
@@ -27,7 +27,7 @@ export const REQUESTS_DEFAULTS = {
    * only touch requests in progress, which are kept whatever their age. The read model keeps the
    * request's history.
    */
-  keepEndedRequestsMs: 30 * DAY_MS,
+  keepEndedRequestsMs: KEEP_ENDED_REQUESTS_MS,
   retentionIntervalMs: 60 * 60_000,
 } as const;
 

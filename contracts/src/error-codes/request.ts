@@ -9,6 +9,13 @@ export const RequestErrors = {
     http: 404,
     fix: 'Check the request id (req_…) in the 202 answer or the notice mail; a request that ended longer ago than it is kept cannot be rerun: submit it again.',
   },
+  OO_ERR_REQUEST_RERUN_EXPIRED: {
+    meaning:
+      'The request ended longer ago than the requests actor keeps its record (`requests.keepEndedRequestsMs`, 30 days by default), and a rerun needs that record.',
+    retryable: false,
+    http: 410,
+    fix: 'Submit the request again as a new one; its body is in GET /v1/requests/{id}.',
+  },
   OO_ERR_REQUEST_STATE: {
     meaning:
       'The request is in a state that does not allow this action: a rerun of a request still in progress or rejected before it ran, a cancel of a request that never started a run.',

@@ -51,7 +51,7 @@ export const requestActionRoutes: FastifyPluginAsyncZod<{ deps: GatewayDeps }> =
         tags: ['requests'],
         params: RequestIdParams,
         body: RerunBody,
-        response: { 202: Accepted, ...problems(400, 401, 403, 404, 409, 413, 415, 422, 429, 500, 503) },
+        response: { 202: Accepted, ...problems(400, 401, 403, 404, 409, 410, 413, 415, 422, 429, 500, 503) },
       },
     },
     async (request, reply) => {
@@ -63,6 +63,15 @@ export const requestActionRoutes: FastifyPluginAsyncZod<{ deps: GatewayDeps }> =
           'OO_ERR_REQUEST_STATE',
           `request ${original.requestId} is ${original.status}${original.runId === null ? ' and never ran' : ''}; only a request that ran and ended (succeeded, failed, rejected by its run, cancelled) can be rerun`,
           { requestId: original.requestId, requestStatus: original.status },
+        );
+      }
+      // The requests actor lets the record a rerun needs go some time after the end (the read
+      // model keeps the request): refused here, not accepted and then dead-lettered unseen.
+      if (!deps.rerunnable(original.updatedAt)) {
+        throw gatewayError(
+          'OO_ERR_REQUEST_RERUN_EXPIRED',
+          `request ${original.requestId} ended at ${original.updatedAt}, longer ago than requests are kept for a rerun; submit it again`,
+          { requestId: original.requestId, endedAt: original.updatedAt },
         );
       }
       const requestId = newId('req');

@@ -55,7 +55,8 @@ export function startBucketRetention<T>(options: BucketRetentionOptions<T>): Buc
       // Quiet is not ended: a run may wait for weeks on a parked task, its request with it.
       if (!entry || !options.ended(entry.value, cutOff)) continue;
       await options.removeWith?.(key);
-      await bucket.expunge(key);
+      // Up to the revision read: an entry written meanwhile (it did not end after all) stays.
+      await bucket.expunge(key, entry.revision);
       removed++;
     }
     if (removed > 0)

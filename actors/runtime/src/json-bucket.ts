@@ -33,9 +33,10 @@ export interface JsonBucket<T> {
    * Removes `key` — or, as `<prefix>.*`, every key of one more token under a prefix — with its
    * history, leaving no delete marker behind (a stream purge by subject; `delete` leaves one per
    * key, for ever in a bucket without a TTL). Watchers hear nothing of it. Resolves with how many
-   * stored messages went.
+   * stored messages went. With `upTo`, only the writes up to that revision go: a write made after
+   * the caller read the key at `upTo` survives (a retention pass must not remove what it did not see).
    */
-  expunge(key: string): Promise<number>;
+  expunge(key: string, upTo?: number): Promise<number>;
   /**
    * Every key's current value, streamed by one watcher rather than read key by key (a sweep over
    * 10,000 runs is one consumer, not 10,000 requests). Ends once it has caught up; values that fail
@@ -245,10 +246,15 @@ export function jsonBucket<S extends z.ZodType>(
       }
     },
     delete: (key) => kv.delete(key),
-    async expunge(key) {
+    async expunge(key, upTo) {
       if (!jsm) throw new Error(`KV ${name} was opened without a JetStream manager: it cannot expunge`);
       const { bucket, streamInfo } = await kv.status();
-      const purged = await jsm.streams.purge(streamInfo.config.name, { filter: `$KV.${bucket}.${key}` });
+      const filter = `$KV.${bucket}.${key}`;
+      // A purge by sequence removes what is below it: the revision read, and all before it.
+      const purged = await jsm.streams.purge(
+        streamInfo.config.name,
+        upTo === undefined ? { filter } : { filter, seq: upTo + 1 },
+      );
       return purged.purged;
     },
     async *latest() {

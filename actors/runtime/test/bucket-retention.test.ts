@@ -96,4 +96,27 @@ describe('runtime - bucket retention', () => {
       await retention.stop();
     }
   });
+
+  it('keeps an entry written again while the pass was removing it', async () => {
+    const bucket = await freshBucket();
+    await bucket.put('job', ended);
+    const now = (await lastWrite(bucket)) + KEEP_MS;
+    const retention = startBucketRetention({
+      bucket,
+      what: 'jobs',
+      log: silentLog,
+      clock: { now: () => now, iso: () => new Date(now).toISOString() },
+      keepMs: KEEP_MS,
+      intervalMs: 3_600_000,
+      ended: (job) => job.status === 'ended',
+      // Between the pass's read and its purge, someone writes the entry (it did not end after all).
+      removeWith: (key) => bucket.put(key, open),
+    });
+    try {
+      await retention.pass();
+      expect((await bucket.get('job'))?.value).toEqual(open);
+    } finally {
+      await retention.stop();
+    }
+  });
 });

@@ -122,6 +122,18 @@ describe('runtime - json bucket expunge()', () => {
     expect((await kv.status()).values).toBe(3);
   });
 
+  it('expunges up to a revision only: a later write of the key stays', async () => {
+    const name = `test_${freshName()}`;
+    const kv = await nats.kvm.create(name, { history: 5 });
+    const bucket = jsonBucket(kv, name, Counter, {}, { jsm: nats.jsm });
+    const read = await bucket.put('run1', { n: 1 });
+    const later = await bucket.put('run1', { n: 2 });
+    expect(await bucket.expunge('run1', read)).toBe(1);
+    expect(await bucket.get('run1')).toEqual({ value: { n: 2 }, revision: later });
+    expect(await bucket.expunge('run1', later)).toBe(1);
+    expect(await bucket.get('run1')).toBeUndefined();
+  });
+
   it('refuses to expunge on a bucket opened without a JetStream manager', async () => {
     const { bucket } = await freshBucket();
     await expect(bucket.expunge('k')).rejects.toThrow(/without a JetStream manager/);

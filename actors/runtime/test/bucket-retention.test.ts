@@ -46,6 +46,24 @@ async function lastWrite<T>(bucket: JsonBucket<T>): Promise<number> {
   return last;
 }
 
+/** A retention of ended jobs kept KEEP_MS, on the test's clock, that runs only when told. */
+function retentionOf(
+  bucket: JsonBucket<Job>,
+  now: () => number,
+  removeWith: (key: string) => Promise<unknown>,
+) {
+  return startBucketRetention({
+    bucket,
+    what: 'jobs',
+    log: silentLog,
+    clock: { now, iso: () => new Date(now()).toISOString() },
+    keepMs: KEEP_MS,
+    intervalMs: 3_600_000,
+    ended: (job) => job.status === 'ended',
+    removeWith,
+  });
+}
+
 describe('runtime - bucket retention', () => {
   it('removes what ended before the cut-off, with what belongs to it, and keeps the rest', async () => {
     const bucket = await freshBucket();
@@ -68,16 +86,11 @@ describe('runtime - bucket retention', () => {
 
     const belongings: string[] = [];
     let now = cutOff + KEEP_MS;
-    const retention = startBucketRetention({
-      bucket: counted,
-      what: 'jobs',
-      log: silentLog,
-      clock: { now: () => now, iso: () => new Date(now).toISOString() },
-      keepMs: KEEP_MS,
-      intervalMs: 3_600_000,
-      ended: (job) => job.status === 'ended',
-      removeWith: async (key) => belongings.push(key),
-    });
+    const retention = retentionOf(
+      counted,
+      () => now,
+      async (key) => belongings.push(key),
+    );
     try {
       expect(await retention.pass()).toBe(1);
       expect(belongings).toEqual(['old_ended']);
@@ -101,17 +114,12 @@ describe('runtime - bucket retention', () => {
     const bucket = await freshBucket();
     await bucket.put('job', ended);
     const now = (await lastWrite(bucket)) + KEEP_MS;
-    const retention = startBucketRetention({
+    // Between the pass's read and its purge, someone writes the entry (it did not end after all).
+    const retention = retentionOf(
       bucket,
-      what: 'jobs',
-      log: silentLog,
-      clock: { now: () => now, iso: () => new Date(now).toISOString() },
-      keepMs: KEEP_MS,
-      intervalMs: 3_600_000,
-      ended: (job) => job.status === 'ended',
-      // Between the pass's read and its purge, someone writes the entry (it did not end after all).
-      removeWith: (key) => bucket.put(key, open),
-    });
+      () => now,
+      (key) => bucket.put(key, open),
+    );
     try {
       await retention.pass();
       expect((await bucket.get('job'))?.value).toEqual(open);

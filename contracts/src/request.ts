@@ -151,6 +151,7 @@ export const RequestEvent = z
     status: RequestStatus,
     /** Who asked: the principal's subject (user or service name). */
     submittedBy: z.string(),
+    /** What was asked for, on `accepted` and `rejected`; absent when the body broke its schema. */
     body: RequestBody.optional(),
     template: z.string().optional(),
     runId: z.string().optional(),

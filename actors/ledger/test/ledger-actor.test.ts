@@ -102,6 +102,35 @@ describe.each(databases)('ledger ($kind)', (database) => {
     await ledger.stop();
   });
 
+  it('folds a request refused for its body: rejected without a body, every reason kept, audited', async () => {
+    const ledger = await startLedger();
+    const s = story();
+    // As the requests actor answers a submit its schema refused: an unknown key is the sender's text.
+    const reasons = [
+      { path: 'resources.0.cpu', message: 'Invalid input: expected number, received string' },
+      { path: 'resources.0', message: 'Unrecognized key: "c\u0000lor"' },
+    ];
+    const rejected: RequestEvent = {
+      requestId: s.requestId,
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      status: 'rejected',
+      submittedBy: s.submittedBy,
+      reasons,
+      at: new Date(Date.UTC(2025, 0, 1)).toISOString(),
+    };
+    await publish(publisher, [{ kind: 'request', event: rejected }]);
+    await folded(s.requestId, 1);
+    expect(await readModel.getRequest(s.requestId)).toMatchObject({
+      status: 'rejected',
+      resources: [],
+      runId: null,
+      reasons: [reasons[0], { path: 'resources.0', message: 'Unrecognized key: "c\ufffdlor"' }],
+    });
+    const trail = await readModel.listAudit({ target: s.requestId, action: 'request.submit' });
+    expect(trail.items.map((e) => e.details)).toEqual([{ outcome: 'rejected' }]);
+    await ledger.stop();
+  });
+
   it('catches up on the events published while it was stopped', async () => {
     const s = story();
     const ledger = await startLedger();

@@ -45,7 +45,7 @@ export function resourceSummary(resources: readonly ResourceSpec[]): string {
 
 /** Default recipients first, then the request's own `notify` addresses; each once. */
 export function recipients(defaultTo: readonly string[], record: RequestRecord): string[] {
-  return [...new Set([...defaultTo, ...(record.body.notify ?? [])])];
+  return [...new Set([...defaultTo, ...(record.body?.notify ?? [])])];
 }
 
 export function renderNotice(
@@ -54,13 +54,13 @@ export function renderNotice(
   error?: ErrorData,
 ): { subject: string; text: string } {
   const headline = HEADLINES[kind];
-  const summary = resourceSummary(record.body.resources);
+  const summary = resourceSummary(record.body?.resources ?? []);
   const rows: Array<[string, string | undefined]> = [
     ['Request ID', record.requestId],
     ['Trace ID', record.traceId],
     ['Requester', record.submittedBy],
     ['Resources', summary],
-    ['Managed', record.body.managed ? 'yes (Terraform)' : 'no (Ansible)'],
+    ['Managed', record.body && (record.body.managed ? 'yes (Terraform)' : 'no (Ansible)')],
     ['Template', record.template],
     ['Run ID', record.runId],
     ['Request file', record.fileUrl],

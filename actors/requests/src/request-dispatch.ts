@@ -48,9 +48,11 @@ export async function sendNotice(
 }
 
 async function dispatchAccepted(deps: RequestsDeps, ctx: Ctx, span: Span, record: RequestRecord) {
-  const { runId, template, fileUrl } = record;
-  if (!runId || !template || !fileUrl) throw new Error(`accepted request ${record.requestId} lacks its run`);
-  await deps.files.put(requestFileName(record.requestId), requestFile(record), {
+  const { runId, template, fileUrl, body } = record;
+  if (!runId || !template || !fileUrl || !body) {
+    throw new Error(`accepted request ${record.requestId} lacks its run or body`);
+  }
+  await deps.files.put(requestFileName(record.requestId), requestFile({ ...record, body }), {
     contentType: 'application/json',
   });
   const options = { span, ids: idsOf(record) };
@@ -59,7 +61,7 @@ async function dispatchAccepted(deps: RequestsDeps, ctx: Ctx, span: Span, record
     msgId: `${record.requestId}.accepted`,
   });
   await sendNotice(deps, ctx, span, record, 'accepted');
-  await ctx.publish(EngineSubjects.start, startRun({ ...record, runId, template, fileUrl }), {
+  await ctx.publish(EngineSubjects.start, startRun({ ...record, runId, template, fileUrl, body }), {
     ...options,
     msgId: `${record.requestId}.start`,
   });

@@ -2,7 +2,7 @@
  * What the request path writes about a request, built from its record: the request file, the
  * request events, the run start. Pure and deterministic, so a repeated dispatch writes the same bytes.
  */
-import type { ErrorData, RequestEvent, RequestStatus, StartRun } from '@oo/contracts';
+import type { ErrorData, RequestBody, RequestEvent, RequestStatus, StartRun } from '@oo/contracts';
 import type { RequestRecord } from './request-records.js';
 
 /** Object name of a request's file in the `files` store. */
@@ -15,7 +15,7 @@ export function requestFileUrl(filestoreUrl: string, requestId: string): string 
 }
 
 /** The request file the resource handlers read: who asked what, when, in which trace. */
-export function requestFile(record: RequestRecord): Uint8Array {
+export function requestFile(record: RequestRecord & { body: RequestBody }): Uint8Array {
   const file = {
     requestId: record.requestId,
     traceId: record.traceId,
@@ -33,7 +33,7 @@ export function requestEvent(
   at: string,
   outcome: { output?: unknown; error?: ErrorData | undefined } = {},
 ): RequestEvent {
-  const withBody = status === 'accepted' || status === 'rejected';
+  const withBody = (status === 'accepted' || status === 'rejected') && record.body !== undefined;
   return {
     requestId: record.requestId,
     traceId: record.traceId,
@@ -53,7 +53,7 @@ export function requestEvent(
 
 /** The run that carries out an accepted request. */
 export function startRun(
-  record: RequestRecord & { runId: string; template: string; fileUrl: string },
+  record: RequestRecord & { runId: string; template: string; fileUrl: string; body: RequestBody },
 ): StartRun {
   return {
     runId: record.runId,

@@ -22,7 +22,11 @@ export const RequestRecord = z
     rerunBy: z.string().optional(),
     /** When the command was stored in the stream: the same on every redelivery. */
     submittedAt: Timestamp,
-    body: RequestBody,
+    /**
+     * What was asked for. Absent only for a submit refused for its body (not JSON, or not its
+     * schema): nothing of it was taken in, the record just spends its id (see submit-refusal.ts).
+     */
+    body: RequestBody.optional(),
     status: RequestStatus,
     template: z.string().optional(),
     runId: z.string().optional(),

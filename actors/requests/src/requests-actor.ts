@@ -12,6 +12,7 @@ import { parseRequestsOptions, type RequestsDeps, type RequestsOptions } from '.
 import { onRerun } from './rerun-handler.js';
 import { onRunEvent } from './run-events-handler.js';
 import { onSubmit } from './submit-handler.js';
+import { onSubmitRefused } from './submit-refusal.js';
 
 /** Identity the actor acts under when nobody asked (notices after a run ended). */
 const SERVICE_PRINCIPAL = { sub: 'requests', role: 'service' } as const;
@@ -54,7 +55,7 @@ export function requestsActor(options: RequestsOptions) {
       return {
         stop: () => retention.stop(),
         handlers: [
-          on(RequestSubjects.submit, onSubmit(deps)),
+          on(RequestSubjects.submit, onSubmit(deps), { onRefused: onSubmitRefused(deps) }),
           on(RequestSubjects.rerun, onRerun(deps)),
           on(RequestSubjects.cancel, onCancel(deps)),
           on(EngineSubjects.runEvents, onRunEvent(deps)),

@@ -34,7 +34,8 @@ export function onRerun(deps: RequestsDeps): Handler<typeof RequestSubjects.reru
         { requestId: rerun.requestId },
       );
     }
-    if (!original.runId || !hasEnded(original.status)) {
+    // A record without a body (a submit refused for its body) never ran either.
+    if (!original.runId || !original.body || !hasEnded(original.status)) {
       throw requestError(
         'OO_ERR_REQUEST_STATE',
         `request ${original.requestId} is ${original.status}${original.runId ? '' : ' and never ran'}; only a request that ran and ended (succeeded, failed, rejected by its run, cancelled) can be rerun`,

@@ -12,7 +12,7 @@ const vm = {
   disks: [{ sizeGb: 100 }, { sizeGb: 20 }],
 } as const;
 
-const record: RequestRecord = {
+const record = {
   requestId: 'req_01HX',
   traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
   submittedBy: 'alice',
@@ -23,7 +23,7 @@ const record: RequestRecord = {
   runId: 'run_01HX',
   fileUrl: 'http://files/v1/files/requests/req_01HX.json',
   dispatched: false,
-};
+} satisfies RequestRecord;
 
 describe('requests - notice', () => {
   it('names request id, trace id, requester and the resources in the text', () => {

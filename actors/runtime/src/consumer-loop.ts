@@ -15,7 +15,7 @@ import { type ActorContext, type HandlerResult, isAgain } from './actor-context.
 import { busError } from './bus-error.js';
 import type { Clock } from './clock.js';
 import { deadLetter } from './dead-letter.js';
-import type { HandlerDef, Interceptor } from './define-actor.js';
+import type { HandlerDef, Interceptor, RefusedHook } from './define-actor.js';
 import { DeliveryContext, type DeliveryScope } from './delivery-context.js';
 import { deliveryHeaders, type HeaderValues } from './delivery-headers.js';
 import type { FailureCounts } from './failure-counts.js';
@@ -60,6 +60,8 @@ const shuttingDown = new OoError('OO_ERR_SHUTTING_DOWN', 'actor instance stoppin
 /** How long after the hard stop a drain still waits for handlers to give up (ms). */
 const ABANDON_AFTER_HARD_STOP_MS = 1_000;
 const SCHEMA_VERSION = /@(\d+)$/;
+/** Refusals of what the sender wrote, which `onRefused` may answer (not versions, not redeliveries). */
+const BODY_REFUSALS: ReadonlySet<string> = new Set(['OO_ERR_MSG_INVALID_JSON', 'OO_ERR_MSG_SCHEMA']);
 
 function endSpan(span: Span, error?: OoError): void {
   if (error) {
@@ -165,6 +167,16 @@ export async function startConsumerLoop(def: HandlerDef, deps: LoopDeps): Promis
     signal: deps.hardStop,
   };
   const spanName = `${subject.name} process`;
+  const { onRefused } = def.options;
+
+  /** Runs the handler's refusal hook; a failing hook is logged and the message dead-lettered all the same. */
+  const tellRefused = async (hook: RefusedHook, ctx: ActorContext, error: ErrorData) => {
+    try {
+      await hook(ctx, error);
+    } catch (err) {
+      ctx.log.error({ err }, 'refused-body hook failed; the message is dead-lettered all the same');
+    }
+  };
 
   /** Refusals no handler code sees: the body, its version, or the delivery count is wrong. */
   const refusal = (msg: JsMsg, headers: HeaderValues): { body?: unknown; error?: OoError } => {
@@ -228,8 +240,13 @@ export async function startConsumerLoop(def: HandlerDef, deps: LoopDeps): Promis
 
     const checked = refusal(msg, headers);
     if (checked.error) {
+      const error = checked.error.toData();
+      // Within max deliveries only: a hook that crashes the process must not be rerun for ever.
+      if (onRefused && BODY_REFUSALS.has(error.code) && msg.info.deliveryCount <= maxDeliveries) {
+        await tellRefused(onRefused, ctx, error);
+      }
       endSpan(span, checked.error);
-      return sendToDeadLetter(msg, checked.error.toData(), ctx.log);
+      return sendToDeadLetter(msg, error, ctx.log);
     }
 
     deps.stats.inFlight++;

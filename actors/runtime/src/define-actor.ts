@@ -10,7 +10,7 @@
  * });
  * ```
  */
-import type { ParsedBodyOf, Subject } from '@oo/contracts';
+import type { ErrorData, ParsedBodyOf, Subject } from '@oo/contracts';
 import type { ActorContext, HandlerResult } from './actor-context.js';
 import type { ActorEnv } from './actor-env.js';
 import type { RetryPolicy } from './retry-policy.js';
@@ -34,7 +34,19 @@ export interface HandlerOptions {
   maxAckPending?: number;
   /** Where a new durable starts: every retained message (`all`, default) or only new ones. */
   deliverPolicy?: 'all' | 'new';
+  /**
+   * Called when a delivery is refused for its body — not JSON (`OO_ERR_MSG_INVALID_JSON`) or not
+   * its schema (`OO_ERR_MSG_SCHEMA`, the issues in `error.details.issues`) — before it is
+   * dead-lettered, so the handler's sender can be told in its own terms. Not called for a newer
+   * schema version or past `maxDeliveries`. The message is dead-lettered whatever the hook does:
+   * a throw is logged, never retried. It may run again for one message (a redelivery after the
+   * dead letter could not be published), so it must be idempotent.
+   */
+  onRefused?: RefusedHook;
 }
+
+/** See `HandlerOptions.onRefused`. */
+export type RefusedHook = (ctx: ActorContext, error: ErrorData) => Promise<void>;
 
 export interface HandlerDef<S extends Subject = Subject> {
   readonly subject: S;

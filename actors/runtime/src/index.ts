@@ -17,6 +17,7 @@ export type {
   HandlerDef,
   HandlerOptions,
   Interceptor,
+  RefusedHook,
 } from './define-actor.js';
 export { defineActor, on } from './define-actor.js';
 export type { BucketConnection, JsonBucket, JsonBucketOptions, KeyWrite, Versioned } from './json-bucket.js';

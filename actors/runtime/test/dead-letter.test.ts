@@ -1,6 +1,6 @@
 import { headers as natsHeaders } from '@nats-io/transport-node';
-import { DeadLetter, durableName, Headers, OoError, subject } from '@oo/contracts';
-import { defineActor, on, startActor } from '@oo/runtime';
+import { DeadLetter, durableName, type ErrorData, Headers, OoError, subject } from '@oo/contracts';
+import { defineActor, type HandlerOptions, on, startActor } from '@oo/runtime';
 import { freshName, type NatsServer, startNatsServer } from '@oo/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collect } from './fixtures/collector.js';
@@ -18,6 +18,7 @@ async function startCountingActor(
   name: string,
   s: ReturnType<typeof testSubjects>,
   handle: () => Promise<undefined> = async () => undefined,
+  options: HandlerOptions = {},
 ) {
   let calls = 0;
   const actor = await startActor(
@@ -25,10 +26,14 @@ async function startCountingActor(
       name,
       version: '1.0.0',
       handlers: [
-        on(s.ping, () => {
-          calls++;
-          return handle();
-        }),
+        on(
+          s.ping,
+          () => {
+            calls++;
+            return handle();
+          },
+          options,
+        ),
       ],
     }),
     { config: testConfig(server.url), log: silentLog },
@@ -153,4 +158,80 @@ describe('runtime - invalid bodies go to the dead-letter subject', () => {
       await dlq.handle.stop();
     },
   );
+});
+
+describe('runtime - a handler hears of the bodies refused before it', () => {
+  /** An onRefused hook recording what it was told, or throwing when `fail` is set. */
+  function refusedHook(fail = false) {
+    const told: Array<{ requestId: string | undefined; error: ErrorData }> = [];
+    const onRefused: HandlerOptions['onRefused'] = async (ctx, error) => {
+      told.push({ requestId: ctx.requestId, error });
+      if (fail) throw new Error('hook broke');
+    };
+    return { told, onRefused };
+  }
+
+  it('calls onRefused with the schema issues of a refused body, then dead-letters it', async () => {
+    const { s, name, dlq } = await deadLetterBed();
+    const hook = refusedHook();
+    const actor = await startCountingActor(name, s, undefined, { onRefused: hook.onRefused });
+    const headers = natsHeaders();
+    headers.set(Headers.requestId, 'req-refused-1');
+    await actor.handle.nats.js.publish(s.ping.name, JSON.stringify({ n: 'seven' }), { headers });
+    const [letter] = await dlq.waitFor(1);
+    expect(letter?.body.error.code).toBe('OO_ERR_MSG_SCHEMA');
+    // The hook runs before the dead letter goes out.
+    expect(hook.told).toEqual([
+      {
+        requestId: 'req-refused-1',
+        error: expect.objectContaining({
+          code: 'OO_ERR_MSG_SCHEMA',
+          details: { issues: [{ path: 'n', message: expect.any(String) }] },
+        }),
+      },
+    ]);
+    expect(actor.calls()).toBe(0);
+    await actor.handle.stop();
+    await dlq.handle.stop();
+  });
+
+  it('calls onRefused for a body that is not JSON', async () => {
+    const { s, name, dlq } = await deadLetterBed();
+    const hook = refusedHook();
+    const actor = await startCountingActor(name, s, undefined, { onRefused: hook.onRefused });
+    await actor.handle.nats.js.publish(s.ping.name, new TextEncoder().encode('{not json'));
+    await dlq.waitFor(1);
+    expect(hook.told.map((t) => t.error.code)).toEqual(['OO_ERR_MSG_INVALID_JSON']);
+    await actor.handle.stop();
+    await dlq.handle.stop();
+  });
+
+  it('dead-letters a refused body once when onRefused throws, and moves on', async () => {
+    const { s, name, dlq } = await deadLetterBed();
+    const hook = refusedHook(true);
+    const actor = await startCountingActor(name, s, undefined, { onRefused: hook.onRefused });
+    await actor.handle.nats.js.publish(s.ping.name, JSON.stringify({ n: 'seven' }));
+    await actor.handle.publish(s.ping, { n: 1 });
+    const [letter] = await dlq.waitFor(1);
+    expect(letter?.body.error.code).toBe('OO_ERR_MSG_SCHEMA');
+    expect(letter?.body.deliveries).toBe(1);
+    await expect.poll(() => actor.calls()).toBe(1);
+    await expect.poll(actor.unacked).toBe(0);
+    expect(hook.told).toHaveLength(1);
+    expect(dlq.items).toHaveLength(1);
+    await actor.handle.stop();
+    await dlq.handle.stop();
+  });
+
+  it('does not call onRefused for a body of a newer schema version', async () => {
+    const { s, name, dlq } = await deadLetterBed();
+    const hook = refusedHook();
+    const actor = await startCountingActor(name, s, undefined, { onRefused: hook.onRefused });
+    await actor.handle.publish(subject(s.ping.name, s.ping.schema, { version: 2 }), { n: 3 });
+    const [letter] = await dlq.waitFor(1);
+    expect(letter?.body.error.code).toBe('OO_ERR_MSG_SCHEMA_VERSION');
+    expect(hook.told).toEqual([]);
+    await actor.handle.stop();
+    await dlq.handle.stop();
+  });
 });

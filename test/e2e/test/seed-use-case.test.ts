@@ -172,7 +172,7 @@ describe('seed use case over HTTP', () => {
     await spansInTrace(traceId, expected);
   });
 
-  it('processes a request published straight onto NATS with a service token like an HTTP one', async () => {
+  it('processes a request published straight onto NATS with a service token like an HTTP one, and tells why a body is refused', async () => {
     const mint = spawnTsx(main, {}, [
       'token',
       'create',
@@ -197,6 +197,13 @@ describe('seed use case over HTTP', () => {
       headers: h,
       msgID: 'monitoring-0001',
     });
+    // A body its schema refuses: the sender hears why as a rejected request, like a policy refusal.
+    const refused = headers();
+    refused.set('oo-principal', serviceToken);
+    refused.set('oo-request-id', 'req_from_monitoring_0002');
+    await jetstream(nc).publish('oo.cmd.requests.submit', JSON.stringify(vmRequest({ cpu: 'two' })), {
+      headers: refused,
+    });
     await nc.close();
 
     const request = await finished('req_from_monitoring_0001');
@@ -204,6 +211,12 @@ describe('seed use case over HTTP', () => {
       status: 'succeeded',
       submittedBy: 'monitoring',
       template: 'vm-unmanaged',
+    });
+    expect(await finished('req_from_monitoring_0002')).toMatchObject({
+      status: 'rejected',
+      submittedBy: 'monitoring',
+      resources: [],
+      reasons: [{ path: 'resources.0.cpu', message: expect.stringContaining('number') }],
     });
   });
 

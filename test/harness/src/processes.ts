@@ -21,6 +21,11 @@ const require = createRequire(import.meta.url);
 // `node --import <tsx loader>` keeps the script in this one process: the tsx CLI would put it in a
 // grandchild that survives a SIGKILL aimed at its parent.
 const tsxLoader = pathToFileURL(require.resolve('tsx')).href;
+/**
+ * Stops a child whose spawning process died (orphan-guard.mjs); its stdin is the lifeline. Found
+ * from src/ and from the compiled dist/ alike: the build compiles .ts files only.
+ */
+const orphanGuard = new URL('../src/orphan-guard.mjs', import.meta.url).href;
 
 export function spawnTsx(
   file: string,
@@ -49,9 +54,9 @@ export function spawnCompiled(
 }
 
 function spawnNode(nodeArgs: readonly string[], env: Record<string, string>): ChildHandle {
-  const child = spawn(process.execPath, nodeArgs, {
+  const child = spawn(process.execPath, ['--import', orphanGuard, ...nodeArgs], {
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   let out = '';
   let err = '';

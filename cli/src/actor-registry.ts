@@ -117,6 +117,7 @@ export const ActorRegistry: Readonly<Record<string, ActorFactory>> = {
       bodyLimitBytes: config.gateway.bodyLimitBytes,
       rateLimit: { perMinute: config.gateway.rateLimitPerMinute },
       requestTimeoutMs: config.gateway.requestTimeoutMs,
+      tokenCacheMs: config.gateway.tokenCacheMs,
       keepEndedRequestsMs: config.requests.keepEndedRequestsMs,
       ...(config.gateway.publicUrl ? { publicUrl: config.gateway.publicUrl } : {}),
       ...(config.requests.catalog ? { catalog: config.requests.catalog } : {}),

@@ -51,6 +51,8 @@ export const OoConfig = RuntimeConfig.extend({
       rateLimitPerMinute: z.number().int().positive().default(600),
       /** How long a client may take to send a whole request, headers and body (ms); a slower one gets 408. */
       requestTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
+      /** How long a found API token is trusted before the database is asked again (ms; 0 = every call): a revoked token is refused within it. */
+      tokenCacheMs: z.number().int().min(0).max(60_000).default(5_000),
     })
     .strict()
     .prefault({}),

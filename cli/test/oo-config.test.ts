@@ -66,3 +66,19 @@ describe('oo configuration - gateway request timeout', () => {
     expect(() => load({}, '{"gateway": {"requestTimeoutMs": 10}}')).toThrow(/gateway\.requestTimeoutMs/);
   });
 });
+
+describe('oo configuration - gateway token cache', () => {
+  it('trusts a found API token for 5 s by default', () => {
+    expect(load({}).gateway.tokenCacheMs).toBe(5_000);
+  });
+
+  it('takes tokenCacheMs from the file or an OO__ variable', () => {
+    expect(load({}, '{"gateway": {"tokenCacheMs": 0}}').gateway.tokenCacheMs).toBe(0);
+    expect(load({ OO__gateway__tokenCacheMs: '20000' }).gateway.tokenCacheMs).toBe(20_000);
+  });
+
+  it('refuses a tokenCacheMs under 0 or over 60 s, naming the key', () => {
+    expect(() => load({}, '{"gateway": {"tokenCacheMs": -1}}')).toThrow(/gateway\.tokenCacheMs/);
+    expect(() => load({ OO__gateway__tokenCacheMs: '60001' })).toThrow(/gateway\.tokenCacheMs/);
+  });
+});

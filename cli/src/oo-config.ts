@@ -132,6 +132,7 @@ export const OO_ENV_KEYS: Readonly<Record<string, string>> = {
   SMTP_PORT: 'notify.smtp.port',
   AWX_URL: 'awx.url',
   AWX_TOKEN: 'awx.token',
+  AWX_API_PATH: 'awx.apiPath',
   TFE_URL: 'tfe.url',
   TFE_TOKEN: 'tfe.token',
   TFE_ORG: 'tfe.organization',

@@ -82,3 +82,14 @@ describe('oo configuration - gateway token cache', () => {
     expect(() => load({ OO__gateway__tokenCacheMs: '60001' })).toThrow(/gateway\.tokenCacheMs/);
   });
 });
+
+describe('oo configuration - AWX from the environment', () => {
+  it('reads AWX_URL, AWX_TOKEN and AWX_API_PATH as the ansible actor does on its own', () => {
+    const { awx } = load({
+      AWX_URL: 'https://awx.example.test',
+      AWX_TOKEN: 'not-a-real-token',
+      AWX_API_PATH: '/api/controller/v2/',
+    });
+    expect(awx).toMatchObject({ url: 'https://awx.example.test', apiPath: '/api/controller/v2/' });
+  });
+});

@@ -2,13 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { fullCollection, idleCollection } from '../src/idle-collection.js';
 import { newStats, subjectStats } from '../src/stats.js';
 
-function collectionWithCount() {
+/** `settles`: what each collection reports, in turn (then true): whether it gave back all it could. */
+function collectionWithCount(settles: boolean[] = []) {
   let collected = 0;
   const collection = idleCollection({
     minMessages: 1_000,
     quietChecks: 2,
+    retries: 2,
     collect: () => {
       collected++;
+      return settles.shift() ?? true;
     },
   });
   return { collection, collected: () => collected };
@@ -57,6 +60,26 @@ describe('idle collection', () => {
     collection.unwatch(old);
     for (let i = 0; i < 3; i++) collection.check();
     expect(collected()).toBe(0);
+  });
+
+  it('collects again after the next quiet spell while a collection leaves memory to give back, a few times at most', () => {
+    const { collection, collected } = collectionWithCount([false, false, false, false]);
+    const stats = newStats();
+    collection.watch(stats);
+    subjectStats(stats, 'oo.cmd.x').handled += 1_000;
+    const checks = (n: number) => Array.from({ length: n }, () => collection.check());
+    expect(checks(3)).toEqual([false, false, true]); // busy, quiet, quiet: collect (not settled)
+    expect(checks(2)).toEqual([false, true]); // a quiet spell later: again (1 of 2 retries)
+    subjectStats(stats, 'oo.cmd.x').handled += 5; // a little work between: the retry still comes
+    expect(checks(3)).toEqual([false, false, true]); // (2 of 2)
+    expect(checks(6)).toEqual([false, false, false, false, false, false]); // retries spent
+    expect(collected()).toBe(3);
+
+    const settled = collectionWithCount([false, true]);
+    settled.collection.watch(stats);
+    subjectStats(stats, 'oo.cmd.x').handled += 1_000;
+    for (let i = 0; i < 12; i++) settled.collection.check();
+    expect(settled.collected()).toBe(2); // the second one settled: no more
   });
 
   it("hands out V8's full collection, which frees what nothing references", async () => {

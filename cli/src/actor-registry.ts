@@ -116,6 +116,7 @@ export const ActorRegistry: Readonly<Record<string, ActorFactory>> = {
       readModel: await shared.readModel(),
       bodyLimitBytes: config.gateway.bodyLimitBytes,
       rateLimit: { perMinute: config.gateway.rateLimitPerMinute },
+      authFailuresPerMinute: config.gateway.authFailuresPerMinute,
       requestTimeoutMs: config.gateway.requestTimeoutMs,
       tokenCacheMs: config.gateway.tokenCacheMs,
       keepEndedRequestsMs: config.requests.keepEndedRequestsMs,

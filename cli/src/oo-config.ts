@@ -49,6 +49,8 @@ export const OoConfig = RuntimeConfig.extend({
         .positive()
         .default(256 * 1024),
       rateLimitPerMinute: z.number().int().positive().default(600),
+      /** Failed authentications per minute from one client address before it gets 429 for the rest of the minute (0 = no limit). */
+      authFailuresPerMinute: z.number().int().min(0).default(60),
       /** How long a client may take to send a whole request, headers and body (ms); a slower one gets 408. */
       requestTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
       /** How long a found API token is trusted before the database is asked again (ms; 0 = every call): a revoked token is refused within it. */

@@ -83,6 +83,26 @@ describe('oo configuration - gateway token cache', () => {
   });
 });
 
+describe('oo configuration - gateway authentication failures', () => {
+  it('refuses an address after 60 failed authentications a minute by default', () => {
+    expect(load({}).gateway.authFailuresPerMinute).toBe(60);
+  });
+
+  it('takes authFailuresPerMinute from the file or an OO__ variable, 0 turning the limit off', () => {
+    expect(load({}, '{"gateway": {"authFailuresPerMinute": 0}}').gateway.authFailuresPerMinute).toBe(0);
+    expect(load({ OO__gateway__authFailuresPerMinute: '500' }).gateway.authFailuresPerMinute).toBe(500);
+  });
+
+  it('refuses a negative or fractional authFailuresPerMinute, naming the key', () => {
+    expect(() => load({}, '{"gateway": {"authFailuresPerMinute": -1}}')).toThrow(
+      /gateway\.authFailuresPerMinute/,
+    );
+    expect(() => load({ OO__gateway__authFailuresPerMinute: '1.5' })).toThrow(
+      /gateway\.authFailuresPerMinute/,
+    );
+  });
+});
+
 describe('oo configuration - AWX from the environment', () => {
   it('reads AWX_URL, AWX_TOKEN and AWX_API_PATH as the ansible actor does on its own', () => {
     const { awx } = load({

@@ -111,6 +111,13 @@ const CoreErrors = {
     http: 403,
     fix: 'Ask an admin for a token with the needed role.',
   },
+  OO_ERR_AUTH_TOO_MANY_FAILURES: {
+    meaning:
+      'Too many calls from this client address failed authentication within a minute; the gateway refuses its calls until that minute is over, whatever token they carry.',
+    retryable: true,
+    http: 429,
+    fix: 'Wait for `Retry-After` seconds and send a valid API token. Behind a reverse proxy all clients share its address: limit at the proxy, or ask an admin to raise gateway.authFailuresPerMinute.',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export const ErrorRegistry = {

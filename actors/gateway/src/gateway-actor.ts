@@ -10,6 +10,7 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { z } from 'zod';
 import { apiAuth } from './api-auth.js';
 import { auditWriter } from './audit-writer.js';
+import { authFailures } from './auth-failures.js';
 import { eventHub } from './event-hub.js';
 import { type GatewayDeps, openStreams, type RequestLinks, type TemplateInfo } from './gateway-deps.js';
 import { buildHttpApp } from './http-app.js';
@@ -50,6 +51,11 @@ export const GatewayOptions = z
       .object({ perMinute: z.number().int().positive().default(600) })
       .strict()
       .default({ perMinute: 600 }),
+    /**
+     * Failed authentications per minute from one client address before its calls get 429 for the
+     * rest of the minute, valid tokens included (0 = no limit); behind a proxy, the proxy's address.
+     */
+    authFailuresPerMinute: z.number().int().min(0).default(60),
     /** How clients reach the gateway (behind a proxy); links in answers are relative without it. */
     publicUrl: z.url({ protocol: /^https?$/ }).optional(),
     templates: z.custom<() => readonly TemplateInfo[]>(isFunction).optional(),
@@ -118,6 +124,7 @@ export function gatewayActor(options: GatewayOptions) {
         log,
         auth: apiAuth({ readModel: o.readModel, log, cacheMs: o.tokenCacheMs, now: env.clock.now }),
         limiter: rateLimiter(o.rateLimit.perMinute, env.clock.now),
+        authFailures: authFailures(o.authFailuresPerMinute, env.clock.now),
         idempotency: idempotencyStore(o.readModel, env.clock.now),
         hub: eventHub(env, log),
         streams,

@@ -7,6 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { ApiAuth } from './api-auth.js';
 import type { AuditWriter } from './audit-writer.js';
+import type { AuthFailures } from './auth-failures.js';
 import type { EventHub } from './event-hub.js';
 import type { Span } from './http-trace.js';
 import type { IdempotencyStore } from './idempotency.js';
@@ -44,6 +45,8 @@ export interface GatewayDeps {
   readonly log: Logger;
   readonly auth: ApiAuth;
   readonly limiter: RateLimiter;
+  /** Failed authentications per client address (auth-failures.ts). */
+  readonly authFailures: AuthFailures;
   readonly idempotency: IdempotencyStore;
   readonly hub: EventHub;
   readonly streams: OpenStreams;

@@ -1,10 +1,11 @@
 /**
  * The gateway's fastify instance: zod validation and serialisation, the OpenAPI document, a span
  * and trace id per call, one error handler that answers problem+json, and the route plugins —
- * everything under /v1 authenticated and rate-limited per token.
+ * everything under /v1 authenticated (failures limited per client address) and rate-limited per token.
  */
 import { randomBytes } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
+import { OoError } from '@oo/contracts';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -58,6 +59,23 @@ function sendProblem(deps: GatewayDeps, error: unknown, request: FastifyRequest,
   request.span?.setAttribute('oo.error.code', problem.code);
   if (problem.status >= 500 && error instanceof Error) request.span?.recordException(error);
   return reply.code(problem.status).type(PROBLEM_JSON).header('oo-trace-id', request.traceId).send(problem);
+}
+
+const AUTH_FAILURES = new Set(['OO_ERR_AUTH_MISSING', 'OO_ERR_AUTH_INVALID']);
+
+/** The caller; a 401 counts against the client's address, a database failure does not. */
+async function authenticate(deps: GatewayDeps, request: FastifyRequest) {
+  try {
+    return await deps.auth.authenticate(request.headers.authorization);
+  } catch (err) {
+    if (err instanceof OoError && AUTH_FAILURES.has(err.code) && deps.authFailures.fail(request.ip)) {
+      request.log.warn(
+        { address: request.ip },
+        'too many failed authentications: address refused for the minute',
+      );
+    }
+    throw err;
+  }
 }
 
 export interface HttpAppOptions {
@@ -147,7 +165,9 @@ export async function buildHttpApp(deps: GatewayDeps, options: HttpAppOptions) {
   await app.register(
     async (v1) => {
       v1.addHook('onRequest', async (request) => {
-        const caller = await deps.auth.authenticate(request.headers.authorization);
+        // Before the token is looked at: a blocked address costs no database lookup.
+        deps.authFailures.check(request.ip);
+        const caller = await authenticate(deps, request);
         request.caller = caller;
         request.span?.setAttribute('oo.principal', caller.sub);
         deps.limiter.take(caller.tokenId ?? caller.sub);

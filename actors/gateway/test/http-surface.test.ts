@@ -1,7 +1,9 @@
 import { EXAMPLE_VM } from '@oo/contracts';
 import type { ReadModel } from '@oo/read-model';
+import type { Clock } from '@oo/runtime';
 import { waitFor } from '@oo/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GatewayListening, Problem } from '../src/index.js';
 import { type GatewayBed, startGatewayBed, validBody } from './fixtures/gateway-bed.js';
 import { call } from './fixtures/http.js';
 
@@ -12,6 +14,21 @@ beforeAll(async () => {
 afterAll(async () => {
   await bed?.stop();
 });
+
+/** The bed's read model, counting the API token lookups made through it. */
+function countingLookups(): { readModel: ReadModel; lookups(): number } {
+  let lookups = 0;
+  return {
+    readModel: {
+      ...bed.readModel,
+      findTokenBySecret: (secret) => {
+        lookups++;
+        return bed.readModel.findTokenBySecret(secret);
+      },
+    },
+    lookups: () => lookups,
+  };
+}
 
 describe('gateway - authentication', () => {
   it('answers 401 with WWW-Authenticate to a call without a token', async () => {
@@ -38,15 +55,8 @@ describe('gateway - authentication', () => {
   });
 
   it('answers a malformed token 401 without a database lookup, and a freshly minted one 200', async () => {
-    let lookups = 0;
-    const counting: ReadModel = {
-      ...bed.readModel,
-      findTokenBySecret: (secret) => {
-        lookups++;
-        return bed.readModel.findTokenBySecret(secret);
-      },
-    };
-    const gateway = await bed.another({ readModel: counting, tokenCacheMs: 0 });
+    const counting = countingLookups();
+    const gateway = await bed.another({ readModel: counting.readModel, tokenCacheMs: 0 });
     try {
       const minted = await bed.readModel.createToken({ name: 'fresh', role: 'requester' });
       const get = (secret: string) =>
@@ -59,9 +69,9 @@ describe('gateway - authentication', () => {
           detail: expect.stringContaining('malformed'),
         });
       }
-      expect(lookups).toBe(0);
+      expect(counting.lookups()).toBe(0);
       expect((await get(minted.secret)).status).toBe(200);
-      expect(lookups).toBe(1);
+      expect(counting.lookups()).toBe(1);
     } finally {
       await gateway.stop();
     }
@@ -104,6 +114,136 @@ describe('gateway - rate limit', () => {
       await limited.stop();
     }
   });
+});
+
+/** A secret with one character changed: well-shaped, so only the database can refuse it. */
+const forged = (secret: string) => {
+  const i = secret.length - 10;
+  return `${secret.slice(0, i)}${secret[i] === 'A' ? 'B' : 'A'}${secret.slice(i + 1)}`;
+};
+
+/**
+ * Runs `test` against a gateway of its own with `authFailuresPerMinute`, a read model counting
+ * token lookups and a clock `advance` moves; calls go over a real socket, all from 127.0.0.1.
+ */
+async function withFailureLimit(
+  authFailuresPerMinute: number,
+  test: (gateway: {
+    /** GET /v1/catalog with this Authorization header (none for undefined). */
+    get(authorization?: string): Promise<{ status: number; retryAfter: string | null; body: Problem }>;
+    /** Sends `times` malformed tokens, each answered 401. */
+    fail(times: number): Promise<void>;
+    /** GET /v1/catalog with Alice's valid token; its status. */
+    asAlice(): Promise<number>;
+    lookups(): number;
+    advance(ms: number): void;
+    listening: GatewayListening;
+  }) => Promise<void>,
+) {
+  const counting = countingLookups();
+  let shiftMs = 0;
+  const clock: Clock = {
+    now: () => Date.now() + shiftMs,
+    iso: () => new Date(Date.now() + shiftMs).toISOString(),
+  };
+  const gateway = await bed.another(
+    { readModel: counting.readModel, tokenCacheMs: 0, authFailuresPerMinute },
+    clock,
+  );
+  const get = async (authorization?: string) => {
+    const res = await fetch(`${gateway.listening.url}/v1/catalog`, {
+      headers: authorization === undefined ? {} : { authorization },
+    });
+    return {
+      status: res.status,
+      retryAfter: res.headers.get('retry-after'),
+      body: (await res.json()) as Problem,
+    };
+  };
+  try {
+    await test({
+      get,
+      async fail(times) {
+        for (let i = 0; i < times; i++) expect((await get('Bearer not-a-token')).status).toBe(401);
+      },
+      asAlice: async () => (await get(`Bearer ${bed.secrets.alice}`)).status,
+      lookups: counting.lookups,
+      advance: (ms) => {
+        shiftMs += ms;
+      },
+      listening: gateway.listening,
+    });
+  } finally {
+    await gateway.stop();
+  }
+}
+
+describe('gateway - failed authentications per address', () => {
+  it('answers 429 with Retry-After once an address has failed N times, and looks no token up', () =>
+    withFailureLimit(3, async (gateway) => {
+      const unknown = `Bearer ${forged(bed.secrets.alice)}`;
+      // Missing, malformed and unknown: every kind of 401 counts.
+      expect((await gateway.get()).status).toBe(401);
+      expect((await gateway.get('Bearer not-a-token')).status).toBe(401);
+      expect((await gateway.get(unknown)).status).toBe(401);
+      expect(gateway.lookups()).toBe(1);
+
+      const refused = await gateway.get(unknown);
+      expect(refused.status).toBe(429);
+      expect(refused.body).toMatchObject({
+        code: 'OO_ERR_AUTH_TOO_MANY_FAILURES',
+        status: 429,
+        retryable: true,
+      });
+      expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);
+      expect(Number(refused.retryAfter)).toBeLessThanOrEqual(60);
+      expect(gateway.lookups()).toBe(1);
+      // Probes need no token and still answer.
+      expect((await fetch(`${gateway.listening.url}/healthz`)).status).toBe(200);
+    }));
+
+  it('refuses a valid token from a blocked address too, without a lookup', () =>
+    withFailureLimit(2, async (gateway) => {
+      await gateway.fail(2);
+      const res = await gateway.get(`Bearer ${bed.secrets.alice}`);
+      expect(res.status).toBe(429);
+      expect(res.body.code).toBe('OO_ERR_AUTH_TOO_MANY_FAILURES');
+      expect(gateway.lookups()).toBe(0);
+    }));
+
+  it('blocks only the failing address', () =>
+    withFailureLimit(1, async (gateway) => {
+      await gateway.fail(1);
+      expect(await gateway.asAlice()).toBe(429);
+      const elsewhere = await gateway.listening.inject({
+        method: 'GET',
+        url: '/v1/catalog',
+        headers: bed.auth('alice'),
+        remoteAddress: '192.0.2.7',
+      });
+      expect(elsewhere.statusCode).toBe(200);
+    }));
+
+  it('lets the address in again once the minute of its first failure is over', () =>
+    withFailureLimit(2, async (gateway) => {
+      await gateway.fail(2);
+      gateway.advance(59_000);
+      expect(await gateway.asAlice()).toBe(429);
+      gateway.advance(1_000);
+      expect(await gateway.asAlice()).toBe(200);
+      // A new window: one failure is not a block yet.
+      await gateway.fail(1);
+      expect(await gateway.asAlice()).toBe(200);
+    }));
+
+  it('does not count successful authentications, nor let them reset the count', () =>
+    withFailureLimit(2, async (gateway) => {
+      for (let i = 0; i < 5; i++) expect(await gateway.asAlice()).toBe(200);
+      await gateway.fail(1);
+      expect(await gateway.asAlice()).toBe(200);
+      await gateway.fail(1);
+      expect(await gateway.asAlice()).toBe(429);
+    }));
 });
 
 describe('gateway - errors', () => {

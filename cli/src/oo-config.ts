@@ -132,6 +132,8 @@ export const OO_ENV_KEYS: Readonly<Record<string, string>> = {
   OO_FILESTORE_PORT: 'filestore.port',
   SMTP_HOST: 'notify.smtp.host',
   SMTP_PORT: 'notify.smtp.port',
+  SMTP_USER: 'notify.smtp.user',
+  SMTP_PASS: 'notify.smtp.pass',
   AWX_URL: 'awx.url',
   AWX_TOKEN: 'awx.token',
   AWX_API_PATH: 'awx.apiPath',

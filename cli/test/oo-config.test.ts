@@ -113,3 +113,20 @@ describe('oo configuration - AWX from the environment', () => {
     expect(awx).toMatchObject({ url: 'https://awx.example.test', apiPath: '/api/controller/v2/' });
   });
 });
+
+describe('oo configuration - SMTP from the environment', () => {
+  it('reads the SMTP login from SMTP_USER and SMTP_PASS, as its host and port from SMTP_HOST and SMTP_PORT', () => {
+    const { notify } = load({
+      SMTP_HOST: 'mail.example.test',
+      SMTP_PORT: '587',
+      SMTP_USER: 'oo-notices',
+      SMTP_PASS: 'not-a-real-password',
+    });
+    expect(notify.smtp).toMatchObject({
+      host: 'mail.example.test',
+      port: 587,
+      user: 'oo-notices',
+      pass: 'not-a-real-password',
+    });
+  });
+});

@@ -170,11 +170,16 @@ export async function startConsumerLoop(def: HandlerDef, deps: LoopDeps): Promis
   const { onRefused } = def.options;
 
   /** Runs the handler's refusal hook; a failing hook is logged and the message dead-lettered all the same. */
-  const tellRefused = async (hook: RefusedHook, ctx: ActorContext, error: ErrorData) => {
+  const tellRefused = async (hook: RefusedHook, msg: JsMsg, ctx: ActorContext, error: ErrorData) => {
+    // Kept ours meanwhile, as a handler's message is: a slow hook must not see it redelivered.
+    const held = { msg, since: performance.now() };
+    holding.add(held);
     try {
       await hook(ctx, error);
     } catch (err) {
       ctx.log.error({ err }, 'refused-body hook failed; the message is dead-lettered all the same');
+    } finally {
+      holding.delete(held);
     }
   };
 
@@ -243,7 +248,7 @@ export async function startConsumerLoop(def: HandlerDef, deps: LoopDeps): Promis
       const error = checked.error.toData();
       // Within max deliveries only: a hook that crashes the process must not be rerun for ever.
       if (onRefused && BODY_REFUSALS.has(error.code) && msg.info.deliveryCount <= maxDeliveries) {
-        await tellRefused(onRefused, ctx, error);
+        await tellRefused(onRefused, msg, ctx, error);
       }
       endSpan(span, checked.error);
       return sendToDeadLetter(msg, error, ctx.log);

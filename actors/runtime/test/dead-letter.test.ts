@@ -223,6 +223,23 @@ describe('runtime - a handler hears of the bodies refused before it', () => {
     await dlq.handle.stop();
   });
 
+  it('keeps a refused message its own while a slow onRefused runs past the ack wait', async () => {
+    const { s, name, dlq } = await deadLetterBed();
+    const hook = refusedHook();
+    const slow: HandlerOptions['onRefused'] = async (ctx, error) => {
+      await hook.onRefused?.(ctx, error);
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+    };
+    const actor = await startCountingActor(name, s, undefined, { onRefused: slow, ackWaitMs: 1_000 });
+    await actor.handle.nats.js.publish(s.ping.name, JSON.stringify({ n: 'seven' }));
+    const [letter] = await dlq.waitFor(1);
+    expect(letter?.body.deliveries).toBe(1);
+    await expect.poll(actor.unacked).toBe(0);
+    expect(hook.told).toHaveLength(1); // not redelivered to a second hook meanwhile
+    await actor.handle.stop();
+    await dlq.handle.stop();
+  });
+
   it('does not call onRefused for a body of a newer schema version', async () => {
     const { s, name, dlq } = await deadLetterBed();
     const hook = refusedHook();

@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { ENGINE_DEFAULTS } from '@oo/engine';
-import { MIN_KEEP_ENDED_REQUESTS_MS, REQUESTS_DEFAULTS } from '@oo/requests';
+import { KeepEndedRequestsMs } from '@oo/requests';
 import { loadConfig, RuntimeConfig } from '@oo/runtime';
 import { z } from 'zod';
 
@@ -84,11 +84,7 @@ export const OoConfig = RuntimeConfig.extend({
         }),
       catalog: z.array(z.string()).optional(),
       /** How long a request's record stays in KV once it ended (a rerun needs it); the read model keeps it longer. */
-      keepEndedRequestsMs: z
-        .number()
-        .int()
-        .min(MIN_KEEP_ENDED_REQUESTS_MS, "must be at least the commands stream's max age (7 days)")
-        .default(REQUESTS_DEFAULTS.keepEndedRequestsMs),
+      keepEndedRequestsMs: KeepEndedRequestsMs,
     })
     .strict()
     .prefault({}),

@@ -14,7 +14,7 @@ const DAY_MS = 24 * 60 * 60_000;
  * submit or rerun, which may be delivered again until then. A repeat finds the record and does
  * nothing; without it, it would take the request in again and start a second run.
  */
-export const MIN_KEEP_ENDED_REQUESTS_MS =
+const MIN_KEEP_ENDED_REQUESTS_MS =
   Streams.find((s) => s.name === StreamNames.commands)?.maxAgeMs ?? 7 * DAY_MS;
 
 /** The requests actor's timings where its options leave them out; `oo`'s config defaults to the same. */
@@ -31,6 +31,13 @@ export const REQUESTS_DEFAULTS = {
   retentionIntervalMs: 60 * 60_000,
 } as const;
 
+/** How long a request's record is kept once it ended (ms): the option here and `oo`'s config key. */
+export const KeepEndedRequestsMs = z
+  .number()
+  .int()
+  .min(MIN_KEEP_ENDED_REQUESTS_MS, "must be at least the commands stream's max age (7 days)")
+  .default(REQUESTS_DEFAULTS.keepEndedRequestsMs);
+
 export const RequestsOptions = z
   .object({
     /** Resource type -> the template that builds it, managed (Terraform) and unmanaged (Ansible). */
@@ -44,11 +51,7 @@ export const RequestsOptions = z
     /** When set, a request must name one of these catalog items. */
     catalog: z.array(z.string().min(1)).optional(),
     /** How long a request's record is kept once it ended (ms); a rerun needs it. */
-    keepEndedRequestsMs: z
-      .number()
-      .int()
-      .min(MIN_KEEP_ENDED_REQUESTS_MS, "must be at least the commands stream's max age (7 days)")
-      .default(REQUESTS_DEFAULTS.keepEndedRequestsMs),
+    keepEndedRequestsMs: KeepEndedRequestsMs,
     /** How often to look for ended requests to remove (ms); the first look is a minute after start. */
     retentionIntervalMs: z.number().int().positive().default(REQUESTS_DEFAULTS.retentionIntervalMs),
   })

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { jetstreamManager, StorageType } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { freePort } from './free-port.js';
+import { diesWithParent } from './parent-death.js';
 
 const CLUSTER_CONF = new URL('../../../deploy/nats/cluster.conf', import.meta.url).pathname;
 
@@ -79,7 +80,7 @@ export async function startNatsCluster(size = 3): Promise<NatsCluster> {
       ports.map(async ([client, route], i) => {
         const store = mkdtempSync(join(tmpdir(), `oo-nats-${i + 1}-`));
         stores.push(store);
-        const child = spawn(bin, ['-c', CLUSTER_CONF], {
+        const child = spawn(...diesWithParent(bin, ['-c', CLUSTER_CONF]), {
           env: {
             ...process.env,
             ...routes,

@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { couldNotExecute, diesWithParent } from './parent-death.js';
 
 export interface NatsServer {
   readonly url: string;
@@ -49,10 +50,11 @@ function spawnServer({ bin, port, storeDir, config, monitorPort }: Launch): Chil
   const stdio: ['ignore', 'ignore', 'pipe'] = ['ignore', 'ignore', 'pipe'];
   if (!config) {
     const monitor = monitorPort === undefined ? [] : ['-m', String(monitorPort)];
-    return spawn(bin, ['-js', '-a', '127.0.0.1', '-p', String(port), ...monitor, '-sd', storeDir], { stdio });
+    const args = ['-js', '-a', '127.0.0.1', '-p', String(port), ...monitor, '-sd', storeDir];
+    return spawn(...diesWithParent(bin, args), { stdio });
   }
   const env = { ...process.env, ...config.env, OO_NATS_LISTEN: `127.0.0.1:${port}`, OO_NATS_STORE: storeDir };
-  return spawn(bin, ['-c', config.file], { stdio, env });
+  return spawn(...diesWithParent(bin, ['-c', config.file]), { stdio, env });
 }
 
 const READY = /Server is ready/;
@@ -98,7 +100,8 @@ function launch(options: Launch): Promise<Launched> {
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`nats-server exited with ${code} before ready:\n${log}`));
+      const hint = couldNotExecute(log) ? ' (is the Debian package nats-server installed?)' : '';
+      reject(new Error(`nats-server exited with ${code} before ready${hint}:\n${log}`));
     });
   });
 }

@@ -2,7 +2,7 @@
  * A child the harness spawned stops when the process that spawned it is killed -9, instead of
  * running on as an orphan: a parent script spawns a child that would otherwise live for ever.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -21,6 +21,7 @@ const dir = tmpdir();
 const childFile = join(dir, `oo-orphan-child-${process.pid}.ts`);
 const parentFile = join(dir, `oo-orphan-parent-${process.pid}.mts`);
 const doneFile = join(dir, `oo-orphan-done-${process.pid}.ts`);
+const natsParentFile = join(dir, `oo-orphan-nats-parent-${process.pid}.mts`);
 writeFileSync(childFile, "setInterval(() => undefined, 1_000);\nconsole.log('child up');\n");
 writeFileSync(doneFile, "console.log('done');\n");
 writeFileSync(
@@ -32,6 +33,29 @@ console.log('child ' + child.pid);
 setInterval(() => undefined, 1_000);
 `,
 );
+
+writeFileSync(
+  natsParentFile,
+  `import { startNatsServer } from ${JSON.stringify(new URL('../src/index.ts', import.meta.url).pathname)};
+const server = await startNatsServer();
+console.log('store ' + server.storeDir);
+setInterval(() => undefined, 1_000);
+`,
+);
+
+/** The pid of the nats-server using `storeDir`, found by its command line. */
+function natsServerPid(storeDir: string): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (args.some((a) => a.endsWith('nats-server')) && args.includes(storeDir)) return Number(entry);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return undefined;
+}
 
 let parent: ChildHandle | undefined;
 afterEach(async () => {
@@ -48,6 +72,20 @@ describe('harness - orphan guard', () => {
       timeoutMs: 10_000,
       intervalMs: 50,
       what: 'the orphaned child to stop',
+    });
+  });
+
+  it('stops a nats-server once the process that started it is killed -9', async () => {
+    parent = spawnTsx(natsParentFile);
+    const storeDir = (await parent.waitForLine(/^store /, 30_000)).slice('store '.length).trim();
+    const pid = natsServerPid(storeDir);
+    expect(pid).toBeGreaterThan(0);
+    expect(isAlive(pid!)).toBe(true);
+    await parent.kill('SIGKILL');
+    await waitFor(() => !isAlive(pid!), {
+      timeoutMs: 10_000,
+      intervalMs: 50,
+      what: 'the orphaned nats-server to stop',
     });
   });
 

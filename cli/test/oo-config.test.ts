@@ -52,6 +52,15 @@ describe('oo configuration - requests retention', () => {
   });
 });
 
+describe('oo configuration - gateway section', () => {
+  it('refuses what the gateway itself would refuse at start: a publicUrl that is not http(s), naming the key', () => {
+    expect(load({}, '{"gateway": {"publicUrl": "https://oo.example"}}').gateway.publicUrl).toBe(
+      'https://oo.example',
+    );
+    expect(() => load({}, '{"gateway": {"publicUrl": "ftp://oo.example"}}')).toThrow(/gateway\.publicUrl/);
+  });
+});
+
 describe('oo configuration - gateway request timeout', () => {
   it('gives a client 30 s to send a whole request by default', () => {
     expect(load({}).gateway.requestTimeoutMs).toBe(30_000);

@@ -112,6 +112,35 @@ describe('oo configuration - gateway authentication failures', () => {
   });
 });
 
+describe('oo configuration - gateway behind a reverse proxy', () => {
+  it('believes no X-Forwarded-For by default', () => {
+    expect(load({}).gateway.trustProxy).toBe(false);
+  });
+
+  it('takes the trusted proxies from the file, or comma-separated from an OO__ variable', () => {
+    expect(load({}, '{"gateway": {"trustProxy": ["10.0.0.0/8"]}}').gateway.trustProxy).toEqual([
+      '10.0.0.0/8',
+    ]);
+    expect(load({ OO__gateway__trustProxy: '127.0.0.1,::1' }).gateway.trustProxy).toEqual([
+      '127.0.0.1',
+      '::1',
+    ]);
+    expect(load({ OO__gateway__trustProxy: 'true' }).gateway.trustProxy).toBe(true);
+  });
+
+  it('refuses a hop count or a value that is not an address with OO_ERR_CONFIG_INVALID, naming the key', () => {
+    const invalid = expect.objectContaining({ code: 'OO_ERR_CONFIG_INVALID' });
+    expect(() => load({ OO__gateway__trustProxy: '1' })).toThrow(invalid);
+    expect(() => load({ OO__gateway__trustProxy: '1' })).toThrow(
+      /gateway\.trustProxy: a hop count is not accepted/,
+    );
+    expect(() => load({}, '{"gateway": {"trustProxy": ["proxy.internal"]}}')).toThrow(invalid);
+    expect(() => load({}, '{"gateway": {"trustProxy": ["proxy.internal"]}}')).toThrow(
+      /gateway\.trustProxy\.0: "proxy\.internal" is not an IP address/,
+    );
+  });
+});
+
 describe('oo configuration - AWX from the environment', () => {
   it('reads AWX_URL, AWX_TOKEN and AWX_API_PATH as the ansible actor does on its own', () => {
     const { awx } = load({

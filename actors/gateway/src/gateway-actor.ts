@@ -82,7 +82,16 @@ export function gatewayActor(options: GatewayOptions) {
         heartbeatMs: o.heartbeatMs,
         followGraceMs: o.followGraceMs,
       };
-      const app = await buildHttpApp(deps, { publicUrl: o.publicUrl, requestTimeoutMs: o.requestTimeoutMs });
+      if (o.trustProxy === true) {
+        log.warn(
+          'gateway.trustProxy is true: any client can name its own address in X-Forwarded-For and so escape the failed-authentication limit; list the proxies instead',
+        );
+      }
+      const app = await buildHttpApp(deps, {
+        publicUrl: o.publicUrl,
+        requestTimeoutMs: o.requestTimeoutMs,
+        trustProxy: o.trustProxy,
+      });
       await app.listen({ host: o.host, port: o.port });
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : o.port;

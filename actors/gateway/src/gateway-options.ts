@@ -4,6 +4,7 @@
  * stack, and the actor's `GatewayOptions` add what only code can pass. Each rule and default of a
  * key an operator sets is written here once.
  */
+import { isIP } from 'node:net';
 import { KEEP_ENDED_REQUESTS_MS } from '@oo/contracts';
 import type { ReadModel } from '@oo/read-model';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
@@ -19,6 +20,57 @@ export interface GatewayListening {
   /** Calls the app in memory, without a socket (fastify's `inject`), for tests and the CLI. */
   readonly inject: (options: InjectOptions | string) => Promise<LightMyRequestResponse>;
 }
+
+/** fastify's (proxy-addr's) names for whole ranges: 127.0.0.0/8 and ::1, 169.254.0.0/16 and fe80::/10, private. */
+const RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * An address, a CIDR range or a range name, as fastify compiles `trustProxy`; a /0, which it
+ * refuses, is refused here too, and so is its netmask form (10.0.0.0/255.0.0.0), to keep one way.
+ */
+function isProxyAddress(value: string): boolean {
+  if (RANGE_NAMES.has(value)) return true;
+  const [address = '', prefix, ...more] = value.split('/');
+  const family = isIP(address);
+  if (family === 0 || more.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) >= 1 && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+const ProxyAddresses = z
+  .array(
+    z
+      .string()
+      .trim()
+      .refine(isProxyAddress, {
+        error: (issue) =>
+          `${JSON.stringify(issue.input)} is not an IP address, a CIDR range (/1 or longer), loopback, linklocal or uniquelocal`,
+      }),
+  )
+  .min(1, 'name at least one proxy address, or set false');
+
+/**
+ * Whose X-Forwarded-For to believe: false (nobody: the client address is the TCP peer's), true
+ * (everybody: the first address of the header, which any client can write), or the proxies'
+ * addresses (a list, or a comma-separated string as an environment variable gives it): the client
+ * is the nearest hop that is not one of them. A hop count is refused: fastify ignores it.
+ */
+const TrustProxy = z.union(
+  [
+    z.boolean(),
+    ProxyAddresses,
+    z
+      .string()
+      .transform((s) => s.split(','))
+      .pipe(ProxyAddresses),
+  ],
+  {
+    error: (issue) =>
+      typeof issue.input === 'number'
+        ? "a hop count is not accepted (fastify ignores it: it cannot tell a proxy from a client that reaches the gateway directly); list the proxies' addresses"
+        : "must be false, true or the proxies' addresses (IP addresses or CIDR ranges)",
+  },
+);
 
 /** The keys of `oo`'s `gateway` section: what an operator sets, all plain JSON. */
 export const GatewayConfig = z
@@ -38,13 +90,15 @@ export const GatewayConfig = z
     rateLimitPerMinute: z.number().int().positive().default(600),
     /**
      * Failed authentications per minute from one client address before its calls get 429 for the
-     * rest of the minute, valid tokens included (0 = no limit); behind a proxy, the proxy's address.
+     * rest of the minute, valid tokens included (0 = no limit); the address is `request.ip` (trustProxy).
      */
     authFailuresPerMinute: z.number().int().min(0).default(60),
     /** How long a client may take to send a whole request, headers and body (ms); a slower one gets 408. */
     requestTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
     /** How long a found API token is trusted before the database is asked again (ms; 0 = every call). */
     tokenCacheMs: z.number().int().min(0).max(60_000).default(5_000),
+    /** Whose X-Forwarded-For names the client address (`request.ip`); default false: nobody's. */
+    trustProxy: TrustProxy.default(false),
   })
   .strict();
 export type GatewayConfig = z.input<typeof GatewayConfig>;

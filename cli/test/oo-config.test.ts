@@ -138,6 +138,9 @@ describe('oo configuration - gateway behind a reverse proxy', () => {
     expect(() => load({}, '{"gateway": {"trustProxy": ["proxy.internal"]}}')).toThrow(
       /gateway\.trustProxy\.0: "proxy\.internal" is not an IP address/,
     );
+    expect(() => load({ OO__gateway__trustProxy: '10.0.0.1,proxy.internal' })).toThrow(
+      /gateway\.trustProxy\.1: "proxy\.internal" .*\[env OO__gateway__trustProxy\]/,
+    );
   });
 });
 

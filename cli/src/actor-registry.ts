@@ -111,16 +111,10 @@ export const ActorRegistry: Readonly<Record<string, ActorFactory>> = {
     ]);
     const { templates } = loadTemplatesDir(config.engine.templatesDir);
     return gatewayActor({
-      host: config.gateway.host,
-      port: config.gateway.port,
+      // The section is the gateway's own schema, so each of its keys reaches the actor as it is.
+      ...config.gateway,
       readModel: await shared.readModel(),
-      bodyLimitBytes: config.gateway.bodyLimitBytes,
-      rateLimit: { perMinute: config.gateway.rateLimitPerMinute },
-      authFailuresPerMinute: config.gateway.authFailuresPerMinute,
-      requestTimeoutMs: config.gateway.requestTimeoutMs,
-      tokenCacheMs: config.gateway.tokenCacheMs,
       keepEndedRequestsMs: config.requests.keepEndedRequestsMs,
-      ...(config.gateway.publicUrl ? { publicUrl: config.gateway.publicUrl } : {}),
       ...(config.requests.catalog ? { catalog: config.requests.catalog } : {}),
       templates: () =>
         templates.map((t) => ({

@@ -5,6 +5,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import { ENGINE_DEFAULTS } from '@oo/engine';
+// The options module alone: the gateway's entry would load fastify just to check this section.
+import { GatewayConfig } from '@oo/gateway/options';
 import { KeepEndedRequestsMs } from '@oo/requests';
 import { loadConfig, RuntimeConfig } from '@oo/runtime';
 import { z } from 'zod';
@@ -38,26 +40,8 @@ export const OoConfig = RuntimeConfig.extend({
     .prefault({}),
   /** PostgreSQL for the read model; embedded PGlite under the data folder when absent. */
   database: z.object({ url: z.string().optional() }).strict().prefault({}),
-  gateway: z
-    .object({
-      host: z.string().default('127.0.0.1'),
-      port: Port.default(7070),
-      publicUrl: z.url().optional(),
-      bodyLimitBytes: z
-        .number()
-        .int()
-        .positive()
-        .default(256 * 1024),
-      rateLimitPerMinute: z.number().int().positive().default(600),
-      /** Failed authentications per minute from one client address before it gets 429 for the rest of the minute (0 = no limit). */
-      authFailuresPerMinute: z.number().int().min(0).default(60),
-      /** How long a client may take to send a whole request, headers and body (ms); a slower one gets 408. */
-      requestTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
-      /** How long a found API token is trusted before the database is asked again (ms; 0 = every call): a revoked token is refused within it. */
-      tokenCacheMs: z.number().int().min(0).max(60_000).default(5_000),
-    })
-    .strict()
-    .prefault({}),
+  /** The gateway's own schema: its rules and defaults are written once, in @oo/gateway. */
+  gateway: GatewayConfig.prefault({}),
   filestore: z
     .object({
       host: z.string().default('127.0.0.1'),

@@ -52,6 +52,15 @@ describe('oo configuration - requests retention', () => {
   });
 });
 
+describe('oo configuration - gateway section', () => {
+  it('refuses what the gateway itself would refuse at start: a publicUrl that is not http(s), naming the key', () => {
+    expect(load({}, '{"gateway": {"publicUrl": "https://oo.example"}}').gateway.publicUrl).toBe(
+      'https://oo.example',
+    );
+    expect(() => load({}, '{"gateway": {"publicUrl": "ftp://oo.example"}}')).toThrow(/gateway\.publicUrl/);
+  });
+});
+
 describe('oo configuration - gateway request timeout', () => {
   it('gives a client 30 s to send a whole request by default', () => {
     expect(load({}).gateway.requestTimeoutMs).toBe(30_000);
@@ -99,6 +108,38 @@ describe('oo configuration - gateway authentication failures', () => {
     );
     expect(() => load({ OO__gateway__authFailuresPerMinute: '1.5' })).toThrow(
       /gateway\.authFailuresPerMinute/,
+    );
+  });
+});
+
+describe('oo configuration - gateway behind a reverse proxy', () => {
+  it('believes no X-Forwarded-For by default', () => {
+    expect(load({}).gateway.trustProxy).toBe(false);
+  });
+
+  it('takes the trusted proxies from the file, or comma-separated from an OO__ variable', () => {
+    expect(load({}, '{"gateway": {"trustProxy": ["10.0.0.0/8"]}}').gateway.trustProxy).toEqual([
+      '10.0.0.0/8',
+    ]);
+    expect(load({ OO__gateway__trustProxy: '127.0.0.1,::1' }).gateway.trustProxy).toEqual([
+      '127.0.0.1',
+      '::1',
+    ]);
+    expect(load({ OO__gateway__trustProxy: 'true' }).gateway.trustProxy).toBe(true);
+  });
+
+  it('refuses a hop count or a value that is not an address with OO_ERR_CONFIG_INVALID, naming the key', () => {
+    const invalid = expect.objectContaining({ code: 'OO_ERR_CONFIG_INVALID' });
+    expect(() => load({ OO__gateway__trustProxy: '1' })).toThrow(invalid);
+    expect(() => load({ OO__gateway__trustProxy: '1' })).toThrow(
+      /gateway\.trustProxy: a hop count is not accepted/,
+    );
+    expect(() => load({}, '{"gateway": {"trustProxy": ["proxy.internal"]}}')).toThrow(invalid);
+    expect(() => load({}, '{"gateway": {"trustProxy": ["proxy.internal"]}}')).toThrow(
+      /gateway\.trustProxy\.0: "proxy\.internal" is not an IP address/,
+    );
+    expect(() => load({ OO__gateway__trustProxy: '10.0.0.1,proxy.internal' })).toThrow(
+      /gateway\.trustProxy\.1: "proxy\.internal" .*\[env OO__gateway__trustProxy\]/,
     );
   });
 });

@@ -10,7 +10,8 @@
  * it to keep trying others.
  *
  * Kept in memory per gateway instance, at most MAX_ADDRESSES addresses: ended windows go first,
- * then the oldest. Behind a reverse proxy every client has the proxy's address.
+ * then the oldest. The address is `request.ip`: the TCP peer's, so behind a reverse proxy the
+ * proxy's for every client, unless `trustProxy` names the proxy; then the client's it forwarded.
  */
 import { OoError } from '@oo/contracts';
 

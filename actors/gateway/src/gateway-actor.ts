@@ -3,80 +3,21 @@
  * starts the server and three live subscriptions for the SSE streams, and its stop ends the open
  * streams and closes the server after in-flight calls finish.
  */
-import { BucketNames, KEEP_ENDED_REQUESTS_MS, ObjectStoreNames, OoError, PresenceEntry } from '@oo/contracts';
-import type { ReadModel } from '@oo/read-model';
+import { BucketNames, ObjectStoreNames, OoError, PresenceEntry } from '@oo/contracts';
 import { defineActor, principalTokens, readPresence } from '@oo/runtime';
-import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { z } from 'zod';
 import { apiAuth } from './api-auth.js';
 import { auditWriter } from './audit-writer.js';
 import { authFailures } from './auth-failures.js';
 import { eventHub } from './event-hub.js';
-import { type GatewayDeps, openStreams, type RequestLinks, type TemplateInfo } from './gateway-deps.js';
+import { type GatewayDeps, openStreams, type RequestLinks } from './gateway-deps.js';
+import { GatewayOptions } from './gateway-options.js';
 import { buildHttpApp } from './http-app.js';
 import { IDEMPOTENCY_WINDOW_MS, idempotencyStore } from './idempotency.js';
 import { outputValues } from './output-values.js';
 import { principalMinter } from './principal-minter.js';
 import { rateLimiter } from './rate-limit.js';
 
-const KIB = 1024;
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
-
-/** What `onListening` receives once the server listens. */
-export interface GatewayListening {
-  /** Base URL of the bound server, e.g. `http://127.0.0.1:8080`. */
-  readonly url: string;
-  /** Calls the app in memory, without a socket (fastify's `inject`), for tests and the CLI. */
-  readonly inject: (options: InjectOptions | string) => Promise<LightMyRequestResponse>;
-}
-
-const isFunction = (value: unknown) => typeof value === 'function';
-
-export const GatewayOptions = z
-  .object({
-    host: z.string().min(1).default('127.0.0.1'),
-    /** 0 picks a free port (tests); see `onListening`. */
-    port: z.number().int().min(0).max(65_535),
-    readModel: z.custom<ReadModel>(
-      (v) => typeof v === 'object' && v !== null && isFunction((v as ReadModel).getRequest),
-      'must be an open ReadModel',
-    ),
-    /** Largest request body accepted (bytes); larger ones get 413. */
-    bodyLimitBytes: z
-      .number()
-      .int()
-      .positive()
-      .default(256 * KIB),
-    rateLimit: z
-      .object({ perMinute: z.number().int().positive().default(600) })
-      .strict()
-      .default({ perMinute: 600 }),
-    /**
-     * Failed authentications per minute from one client address before its calls get 429 for the
-     * rest of the minute, valid tokens included (0 = no limit); behind a proxy, the proxy's address.
-     */
-    authFailuresPerMinute: z.number().int().min(0).default(60),
-    /** How clients reach the gateway (behind a proxy); links in answers are relative without it. */
-    publicUrl: z.url({ protocol: /^https?$/ }).optional(),
-    templates: z.custom<() => readonly TemplateInfo[]>(isFunction).optional(),
-    catalog: z.array(z.string()).optional(),
-    /** How long a found API token is trusted before the database is asked again (ms; 0 = every call). */
-    tokenCacheMs: z.number().int().min(0).max(60_000).default(5_000),
-    /** How long a client may take to send a whole request, headers and body (ms); a slower one gets 408. */
-    requestTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
-    /**
-     * How long the requests actor keeps an ended request's record (ms; its `keepEndedRequestsMs`):
-     * a rerun of a request that ended longer ago is refused here, not dead-lettered there.
-     */
-    keepEndedRequestsMs: z.number().int().positive().default(KEEP_ENDED_REQUESTS_MS),
-    /** SSE keep-alive comment interval (ms). */
-    heartbeatMs: z.number().int().min(100).default(15_000),
-    /** How long an event stream waits for a request the read model does not know yet (ms). */
-    followGraceMs: z.number().int().min(0).max(60_000).default(5_000),
-    onListening: z.custom<(listening: GatewayListening) => void>(isFunction).optional(),
-  })
-  .strict();
-export type GatewayOptions = z.input<typeof GatewayOptions>;
 
 function linksFor(publicUrl: string | undefined) {
   const base = (publicUrl ?? '').replace(/\/+$/, '');
@@ -123,7 +64,7 @@ export function gatewayActor(options: GatewayOptions) {
         tracer: env.tracer,
         log,
         auth: apiAuth({ readModel: o.readModel, log, cacheMs: o.tokenCacheMs, now: env.clock.now }),
-        limiter: rateLimiter(o.rateLimit.perMinute, env.clock.now),
+        limiter: rateLimiter(o.rateLimitPerMinute, env.clock.now),
         authFailures: authFailures(o.authFailuresPerMinute, env.clock.now),
         idempotency: idempotencyStore(o.readModel, env.clock.now),
         hub: eventHub(env, log),
@@ -141,7 +82,16 @@ export function gatewayActor(options: GatewayOptions) {
         heartbeatMs: o.heartbeatMs,
         followGraceMs: o.followGraceMs,
       };
-      const app = await buildHttpApp(deps, { publicUrl: o.publicUrl, requestTimeoutMs: o.requestTimeoutMs });
+      if (o.trustProxy === true) {
+        log.warn(
+          'gateway.trustProxy is true: any client can name its own address in X-Forwarded-For and so escape the failed-authentication limit; list the proxies instead',
+        );
+      }
+      const app = await buildHttpApp(deps, {
+        publicUrl: o.publicUrl,
+        requestTimeoutMs: o.requestTimeoutMs,
+        trustProxy: o.trustProxy,
+      });
       await app.listen({ host: o.host, port: o.port });
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : o.port;

@@ -82,6 +82,8 @@ export interface HttpAppOptions {
   readonly publicUrl?: string | undefined;
   /** How long a client may take to send a whole request (ms). */
   readonly requestTimeoutMs: number;
+  /** fastify's `trustProxy`: whose X-Forwarded-For sets `request.ip` (gateway-options.ts). */
+  readonly trustProxy: boolean | string[];
 }
 
 export async function buildHttpApp(deps: GatewayDeps, options: HttpAppOptions) {
@@ -102,6 +104,9 @@ export async function buildHttpApp(deps: GatewayDeps, options: HttpAppOptions) {
       headersTimeout: Math.min(NODE_HEADERS_TIMEOUT_MS, options.requestTimeoutMs),
       connectionsCheckingInterval: Math.min(options.requestTimeoutMs, OVERDUE_CHECK_MS),
     },
+    // request.ip, the address failed authentications count against, is the TCP peer's unless
+    // the peer is a proxy trusted here; then it is the client X-Forwarded-For names.
+    trustProxy: options.trustProxy,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // A badly encoded URL never reaches a route or the error handler: answer it here, the same way.
     frameworkErrors: (error, request, reply) => sendProblem(deps, error, request, reply),

@@ -95,7 +95,7 @@ describe('gateway - authentication', () => {
 
 describe('gateway - rate limit', () => {
   it('answers 429 with Retry-After once a token goes over its calls per minute', async () => {
-    const limited = await bed.another({ rateLimit: { perMinute: 3 } });
+    const limited = await bed.another({ rateLimitPerMinute: 3 });
     try {
       const statuses: number[] = [];
       let last: Awaited<ReturnType<typeof call>> | undefined;

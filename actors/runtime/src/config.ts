@@ -180,9 +180,18 @@ export function loadConfig<S extends z.ZodType>(schema: S, options: LoadConfigOp
   }
   const result = schema.safeParse(raw);
   if (result.success) return result.data;
+  // A value's own origin, else the nearest enclosing one's: an element of a list set by a variable
+  // came from that variable.
+  const originOf = (path: readonly PropertyKey[]) => {
+    for (let n = path.length; n > 0; n--) {
+      const from = origin.get(path.slice(0, n).join('.'));
+      if (from !== undefined) return from;
+    }
+    return file ? `file ${file}` : 'defaults';
+  };
   const problems = result.error.issues.map((issue) => {
     const key = issue.path.join('.') || '(root)';
-    const from = origin.get(key) ?? (file ? `file ${file}` : 'defaults');
+    const from = originOf(issue.path);
     const unknown = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
     return { key, from, rule: `${issue.message}${unknown}` };
   });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, RuntimeConfig } from '@oo/runtime';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 
 function file(content: string): string {
   const path = join(mkdtempSync(join(tmpdir(), 'oo-config-')), 'oo.config.json');
@@ -33,6 +34,13 @@ describe('runtime - configuration', () => {
   it('fails naming the key, the rule and where the value came from', () => {
     expect(() => loadConfig(RuntimeConfig, { env: { OO_LOG_LEVEL: 'loud' }, file: file('{}') })).toThrow(
       /log\.level: .*Invalid option.*\[env OO_LOG_LEVEL\]/,
+    );
+  });
+
+  it('names the variable a bad element of a list came from', () => {
+    const Hosts = z.object({ hosts: z.array(z.ipv4()) });
+    expect(() => loadConfig(Hosts, { env: { OO__hosts: '["10.0.0.1", "nope"]' }, file: file('{}') })).toThrow(
+      /hosts\.1: .*\[env OO__hosts\]/,
     );
   });
 

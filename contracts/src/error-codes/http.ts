@@ -56,7 +56,7 @@ export const HttpErrors = {
     meaning: 'This API token sent more requests per minute than the gateway allows.',
     retryable: true,
     http: 429,
-    fix: 'Wait for `Retry-After` seconds; spread calls out, or ask an admin to raise rateLimit.perMinute.',
+    fix: 'Wait for `Retry-After` seconds; spread calls out, or ask an admin to raise `gateway.rateLimitPerMinute`.',
   },
   OO_ERR_HTTP_IDEMPOTENCY_CONFLICT: {
     meaning:

@@ -85,7 +85,7 @@ export const gatewayAccept: Benchmark = {
           port: 0,
           readModel,
           // The default 600/min would refuse nearly everything: this measures the accept path.
-          rateLimit: { perMinute: 100_000_000 },
+          rateLimitPerMinute: 100_000_000,
           onListening: (l) => {
             listening = l;
           },

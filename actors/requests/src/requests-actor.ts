@@ -35,18 +35,20 @@ export function requestsActor(options: RequestsOptions) {
       // Entry points judge a command's token at its store time, with this much slack for skew.
       const tokens = principalTokens(secret, { clockSkewSeconds: env.config.auth.clockSkewSeconds });
       const bucket = await env.bucket(BucketNames.requests, RequestRecord);
+      const files = await env.objects(ObjectStoreNames.files);
       const deps: RequestsDeps = {
         rules: { templates: parsed.templates, catalog: parsed.catalog },
         filestoreUrl: parsed.filestoreUrl,
         defaultTo: parsed.notify.defaultTo,
         tokens,
         records: requestRecords(bucket),
-        files: await env.objects(ObjectStoreNames.files),
+        files,
         tracer: env.tracer,
         serviceToken: () => tokens.mint(SERVICE_PRINCIPAL),
       };
       const retention = startRequestRetention({
         bucket,
+        files,
         log: env.log,
         clock: env.clock,
         keepMs: parsed.keepEndedRequestsMs,

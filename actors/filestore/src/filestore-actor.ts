@@ -6,7 +6,6 @@
 import { KEEP_ENDED_REQUESTS_MS, ObjectStoreNames, OoError } from '@oo/contracts';
 import { defineActor, principalTokens } from '@oo/runtime';
 import { z } from 'zod';
-import { buildHttpServer } from './http-server.js';
 import { startUploadRetention } from './upload-retention.js';
 
 const MIB = 1024 * 1024;
@@ -69,6 +68,8 @@ export function filestoreActor(options: FilestoreOptions) {
       if (!secret) {
         throw new OoError('OO_ERR_CONFIG_INVALID', 'auth.secret is required: the filestore verifies callers');
       }
+      // Loaded here, not with the options: `oo`'s config reads KeepUploadsMs without the HTTP stack.
+      const { buildHttpServer } = await import('./http-server.js');
       const files = await env.objects(ObjectStoreNames.files);
       const app = await buildHttpServer({
         files,

@@ -70,6 +70,11 @@ describe('runtime - file retention', () => {
     }
   });
 
+  it('finds nothing to remove in an empty store', async () => {
+    const files = await freshStore();
+    expect(await removeFilesWrittenBefore(files, Date.now(), () => true)).toBe(0);
+  });
+
   it('keeps a file written again while the pass was looking at it', async () => {
     const files = await freshStore();
     const old = await files.put('uploads/busy.txt', bytes('old'));

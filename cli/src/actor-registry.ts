@@ -32,6 +32,7 @@ export const ActorRegistry: Readonly<Record<string, ActorFactory>> = {
       host: config.filestore.host,
       port: config.filestore.port,
       maxBytes: config.filestore.maxBytes,
+      keepUploadsMs: config.filestore.keepUploadsMs,
       onListening: (url: string) => {
         shared.urls.filestore = url;
       },
@@ -102,6 +103,10 @@ export const ActorRegistry: Readonly<Record<string, ActorFactory>> = {
       notify: { defaultTo: config.notify.defaultTo },
       ...(config.requests.catalog ? { catalog: config.requests.catalog } : {}),
       keepEndedRequestsMs: config.requests.keepEndedRequestsMs,
+      reconcileIntervalMs: config.requests.reconcileIntervalMs,
+      dispatchGraceMs: config.requests.dispatchGraceMs,
+      // Its reconciler sends a run's start again only while the engine would still know the run.
+      keepEndedRunsMs: config.engine.keepEndedRunsMs,
     }),
   // Last: by then every actor that answers the gateway's commands is consuming.
   gateway: async (config, shared) => {

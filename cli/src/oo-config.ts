@@ -5,9 +5,10 @@
  */
 import { fileURLToPath } from 'node:url';
 import { ENGINE_DEFAULTS } from '@oo/engine';
+import { KeepUploadsMs } from '@oo/filestore';
 // The options module alone: the gateway's entry would load fastify just to check this section.
 import { GatewayConfig } from '@oo/gateway/options';
-import { KeepEndedRequestsMs } from '@oo/requests';
+import { DispatchGraceMs, KeepEndedRequestsMs, ReconcileIntervalMs } from '@oo/requests';
 import { loadConfig, RuntimeConfig } from '@oo/runtime';
 import { z } from 'zod';
 
@@ -51,6 +52,8 @@ export const OoConfig = RuntimeConfig.extend({
         .int()
         .positive()
         .default(10 * 1024 * 1024),
+      /** How long an upload (a file outside `requests/`) is kept after it was last written. */
+      keepUploadsMs: KeepUploadsMs,
     })
     .strict()
     .prefault({}),
@@ -69,6 +72,10 @@ export const OoConfig = RuntimeConfig.extend({
       catalog: z.array(z.string()).optional(),
       /** How long a request's record stays in KV once it ended (a rerun needs it); the read model keeps it longer. */
       keepEndedRequestsMs: KeepEndedRequestsMs,
+      /** How often the reconciler looks for requests whose handler never dispatched them. */
+      reconcileIntervalMs: ReconcileIntervalMs,
+      /** How long a request may wait for its handler's dispatch before the reconciler does it. */
+      dispatchGraceMs: DispatchGraceMs,
     })
     .strict()
     .prefault({}),

@@ -15,6 +15,16 @@ function file(content: string): string {
 const load = (env: Record<string, string>, json = '{}') =>
   loadConfig(OoConfig, { env, file: file(json), envKeys: OO_ENV_KEYS });
 
+/** What loading `json` throws, or undefined when it loads. */
+function refusal(json: string): unknown {
+  try {
+    load({}, json);
+    return undefined;
+  } catch (err) {
+    return err;
+  }
+}
+
 describe('oo configuration - engine reconciler', () => {
   it('gives up a task no runner takes after a day, and keeps an ended run 30 days, by default', () => {
     const { engine } = load({});
@@ -58,6 +68,42 @@ describe('oo configuration - gateway section', () => {
       'https://oo.example',
     );
     expect(() => load({}, '{"gateway": {"publicUrl": "ftp://oo.example"}}')).toThrow(/gateway\.publicUrl/);
+  });
+});
+
+describe('oo configuration - requests reconciler', () => {
+  it('looks every minute for requests left undispatched 5 minutes, by default', () => {
+    expect(load({}).requests).toMatchObject({ reconcileIntervalMs: 60_000, dispatchGraceMs: 300_000 });
+  });
+
+  it('takes dispatchGraceMs from the file or an OO__ variable', () => {
+    expect(load({}, '{"requests": {"dispatchGraceMs": 600000}}').requests.dispatchGraceMs).toBe(600_000);
+    expect(load({ OO__requests__dispatchGraceMs: '120000' }).requests.dispatchGraceMs).toBe(120_000);
+  });
+
+  it('refuses a dispatch grace under a minute or a bad interval, naming the key', () => {
+    expect(refusal('{"requests": {"dispatchGraceMs": 1000}}')).toMatchObject({
+      code: 'OO_ERR_CONFIG_INVALID',
+      message: expect.stringMatching(/requests\.dispatchGraceMs: must be at least a minute/),
+    });
+    expect(refusal('{"requests": {"reconcileIntervalMs": "often"}}')).toMatchObject({
+      code: 'OO_ERR_CONFIG_INVALID',
+      message: expect.stringMatching(/requests\.reconcileIntervalMs/),
+    });
+  });
+});
+
+describe('oo configuration - upload retention', () => {
+  it('keeps an upload 30 days by default, or as long as an OO__ variable says', () => {
+    expect(load({}).filestore.keepUploadsMs).toBe(30 * 86_400_000);
+    expect(load({ OO__filestore__keepUploadsMs: '86400000' }).filestore.keepUploadsMs).toBe(86_400_000);
+  });
+
+  it('refuses a keep time under an hour, naming the key', () => {
+    expect(refusal('{"filestore": {"keepUploadsMs": 0}}')).toMatchObject({
+      code: 'OO_ERR_CONFIG_INVALID',
+      message: expect.stringMatching(/filestore\.keepUploadsMs: must be at least an hour/),
+    });
   });
 });
 

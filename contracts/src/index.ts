@@ -66,11 +66,13 @@ export {
   BucketNames,
   Buckets,
   KEEP_ENDED_REQUESTS_MS,
+  KEEP_ENDED_RUNS_MS,
   ObjectStoreNames,
   ObjectStores,
   OUTPUTS_TTL_MS,
   PRESENCE_INTERVAL_MS,
   PRESENCE_TTL_MS,
+  REQUEST_FILES_PREFIX,
   StreamNames,
   Streams,
 } from './streams.js';

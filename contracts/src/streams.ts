@@ -87,6 +87,18 @@ export const BucketNames = {
  */
 export const KEEP_ENDED_REQUESTS_MS = 30 * DAY_MS;
 
+/**
+ * How long the engine keeps an ended run's state by default (`engine.keepEndedRunsMs`). A start
+ * for a run it keeps does nothing; the requests actor sends a start again only while that holds.
+ */
+export const KEEP_ENDED_RUNS_MS = 30 * DAY_MS;
+
+/**
+ * Object names in `files` the requests actor owns: one request file each, `requests/<requestId>.json`.
+ * Each goes with its request's record; the filestore's retention of uploads leaves them alone.
+ */
+export const REQUEST_FILES_PREFIX = 'requests/';
+
 /** How long a presence entry lives without a heartbeat; a killed instance is gone within this. */
 export const PRESENCE_TTL_MS = 15_000;
 /** How often each instance writes its presence entry. */
@@ -159,7 +171,14 @@ export interface ObjectStoreSpec {
 export const OUTPUTS_TTL_MS = 30 * DAY_MS;
 
 export const ObjectStores: readonly ObjectStoreSpec[] = [
-  { name: ObjectStoreNames.files, maxBytes: 4 * GIB, ttlMs: 0, description: 'Request files and uploads' },
+  {
+    name: ObjectStoreNames.files,
+    maxBytes: 4 * GIB,
+    // No max age: a request file lives as long as its request (weeks maybe), so the requests actor
+    // removes it with the request's record, and the filestore removes old uploads.
+    ttlMs: 0,
+    description: 'Request files and uploads',
+  },
   {
     name: ObjectStoreNames.outputs,
     maxBytes: 4 * GIB,

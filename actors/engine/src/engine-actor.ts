@@ -7,6 +7,7 @@ import {
   BucketNames,
   EngineSubjects,
   type ErrorData,
+  KEEP_ENDED_RUNS_MS,
   ObjectStoreNames,
   OoError,
   RunEnd,
@@ -81,7 +82,7 @@ export const ENGINE_DEFAULTS = {
   reconcileIntervalMs: 60_000,
   stuckAfterMs: 5 * 60_000,
   abandonAfterMs: 24 * 60 * 60_000,
-  keepEndedRunsMs: 30 * 24 * 60 * 60_000,
+  keepEndedRunsMs: KEEP_ENDED_RUNS_MS,
   retentionIntervalMs: 60 * 60_000,
 } as const;
 

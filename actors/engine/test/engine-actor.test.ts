@@ -102,6 +102,33 @@ describe('engine actor', () => {
     expect(bed.taskEvents.filter((e) => e.runId === runId && e.status === 'succeeded')).toHaveLength(5);
   });
 
+  it('starts no second run for a start repeated past the dedupe window (a request dispatched again)', async () => {
+    bed = await startEngineTestbed([single]);
+    await bed.startEngine();
+    await bed.startRunner();
+    const requestId = newId('req');
+    const runId = await bed.start('single', {}, { requestId });
+    expect(await bed.finished(runId)).toMatchObject({ status: 'succeeded' });
+    const heads = await bed.client.nats.kvm.open(BucketNames.runs);
+    const before = (await heads.get(runId))?.revision;
+    // The same start again, with no dedupe id: JetStream keeps it, the engine must drop it.
+    await bed.start('single', {}, { requestId, runId });
+    const starts = durableName('engine', EngineSubjects.start.name);
+    await waitFor(
+      async () => {
+        const info = await bed.client.nats.jsm.consumers.info(StreamNames.commands, starts);
+        return info.num_pending === 0 && info.num_ack_pending === 0;
+      },
+      { what: 'the engine to settle the repeated start' },
+    );
+    expect((await heads.get(runId))?.revision).toBe(before);
+    expect(bed.runEvents.filter((e) => e.runId === runId).map((e) => e.status)).toEqual([
+      'running',
+      'succeeded',
+    ]);
+    expect(bed.taskEvents.filter((e) => e.runId === runId && e.status === 'succeeded')).toHaveLength(1);
+  });
+
   it('runs a child workflow in the same trace and completes the parent task from the child end event', async () => {
     bed = await startEngineTestbed();
     await bed.startEngine();

@@ -1,1 +1,1 @@
-export { FilestoreOptions, filestoreActor } from './filestore-actor.js';
+export { FILESTORE_DEFAULTS, FilestoreOptions, filestoreActor, KeepUploadsMs } from './filestore-actor.js';

@@ -6,7 +6,7 @@
  * the repeats — never a second run. A record whose run has reported already is only marked.
  */
 import { EngineSubjects, type ErrorData, NotifySubjects, requestEventSubject } from '@oo/contracts';
-import type { ActorContext } from '@oo/runtime';
+import { type ActorContext, type ActorEnv, type Publish, startSpanInTrace } from '@oo/runtime';
 import { type NoticeKind, recipients, renderNotice } from './notice.js';
 import { requestEvent, requestFile, requestFileName, startRun } from './request-messages.js';
 import type { RequestRecord } from './request-records.js';
@@ -93,4 +93,33 @@ export async function dispatch(deps: RequestsDeps, ctx: Ctx, record: RequestReco
     await announce(deps, ctx, record);
   }
   await deps.records.change(record.requestId, (r) => (r.dispatched ? undefined : { ...r, dispatched: true }));
+}
+
+/**
+ * `dispatch` outside any delivery (the reconciler's): in the request's trace, on this actor's own
+ * account — the notifier wants a principal, and there is no caller's to carry over.
+ */
+export async function dispatchOnOwnAccount(
+  deps: RequestsDeps,
+  env: Pick<ActorEnv, 'publish' | 'clock' | 'log'>,
+  record: RequestRecord,
+): Promise<void> {
+  const principal = await deps.serviceToken();
+  const span = startSpanInTrace(deps.tracer, record.traceId, 'request reconcile');
+  const publish: Publish = (subject, body, options) => env.publish(subject, body, { principal, ...options });
+  try {
+    await dispatch(
+      deps,
+      {
+        traceId: record.traceId,
+        span,
+        publish,
+        clock: env.clock,
+        log: env.log.child({ trace_id: record.traceId, request_id: record.requestId }),
+      },
+      record,
+    );
+  } finally {
+    span.end();
+  }
 }

@@ -2,12 +2,32 @@
  * What the request path writes about a request, built from its record: the request file, the
  * request events, the run start. Pure and deterministic, so a repeated dispatch writes the same bytes.
  */
-import type { ErrorData, RequestBody, RequestEvent, RequestStatus, StartRun } from '@oo/contracts';
+import {
+  type ErrorData,
+  REQUEST_FILES_PREFIX,
+  type RequestBody,
+  type RequestEvent,
+  type RequestStatus,
+  type StartRun,
+} from '@oo/contracts';
+import { isRequestId } from './request-ids.js';
 import type { RequestRecord } from './request-records.js';
+
+const FILE_SUFFIX = '.json';
 
 /** Object name of a request's file in the `files` store. */
 export function requestFileName(requestId: string): string {
-  return `requests/${requestId}.json`;
+  return `${REQUEST_FILES_PREFIX}${requestId}${FILE_SUFFIX}`;
+}
+
+/**
+ * The request whose file `name` is; undefined for a name under the requests' prefix that no request
+ * file has (something put there by hand), and for one outside it.
+ */
+export function requestIdOfFile(name: string): string | undefined {
+  if (!name.startsWith(REQUEST_FILES_PREFIX) || !name.endsWith(FILE_SUFFIX)) return undefined;
+  const requestId = name.slice(REQUEST_FILES_PREFIX.length, -FILE_SUFFIX.length);
+  return isRequestId(requestId) ? requestId : undefined;
 }
 
 export function requestFileUrl(filestoreUrl: string, requestId: string): string {

@@ -1,11 +1,15 @@
 /**
  * The requests actor: the front of the request path. Takes submits, reruns and cancels from the
  * gateway (or any NATS client), validates deeper than the schema, files the request, tells the
- * requester, starts the run — and turns the run's events into request events and notices.
+ * requester, starts the run — and turns the run's events into request events and notices. A
+ * reconciler dispatches the records a handler left undispatched; a retention removes ended requests
+ * with their files.
  */
 import { BucketNames, EngineSubjects, ObjectStoreNames, OoError, RequestSubjects } from '@oo/contracts';
 import { defineActor, on, principalTokens } from '@oo/runtime';
 import { onCancel } from './cancel-handler.js';
+import { dispatchOnOwnAccount } from './request-dispatch.js';
+import { startRequestReconciler } from './request-reconciler.js';
 import { RequestRecord, requestRecords } from './request-records.js';
 import { startRequestRetention } from './request-retention.js';
 import { parseRequestsOptions, type RequestsDeps, type RequestsOptions } from './requests-options.js';
@@ -35,25 +39,39 @@ export function requestsActor(options: RequestsOptions) {
       // Entry points judge a command's token at its store time, with this much slack for skew.
       const tokens = principalTokens(secret, { clockSkewSeconds: env.config.auth.clockSkewSeconds });
       const bucket = await env.bucket(BucketNames.requests, RequestRecord);
+      const files = await env.objects(ObjectStoreNames.files);
       const deps: RequestsDeps = {
         rules: { templates: parsed.templates, catalog: parsed.catalog },
         filestoreUrl: parsed.filestoreUrl,
         defaultTo: parsed.notify.defaultTo,
         tokens,
         records: requestRecords(bucket),
-        files: await env.objects(ObjectStoreNames.files),
+        files,
         tracer: env.tracer,
         serviceToken: () => tokens.mint(SERVICE_PRINCIPAL),
       };
       const retention = startRequestRetention({
         bucket,
+        files,
         log: env.log,
         clock: env.clock,
         keepMs: parsed.keepEndedRequestsMs,
         intervalMs: parsed.retentionIntervalMs,
       });
+      const reconciler = startRequestReconciler({
+        bucket,
+        log: env.log,
+        clock: env.clock,
+        intervalMs: parsed.reconcileIntervalMs,
+        graceMs: parsed.dispatchGraceMs,
+        keepEndedRunsMs: parsed.keepEndedRunsMs,
+        dispatch: (record) => dispatchOnOwnAccount(deps, env, record),
+      });
       return {
-        stop: () => retention.stop(),
+        async stop() {
+          await reconciler.stop();
+          await retention.stop();
+        },
         handlers: [
           on(RequestSubjects.submit, onSubmit(deps), { onRefused: onSubmitRefused(deps) }),
           on(RequestSubjects.rerun, onRerun(deps)),

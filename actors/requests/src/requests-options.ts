@@ -1,5 +1,12 @@
 /** What the requests actor is configured with, checked once when the actor is made. */
-import { KEEP_ENDED_REQUESTS_MS, OoError, StreamNames, Streams, TEMPLATE_NAME } from '@oo/contracts';
+import {
+  KEEP_ENDED_REQUESTS_MS,
+  KEEP_ENDED_RUNS_MS,
+  OoError,
+  StreamNames,
+  Streams,
+  TEMPLATE_NAME,
+} from '@oo/contracts';
 import type { ActorEnv, ObjectFiles, PrincipalTokens } from '@oo/runtime';
 import { z } from 'zod';
 import type { RequestRecords } from './request-records.js';
@@ -29,6 +36,14 @@ export const REQUESTS_DEFAULTS = {
    */
   keepEndedRequestsMs: KEEP_ENDED_REQUESTS_MS,
   retentionIntervalMs: 60 * 60_000,
+  /** As often as the engine's reconciler looks for runs that stopped moving. */
+  reconcileIntervalMs: 60_000,
+  /**
+   * 5 minutes, as the engine's `stuckAfterMs`: a handler dispatches a record within a second of
+   * making it, so one left undispatched this long has lost its handler (a crash, a dead letter).
+   */
+  dispatchGraceMs: 5 * 60_000,
+  keepEndedRunsMs: KEEP_ENDED_RUNS_MS,
 } as const;
 
 /** How long a request's record is kept once it ended (ms): the option here and `oo`'s config key. */
@@ -37,6 +52,20 @@ export const KeepEndedRequestsMs = z
   .int()
   .min(MIN_KEEP_ENDED_REQUESTS_MS, "must be at least the commands stream's max age (7 days)")
   .default(REQUESTS_DEFAULTS.keepEndedRequestsMs);
+
+/** How often the reconciler looks for records left undispatched (ms): the option and `oo`'s key. */
+export const ReconcileIntervalMs = z
+  .number()
+  .int()
+  .min(100, 'must be at least 100')
+  .default(REQUESTS_DEFAULTS.reconcileIntervalMs);
+
+/** How long a record may wait for its handler's dispatch before the reconciler does it (ms). */
+export const DispatchGraceMs = z
+  .number()
+  .int()
+  .min(60_000, 'must be at least a minute (60000), so a handler still dispatching is left to finish')
+  .default(REQUESTS_DEFAULTS.dispatchGraceMs);
 
 export const RequestsOptions = z
   .object({
@@ -54,6 +83,19 @@ export const RequestsOptions = z
     keepEndedRequestsMs: KeepEndedRequestsMs,
     /** How often to look for ended requests to remove (ms); the first look is a minute after start. */
     retentionIntervalMs: z.number().int().positive().default(REQUESTS_DEFAULTS.retentionIntervalMs),
+    /** How often to look for records left undispatched (ms); the first look is a second after start. */
+    reconcileIntervalMs: ReconcileIntervalMs,
+    /** How long a record may wait, since it was last written, for its handler's dispatch (ms). */
+    dispatchGraceMs: DispatchGraceMs,
+    /**
+     * The engine's `engine.keepEndedRunsMs`: a start for a run the engine keeps does nothing, so the
+     * reconciler sends one only while the request is younger than this (request-reconciler.ts).
+     */
+    keepEndedRunsMs: z
+      .number()
+      .int()
+      .min(60 * 60_000, 'must be at least an hour, as engine.keepEndedRunsMs')
+      .default(REQUESTS_DEFAULTS.keepEndedRunsMs),
   })
   .strict();
 export type RequestsOptions = z.input<typeof RequestsOptions>;

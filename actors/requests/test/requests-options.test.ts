@@ -16,4 +16,24 @@ describe('requests - options', () => {
       /requests\.keepEndedRequestsMs: must be at least the commands stream's max age/,
     );
   });
+
+  it('looks for undispatched records every minute, after a 5-minute grace, by default', () => {
+    expect(parseRequestsOptions(options)).toMatchObject({
+      reconcileIntervalMs: 60_000,
+      dispatchGraceMs: 5 * 60_000,
+      keepEndedRunsMs: 30 * 86_400_000,
+    });
+  });
+
+  it('refuses a dispatch grace under a minute, naming the option', () => {
+    expect(() => parseRequestsOptions({ ...options, dispatchGraceMs: 1_000 })).toThrow(
+      /requests\.dispatchGraceMs: must be at least a minute/,
+    );
+  });
+
+  it('refuses a reconcile interval that is not a whole number of ms, naming the option', () => {
+    expect(() => parseRequestsOptions({ ...options, reconcileIntervalMs: 1.5 })).toThrow(
+      /requests\.reconcileIntervalMs/,
+    );
+  });
 });

@@ -106,7 +106,7 @@ export async function startActor(
     async objects(name) {
       const cached = objectStores.get(name);
       if (cached) return cached;
-      const opened = objectFiles(await nats.objm.open(name), name);
+      const opened = objectFiles(await nats.objm.open(name), name, nats);
       objectStores.set(name, opened);
       return opened;
     },

@@ -11,6 +11,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
 import type { JsonBucket } from './json-bucket.js';
+import { startPeriodicPass } from './periodic-pass.js';
 
 export interface BucketRetentionOptions<T> {
   bucket: JsonBucket<T>;
@@ -27,8 +28,17 @@ export interface BucketRetentionOptions<T> {
    * go. Only entries last written before the cut-off are asked about.
    */
   ended(value: T, cutOff: number): boolean;
-  /** Removes what belongs to the entry elsewhere; called before the entry itself goes. */
+  /**
+   * Removes what belongs to the entry elsewhere; called before the entry itself goes, so a crash
+   * in between leaves the entry to be found, and this called again, by the next pass. Must do
+   * nothing when there is nothing left to remove.
+   */
   removeWith?(key: string): Promise<unknown>;
+  /**
+   * Removes, after each pass, what outlived its entry elsewhere (kept by an entry removed before
+   * `removeWith` did its part, say), given the pass's cut-off; resolves with how many things went.
+   */
+  removeLeftovers?(cutOff: number): Promise<number>;
 }
 
 export interface BucketRetention {
@@ -38,7 +48,8 @@ export interface BucketRetention {
   stop(): Promise<void>;
 }
 
-const FIRST_PASS_AFTER_MS = 60_000;
+/** When a retention first looks, after start (ms): not in the rush of a start. */
+export const RETENTION_FIRST_PASS_AFTER_MS = 60_000;
 
 export function startBucketRetention<T>(options: BucketRetentionOptions<T>): BucketRetention {
   const { bucket, what, log, keepMs } = options;
@@ -61,31 +72,20 @@ export function startBucketRetention<T>(options: BucketRetentionOptions<T>): Buc
     }
     if (removed > 0)
       log.info({ removed, keepMs }, `removed ${what} that ended longer ago than they are kept`);
+    const leftovers = (await options.removeLeftovers?.(cutOff)) ?? 0;
+    if (leftovers > 0) log.info({ leftovers, keepMs }, `removed what outlived ${what} removed before`);
     return removed;
   };
 
-  let running: Promise<number> | undefined;
-  const tick = () => {
-    running ??= pass()
-      .catch((err: unknown) => {
-        log.error({ err }, `removing old ${what} failed`);
-        return 0;
-      })
-      .finally(() => {
-        running = undefined;
-      });
-    return running;
-  };
-  const first = setTimeout(tick, FIRST_PASS_AFTER_MS);
-  first.unref();
-  const timer = setInterval(tick, options.intervalMs);
-  timer.unref();
+  const periodic = startPeriodicPass({
+    what: `removing old ${what}`,
+    log,
+    firstAfterMs: RETENTION_FIRST_PASS_AFTER_MS,
+    intervalMs: options.intervalMs,
+    pass,
+  });
   return {
-    pass: tick,
-    async stop() {
-      clearTimeout(first);
-      clearInterval(timer);
-      await running;
-    },
+    pass: async () => (await periodic.now()) ?? 0,
+    stop: () => periodic.stop(),
   };
 }

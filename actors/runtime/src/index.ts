@@ -20,6 +20,8 @@ export type {
   RefusedHook,
 } from './define-actor.js';
 export { defineActor, on } from './define-actor.js';
+export type { FileRetention, FileRetentionOptions, SelectFile } from './file-retention.js';
+export { removeFilesWrittenBefore, startFileRetention } from './file-retention.js';
 export type { BucketConnection, JsonBucket, JsonBucketOptions, KeyWrite, Versioned } from './json-bucket.js';
 export { jsonBucket } from './json-bucket.js';
 export { stopOnSignals } from './lifecycle.js';
@@ -27,7 +29,10 @@ export type { MetricsSource } from './metrics.js';
 export { escapeLabelValue, renderMetrics } from './metrics.js';
 export type { MetricsServer, MetricsServerOptions } from './metrics-server.js';
 export { startMetricsServer } from './metrics-server.js';
-export type { ObjectFiles, StoredFile } from './object-files.js';
+export type { ListedFile, ObjectFiles, ObjectStoreConnection, StoredFile } from './object-files.js';
+export { objectFiles } from './object-files.js';
+export type { PeriodicPass, PeriodicPassOptions } from './periodic-pass.js';
+export { startPeriodicPass } from './periodic-pass.js';
 export { presenceKey, readPresence } from './presence.js';
 export type { PrincipalTokenOptions, PrincipalTokens, VerifyOptions } from './principal-token.js';
 export {

@@ -2,7 +2,8 @@
  * Files in a JetStream Object Store, with their SHA-256 as hex. The store keeps a digest of every
  * object (and checks it on read), so the hash costs nothing extra and matches the bytes served.
  */
-import type { ObjectInfo, ObjectStore } from '@nats-io/obj';
+import type { JetStreamManager } from '@nats-io/jetstream';
+import { Base64UrlPaddedCodec, type ObjectInfo, type ObjectStore } from '@nats-io/obj';
 import { OoError } from '@oo/contracts';
 
 /** What the store knows about one file. */
@@ -32,7 +33,23 @@ export interface ObjectFiles {
   get(name: string): Promise<{ info: StoredFile; data: Uint8Array } | undefined>;
   /** Metadata only; undefined when absent. */
   info(name: string): Promise<StoredFile | undefined>;
+  /**
+   * Every file's name, size and last write, read from the store's metadata in one go (no content):
+   * about 200 bytes a file in memory, fine for the hundreds of thousands a retention pass sees.
+   */
+  list(): Promise<ListedFile[]>;
+  /**
+   * Removes a file with its content, leaving no delete marker (the store's own `delete` leaves one
+   * per name, for ever in a store without a TTL). With `revision`, only that version goes: a file
+   * written again since stays. Content first, then metadata: a crash in between leaves a file that
+   * cannot be read but is still listed, so the next pass removes it. Resolves with whether a
+   * version went; removing an absent file does nothing.
+   */
+  remove(name: string, revision?: number): Promise<boolean>;
 }
+
+/** A file as `list` gives it. */
+export type ListedFile = Pick<StoredFile, 'name' | 'size' | 'modifiedAt'>;
 
 const DIGEST_PREFIX = 'SHA-256=';
 const CONTENT_TYPE = 'content-type';
@@ -69,7 +86,21 @@ async function readAll(stream: ReadableStream<Uint8Array>, size: number): Promis
   return out.subarray(0, offset);
 }
 
-export function objectFiles(store: ObjectStore, name: string): ObjectFiles {
+/** Serves `remove` (stream purges); a store opened without it cannot remove. */
+export interface ObjectStoreConnection {
+  jsm?: JetStreamManager;
+}
+
+export function objectFiles(
+  store: ObjectStore,
+  name: string,
+  connection: ObjectStoreConnection = {},
+): ObjectFiles {
+  // The subjects `@nats-io/obj` 3.4 writes an object on: its metadata under its name, its content
+  // in chunks under the id of the version.
+  const metaSubject = (file: string) => `$O.${name}.M.${Base64UrlPaddedCodec.encode(file)}`;
+  const chunkSubject = (nuid: string) => `$O.${name}.C.${nuid}`;
+  let streamName: string | undefined;
   return {
     name,
     async put(file, data, options = {}) {
@@ -109,6 +140,29 @@ export function objectFiles(store: ObjectStore, name: string): ObjectFiles {
     async info(file) {
       const info = await store.info(file);
       return info && !info.deleted ? toStoredFile(info) : undefined;
+    },
+    async list() {
+      return (await store.list()).map((info) => ({
+        name: info.name,
+        size: info.size,
+        modifiedAt: info.mtime,
+      }));
+    },
+    async remove(file, revision) {
+      const { jsm } = connection;
+      if (!jsm)
+        throw new Error(`object store ${name} was opened without a JetStream manager: it cannot remove`);
+      const info = await store.info(file);
+      if (!info || (revision !== undefined && info.revision !== revision)) return false;
+      streamName ??= (await store.status()).streamInfo.config.name;
+      // A marker the store's own `delete` left has no content; the purge below removes it too.
+      if (!info.deleted) await jsm.streams.purge(streamName, { filter: chunkSubject(info.nuid) });
+      // A purge by sequence removes what is below it: the version read and all before it.
+      const { purged } = await jsm.streams.purge(streamName, {
+        filter: metaSubject(file),
+        seq: info.revision + 1,
+      });
+      return purged > 0 && !info.deleted;
     },
   };
 }

@@ -127,4 +127,53 @@ describe('runtime - bucket retention', () => {
       await retention.stop();
     }
   });
+
+  it('removes what belongs to an entry again after a crash between it and the entry', async () => {
+    const bucket = await freshBucket();
+    await bucket.put('job', ended);
+    const now = (await lastWrite(bucket)) + KEEP_MS;
+    const belongings: string[] = [];
+    let crash = true;
+    const retention = retentionOf(
+      bucket,
+      () => now,
+      async (key) => {
+        belongings.push(key);
+        // The process dies once its belongings went, before the entry goes.
+        if (crash) throw new Error('killed');
+      },
+    );
+    try {
+      expect(await retention.pass()).toBe(0);
+      expect(await stored(bucket)).toEqual(['job']);
+      crash = false;
+      expect(await retention.pass()).toBe(1);
+      expect(belongings).toEqual(['job', 'job']);
+      expect(await stored(bucket)).toEqual([]);
+    } finally {
+      await retention.stop();
+    }
+  });
+
+  it('removes leftovers after each pass, with the pass cut-off', async () => {
+    const bucket = await freshBucket();
+    const now = Date.now() + KEEP_MS;
+    const cutOffs: number[] = [];
+    const retention = startBucketRetention({
+      bucket,
+      what: 'jobs',
+      log: silentLog,
+      clock: { now: () => now, iso: () => new Date(now).toISOString() },
+      keepMs: KEEP_MS,
+      intervalMs: 3_600_000,
+      ended: () => true,
+      removeLeftovers: async (cutOff) => cutOffs.push(cutOff),
+    });
+    try {
+      await retention.pass();
+      expect(cutOffs).toEqual([now - KEEP_MS]);
+    } finally {
+      await retention.stop();
+    }
+  });
 });

@@ -64,4 +64,51 @@ describe('runtime - object files', () => {
     expect(second.revision).toBeGreaterThan(first.revision);
     expect(await files.info(name)).toEqual(second);
   });
+
+  it('lists every file with its size and last write, and not a removed one', async () => {
+    const dir = freshName();
+    const a = await files.put(`${dir}/a.txt`, new TextEncoder().encode('a'));
+    await files.put(`${dir}/b.txt`, new TextEncoder().encode('bb'));
+    await files.remove(`${dir}/b.txt`);
+    const mine = (await files.list()).filter((f) => f.name.startsWith(`${dir}/`));
+    expect(mine).toEqual([{ name: `${dir}/a.txt`, size: 1, modifiedAt: a.modifiedAt }]);
+  });
+
+  it('removes a file with its content, leaving nothing of it in the stream', async () => {
+    const name = `${freshName()}/gone.bin`;
+    const before = await storedMessages();
+    await files.put(name, new Uint8Array(300 * 1024).fill(7));
+    expect(await files.remove(name)).toBe(true);
+    expect(await files.info(name)).toBeUndefined();
+    expect(await files.get(name)).toBeUndefined();
+    // No delete marker, no chunk: the store's stream holds what it held before.
+    expect(await storedMessages()).toBe(before);
+    expect(await files.remove(name)).toBe(false);
+  });
+
+  it('removes only the version it is given: a file written again since stays', async () => {
+    const name = `${freshName()}/kept.txt`;
+    const first = await files.put(name, new TextEncoder().encode('one'));
+    const second = await files.put(name, new TextEncoder().encode('two'));
+    expect(await files.remove(name, first.revision)).toBe(false);
+    expect(new TextDecoder().decode((await files.get(name))?.data)).toBe('two');
+    expect(await files.remove(name, second.revision)).toBe(true);
+    expect(await files.info(name)).toBeUndefined();
+  });
+
+  it("removes the delete marker the store's own delete leaves", async () => {
+    const name = `${freshName()}/marked.txt`;
+    const before = await storedMessages();
+    await files.put(name, new TextEncoder().encode('x'));
+    await (await actor.nats.objm.open(ObjectStoreNames.files)).delete(name);
+    expect(await storedMessages()).toBe(before + 1);
+    expect(await files.remove(name)).toBe(false);
+    expect(await storedMessages()).toBe(before);
+  });
 });
+
+/** How many messages the `files` store's stream holds. */
+async function storedMessages(): Promise<number> {
+  const info = await actor.nats.jsm.streams.info(`OBJ_${ObjectStoreNames.files}`);
+  return info.state.messages;
+}

@@ -1,0 +1,28 @@
+/**
+ * Lets old uploads go. The `files` store has no max age, since request files must live as long as
+ * their request (the requests actor removes each with its record), so the filestore removes what
+ * it took in over HTTP: every file outside the request files' prefix last written more than
+ * `keepMs` ago. The pass is the runtime's (file-retention.ts): every replica may run it.
+ */
+import { REQUEST_FILES_PREFIX } from '@oo/contracts';
+import { type Clock, type ObjectFiles, startFileRetention } from '@oo/runtime';
+import type { Logger } from 'pino';
+
+export interface UploadRetentionOptions {
+  files: ObjectFiles;
+  log: Logger;
+  clock: Clock;
+  /** How long an upload is kept after it was last written (ms). */
+  keepMs: number;
+  /** How often to look for uploads to remove (ms); the first look is a minute after start. */
+  intervalMs: number;
+}
+
+/** True for a file of the requests actor's, which this retention never removes. */
+export function isRequestFile(name: string): boolean {
+  return name.startsWith(REQUEST_FILES_PREFIX);
+}
+
+export function startUploadRetention(options: UploadRetentionOptions) {
+  return startFileRetention({ ...options, what: 'uploads', select: (name) => !isRequestFile(name) });
+}

@@ -1,0 +1,252 @@
+/**
+ * The requests reconciler against a real nats-server, with the clock in the test's hands: a record
+ * whose handler never dispatched it (its command dead-lettered or expired) is dispatched once — one
+ * run start, one `accepted` event, its file and notice — however many replicas look; a record
+ * younger than the grace age and a dispatched one are left alone; an accepted record older than the
+ * engine keeps runs is not started again.
+ */
+import {
+  EngineSubjects,
+  NotifySubjects,
+  ObjectStoreNames,
+  RequestBody,
+  type RequestStatus,
+  requestEventSubject,
+} from '@oo/contracts';
+import { type JsonBucket, jsonBucket } from '@oo/runtime';
+import { freshName, waitFor } from '@oo/test-harness';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { requestFileName, requestFileUrl } from '../src/request-messages.js';
+import { startRequestReconciler } from '../src/request-reconciler.js';
+import { RequestRecord } from '../src/request-records.js';
+import {
+  FILESTORE_URL,
+  type RequestBus,
+  startRequestBus,
+  telemetry,
+  validBody,
+} from './fixtures/request-bus.js';
+import { silentLog } from './fixtures/setup.js';
+
+const GRACE_MS = 5 * 60_000;
+const KEEP_RUNS_MS = 30 * 24 * 3_600_000;
+
+let bus: RequestBus | undefined;
+afterEach(async () => {
+  await bus?.stop();
+  bus = undefined;
+});
+afterAll(() => telemetry.shutdown());
+
+/** A record as a handler makes it, before its dispatch. */
+function undispatched(
+  requestId: string,
+  status: RequestStatus = 'accepted',
+  submittedAt = new Date().toISOString(),
+): RequestRecord {
+  return {
+    requestId,
+    traceId: '0af7651916cd43dd8448eb211c80319c',
+    submittedBy: 'alice',
+    submittedAt,
+    body: RequestBody.parse(validBody),
+    status,
+    ...(status === 'accepted'
+      ? {
+          template: 'vm-unmanaged',
+          runId: `run_${requestId}`,
+          fileUrl: requestFileUrl(FILESTORE_URL, requestId),
+        }
+      : { reasons: [{ path: 'resources.0.cpu', message: 'too many' }] }),
+    dispatched: false,
+  };
+}
+
+/** A submit refused for its body, as submit-refusal.ts records it: rejected, no body. */
+function refused(requestId: string): RequestRecord {
+  const { body: _body, ...rest } = undispatched(requestId, 'rejected');
+  return rest;
+}
+
+async function freshBucket(running: RequestBus): Promise<JsonBucket<RequestRecord>> {
+  const { nats } = running.client;
+  const name = `requests_${freshName()}`;
+  return jsonBucket(await nats.kvm.create(name, { history: 1 }), name, RequestRecord, {}, nats);
+}
+
+async function lastWrite(bucket: JsonBucket<RequestRecord>): Promise<number> {
+  let last = 0;
+  for await (const write of bucket.writtenSince(0)) last = Math.max(last, write.writtenAt);
+  return last;
+}
+
+/** A reconciler on the test's clock that runs only when told, with a dispatch that records its calls. */
+function reconcilerOf(
+  bucket: JsonBucket<RequestRecord>,
+  now: () => number,
+  dispatched: string[],
+  dispatch: (record: RequestRecord) => Promise<void> = async () => undefined,
+) {
+  return startRequestReconciler({
+    bucket,
+    log: silentLog,
+    clock: { now, iso: () => new Date(now()).toISOString() },
+    intervalMs: 3_600_000,
+    graceMs: GRACE_MS,
+    keepEndedRunsMs: KEEP_RUNS_MS,
+    async dispatch(record) {
+      dispatched.push(record.requestId);
+      await dispatch(record);
+      // As dispatch does last: the mark, by compare-and-set.
+      const current = await bucket.get(record.requestId);
+      if (current)
+        await bucket.update(record.requestId, { ...current.value, dispatched: true }, current.revision);
+    },
+  });
+}
+
+describe('requests - reconciler', () => {
+  it('dispatches a record its handler left once quiet for the grace age, and only then', async () => {
+    bus = await startRequestBus();
+    const bucket = await freshBucket(bus);
+    await bucket.put('req_left', undispatched('req_left'));
+    await bucket.put('req_done', { ...undispatched('req_done'), dispatched: true });
+    const cutOff = await lastWrite(bucket);
+    await waitFor(() => Date.now() > cutOff + 1, { intervalMs: 1, what: 'the clock to move on' });
+    // Young: its handler may be dispatching it right now.
+    await bucket.put('req_young', undispatched('req_young'));
+    const revisions = async () =>
+      Object.fromEntries(
+        await Promise.all(['req_done', 'req_young'].map(async (k) => [k, (await bucket.get(k))?.revision])),
+      );
+    const before = await revisions();
+
+    let now = cutOff + GRACE_MS;
+    const dispatched: string[] = [];
+    const reconciler = reconcilerOf(bucket, () => now, dispatched);
+    try {
+      expect(await reconciler.pass()).toEqual({ dispatched: 1, failed: 0, tooOld: 0 });
+      expect(dispatched).toEqual(['req_left']);
+      // Neither the dispatched record nor the young one was written (claimed) at all.
+      expect(await revisions()).toEqual(before);
+      expect(await reconciler.pass()).toEqual({ dispatched: 0, failed: 0, tooOld: 0 });
+
+      now = Date.now() + GRACE_MS;
+      expect(await reconciler.pass()).toEqual({ dispatched: 1, failed: 0, tooOld: 0 });
+      expect(dispatched).toEqual(['req_left', 'req_young']);
+      expect(await reconciler.pass()).toEqual({ dispatched: 0, failed: 0, tooOld: 0 });
+    } finally {
+      await reconciler.stop();
+    }
+  });
+
+  it('dispatches each record once when replicas reconcile at the same time', async () => {
+    bus = await startRequestBus();
+    const bucket = await freshBucket(bus);
+    const ids = ['req_a', 'req_b', 'req_c', 'req_d', 'req_e'];
+    for (const id of ids) await bucket.put(id, undispatched(id));
+    const now = (await lastWrite(bucket)) + GRACE_MS;
+    const dispatched: string[] = [];
+    const slow = () => new Promise<void>((resolve) => setTimeout(resolve, 20));
+    const replicas = [1, 2, 3].map(() => reconcilerOf(bucket, () => now, dispatched, slow));
+    try {
+      await Promise.all(replicas.map((r) => r.pass()));
+      expect(dispatched.sort()).toEqual(ids);
+    } finally {
+      await Promise.all(replicas.map((r) => r.stop()));
+    }
+  });
+
+  it('tries a failed dispatch again once the record is quiet again', async () => {
+    bus = await startRequestBus();
+    const bucket = await freshBucket(bus);
+    await bucket.put('req_flaky', undispatched('req_flaky'));
+    let now = (await lastWrite(bucket)) + GRACE_MS;
+    const dispatched: string[] = [];
+    let fail = true;
+    const reconciler = reconcilerOf(
+      bucket,
+      () => now,
+      dispatched,
+      async () => {
+        if (fail) throw new Error('filestore unreachable');
+      },
+    );
+    try {
+      expect(await reconciler.pass()).toEqual({ dispatched: 0, failed: 1, tooOld: 0 });
+      expect((await bucket.get('req_flaky'))?.value.dispatched).toBe(false);
+      fail = false;
+      // The claim was a write: the record waits out the grace age again.
+      expect(await reconciler.pass()).toEqual({ dispatched: 0, failed: 0, tooOld: 0 });
+      now = Date.now() + GRACE_MS;
+      expect(await reconciler.pass()).toEqual({ dispatched: 1, failed: 0, tooOld: 0 });
+      expect(dispatched).toEqual(['req_flaky', 'req_flaky']);
+    } finally {
+      await reconciler.stop();
+    }
+  });
+
+  it('starts no run for a request older than the engine keeps runs, but announces an old rejection', async () => {
+    bus = await startRequestBus();
+    const bucket = await freshBucket(bus);
+    const now = Date.now() + 60_000 + GRACE_MS;
+    const longAgo = new Date(now - KEEP_RUNS_MS).toISOString();
+    await bucket.put('req_ancient', undispatched('req_ancient', 'accepted', longAgo));
+    await bucket.put('req_refused', { ...refused('req_refused'), submittedAt: longAgo });
+    const dispatched: string[] = [];
+    const reconciler = reconcilerOf(bucket, () => now, dispatched);
+    try {
+      expect(await reconciler.pass()).toEqual({ dispatched: 1, failed: 0, tooOld: 1 });
+      expect(dispatched).toEqual(['req_refused']);
+      expect((await bucket.get('req_ancient'))?.value.dispatched).toBe(false);
+      // Reported once, not at every pass.
+      expect(await reconciler.pass()).toEqual({ dispatched: 0, failed: 0, tooOld: 0 });
+    } finally {
+      await reconciler.stop();
+    }
+  });
+
+  it('dispatches what no handler did through the actor: one start, one accepted event, its file and notice', async () => {
+    let offset = 0;
+    const clock = { now: () => Date.now() + offset, iso: () => new Date(Date.now() + offset).toISOString() };
+    bus = await startRequestBus({ clock, replicas: 2, reconcile: { reconcileIntervalMs: 100 } });
+    const running = bus;
+    const records = jsonBucket(
+      await running.client.nats.kvm.open('requests'),
+      'requests',
+      RequestRecord,
+      {},
+      running.client.nats,
+    );
+    const starts = await running.collect(EngineSubjects.start);
+    const rejections = await running.collect(requestEventSubject('rejected'));
+    // Made as the handlers make them (commit points), never dispatched: their commands are gone.
+    await records.put('req_lost1', undispatched('req_lost1'));
+    await records.put('req_lost2', refused('req_lost2'));
+    await records.put('req_sent1', { ...undispatched('req_sent1'), dispatched: true });
+
+    offset = GRACE_MS + 60_000;
+    await waitFor(
+      async () =>
+        (await records.get('req_lost1'))?.value.dispatched === true &&
+        (await records.get('req_lost2'))?.value.dispatched === true,
+      { what: 'the reconcilers to dispatch both records' },
+    );
+    const [start] = await starts.waitFor(1);
+    expect(start?.body).toMatchObject({
+      runId: 'run_req_lost1',
+      template: 'vm-unmanaged',
+      requestId: 'req_lost1',
+    });
+    const [rejected] = await rejections.waitFor(1);
+    expect(rejected?.body).toMatchObject({ requestId: 'req_lost2', status: 'rejected' });
+    // Two replicas looked; the stream holds one of each (the dispatched record sent nothing).
+    expect(await running.count(EngineSubjects.start)).toBe(1);
+    expect(await running.count(requestEventSubject('accepted'))).toBe(1);
+    expect(await running.count(requestEventSubject('rejected'))).toBe(1);
+    expect(await running.count(NotifySubjects.email)).toBe(1);
+    const files = await running.client.nats.objm.open(ObjectStoreNames.files);
+    expect(await files.info(requestFileName('req_lost1'))).not.toBeNull();
+    expect(await files.info(requestFileName('req_sent1'))).toBeNull();
+  });
+});

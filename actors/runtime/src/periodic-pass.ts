@@ -1,0 +1,52 @@
+/**
+ * A pass an actor runs on a timer (a retention, a reconciler): first `firstAfterMs` after start, then
+ * every `intervalMs`. One process never runs two at once: a tick while a pass runs joins it. A pass
+ * that throws is logged and resolves undefined; the next tick tries again. The timers are unref'd.
+ */
+import type { Logger } from 'pino';
+
+export interface PeriodicPassOptions<T> {
+  /** What the pass does, for the log ("removing old runs"). */
+  what: string;
+  log: Logger;
+  /** Delay before the first pass (ms). */
+  firstAfterMs: number;
+  /** Delay between passes (ms). */
+  intervalMs: number;
+  pass(): Promise<T>;
+}
+
+export interface PeriodicPass<T> {
+  /** Runs a pass now (tests), or joins the one running; undefined when it failed (logged). */
+  now(): Promise<T | undefined>;
+  /** Stops the timers and waits for a pass in progress. */
+  stop(): Promise<void>;
+}
+
+export function startPeriodicPass<T>(options: PeriodicPassOptions<T>): PeriodicPass<T> {
+  let running: Promise<T | undefined> | undefined;
+  const now = () => {
+    running ??= options
+      .pass()
+      .catch((err: unknown) => {
+        options.log.error({ err }, `${options.what} failed`);
+        return undefined;
+      })
+      .finally(() => {
+        running = undefined;
+      });
+    return running;
+  };
+  const first = setTimeout(now, options.firstAfterMs);
+  first.unref();
+  const timer = setInterval(now, options.intervalMs);
+  timer.unref();
+  return {
+    now,
+    async stop() {
+      clearTimeout(first);
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

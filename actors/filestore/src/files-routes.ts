@@ -1,7 +1,9 @@
 /**
- * `/v1/files/*`: PUT stores a file (the body, as is) under the path; GET and HEAD serve it with its
- * content hash as ETag and X-Content-SHA256, answering 304 to a matching If-None-Match.
+ * `/v1/files/*`: PUT stores a file (the body, as is) under the path, outside `requests/`; GET and
+ * HEAD serve it with its content hash as ETag and X-Content-SHA256, answering 304 to a matching
+ * If-None-Match.
  */
+import { REQUEST_FILES_PREFIX } from '@oo/contracts';
 import type { ObjectFiles, StoredFile } from '@oo/runtime';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { etagOf, ifNoneMatchHits } from './etag.js';
@@ -65,6 +67,15 @@ export async function filesRoutes(app: FastifyInstance, options: FilesRoutesOpti
 
   app.put('/v1/files/*', async (request: FileRequest, reply) => {
     const path = pathOf(request);
+    // The requests actor writes request files straight into the store; over HTTP, any token holder
+    // could replace a live request's file and change what the resource handlers build.
+    if (path.startsWith(REQUEST_FILES_PREFIX)) {
+      throw filestoreError(
+        'OO_ERR_FILESTORE_READ_ONLY',
+        `${REQUEST_FILES_PREFIX} holds the request files OO writes; they cannot be written over HTTP`,
+        { path },
+      );
+    }
     const data = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const existed = (await files.info(path)) !== undefined;
     const stored = await files.put(path, data, { contentType: contentTypeOf(request) });

@@ -56,11 +56,11 @@ function rawRequest(
 
 describe('filestore - files over HTTP', () => {
   it('serves a PUT file back byte for byte, with its sha256 as ETag', async () => {
-    const content = JSON.stringify({ requestId: 'req_1', resources: [] });
-    const created = await put('requests/req_1.json', content);
+    const content = JSON.stringify({ hosts: ['web-1'] });
+    const created = await put('uploads/hosts.json', content);
     expect(created.status).toBe(201);
     expect(created.headers.get('etag')).toBe(`"sha256-${sha256(content)}"`);
-    const got = await fetch(`${filestore.url}/v1/files/requests/req_1.json`, { headers: auth });
+    const got = await fetch(`${filestore.url}/v1/files/uploads/hosts.json`, { headers: auth });
     expect(got.status).toBe(200);
     expect(await got.text()).toBe(content);
     expect(got.headers.get('etag')).toBe(`"sha256-${sha256(content)}"`);
@@ -155,12 +155,20 @@ describe('filestore - files over HTTP', () => {
     expect(refused.body).toMatchObject({ code: 'OO_ERR_FILESTORE_PATH_INVALID', rule });
   });
 
+  it('refuses a PUT under requests/, where OO keeps the request files it writes, with 403', async () => {
+    const refused = await rawRequest('PUT', '/v1/files/requests/req_1.json');
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ code: 'OO_ERR_FILESTORE_READ_ONLY', path: 'requests/req_1.json' });
+    const got = await fetch(`${filestore.url}/v1/files/requests/req_1.json`, { headers: auth });
+    expect(got.status).toBe(404);
+  });
+
   it('keeps a file across a restart of the actor', async () => {
     const content = '{"kept":true}';
-    await put('requests/kept.json', content);
+    await put('uploads/kept.json', content);
     await filestore.actor.stop();
     filestore = await startFilestore(server);
-    const got = await fetch(`${filestore.url}/v1/files/requests/kept.json`, { headers: auth });
+    const got = await fetch(`${filestore.url}/v1/files/uploads/kept.json`, { headers: auth });
     expect(got.status).toBe(200);
     expect(await got.text()).toBe(content);
   });

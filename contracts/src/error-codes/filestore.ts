@@ -7,7 +7,14 @@ export const FilestoreErrors = {
       'A file path breaks a naming rule (`details.rule`): it climbs out (`..`), hides (`.name`), or holds unsafe characters.',
     retryable: false,
     http: 400,
-    fix: 'Use segments of letters, digits, `.`, `_` and `-`, separated by single `/`, e.g. `requests/req_01.json`.',
+    fix: 'Use segments of letters, digits, `.`, `_` and `-`, separated by single `/`, e.g. `uploads/inventory-2026.csv`.',
+  },
+  OO_ERR_FILESTORE_READ_ONLY: {
+    meaning:
+      'The path is under `requests/`, where OO keeps the request files it writes itself: the resource handlers build resources from them, so they cannot be written over HTTP.',
+    retryable: false,
+    http: 403,
+    fix: 'Upload under another folder, e.g. `uploads/`; to change a request, submit a new one.',
   },
   OO_ERR_FILESTORE_NOT_FOUND: {
     meaning: 'No file is stored under this path.',

@@ -30,6 +30,7 @@ import { z } from 'zod';
 import { childEndedOf } from './child-ended.js';
 import { executeCommands, type RecordRunEnd } from './command-executor.js';
 import { lookInFlight } from './in-flight-look.js';
+import { recordLateSuccesses } from './late-success.js';
 import type { LoadedTemplate } from './loaded-template.js';
 import { engineOutputs } from './output-store.js';
 import { plan } from './planner.js';
@@ -157,8 +158,9 @@ export function engineActor(options: EngineOptions) {
       /** Plans a step's events one after the other on the run's state (a run store step). */
       const planAll = (events: readonly PlannerEvent[]) => async (state: RunState) => {
         // Nothing is planned for an ended run, whose template may not be there at all (a run
-        // refused at start names none): no template to look up for a late cancel or report.
-        if (isTerminalRun(state.status)) return { state, commands: [] };
+        // refused at start names none): no template to look up. It records only the success of a
+        // task its end cancelled, which needs none (late-success.ts).
+        if (isTerminalRun(state.status)) return recordLateSuccesses(state, events);
         const template = await templateOf(state);
         const commands: PlanResult['commands'] = [];
         let next = state;

@@ -5,6 +5,7 @@
  * duplicates of any event change nothing.
  */
 import { OoError } from '@oo/contracts';
+import { recordLateSuccess } from './late-success.js';
 import type { LoadedTemplate } from './loaded-template.js';
 import { NO_OUTPUTS, type ResolvedOutputs, unreadable } from './output-refs.js';
 import { errorData, newStep, type PlanStep } from './plan-step.js';
@@ -27,7 +28,8 @@ import { drain, finishKey } from './task-flow.js';
  * child-run output that cannot be read fails its task with OO_ERR_WORKFLOW_OUTPUT_UNAVAILABLE.
  *
  * Events for a finished run, duplicate reports and reports for tasks not in flight return the state
- * unchanged with no commands. A second `start` for an existing run is likewise ignored.
+ * unchanged with no commands, but for the success of a task the run's end cancelled, which it
+ * records (late-success.ts). A second `start` for an existing run is likewise ignored.
  *
  * `limits`: a task whose input passes `maxInputBytes` fails with OO_ERR_WORKFLOW_TASK_INPUT.
  *
@@ -50,7 +52,11 @@ export async function plan(
       details: { event: event.kind },
     });
   }
-  if (isTerminalRun(state.status)) return { state, commands: [] };
+  if (isTerminalRun(state.status)) {
+    return event.kind === 'report'
+      ? recordLateSuccess(state, event.report, event.at)
+      : { state, commands: [] };
+  }
   const step = newStep(template, state, event.at, resolved, limits);
   switch (event.kind) {
     case 'report':

@@ -61,6 +61,17 @@ const gated: TemplateInput = {
   },
 };
 
+/** `vm` creates something and, past its point of no return, does not stop for a cancel. */
+const provision: TemplateInput = {
+  name: 'provision',
+  version: 1,
+  tasks: {
+    vm: { type: 'test.create-vm' },
+    report: { type: 'noop', needs: ['vm'], input: { vm: '=tasks.vm.output.name' } },
+  },
+  output: { vm: '=tasks.report.output.vm' },
+};
+
 const single: TemplateInput = {
   name: 'single',
   version: 1,
@@ -286,6 +297,52 @@ describe('engine actor', () => {
     expect(
       bed.taskEvents.some((e) => e.runId === runId && e.taskKey === 'after' && e.status === 'scheduled'),
     ).toBe(false);
+  });
+
+  it('records a success reported after its run was cancelled, so a resume does not create it again', async () => {
+    const createdIn: string[] = [];
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const createVm = defineTask({
+      type: 'test.create-vm',
+      input: z.object({}),
+      output: z.object({ name: z.string() }),
+      async run(ctx) {
+        createdIn.push(ctx.runId);
+        await released; // the hypervisor is busy; the signal is not heard
+        return { name: 'vm-1' };
+      },
+    });
+    bed = await startEngineTestbed([provision]);
+    await bed.startEngine();
+    await bed.startRunner([createVm]);
+    const first = await bed.start('provision');
+    await expect.poll(() => createdIn).toEqual([first]);
+    await bed.cancel(first);
+    expect((await bed.finished(first)).status).toBe('cancelled');
+    release();
+    // A runner that finished vm-1 just before it heard of the cancel reports its success (this one
+    // heard it first, so the test sends that report itself).
+    const at = new Date().toISOString();
+    const report = { runId: first, taskKey: 'vm', type: 'test.create-vm', attempt: 1, startedAt: at, at };
+    await bed.client.publish(
+      taskEventSubject('succeeded'),
+      { ...report, status: 'succeeded', output: { name: 'vm-1' } },
+      { msgId: `${first}.vm.succeeded.1` },
+    );
+
+    const heads = await bed.client.nats.kvm.open(BucketNames.runs);
+    const headOf = async () => (await heads.get(first))?.json() as RunState;
+    await expect
+      .poll(async () => (await headOf()).tasks.vm)
+      .toMatchObject({ status: 'succeeded', output: { name: 'vm-1' } });
+    expect((await headOf()).status).toBe('cancelled');
+
+    const second = await bed.start('provision', {}, { rerunOf: { runId: first, mode: 'resume' } });
+    expect(await bed.finished(second)).toMatchObject({ status: 'succeeded', output: { vm: 'vm-1' } });
+    expect(createdIn).toEqual([first]);
   });
 
   it('fails a run whose task fails, and a resumed rerun with edited input keeps what succeeded', async () => {

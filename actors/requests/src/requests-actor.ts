@@ -22,6 +22,13 @@ import { onSubmitRefused } from './submit-refusal.js';
 const SERVICE_PRINCIPAL = { sub: 'requests', role: 'service' } as const;
 
 /** @throws OoError OO_ERR_CONFIG_INVALID for bad options (at once) or a missing auth.secret (at start) */
+/**
+ * A requester's command takes milliseconds to handle, so the one a crashed instance held comes back
+ * after 10 s rather than the runtime's 30: the request answered 202 moves on that much sooner. A
+ * slow handling is not cut short: the runtime tells the server it is still working on it.
+ */
+const command = { ackWaitMs: 10_000 };
+
 export function requestsActor(options: RequestsOptions) {
   const parsed = parseRequestsOptions(options);
   return defineActor({
@@ -73,9 +80,9 @@ export function requestsActor(options: RequestsOptions) {
           await retention.stop();
         },
         handlers: [
-          on(RequestSubjects.submit, onSubmit(deps), { onRefused: onSubmitRefused(deps) }),
-          on(RequestSubjects.rerun, onRerun(deps)),
-          on(RequestSubjects.cancel, onCancel(deps)),
+          on(RequestSubjects.submit, onSubmit(deps), { ...command, onRefused: onSubmitRefused(deps) }),
+          on(RequestSubjects.rerun, onRerun(deps), command),
+          on(RequestSubjects.cancel, onCancel(deps), command),
           on(EngineSubjects.runEvents, onRunEvent(deps)),
         ],
       };

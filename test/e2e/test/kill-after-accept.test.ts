@@ -147,7 +147,7 @@ async function submitConsumer() {
  * The request succeeded with one run (and its one awx-job child), one commit, one launch, one notice
  * of each kind — counted once every submit is settled. A killed actor may have sent the run on its
  * way before it could ack the submit: the build then finishes while the submit waits out its ack
- * wait (30 s) and comes back as a repeat, which must build nothing more. Waiting for it here also
+ * wait (10 s) and comes back as a repeat, which must build nothing more. Waiting for it here also
  * leaves the next test a consumer with nothing in flight (its freeze counts ack-pending submits).
  */
 async function expectBuiltOnce(requestId: string): Promise<void> {
@@ -157,7 +157,7 @@ async function expectBuiltOnce(requestId: string): Promise<void> {
       const consumer = await submitConsumer();
       return consumer.num_ack_pending === 0 && consumer.num_pending === 0;
     },
-    { timeoutMs: 45_000, what: 'every submit settled (a held one comes back after the 30 s ack wait)' },
+    { timeoutMs: 45_000, what: 'every submit settled (a held one comes back after the 10 s ack wait)' },
   );
   expect(request).toMatchObject({ status: 'succeeded' });
   const runs = request.runs as RunView[];

@@ -26,6 +26,11 @@ export interface ActorEnv {
    * Unsubscribed at stop.
    */
   listen<S extends Subject>(subject: S, handler: (body: ParsedBodyOf<S>, subject: string) => void): void;
+  /**
+   * Since when (ms since the epoch, this clock) `listen`'s subscriptions have heard every message:
+   * the instance's start, moved to the last reconnect (core NATS drops what is sent meanwhile).
+   */
+  heardLiveSince(): number;
   /** Opens a provisioned KV bucket as JSON values of `schema`. */
   bucket<S extends z.ZodType>(
     name: string,

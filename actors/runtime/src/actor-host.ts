@@ -65,6 +65,12 @@ export async function startActor(
   const objectStores = new Map<string, ObjectFiles>();
   const subscriptions: Subscription[] = [];
   const decoder = new TextDecoder();
+  let heardLiveSince = clock.now();
+  void (async () => {
+    for await (const status of nats.nc.status()) {
+      if (status.type === 'reconnect') heardLiveSince = clock.now();
+    }
+  })();
   const env: ActorEnv = {
     name: definition.name,
     instance,
@@ -95,6 +101,7 @@ export async function startActor(
       });
       subscriptions.push(sub);
     },
+    heardLiveSince: () => heardLiveSince,
     async bucket<S extends z.ZodType>(name: string, schema: S, options?: JsonBucketOptions) {
       const key = `${name}${options?.trustReads ? ':trusted' : ''}`;
       const cached = buckets.get(key) as JsonBucket<z.output<S>> | undefined;

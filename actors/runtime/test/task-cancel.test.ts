@@ -277,6 +277,30 @@ describe('task runner - onCancel', () => {
     expect(seen).toEqual([expect.objectContaining({ jobId: undefined, code: 'OO_ERR_CANCELLED' })]);
   });
 
+  it('never runs a queued task without onCancel whose run was cancelled before its runner started', async () => {
+    const type = freshType();
+    let runs = 0;
+    const task = defineTask({
+      type,
+      input: z.object({}),
+      output: z.object({}),
+      async run() {
+        runs++;
+        return {};
+      },
+    });
+    const cancelled = freshName('run_');
+    const going = freshName('run_');
+    // Sent while no runner hosts the type; then the run is cancelled, heard by nobody.
+    await bed.dispatch(type, {}, { runId: cancelled });
+    await bed.dispatch(type, {}, { runId: going });
+    await endRun(cancelled, 'cancelled', 'cancelled before any runner listened');
+    await startRunner([task]);
+    expect((await bed.events.waitFor(cancelled)).map((e) => e.status)).toEqual(['cancelled']);
+    expect((await bed.events.waitFor(going)).map((e) => e.status)).toEqual(['succeeded']);
+    expect(runs).toBe(1);
+  });
+
   it('carries a failing onCancel’s error on the cancelled task event', async () => {
     const type = freshType();
     const started = deferred();

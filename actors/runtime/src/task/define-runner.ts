@@ -133,6 +133,7 @@ export function defineRunner(options: DefineRunnerOptions): ActorDefinition {
                 tracer: env.tracer,
                 log: env.log,
                 heldGraceMs,
+                heardLiveSince: env.heardLiveSince,
               },
               ctx,
               message,

@@ -60,6 +60,8 @@ export interface DeliveryDeps extends AttemptDeps {
   readonly log: Logger;
   /** How late a message holding a task may be (back from parking, or done) before a copy takes over (ms). */
   readonly heldGraceMs: number;
+  /** Since when the instance's live subscriptions heard every run end (ActorEnv.heardLiveSince). */
+  readonly heardLiveSince: () => number;
 }
 
 function issuesOf(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }) {
@@ -111,10 +113,21 @@ const DUPLICATE_PARK_MS = 1_000;
 const RUNNING_AFTER_MS = 100;
 
 /**
+ * How much later than the instance started listening a task must have been sent for an end of its
+ * run to have been heard live: the subscriptions' registration, and the server's clock (which dates
+ * the message) running ahead of this one's. A server more than this ahead (clocks not kept by NTP)
+ * lets a queued task of a run cancelled just before the start run once, as before this check.
+ * Kept short: until it has passed, every task costs two KV reads.
+ */
+const LIVE_MARGIN_MS = 1_000;
+
+/**
  * A run end, or a cancel of this one task, that this instance did not hear (it was down, or started
- * after): looked up in `run_ends` for a task with `onCancel` (an external job may be left running)
- * and on any redelivery (a parked or crashed task), not on a stateless task's first delivery, which
- * is the hot path.
+ * after): looked up in `run_ends` for a task with `onCancel` (an external job may be left running),
+ * on any redelivery (a parked or crashed task), and for a task sent before the instance was surely
+ * listening (started or reconnected since: a queued task of a run cancelled meanwhile). Not on the
+ * hot path, a stateless task's first delivery sent while the instance listened: an end after its
+ * sending was heard live.
  */
 async function recordedEnd(
   deps: DeliveryDeps,
@@ -122,7 +135,13 @@ async function recordedEnd(
   runId: string,
   taskKey: string,
 ): Promise<OoError | undefined> {
-  if (deps.task.onCancel === undefined && actx.attempt === 1) return undefined;
+  if (
+    deps.task.onCancel === undefined &&
+    actx.attempt === 1 &&
+    Date.parse(actx.publishedAt) >= deps.heardLiveSince() + LIVE_MARGIN_MS
+  ) {
+    return undefined;
+  }
   const [runEnd, taskEnd] = await Promise.all([
     deps.runEnds.get(runEndKey(runId)),
     deps.runEnds.get(taskEndKey(runId, taskKey)),

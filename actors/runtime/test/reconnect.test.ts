@@ -1,4 +1,4 @@
-import { defineActor, on, startActor } from '@oo/runtime';
+import { type ActorEnv, defineActor, on, startActor } from '@oo/runtime';
 import { freshName, startNatsServer } from '@oo/test-harness';
 import { describe, expect, it } from 'vitest';
 import { silentLog, testConfig } from './fixtures/setup.js';
@@ -10,10 +10,15 @@ describe('runtime - nats-server restart', () => {
     const token = freshName();
     const s = testSubjects(token);
     const handled = new Set<number>();
+    let env!: ActorEnv;
     const actor = await startActor(
       defineActor({
         name: `survivor-${token}`,
         version: '1.0.0',
+        setup: async (given) => {
+          env = given;
+          return {};
+        },
         handlers: [
           on(s.ping, async (_ctx, body) => {
             handled.add(body.n);
@@ -25,6 +30,7 @@ describe('runtime - nats-server restart', () => {
     );
     for (let n = 0; n < 50; n++) await actor.publish(s.ping, { n });
     await expect.poll(() => handled.size).toBe(50);
+    const listeningSince = env.heardLiveSince();
     await server.kill();
     await server.restart();
     // Published after the restart: the client must have reconnected and the consumer resumed pulling.
@@ -41,6 +47,8 @@ describe('runtime - nats-server restart', () => {
         .toBe(true);
     }
     await expect.poll(() => handled.size, { timeout: 20_000 }).toBe(100);
+    // Run ends sent while it was away went unheard: its live subscriptions count from the reconnect.
+    expect(env.heardLiveSince()).toBeGreaterThan(listeningSince);
     await actor.stop();
     await server.stop();
   });

@@ -86,7 +86,7 @@ async function readAll(stream: ReadableStream<Uint8Array>, size: number): Promis
   return out.subarray(0, offset);
 }
 
-/** Serves `remove` (stream purges); a store opened without it cannot remove. */
+/** Serves `list` and `remove` (stream reads and purges); a store opened without it cannot do either. */
 export interface ObjectStoreConnection {
   jsm?: JetStreamManager;
 }
@@ -101,6 +101,16 @@ export function objectFiles(
   const metaSubject = (file: string) => `$O.${name}.M.${Base64UrlPaddedCodec.encode(file)}`;
   const chunkSubject = (nuid: string) => `$O.${name}.C.${nuid}`;
   let streamName: string | undefined;
+  const streamOf = async () => {
+    streamName ??= (await store.status()).streamInfo.config.name;
+    return streamName;
+  };
+  const managerFor = (what: string): JetStreamManager => {
+    const { jsm } = connection;
+    if (!jsm)
+      throw new Error(`object store ${name} was opened without a JetStream manager: it cannot ${what}`);
+    return jsm;
+  };
   return {
     name,
     async put(file, data, options = {}) {
@@ -142,19 +152,25 @@ export function objectFiles(
       return info && !info.deleted ? toStoredFile(info) : undefined;
     },
     async list() {
-      return (await store.list()).map((info) => ({
-        name: info.name,
-        size: info.size,
-        modifiedAt: info.mtime,
-      }));
+      // Not the store's own list(): it stops once a watcher has delivered as many entries as the
+      // consumer counted pending at its start, so a file removed in between leaves it waiting for
+      // ever (seen in CI). The stream's subjects and the last metadata of each are read instead.
+      const jsm = managerFor('list');
+      const stream = await streamOf();
+      const { state } = await jsm.streams.info(stream, { subjects_filter: `$O.${name}.M.>` });
+      const listed: ListedFile[] = [];
+      for (const subject of Object.keys(state.subjects ?? {})) {
+        const last = await jsm.streams.getMessage(stream, { last_by_subj: subject });
+        const meta = last?.json<{ name: string; size: number; mtime: string; deleted?: boolean }>();
+        if (meta && !meta.deleted) listed.push({ name: meta.name, size: meta.size, modifiedAt: meta.mtime });
+      }
+      return listed;
     },
     async remove(file, revision) {
-      const { jsm } = connection;
-      if (!jsm)
-        throw new Error(`object store ${name} was opened without a JetStream manager: it cannot remove`);
+      const jsm = managerFor('remove');
       const info = await store.info(file);
       if (!info || (revision !== undefined && info.revision !== revision)) return false;
-      streamName ??= (await store.status()).streamInfo.config.name;
+      const streamName = await streamOf();
       // A marker the store's own `delete` left has no content; the purge below removes it too.
       if (!info.deleted) await jsm.streams.purge(streamName, { filter: chunkSubject(info.nuid) });
       // A purge by sequence removes what is below it: the version read and all before it.

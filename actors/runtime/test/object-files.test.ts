@@ -65,13 +65,29 @@ describe('runtime - object files', () => {
     expect(await files.info(name)).toEqual(second);
   });
 
-  it('lists every file with its size and last write, and not a removed one', async () => {
+  it('lists every file with its size and last write, newest version only, and not a removed one', async () => {
     const dir = freshName();
+    await files.put(`${dir}/a.txt`, new TextEncoder().encode('first'));
     const a = await files.put(`${dir}/a.txt`, new TextEncoder().encode('a'));
     await files.put(`${dir}/b.txt`, new TextEncoder().encode('bb'));
     await files.remove(`${dir}/b.txt`);
     const mine = (await files.list()).filter((f) => f.name.startsWith(`${dir}/`));
     expect(mine).toEqual([{ name: `${dir}/a.txt`, size: 1, modifiedAt: a.modifiedAt }]);
+  });
+
+  it('lists while files are removed and written beside it, and ends', async () => {
+    const dir = freshName();
+    for (let i = 0; i < 20; i++) await files.put(`${dir}/${i}.txt`, new TextEncoder().encode(String(i)));
+    const churn = (async () => {
+      for (let i = 0; i < 20; i++) {
+        await files.remove(`${dir}/${i}.txt`);
+        await files.put(`${dir}/new-${i}.txt`, new TextEncoder().encode(String(i)));
+      }
+    })();
+    for (let round = 0; round < 10; round++) await files.list();
+    await churn;
+    const mine = (await files.list()).filter((f) => f.name.startsWith(`${dir}/`)).map((f) => f.name);
+    expect(mine.sort()).toEqual(Array.from({ length: 20 }, (_, i) => `${dir}/new-${i}.txt`).sort());
   });
 
   it('removes a file with its content, leaving nothing of it in the stream', async () => {

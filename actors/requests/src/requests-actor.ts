@@ -21,7 +21,6 @@ import { onSubmitRefused } from './submit-refusal.js';
 /** Identity the actor acts under when nobody asked (notices after a run ended). */
 const SERVICE_PRINCIPAL = { sub: 'requests', role: 'service' } as const;
 
-/** @throws OoError OO_ERR_CONFIG_INVALID for bad options (at once) or a missing auth.secret (at start) */
 /**
  * A requester's command takes milliseconds to handle, so the one a crashed instance held comes back
  * after 10 s rather than the runtime's 30: the request answered 202 moves on that much sooner. A
@@ -29,6 +28,7 @@ const SERVICE_PRINCIPAL = { sub: 'requests', role: 'service' } as const;
  */
 const command = { ackWaitMs: 10_000 };
 
+/** @throws OoError OO_ERR_CONFIG_INVALID for bad options (at once) or a missing auth.secret (at start) */
 export function requestsActor(options: RequestsOptions) {
   const parsed = parseRequestsOptions(options);
   return defineActor({

@@ -4,9 +4,9 @@
  * kept a while) is kept without one, and each owner removes its own: a periodic pass lists the
  * files, and removes those written last more than `keepMs` ago that `select` says are its own.
  *
- * A file is checked again just before it goes, and only the version checked goes (object-files.ts
- * `remove`): one written again meanwhile is young again and stays. Every replica may run it:
- * removing twice removes nothing more.
+ * Only the version listed goes (object-files.ts `remove` checks it as it removes): one written
+ * again meanwhile is young again and stays. Every replica may run it: removing twice removes
+ * nothing more.
  */
 import type { Logger } from 'pino';
 import { type BucketRetention, RETENTION_FIRST_PASS_AFTER_MS } from './bucket-retention.js';
@@ -29,9 +29,7 @@ export async function removeFilesWrittenBefore(
   let removed = 0;
   for (const listed of await files.list()) {
     if (Date.parse(listed.modifiedAt) > cutOff || !(await select(listed.name))) continue;
-    const current = await files.info(listed.name);
-    if (!current || Date.parse(current.modifiedAt) > cutOff) continue;
-    if (await files.remove(current.name, current.revision)) removed++;
+    if (await files.remove(listed.name, listed.revision)) removed++;
   }
   return removed;
 }

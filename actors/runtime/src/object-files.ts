@@ -34,7 +34,7 @@ export interface ObjectFiles {
   /** Metadata only; undefined when absent. */
   info(name: string): Promise<StoredFile | undefined>;
   /**
-   * Every file's name, size and last write, read from the store's metadata in one go (no content):
+   * Every file's name, size, last write and version, read from the store's metadata (no content):
    * about 200 bytes a file in memory, fine for the hundreds of thousands a retention pass sees.
    */
   list(): Promise<ListedFile[]>;
@@ -49,7 +49,7 @@ export interface ObjectFiles {
 }
 
 /** A file as `list` gives it. */
-export type ListedFile = Pick<StoredFile, 'name' | 'size' | 'modifiedAt'>;
+export type ListedFile = Pick<StoredFile, 'name' | 'size' | 'modifiedAt' | 'revision'>;
 
 const DIGEST_PREFIX = 'SHA-256=';
 const CONTENT_TYPE = 'content-type';
@@ -98,7 +98,8 @@ export function objectFiles(
 ): ObjectFiles {
   // The subjects `@nats-io/obj` 3.4 writes an object on: its metadata under its name, its content
   // in chunks under the id of the version.
-  const metaSubject = (file: string) => `$O.${name}.M.${Base64UrlPaddedCodec.encode(file)}`;
+  const metaPrefix = `$O.${name}.M.`;
+  const metaSubject = (file: string) => `${metaPrefix}${Base64UrlPaddedCodec.encode(file)}`;
   const chunkSubject = (nuid: string) => `$O.${name}.C.${nuid}`;
   let streamName: string | undefined;
   const streamOf = async () => {
@@ -157,12 +158,14 @@ export function objectFiles(
       // ever (seen in CI). The stream's subjects and the last metadata of each are read instead.
       const jsm = managerFor('list');
       const stream = await streamOf();
-      const { state } = await jsm.streams.info(stream, { subjects_filter: `$O.${name}.M.>` });
+      const { state } = await jsm.streams.info(stream, { subjects_filter: `${metaPrefix}>` });
       const listed: ListedFile[] = [];
       for (const subject of Object.keys(state.subjects ?? {})) {
         const last = await jsm.streams.getMessage(stream, { last_by_subj: subject });
         const meta = last?.json<{ name: string; size: number; mtime: string; deleted?: boolean }>();
-        if (meta && !meta.deleted) listed.push({ name: meta.name, size: meta.size, modifiedAt: meta.mtime });
+        if (last && meta && !meta.deleted) {
+          listed.push({ name: meta.name, size: meta.size, modifiedAt: meta.mtime, revision: last.seq });
+        }
       }
       return listed;
     },
@@ -170,11 +173,11 @@ export function objectFiles(
       const jsm = managerFor('remove');
       const info = await store.info(file);
       if (!info || (revision !== undefined && info.revision !== revision)) return false;
-      const streamName = await streamOf();
+      const stream = await streamOf();
       // A marker the store's own `delete` left has no content; the purge below removes it too.
-      if (!info.deleted) await jsm.streams.purge(streamName, { filter: chunkSubject(info.nuid) });
+      if (!info.deleted) await jsm.streams.purge(stream, { filter: chunkSubject(info.nuid) });
       // A purge by sequence removes what is below it: the version read and all before it.
-      const { purged } = await jsm.streams.purge(streamName, {
+      const { purged } = await jsm.streams.purge(stream, {
         filter: metaSubject(file),
         seq: info.revision + 1,
       });

@@ -72,7 +72,7 @@ describe('runtime - object files', () => {
     await files.put(`${dir}/b.txt`, new TextEncoder().encode('bb'));
     await files.remove(`${dir}/b.txt`);
     const mine = (await files.list()).filter((f) => f.name.startsWith(`${dir}/`));
-    expect(mine).toEqual([{ name: `${dir}/a.txt`, size: 1, modifiedAt: a.modifiedAt }]);
+    expect(mine).toEqual([{ name: `${dir}/a.txt`, size: 1, modifiedAt: a.modifiedAt, revision: a.revision }]);
   });
 
   it('lists while files are removed and written beside it, and ends', async () => {

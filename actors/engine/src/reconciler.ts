@@ -16,7 +16,7 @@
  * run's state only when it has been quiet for `stuckAfterMs` — once for a run that ended, once per
  * wait for a run that is waiting.
  */
-import type { Clock, JsonBucket } from '@oo/runtime';
+import { type Clock, type JsonBucket, startPeriodicPass } from '@oo/runtime';
 import type { Logger } from 'pino';
 import type { LookInFlight } from './in-flight-look.js';
 import type { AbandonedTask } from './planner-types.js';
@@ -93,7 +93,6 @@ export function startReconciler(options: ReconcilerOptions) {
     return { state, abandon }; // still due: looked at again next sweep
   };
 
-  let running: Promise<void> | undefined;
   const sweep = async () => {
     await catchUp();
     const now = options.clock.now();
@@ -115,27 +114,18 @@ export function startReconciler(options: ReconcilerOptions) {
         .catch((err: unknown) => log.error({ err }, 'reconcile failed'));
     }
   };
-  const tick = () => {
-    running ??= sweep()
-      .catch((err: unknown) => log.error({ err }, 'reconciler sweep failed'))
-      .finally(() => {
-        running = undefined;
-      });
-  };
-  const first = setTimeout(tick, 1_000);
-  first.unref();
-  const timer = setInterval(tick, options.intervalMs);
-  timer.unref();
+  const periodic = startPeriodicPass({
+    what: 'reconciler sweep',
+    log,
+    firstAfterMs: 1_000,
+    intervalMs: options.intervalMs,
+    pass: sweep,
+  });
   return {
-    /** Runs one sweep now (tests). */
-    sweep: () => {
-      tick();
-      return running ?? Promise.resolve();
+    /** Runs one sweep now (tests), or joins the one running. */
+    sweep: async () => {
+      await periodic.now();
     },
-    async stop() {
-      clearTimeout(first);
-      clearInterval(timer);
-      await running;
-    },
+    stop: () => periodic.stop(),
   };
 }

@@ -4,6 +4,15 @@
  * something elsewhere (`\`, `%`, control characters, spaces). Each rule has a name, given back in the
  * 400 answer so the caller knows which one it broke.
  */
+import { REQUEST_FILES_PREFIX } from '@oo/contracts';
+
+/**
+ * True for a request file, the requests actor's (`requests/`): it writes them straight into the
+ * store, so HTTP may not, and the upload retention leaves them to go with their request.
+ */
+export function isRequestFile(path: string): boolean {
+  return path.startsWith(REQUEST_FILES_PREFIX);
+}
 
 export interface PathRule {
   readonly rule: string;

@@ -7,7 +7,7 @@ import { REQUEST_FILES_PREFIX } from '@oo/contracts';
 import type { ObjectFiles, StoredFile } from '@oo/runtime';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { etagOf, ifNoneMatchHits } from './etag.js';
-import { brokenPathRule } from './file-path.js';
+import { brokenPathRule, isRequestFile } from './file-path.js';
 import { filestoreError } from './filestore-errors.js';
 
 export interface FilesRoutesOptions {
@@ -69,7 +69,7 @@ export async function filesRoutes(app: FastifyInstance, options: FilesRoutesOpti
     const path = pathOf(request);
     // The requests actor writes request files straight into the store; over HTTP, any token holder
     // could replace a live request's file and change what the resource handlers build.
-    if (path.startsWith(REQUEST_FILES_PREFIX)) {
+    if (isRequestFile(path)) {
       throw filestoreError(
         'OO_ERR_FILESTORE_READ_ONLY',
         `${REQUEST_FILES_PREFIX} holds the request files OO writes; they cannot be written over HTTP`,

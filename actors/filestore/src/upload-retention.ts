@@ -4,9 +4,9 @@
  * it took in over HTTP: every file outside the request files' prefix last written more than
  * `keepMs` ago. The pass is the runtime's (file-retention.ts): every replica may run it.
  */
-import { REQUEST_FILES_PREFIX } from '@oo/contracts';
 import { type Clock, type ObjectFiles, startFileRetention } from '@oo/runtime';
 import type { Logger } from 'pino';
+import { isRequestFile } from './file-path.js';
 
 export interface UploadRetentionOptions {
   files: ObjectFiles;
@@ -16,11 +16,6 @@ export interface UploadRetentionOptions {
   keepMs: number;
   /** How often to look for uploads to remove (ms); the first look is a minute after start. */
   intervalMs: number;
-}
-
-/** True for a file of the requests actor's, which this retention never removes. */
-export function isRequestFile(name: string): boolean {
-  return name.startsWith(REQUEST_FILES_PREFIX);
 }
 
 export function startUploadRetention(options: UploadRetentionOptions) {

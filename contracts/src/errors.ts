@@ -116,7 +116,7 @@ const CoreErrors = {
       'Too many calls from this client address failed authentication within a minute; the gateway refuses its calls until that minute is over, whatever token they carry.',
     retryable: true,
     http: 429,
-    fix: 'Wait for `Retry-After` seconds and send a valid API token. Behind a reverse proxy all clients share its address: limit at the proxy, or ask an admin to raise gateway.authFailuresPerMinute.',
+    fix: 'Wait for `Retry-After` seconds and send a valid API token. Behind a reverse proxy, clients share its address unless an admin names the proxy in gateway.trustProxy (or limits at the proxy and raises gateway.authFailuresPerMinute).',
   },
 } as const satisfies Record<string, ErrorSpec>;
 

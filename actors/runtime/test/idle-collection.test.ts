@@ -1,20 +1,21 @@
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { fullCollection, idleCollection } from '../src/idle-collection.js';
+import { type CollectionKind, idleCollection, v8Collection } from '../src/idle-collection.js';
 import { newStats, subjectStats } from '../src/stats.js';
 
 /** `settles`: what each collection reports, in turn (then true): whether it gave back all it could. */
 function collectionWithCount(settles: boolean[] = []) {
-  let collected = 0;
+  const kinds: CollectionKind[] = [];
   const collection = idleCollection({
     minMessages: 1_000,
     quietChecks: 2,
     retries: 2,
-    collect: () => {
-      collected++;
+    collect: (kind) => {
+      kinds.push(kind);
       return settles.shift() ?? true;
     },
   });
-  return { collection, collected: () => collected };
+  return { collection, collected: () => kinds.length, kinds };
 }
 
 describe('idle collection', () => {
@@ -63,7 +64,7 @@ describe('idle collection', () => {
   });
 
   it('collects again after the next quiet spell while a collection leaves memory to give back, a few times at most', () => {
-    const { collection, collected } = collectionWithCount([false, false, false, false]);
+    const { collection, kinds } = collectionWithCount([false, false, false, false]);
     const stats = newStats();
     collection.watch(stats);
     subjectStats(stats, 'oo.cmd.x').handled += 1_000;
@@ -73,23 +74,59 @@ describe('idle collection', () => {
     subjectStats(stats, 'oo.cmd.x').handled += 5; // a little work between: the retry still comes
     expect(checks(3)).toEqual([false, false, true]); // (2 of 2)
     expect(checks(6)).toEqual([false, false, false, false, false, false]); // retries spent
-    expect(collected()).toBe(3);
+    expect(kinds).toEqual(['full', 'young', 'young']); // a retry only has the young generation to shrink
 
     const settled = collectionWithCount([false, true]);
     settled.collection.watch(stats);
     subjectStats(stats, 'oo.cmd.x').handled += 1_000;
     for (let i = 0; i < 12; i++) settled.collection.check();
     expect(settled.collected()).toBe(2); // the second one settled: no more
+
+    const burst = collectionWithCount([false, false]);
+    burst.collection.watch(stats);
+    subjectStats(stats, 'oo.cmd.x').handled += 1_000;
+    for (let i = 0; i < 3; i++) burst.collection.check(); // full, not settled
+    subjectStats(stats, 'oo.cmd.x').handled += 1_000; // another burst before the retry: full again
+    for (let i = 0; i < 3; i++) burst.collection.check();
+    expect(burst.kinds).toEqual(['full', 'full']);
+  });
+
+  it("runs V8's young collection for 'young' and its full one for 'full'", async () => {
+    const collect = v8Collection();
+    const entries: { kind: number; at: number }[] = [];
+    const observer = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        entries.push({
+          kind: (entry as unknown as { detail: { kind: number } }).detail.kind,
+          at: entry.startTime,
+        });
+      }
+    });
+    observer.observe({ entryTypes: ['gc'] });
+    /** The kinds of the collections that started during the call (V8 may also collect on its own). */
+    const kindsDuring = async (kind: CollectionKind) => {
+      const from = performance.now();
+      collect(kind);
+      const to = performance.now();
+      await new Promise((resolve) => setTimeout(resolve, 50)); // entries arrive after the task
+      return entries.filter((e) => e.at >= from && e.at <= to).map((e) => e.kind);
+    };
+    try {
+      expect(await kindsDuring('young')).toEqual([constants.NODE_PERFORMANCE_GC_MINOR]);
+      expect(await kindsDuring('full')).toContain(constants.NODE_PERFORMANCE_GC_MAJOR);
+    } finally {
+      observer.disconnect();
+    }
   });
 
   it("hands out V8's full collection, which frees what nothing references", async () => {
-    const collect = fullCollection();
+    const collect = v8Collection();
     let target: object | undefined = { big: new Array(10_000).fill('x') };
     const ref = new WeakRef(target);
     target = undefined;
     // A WeakRef's target lives at least until the current job ends.
     await new Promise((resolve) => setTimeout(resolve, 0));
-    collect();
+    collect('full');
     expect(ref.deref()).toBeUndefined();
   });
 });

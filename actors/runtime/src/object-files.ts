@@ -3,7 +3,7 @@
  * object (and checks it on read), so the hash costs nothing extra and matches the bytes served.
  */
 import type { JetStreamManager } from '@nats-io/jetstream';
-import { Base64UrlPaddedCodec, type ObjectInfo, type ObjectStore } from '@nats-io/obj';
+import { Base64UrlPaddedCodec, type ObjectInfo, type ObjectResult, type ObjectStore } from '@nats-io/obj';
 import { OoError } from '@oo/contracts';
 
 /** What the store knows about one file. */
@@ -27,8 +27,9 @@ export interface ObjectFiles {
   /** Writes (or replaces) a file; returns what was stored. */
   put(name: string, data: Uint8Array, options?: { contentType?: string }): Promise<StoredFile>;
   /**
-   * Reads a whole file; undefined when absent.
-   * @throws OoError OO_ERR_NATS_UNAVAILABLE when the content does not match its digest or a chunk is lost
+   * Reads a whole file; undefined when absent, or removed while it was being read.
+   * @throws OoError OO_ERR_NATS_UNAVAILABLE when the content does not match its digest, or none of it
+   *   arrives for `STALL_LIMIT_MS` while the store still has it
    */
   get(name: string): Promise<{ info: StoredFile; data: Uint8Array } | undefined>;
   /** Metadata only; undefined when absent. */
@@ -76,14 +77,54 @@ function toStoredFile(info: ObjectInfo): StoredFile {
   };
 }
 
-async function readAll(stream: ReadableStream<Uint8Array>, size: number): Promise<Uint8Array> {
+/**
+ * The store reads a file's metadata, then its content from a consumer that waits for the chunks; a
+ * removal purging them in between (retention, `remove`, a newer version replacing them) would leave
+ * it waiting for ever. So a read that gets no chunk for this long asks whether the content is still
+ * there (ms).
+ */
+const STALL_CHECK_MS = 1_000;
+/** How long a read waits without a chunk while the content is there before it gives up (ms). */
+const STALL_LIMIT_MS = 30_000;
+/** Reads that find their version replaced while reading start again, this many times at most. */
+const READ_TRIES = 3;
+
+/** The bytes; undefined when `contentGone` said so while no chunk came. */
+async function readAll(
+  stream: ReadableStream<Uint8Array>,
+  size: number,
+  contentGone: () => Promise<boolean>,
+): Promise<Uint8Array | undefined> {
+  const reader = stream.getReader();
   const out = new Uint8Array(size);
   let offset = 0;
-  for await (const chunk of stream) {
-    out.set(chunk, offset);
-    offset += chunk.length;
+  let lastChunkAt = performance.now();
+  try {
+    for (;;) {
+      const next = reader.read();
+      let result: Awaited<typeof next> | undefined;
+      while (!result) {
+        let timer: NodeJS.Timeout | undefined;
+        const stall = new Promise<undefined>((resolve) => {
+          timer = setTimeout(resolve, STALL_CHECK_MS, undefined);
+        });
+        result = await Promise.race([next, stall]);
+        clearTimeout(timer);
+        if (result) break;
+        if (await contentGone()) return undefined;
+        if (performance.now() - lastChunkAt > STALL_LIMIT_MS) {
+          throw new Error(`no content arrived for ${STALL_LIMIT_MS} ms`);
+        }
+      }
+      if (result.done) return out.subarray(0, offset);
+      out.set(result.value, offset);
+      offset += result.value.length;
+      lastChunkAt = performance.now();
+    }
+  } finally {
+    // Stops the store's consumer when the read ends early; a no-op once the stream is done.
+    await reader.cancel().catch(() => undefined);
   }
-  return out.subarray(0, offset);
 }
 
 /** Serves `list` and `remove` (stream reads and purges); a store opened without it cannot do either. */
@@ -112,6 +153,30 @@ export function objectFiles(
       throw new Error(`object store ${name} was opened without a JetStream manager: it cannot ${what}`);
     return jsm;
   };
+  /** Whether none of a version's content is left in the stream (a store without a manager: unknown). */
+  const contentGone = async (nuid: string): Promise<boolean> => {
+    const { jsm } = connection;
+    if (!jsm) return false;
+    const { state } = await jsm.streams.info(await streamOf(), { subjects_filter: chunkSubject(nuid) });
+    return Object.keys(state.subjects ?? {}).length === 0;
+  };
+  /** A read's bytes, checked against their digest; undefined when its content went meanwhile. */
+  const readContent = async (file: string, result: ObjectResult): Promise<Uint8Array | undefined> => {
+    const unreadable = (err: Error) =>
+      new OoError('OO_ERR_NATS_UNAVAILABLE', `cannot read object ${name}/${file}: ${err.message}`, {
+        cause: err,
+      });
+    let data: Uint8Array | undefined;
+    try {
+      data = await readAll(result.data, result.info.size, () => contentGone(result.info.nuid));
+    } catch (err) {
+      throw unreadable(err as Error);
+    }
+    if (!data) return undefined;
+    const failed = await result.error;
+    if (failed) throw unreadable(failed);
+    return data;
+  };
   return {
     name,
     async put(file, data, options = {}) {
@@ -122,31 +187,15 @@ export function objectFiles(
       return toStoredFile(info);
     },
     async get(file) {
-      const result = await store.get(file);
-      if (!result) return undefined;
-      let data: Uint8Array;
-      try {
-        data = await readAll(result.data, result.info.size);
-      } catch (err) {
-        throw new OoError(
-          'OO_ERR_NATS_UNAVAILABLE',
-          `cannot read object ${name}/${file}: ${(err as Error).message}`,
-          {
-            cause: err,
-          },
-        );
+      for (let tries = 1; ; tries++) {
+        const result = await store.get(file);
+        if (!result) return undefined;
+        const data = await readContent(file, result);
+        if (data) return { info: toStoredFile(result.info), data };
+        // Its content went while it was read: removed (then the next look finds nothing), or
+        // replaced by a newer version, which is read instead.
+        if (tries === READ_TRIES) return undefined;
       }
-      const failed = await result.error;
-      if (failed) {
-        throw new OoError(
-          'OO_ERR_NATS_UNAVAILABLE',
-          `cannot read object ${name}/${file}: ${failed.message}`,
-          {
-            cause: failed,
-          },
-        );
-      }
-      return { info: toStoredFile(result.info), data };
     },
     async info(file) {
       const info = await store.info(file);

@@ -112,6 +112,35 @@ describe('runtime - object files', () => {
     expect(await files.info(name)).toBeUndefined();
   });
 
+  it('answers undefined, not a read that never ends, when the content went under the metadata', async () => {
+    // What a removal leaves between its two purges (or a crash there): metadata, no chunks.
+    const name = `${freshName()}/half-removed.bin`;
+    await files.put(name, new Uint8Array(10_000).fill(1));
+    const store = await actor.nats.objm.open(ObjectStoreNames.files);
+    const nuid = (await store.info(name))?.nuid;
+    await actor.nats.jsm.streams.purge(`OBJ_${ObjectStoreNames.files}`, {
+      filter: `$O.${ObjectStoreNames.files}.C.${nuid}`,
+    });
+    expect(await files.info(name)).toBeDefined();
+    expect(await within(files.get(name), 10_000)).toBeUndefined();
+  });
+
+  it('reads files removed or replaced while being read as gone or as their newer version, never hanging', async () => {
+    const dir = freshName();
+    const reads = [];
+    for (let i = 0; i < 30; i++) {
+      const name = `${dir}/${i}.bin`;
+      await files.put(name, new Uint8Array(50_000).fill(1));
+      const change = i % 2 === 0 ? files.remove(name) : files.put(name, new Uint8Array(50_000).fill(2));
+      reads.push(Promise.all([files.get(name), change]).then(([read]) => ({ i, read })));
+    }
+    for (const { i, read } of await within(Promise.all(reads), 30_000)) {
+      // Removed: gone, or read whole before it went. Replaced: either version, whole.
+      if (read === undefined) expect(i % 2).toBe(0);
+      else expect(read.data.length).toBe(50_000);
+    }
+  });
+
   it("removes the delete marker the store's own delete leaves", async () => {
     const name = `${freshName()}/marked.txt`;
     const before = await storedMessages();
@@ -122,6 +151,19 @@ describe('runtime - object files', () => {
     expect(await storedMessages()).toBe(before);
   });
 });
+
+/** The promise, or a failure naming the wait once `ms` have passed (a hang fails the test, clearly). */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`still waiting after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** How many messages the `files` store's stream holds. */
 async function storedMessages(): Promise<number> {

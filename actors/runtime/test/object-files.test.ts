@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ObjectStoreNames } from '@oo/contracts';
 import { type ActorHandle, defineActor, type ObjectFiles, startActor } from '@oo/runtime';
-import { freshName, type NatsServer, startNatsServer } from '@oo/test-harness';
+import { freshName, type NatsServer, startNatsServer, within } from '@oo/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLog, testConfig } from './fixtures/setup.js';
 
@@ -122,7 +122,7 @@ describe('runtime - object files', () => {
       filter: `$O.${ObjectStoreNames.files}.C.${nuid}`,
     });
     expect(await files.info(name)).toBeDefined();
-    expect(await within(files.get(name), 10_000)).toBeUndefined();
+    expect(await within(files.get(name), 10_000, 'the read')).toBeUndefined();
   });
 
   it('reads files removed or replaced while being read as gone or as their newer version, never hanging', async () => {
@@ -134,7 +134,7 @@ describe('runtime - object files', () => {
       const change = i % 2 === 0 ? files.remove(name) : files.put(name, new Uint8Array(50_000).fill(2));
       reads.push(Promise.all([files.get(name), change]).then(([read]) => ({ i, read })));
     }
-    for (const { i, read } of await within(Promise.all(reads), 30_000)) {
+    for (const { i, read } of await within(Promise.all(reads), 30_000, 'the reads')) {
       // Removed: gone, or read whole before it went. Replaced: either version, whole.
       if (read === undefined) expect(i % 2).toBe(0);
       else expect(read.data.length).toBe(50_000);
@@ -151,19 +151,6 @@ describe('runtime - object files', () => {
     expect(await storedMessages()).toBe(before);
   });
 });
-
-/** The promise, or a failure naming the wait once `ms` have passed (a hang fails the test, clearly). */
-async function within<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`still waiting after ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** How many messages the `files` store's stream holds. */
 async function storedMessages(): Promise<number> {

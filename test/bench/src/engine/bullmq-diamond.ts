@@ -9,10 +9,10 @@
  * Redis keeps nothing on disk here, unlike OO's file-backed JetStream.
  */
 import { randomBytes } from 'node:crypto';
+import { within } from '@oo/test-harness';
 import { FlowProducer, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { DagRunner } from './dag-runner.js';
-import { within } from './in-flight.js';
 
 export interface BullmqOptions {
   host: string;

@@ -7,8 +7,8 @@
  */
 import { AckPolicy, JetStreamApiCodes, JetStreamApiError, type JsMsg, StorageType } from '@nats-io/jetstream';
 import { connectNats } from '@oo/runtime';
+import { within } from '@oo/test-harness';
 import type { DagRunner } from './dag-runner.js';
-import { within } from './in-flight.js';
 
 interface FloorState {
   done: string[];

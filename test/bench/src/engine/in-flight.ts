@@ -12,12 +12,3 @@ export async function runAll(
   await Promise.all(Array.from({ length: Math.min(total, inFlight) }, lane));
   return performance.now() - started;
 }
-
-/** The promise, or a rejection naming `what` once `ms` have passed. */
-export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish in ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
-}

@@ -103,7 +103,7 @@ async function readAll(
     for (;;) {
       const next = reader.read();
       let result: Awaited<typeof next> | undefined;
-      while (!result) {
+      for (;;) {
         let timer: NodeJS.Timeout | undefined;
         const stall = new Promise<undefined>((resolve) => {
           timer = setTimeout(resolve, STALL_CHECK_MS, undefined);

@@ -1,5 +1,5 @@
 /** What an actor's `setup` receives: the instance's identity, config and handles to its resources. */
-import type { ParsedBodyOf, Subject } from '@oo/contracts';
+import type { ParsedBodyOf, StreamName, Subject } from '@oo/contracts';
 import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
@@ -27,10 +27,12 @@ export interface ActorEnv {
    */
   listen<S extends Subject>(subject: S, handler: (body: ParsedBodyOf<S>, subject: string) => void): void;
   /**
-   * Since when (ms since the epoch, this clock) `listen`'s subscriptions have heard every message:
-   * the instance's start, moved to the last reconnect (core NATS drops what is sent meanwhile).
+   * The first sequence of `stream` stored while `listen`'s subscriptions were live: a message of
+   * the stream at or past it was stored after they could hear everything sent on theirs (counted
+   * again after a lost connection, when core NATS drops what is sent meanwhile). Rejects when the
+   * server cannot be asked.
    */
-  heardLiveSince(): number;
+  heardLiveFrom(stream: StreamName): Promise<number>;
   /** Opens a provisioned KV bucket as JSON values of `schema`. */
   bucket<S extends z.ZodType>(
     name: string,

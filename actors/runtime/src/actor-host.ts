@@ -65,10 +65,18 @@ export async function startActor(
   const objectStores = new Map<string, ObjectFiles>();
   const subscriptions: Subscription[] = [];
   const decoder = new TextDecoder();
-  let heardLiveSince = clock.now();
+  /**
+   * Per stream, the first sequence stored while `listen`'s subscriptions were live: the stream's
+   * last sequence asked for on this connection after the subscriptions were sent (the server has
+   * them before it answers), plus one. Asked lazily, and again after a new subscription or a lost
+   * connection (core NATS drops what is sent meanwhile, and the client resends the subscriptions
+   * before anything else on the new one). Sequences, not times: the server orders them, whatever
+   * this host's clock says.
+   */
+  const heardLiveFrom = new Map<string, Promise<number>>();
   void (async () => {
     for await (const status of nats.nc.status()) {
-      if (status.type === 'reconnect') heardLiveSince = clock.now();
+      if (status.type === 'disconnect' || status.type === 'reconnect') heardLiveFrom.clear();
     }
   })();
   const env: ActorEnv = {
@@ -100,8 +108,21 @@ export async function startActor(
         },
       });
       subscriptions.push(sub);
+      heardLiveFrom.clear();
     },
-    heardLiveSince: () => heardLiveSince,
+    heardLiveFrom(stream) {
+      let from = heardLiveFrom.get(stream);
+      if (!from) {
+        const asked = nats.jsm.streams.info(stream).then((info) => info.state.last_seq + 1);
+        // A failed ask is not kept: the next one asks again.
+        asked.catch(() => {
+          if (heardLiveFrom.get(stream) === asked) heardLiveFrom.delete(stream);
+        });
+        heardLiveFrom.set(stream, asked);
+        from = asked;
+      }
+      return from;
+    },
     async bucket<S extends z.ZodType>(name: string, schema: S, options?: JsonBucketOptions) {
       const key = `${name}${options?.trustReads ? ':trusted' : ''}`;
       const cached = buckets.get(key) as JsonBucket<z.output<S>> | undefined;

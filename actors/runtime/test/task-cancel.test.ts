@@ -86,6 +86,21 @@ async function cancelTask(runId: string, taskKey: string, reason: string) {
   });
 }
 
+/** A task that does nothing but count its runs. */
+function countingTask(type: string) {
+  let runs = 0;
+  const task = defineTask({
+    type,
+    input: z.object({}),
+    output: z.object({}),
+    async run() {
+      runs++;
+      return {};
+    },
+  });
+  return { task, runs: () => runs };
+}
+
 interface Seen {
   jobId: number | undefined;
   code: string;
@@ -279,16 +294,7 @@ describe('task runner - onCancel', () => {
 
   it('never runs a queued task without onCancel whose run was cancelled before its runner started', async () => {
     const type = freshType();
-    let runs = 0;
-    const task = defineTask({
-      type,
-      input: z.object({}),
-      output: z.object({}),
-      async run() {
-        runs++;
-        return {};
-      },
-    });
+    const { task, runs } = countingTask(type);
     const cancelled = freshName('run_');
     const going = freshName('run_');
     // Sent while no runner hosts the type; then the run is cancelled, heard by nobody.
@@ -298,7 +304,27 @@ describe('task runner - onCancel', () => {
     await startRunner([task]);
     expect((await bed.events.waitFor(cancelled)).map((e) => e.status)).toEqual(['cancelled']);
     expect((await bed.events.waitFor(going)).map((e) => e.status)).toEqual(['succeeded']);
-    expect(runs).toBe(1);
+    expect(runs()).toBe(1);
+  });
+
+  it('never runs such a task on a runner whose clock runs behind the server’s', async () => {
+    const type = freshType();
+    const { task, runs } = countingTask(type);
+    const cancelled = freshName('run_');
+    await bed.dispatch(type, {}, { runId: cancelled });
+    await endRun(cancelled, 'cancelled', 'cancelled before any runner listened');
+    // Ten minutes behind: by its clock, the task was sent long after it started listening.
+    const behind = {
+      now: () => Date.now() - 600_000,
+      iso: () => new Date(Date.now() - 600_000).toISOString(),
+    };
+    await bed.start(defineRunner({ name: freshName('runner-'), version: '1.0.0', tasks: [task] }), {
+      clock: behind,
+    });
+    expect((await bed.events.waitFor(cancelled)).map((e) => e.status)).toEqual(['cancelled']);
+    const going = await bed.dispatch(type, {});
+    expect((await bed.events.waitFor(going)).map((e) => e.status)).toEqual(['succeeded']);
+    expect(runs()).toBe(1);
   });
 
   it('carries a failing onCancel’s error on the cancelled task event', async () => {

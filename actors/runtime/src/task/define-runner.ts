@@ -11,6 +11,7 @@ import {
   ObjectStoreNames,
   RunEnd,
   runEventSubject,
+  StreamNames,
   taskEventSubject,
   taskSubject,
 } from '@oo/contracts';
@@ -133,7 +134,7 @@ export function defineRunner(options: DefineRunnerOptions): ActorDefinition {
                 tracer: env.tracer,
                 log: env.log,
                 heldGraceMs,
-                heardLiveSince: env.heardLiveSince,
+                heardLiveFrom: () => env.heardLiveFrom(StreamNames.tasks),
               },
               ctx,
               message,

@@ -60,8 +60,8 @@ export interface DeliveryDeps extends AttemptDeps {
   readonly log: Logger;
   /** How late a message holding a task may be (back from parking, or done) before a copy takes over (ms). */
   readonly heldGraceMs: number;
-  /** Since when the instance's live subscriptions heard every run end (ActorEnv.heardLiveSince). */
-  readonly heardLiveSince: () => number;
+  /** The first task-stream sequence stored while the instance heard every end live (ActorEnv.heardLiveFrom). */
+  readonly heardLiveFrom: () => Promise<number>;
 }
 
 function issuesOf(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }) {
@@ -113,21 +113,13 @@ const DUPLICATE_PARK_MS = 1_000;
 const RUNNING_AFTER_MS = 100;
 
 /**
- * How much later than the instance started listening a task must have been sent for an end of its
- * run to have been heard live: the subscriptions' registration, and the server's clock (which dates
- * the message) running ahead of this one's. A server more than this ahead (clocks not kept by NTP)
- * lets a queued task of a run cancelled just before the start run once, as before this check.
- * Kept short: until it has passed, every task costs two KV reads.
- */
-const LIVE_MARGIN_MS = 1_000;
-
-/**
  * A run end, or a cancel of this one task, that this instance did not hear (it was down, or started
  * after): looked up in `run_ends` for a task with `onCancel` (an external job may be left running),
  * on any redelivery (a parked or crashed task), and for a task sent before the instance was surely
  * listening (started or reconnected since: a queued task of a run cancelled meanwhile). Not on the
- * hot path, a stateless task's first delivery sent while the instance listened: an end after its
- * sending was heard live.
+ * hot path, a stateless task's first delivery stored while the instance listened: an end after its
+ * sending was heard live. Told apart by the task's sequence in its stream, not its time: a host's
+ * clock behind the server's cannot make an old task look new.
  */
 async function recordedEnd(
   deps: DeliveryDeps,
@@ -138,7 +130,8 @@ async function recordedEnd(
   if (
     deps.task.onCancel === undefined &&
     actx.attempt === 1 &&
-    Date.parse(actx.publishedAt) >= deps.heardLiveSince() + LIVE_MARGIN_MS
+    // Not known (the server could not be asked): looked up, as for any older task.
+    actx.streamSeq >= (await deps.heardLiveFrom().catch(() => Number.POSITIVE_INFINITY))
   ) {
     return undefined;
   }

@@ -4,7 +4,7 @@
  * Prometheus server scrapes an actor, answers a query with what the actor counted, and answers
  * every query of the Grafana dashboard (deploy/grafana/).
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,9 +21,18 @@ const dashboardFile = new URL('../../../deploy/grafana/oo-dashboard.json', impor
 
 let server: NatsServer;
 beforeAll(async () => {
+  // These tests run the real binaries; a machine without them must fail loudly, not time out.
+  for (const binary of ['promtool', 'prometheus']) {
+    const probe = spawnSync(binary, ['--version'], { encoding: 'utf8' });
+    if (probe.error !== undefined || probe.status !== 0) {
+      throw new Error(
+        `${binary} is not installed: install prometheus (apt-get install -y prometheus) to run these tests`,
+      );
+    }
+  }
   server = await startNatsServer();
 });
-afterAll(() => server.stop());
+afterAll(() => server?.stop());
 
 /** An actor that handled `count` pings, and its metrics endpoint. */
 async function pingedActor(count: number) {

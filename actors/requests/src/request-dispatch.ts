@@ -5,7 +5,7 @@
  * dispatched last, so a redelivery repeats only what may not have gone out — and JetStream drops
  * the repeats — never a second run. A record whose run has reported already is only marked.
  */
-import { EngineSubjects, type ErrorData, NotifySubjects, requestEventSubject } from '@oo/contracts';
+import { EngineSubjects, type ErrorData, NotifySubjects, OoError, requestEventSubject } from '@oo/contracts';
 import { type ActorContext, type ActorEnv, type Publish, startSpanInTrace } from '@oo/runtime';
 import { type NoticeKind, recipients, renderNotice } from './notice.js';
 import { requestEvent, requestFile, requestFileName, startRun } from './request-messages.js';
@@ -96,29 +96,67 @@ export async function dispatch(deps: RequestsDeps, ctx: Ctx, record: RequestReco
 }
 
 /**
- * `dispatch` outside any delivery (the reconciler's): in the request's trace, on this actor's own
- * account — the notifier wants a principal, and there is no caller's to carry over.
+ * Ends an accepted request whose start never went out, found only once it is older than the engine
+ * keeps runs (request-reconciler.ts): a start now might run it a second time, so it ends `failed`
+ * with OO_ERR_REQUEST_NOT_STARTED, announced and noticed as a run's failure would be, and the
+ * record is written last, as `dispatch` marks it last: a crash before the write repeats the
+ * announcement on the next pass, and the msgIds drop the repeat.
  */
-export async function dispatchOnOwnAccount(
+export async function abandon(
+  deps: RequestsDeps,
+  ctx: Ctx,
+  record: RequestRecord,
+  keepEndedRunsMs: number,
+): Promise<void> {
+  const { requestId, runId, submittedAt } = record;
+  const days = Math.round(keepEndedRunsMs / 86_400_000);
+  const error = new OoError(
+    'OO_ERR_REQUEST_NOT_STARTED',
+    `request ${requestId} was accepted at ${submittedAt}, but its run was never started, and it is ` +
+      `older than the engine keeps runs (${days} days): it is not started now, as it may have run ` +
+      'already; check whether what it asked for exists, else rerun it',
+    { retryable: false, details: { requestId, runId, submittedAt, keepEndedRunsMs } },
+  ).toData();
+  const failed: RequestRecord = { ...record, status: 'failed' };
+  await inRequestTrace(ctx, deps.tracer, record.traceId, 'request abandon', async (span) => {
+    await ctx.publish(
+      requestEventSubject('failed'),
+      requestEvent(failed, 'failed', ctx.clock.iso(), { error }),
+      {
+        span,
+        ids: idsOf(record),
+        msgId: `${requestId}.failed`,
+      },
+    );
+    await sendNotice(deps, ctx, span, failed, 'failed', { error });
+  });
+  // Unless its run reported meanwhile after all: then that run's events tell the rest.
+  await deps.records.change(requestId, (r) =>
+    r.status === 'accepted' && !r.dispatched ? { ...r, status: 'failed', dispatched: true } : undefined,
+  );
+}
+
+/**
+ * `dispatch` or `abandon` outside any delivery (the reconciler's): in the request's trace, on this
+ * actor's own account — the notifier wants a principal, and there is no caller's to carry over.
+ */
+export async function onOwnAccount(
   deps: RequestsDeps,
   env: Pick<ActorEnv, 'publish' | 'clock' | 'log'>,
   record: RequestRecord,
+  action: (ctx: Ctx) => Promise<void>,
 ): Promise<void> {
   const principal = await deps.serviceToken();
   const span = startSpanInTrace(deps.tracer, record.traceId, 'request reconcile');
   const publish: Publish = (subject, body, options) => env.publish(subject, body, { principal, ...options });
   try {
-    await dispatch(
-      deps,
-      {
-        traceId: record.traceId,
-        span,
-        publish,
-        clock: env.clock,
-        log: env.log.child({ trace_id: record.traceId, request_id: record.requestId }),
-      },
-      record,
-    );
+    await action({
+      traceId: record.traceId,
+      span,
+      publish,
+      clock: env.clock,
+      log: env.log.child({ trace_id: record.traceId, request_id: record.requestId }),
+    });
   } finally {
     span.end();
   }

@@ -14,8 +14,9 @@
  * crash, the mark unwritten, the run's events lost) may have left no trace, and sending it again
  * would start a second run. A run ends after its start, which is after its request was submitted, so
  * for a request submitted less than `keepEndedRunsMs` ago, any run it started is still kept. An
- * accepted record older than that is not dispatched: it is logged as an error, once per process, for
- * an operator to look into (the request is to be submitted again).
+ * accepted record older than that is not started: it is claimed the same way and ended `failed`
+ * with OO_ERR_REQUEST_NOT_STARTED (request-dispatch.ts `abandon`), logged as an error, so the
+ * requester hears of it and can rerun it, rather than seeing it `accepted` for ever.
  *
  * Like the engine's reconciler, a pass does not read every record: the first reads every record
  * once, later ones only which keys were written since (headers), and a record only once it has
@@ -38,16 +39,18 @@ export interface RequestReconcilerOptions {
   keepEndedRunsMs: number;
   /** Sends the record's first outcome and marks it dispatched (request-dispatch.ts). */
   dispatch(record: RequestRecord): Promise<void>;
+  /** Ends an accepted record too old to start: `failed`, announced, marked dispatched (request-dispatch.ts). */
+  abandon(record: RequestRecord): Promise<void>;
 }
 
 /** What one pass did. */
 export interface ReconcileResult {
   /** Records dispatched. */
   dispatched: number;
-  /** Dispatches that failed: logged, tried again once the record is quiet again. */
+  /** Dispatches (or abandons) that failed: logged, tried again once the record is quiet again. */
   failed: number;
-  /** Accepted records too old to start safely: logged for an operator, left alone. */
-  tooOld: number;
+  /** Accepted records too old to start safely: ended failed instead (OO_ERR_REQUEST_NOT_STARTED). */
+  abandoned: number;
 }
 
 export interface RequestReconciler {
@@ -114,8 +117,20 @@ export function startRequestReconciler(options: RequestReconcilerOptions): Reque
     if (entry.revision !== known.revision) return undefined;
     const record = entry.value;
     due.delete(key);
-    const age = now - Date.parse(record.submittedAt);
-    if (record.status === 'accepted' && age >= keepEndedRunsMs) {
+    const tooOld = record.status === 'accepted' && now - Date.parse(record.submittedAt) >= keepEndedRunsMs;
+    // The claim: of the replicas that read this revision, one writes it.
+    if ((await bucket.update(key, record, entry.revision)) === undefined) return undefined;
+    try {
+      await (tooOld ? options.abandon(record) : options.dispatch(record));
+    } catch (err) {
+      // The claim was a write: the record is due again once quiet for graceMs.
+      log.error(
+        { err, request_id: key, trace_id: record.traceId },
+        'dispatching a request left undispatched failed',
+      );
+      return 'failed';
+    }
+    if (tooOld) {
       log.error(
         {
           request_id: key,
@@ -124,21 +139,9 @@ export function startRequestReconciler(options: RequestReconcilerOptions): Reque
           submittedAt: record.submittedAt,
           keepEndedRunsMs,
         },
-        'request was never dispatched and is older than the engine keeps runs: its run is not started, as it may have run already; submit it again',
+        'request was never dispatched and is older than the engine keeps runs: its run was not started, as it may have run already; the request ended failed (OO_ERR_REQUEST_NOT_STARTED)',
       );
-      return 'tooOld';
-    }
-    // The claim: of the replicas that read this revision, one writes it.
-    if ((await bucket.update(key, record, entry.revision)) === undefined) return undefined;
-    try {
-      await options.dispatch(record);
-    } catch (err) {
-      // The claim was a write: the record is due again once quiet for graceMs.
-      log.error(
-        { err, request_id: key, trace_id: record.traceId },
-        'dispatching a request left undispatched failed',
-      );
-      return 'failed';
+      return 'abandoned';
     }
     log.warn(
       { request_id: key, trace_id: record.traceId, status: record.status, graceMs },
@@ -155,13 +158,13 @@ export function startRequestReconciler(options: RequestReconcilerOptions): Reque
     async pass() {
       await catchUp();
       const now = options.clock.now();
-      const result: ReconcileResult = { dispatched: 0, failed: 0, tooOld: 0 };
+      const result: ReconcileResult = { dispatched: 0, failed: 0, abandoned: 0 };
       for (const [key, known] of [...due]) {
         if (known.at > now) continue;
         const outcome = await reconcile(key, known, now);
         if (outcome) result[outcome]++;
       }
-      if (result.dispatched + result.failed + result.tooOld > 0) {
+      if (result.dispatched + result.failed + result.abandoned > 0) {
         log.info(result, 'reconciled requests left undispatched');
       }
       return result;

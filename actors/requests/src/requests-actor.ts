@@ -8,7 +8,7 @@
 import { BucketNames, EngineSubjects, ObjectStoreNames, OoError, RequestSubjects } from '@oo/contracts';
 import { defineActor, on, principalTokens } from '@oo/runtime';
 import { onCancel } from './cancel-handler.js';
-import { dispatchOnOwnAccount } from './request-dispatch.js';
+import { abandon, dispatch, onOwnAccount } from './request-dispatch.js';
 import { startRequestReconciler } from './request-reconciler.js';
 import { RequestRecord, requestRecords } from './request-records.js';
 import { startRequestRetention } from './request-retention.js';
@@ -72,7 +72,9 @@ export function requestsActor(options: RequestsOptions) {
         intervalMs: parsed.reconcileIntervalMs,
         graceMs: parsed.dispatchGraceMs,
         keepEndedRunsMs: parsed.keepEndedRunsMs,
-        dispatch: (record) => dispatchOnOwnAccount(deps, env, record),
+        dispatch: (record) => onOwnAccount(deps, env, record, (ctx) => dispatch(deps, ctx, record)),
+        abandon: (record) =>
+          onOwnAccount(deps, env, record, (ctx) => abandon(deps, ctx, record, parsed.keepEndedRunsMs)),
       });
       return {
         async stop() {

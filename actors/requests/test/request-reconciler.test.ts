@@ -80,13 +80,22 @@ async function lastWrite(bucket: JsonBucket<RequestRecord>): Promise<number> {
   return last;
 }
 
-/** A reconciler on the test's clock that runs only when told, with a dispatch that records its calls. */
+/**
+ * A reconciler on the test's clock that runs only when told, with a dispatch and an abandon that
+ * record their calls.
+ */
 function reconcilerOf(
   bucket: JsonBucket<RequestRecord>,
   now: () => number,
   dispatched: string[],
   dispatch: (record: RequestRecord) => Promise<void> = async () => undefined,
+  abandoned: string[] = [],
 ) {
+  /** As dispatch and abandon do last: the record's write, by compare-and-set. */
+  const mark = async (requestId: string, change: Partial<RequestRecord>) => {
+    const current = await bucket.get(requestId);
+    if (current) await bucket.update(requestId, { ...current.value, ...change }, current.revision);
+  };
   return startRequestReconciler({
     bucket,
     log: silentLog,
@@ -97,12 +106,38 @@ function reconcilerOf(
     async dispatch(record) {
       dispatched.push(record.requestId);
       await dispatch(record);
-      // As dispatch does last: the mark, by compare-and-set.
-      const current = await bucket.get(record.requestId);
-      if (current)
-        await bucket.update(record.requestId, { ...current.value, dispatched: true }, current.revision);
+      await mark(record.requestId, { dispatched: true });
+    },
+    async abandon(record) {
+      abandoned.push(record.requestId);
+      await mark(record.requestId, { status: 'failed', dispatched: true });
     },
   });
+}
+
+/**
+ * Two requests actors on a clock the test moves forward (their reconcilers look every 100 ms), and
+ * their `requests` bucket.
+ */
+async function twoActors() {
+  let offset = 0;
+  const clock = { now: () => Date.now() + offset, iso: () => new Date(Date.now() + offset).toISOString() };
+  const running = await startRequestBus({ clock, replicas: 2, reconcile: { reconcileIntervalMs: 100 } });
+  bus = running;
+  const records = jsonBucket(
+    await running.client.nats.kvm.open('requests'),
+    'requests',
+    RequestRecord,
+    {},
+    running.client.nats,
+  );
+  return {
+    running,
+    records,
+    advance: (ms: number) => {
+      offset += ms;
+    },
+  };
 }
 
 describe('requests - reconciler', () => {
@@ -125,16 +160,16 @@ describe('requests - reconciler', () => {
     const dispatched: string[] = [];
     const reconciler = reconcilerOf(bucket, () => now, dispatched);
     try {
-      expect(await reconciler.pass()).toEqual({ dispatched: 1, failed: 0, tooOld: 0 });
+      expect(await reconciler.pass()).toEqual({ dispatched: 1, failed: 0, abandoned: 0 });
       expect(dispatched).toEqual(['req_left']);
       // Neither the dispatched record nor the young one was written (claimed) at all.
       expect(await revisions()).toEqual(before);
-      expect(await reconciler.pass()).toEqual({ dispatched: 0, failed: 0, tooOld: 0 });
+      expect(await reconciler.pass()).toEqual({ dispatched: 0, failed: 0, abandoned: 0 });
 
       now = Date.now() + GRACE_MS;
-      expect(await reconciler.pass()).toEqual({ dispatched: 1, failed: 0, tooOld: 0 });
+      expect(await reconciler.pass()).toEqual({ dispatched: 1, failed: 0, abandoned: 0 });
       expect(dispatched).toEqual(['req_left', 'req_young']);
-      expect(await reconciler.pass()).toEqual({ dispatched: 0, failed: 0, tooOld: 0 });
+      expect(await reconciler.pass()).toEqual({ dispatched: 0, failed: 0, abandoned: 0 });
     } finally {
       await reconciler.stop();
     }
@@ -173,20 +208,20 @@ describe('requests - reconciler', () => {
       },
     );
     try {
-      expect(await reconciler.pass()).toEqual({ dispatched: 0, failed: 1, tooOld: 0 });
+      expect(await reconciler.pass()).toEqual({ dispatched: 0, failed: 1, abandoned: 0 });
       expect((await bucket.get('req_flaky'))?.value.dispatched).toBe(false);
       fail = false;
       // The claim was a write: the record waits out the grace age again.
-      expect(await reconciler.pass()).toEqual({ dispatched: 0, failed: 0, tooOld: 0 });
+      expect(await reconciler.pass()).toEqual({ dispatched: 0, failed: 0, abandoned: 0 });
       now = Date.now() + GRACE_MS;
-      expect(await reconciler.pass()).toEqual({ dispatched: 1, failed: 0, tooOld: 0 });
+      expect(await reconciler.pass()).toEqual({ dispatched: 1, failed: 0, abandoned: 0 });
       expect(dispatched).toEqual(['req_flaky', 'req_flaky']);
     } finally {
       await reconciler.stop();
     }
   });
 
-  it('starts no run for a request older than the engine keeps runs, but announces an old rejection', async () => {
+  it('abandons, not starts, a request older than the engine keeps runs, but announces an old rejection', async () => {
     bus = await startRequestBus();
     const bucket = await freshBucket(bus);
     const now = Date.now() + 60_000 + GRACE_MS;
@@ -194,30 +229,21 @@ describe('requests - reconciler', () => {
     await bucket.put('req_ancient', undispatched('req_ancient', 'accepted', longAgo));
     await bucket.put('req_refused', { ...refused('req_refused'), submittedAt: longAgo });
     const dispatched: string[] = [];
-    const reconciler = reconcilerOf(bucket, () => now, dispatched);
+    const abandoned: string[] = [];
+    const reconciler = reconcilerOf(bucket, () => now, dispatched, undefined, abandoned);
     try {
-      expect(await reconciler.pass()).toEqual({ dispatched: 1, failed: 0, tooOld: 1 });
+      expect(await reconciler.pass()).toEqual({ dispatched: 1, failed: 0, abandoned: 1 });
       expect(dispatched).toEqual(['req_refused']);
-      expect((await bucket.get('req_ancient'))?.value.dispatched).toBe(false);
-      // Reported once, not at every pass.
-      expect(await reconciler.pass()).toEqual({ dispatched: 0, failed: 0, tooOld: 0 });
+      expect(abandoned).toEqual(['req_ancient']);
+      // Once, not at every pass.
+      expect(await reconciler.pass()).toEqual({ dispatched: 0, failed: 0, abandoned: 0 });
     } finally {
       await reconciler.stop();
     }
   });
 
   it('dispatches what no handler did through the actor: one start, one accepted event, its file and notice', async () => {
-    let offset = 0;
-    const clock = { now: () => Date.now() + offset, iso: () => new Date(Date.now() + offset).toISOString() };
-    bus = await startRequestBus({ clock, replicas: 2, reconcile: { reconcileIntervalMs: 100 } });
-    const running = bus;
-    const records = jsonBucket(
-      await running.client.nats.kvm.open('requests'),
-      'requests',
-      RequestRecord,
-      {},
-      running.client.nats,
-    );
+    const { running, records, advance } = await twoActors();
     const starts = await running.collect(EngineSubjects.start);
     const rejections = await running.collect(requestEventSubject('rejected'));
     // Made as the handlers make them (commit points), never dispatched: their commands are gone.
@@ -225,7 +251,7 @@ describe('requests - reconciler', () => {
     await records.put('req_lost2', refused('req_lost2'));
     await records.put('req_sent1', { ...undispatched('req_sent1'), dispatched: true });
 
-    offset = GRACE_MS + 60_000;
+    advance(GRACE_MS + 60_000);
     await waitFor(
       async () =>
         (await records.get('req_lost1'))?.value.dispatched === true &&
@@ -248,5 +274,40 @@ describe('requests - reconciler', () => {
     const files = await running.client.nats.objm.open(ObjectStoreNames.files);
     expect(await files.info(requestFileName('req_lost1'))).not.toBeNull();
     expect(await files.info(requestFileName('req_sent1'))).toBeNull();
+  });
+
+  it('ends a request too old to start failed through the actor, saying why, and starts nothing', async () => {
+    const { running, records, advance } = await twoActors();
+    const failures = await running.collect(requestEventSubject('failed'));
+    const notices = await running.collect(NotifySubjects.email);
+    const submittedAt = new Date().toISOString();
+    await records.put('req_ancient', undispatched('req_ancient', 'accepted', submittedAt));
+
+    // The engine keeps runs 30 days by default: the reconcilers look 30 days and a grace age later.
+    advance(KEEP_RUNS_MS + GRACE_MS + 60_000);
+    await waitFor(async () => (await records.get('req_ancient'))?.value.dispatched === true, {
+      what: 'the reconcilers to end the record',
+    });
+    expect((await records.get('req_ancient'))?.value.status).toBe('failed');
+    const [failed] = await failures.waitFor(1);
+    expect(failed?.body).toMatchObject({
+      requestId: 'req_ancient',
+      status: 'failed',
+      runId: 'run_req_ancient',
+      error: {
+        code: 'OO_ERR_REQUEST_NOT_STARTED',
+        retryable: false,
+        message: expect.stringContaining(
+          `request req_ancient was accepted at ${submittedAt}, but its run was never started`,
+        ),
+      },
+    });
+    const [notice] = await notices.waitFor(1);
+    expect(notice?.body).toMatchObject({ requestId: 'req_ancient', kind: 'failed' });
+    // Two replicas looked: one failure, one notice, and no run start, no accepted event.
+    expect(await running.count(requestEventSubject('failed'))).toBe(1);
+    expect(await running.count(NotifySubjects.email)).toBe(1);
+    expect(await running.count(EngineSubjects.start)).toBe(0);
+    expect(await running.count(requestEventSubject('accepted'))).toBe(0);
   });
 });

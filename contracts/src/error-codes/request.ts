@@ -16,6 +16,12 @@ export const RequestErrors = {
     http: 410,
     fix: 'Submit the request again as a new one; its body is in GET /v1/requests/{id}.',
   },
+  OO_ERR_REQUEST_NOT_STARTED: {
+    meaning:
+      'The request was accepted, but its run start never went out (its handler died or its command was dead-lettered) and it was found only after the engine stops keeping runs (`engine.keepEndedRunsMs`): a start sent then might have run already, its trace gone, so the run was not started and the request ended failed.',
+    retryable: false,
+    fix: 'Check whether the resource exists already (the request id is in the trace and the git history); if not, rerun the request with mode restart.',
+  },
   OO_ERR_REQUEST_STATE: {
     meaning:
       'The request is in a state that does not allow this action: a rerun of a request still in progress or rejected before it ran, a cancel of a request that never started a run.',

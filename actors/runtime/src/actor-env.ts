@@ -29,8 +29,8 @@ export interface ActorEnv {
   /**
    * The first sequence of `stream` stored while `listen`'s subscriptions were live: a message of
    * the stream at or past it was stored after they could hear everything sent on theirs (counted
-   * again after a lost connection, when core NATS drops what is sent meanwhile). Rejects when the
-   * server cannot be asked.
+   * again after a lost connection, when core NATS drops what is sent meanwhile). Infinity when the
+   * server cannot be asked: then no message counts as heard live.
    */
   heardLiveFrom(stream: StreamName): Promise<number>;
   /** Opens a provisioned KV bucket as JSON values of `schema`. */

@@ -113,11 +113,14 @@ export async function startActor(
     heardLiveFrom(stream) {
       let from = heardLiveFrom.get(stream);
       if (!from) {
-        const asked = nats.jsm.streams.info(stream).then((info) => info.state.last_seq + 1);
-        // A failed ask is not kept: the next one asks again.
-        asked.catch(() => {
-          if (heardLiveFrom.get(stream) === asked) heardLiveFrom.delete(stream);
-        });
+        const asked: Promise<number> = nats.jsm.streams.info(stream).then(
+          (info) => info.state.last_seq + 1,
+          () => {
+            // Not kept: the next one asks again. Meanwhile nothing counts as heard live.
+            if (heardLiveFrom.get(stream) === asked) heardLiveFrom.delete(stream);
+            return Number.POSITIVE_INFINITY;
+          },
+        );
         heardLiveFrom.set(stream, asked);
         from = asked;
       }

@@ -130,8 +130,7 @@ async function recordedEnd(
   if (
     deps.task.onCancel === undefined &&
     actx.attempt === 1 &&
-    // Not known (the server could not be asked): looked up, as for any older task.
-    actx.streamSeq >= (await deps.heardLiveFrom().catch(() => Number.POSITIVE_INFINITY))
+    actx.streamSeq >= (await deps.heardLiveFrom())
   ) {
     return undefined;
   }

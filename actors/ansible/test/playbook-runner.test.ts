@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OoError } from '@oo/contracts';
+import { requireTool } from '@oo/test-harness';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runPlaybook } from '../src/index.js';
 
@@ -15,15 +15,7 @@ const fixture = (name: string) => join(here, 'fixtures', name);
 let work: string;
 let savedTmpdir: string | undefined;
 
-beforeAll(() => {
-  // These tests run the real binary; a machine without it must fail loudly, not skip.
-  const probe = spawnSync('ansible-playbook', ['--version'], { encoding: 'utf8' });
-  if (probe.error !== undefined || probe.status !== 0) {
-    throw new Error(
-      'ansible-playbook is not installed: install ansible-core (apt-get install -y ansible-core) to run these tests',
-    );
-  }
-});
+beforeAll(() => requireTool('ansible-playbook', 'ansible-core'));
 
 beforeEach(async () => {
   work = await mkdtemp(join(tmpdir(), 'oo-runner-test-'));

@@ -4,13 +4,20 @@
  * Prometheus server scrapes an actor, answers a query with what the actor counted, and answers
  * every query of the Grafana dashboard (deploy/grafana/).
  */
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { defineActor, on, startActor, startMetricsServer } from '@oo/runtime';
-import { freePort, freshName, type NatsServer, startNatsServer, waitFor } from '@oo/test-harness';
+import {
+  freePort,
+  freshName,
+  type NatsServer,
+  requireTool,
+  startNatsServer,
+  waitFor,
+} from '@oo/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLog, testConfig } from './fixtures/setup.js';
 import { testSubjects } from './fixtures/subjects.js';
@@ -21,15 +28,8 @@ const dashboardFile = new URL('../../../deploy/grafana/oo-dashboard.json', impor
 
 let server: NatsServer;
 beforeAll(async () => {
-  // These tests run the real binaries; a machine without them must fail loudly, not time out.
-  for (const binary of ['promtool', 'prometheus']) {
-    const probe = spawnSync(binary, ['--version'], { encoding: 'utf8' });
-    if (probe.error !== undefined || probe.status !== 0) {
-      throw new Error(
-        `${binary} is not installed: install prometheus (apt-get install -y prometheus) to run these tests`,
-      );
-    }
-  }
+  requireTool('promtool', 'prometheus');
+  requireTool('prometheus', 'prometheus');
   server = await startNatsServer();
 });
 afterAll(() => server?.stop());

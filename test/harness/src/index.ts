@@ -6,4 +6,5 @@ export type { NatsServer, StartNatsServerOptions } from './nats-server.js';
 export { startNatsServer } from './nats-server.js';
 export type { ChildHandle } from './processes.js';
 export { DEPLOYED_NODE_FLAGS, spawnCompiled, spawnTsx } from './processes.js';
+export { requireTool } from './required-tool.js';
 export { waitFor, within } from './wait-for.js';

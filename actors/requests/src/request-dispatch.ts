@@ -5,7 +5,14 @@
  * dispatched last, so a redelivery repeats only what may not have gone out — and JetStream drops
  * the repeats — never a second run. A record whose run has reported already is only marked.
  */
-import { EngineSubjects, type ErrorData, NotifySubjects, OoError, requestEventSubject } from '@oo/contracts';
+import {
+  EngineSubjects,
+  type ErrorData,
+  NotifySubjects,
+  OoError,
+  type RequestStatus,
+  requestEventSubject,
+} from '@oo/contracts';
 import { type ActorContext, type ActorEnv, type Publish, startSpanInTrace } from '@oo/runtime';
 import { type NoticeKind, recipients, renderNotice } from './notice.js';
 import { requestEvent, requestFile, requestFileName, startRun } from './request-messages.js';
@@ -45,6 +52,32 @@ export async function sendNotice(
       ...(options.principal ? { principal: options.principal } : {}),
     },
   );
+}
+
+/**
+ * Announces a request's new status after its first outcome: its event and, once it has ended, its
+ * notice (msgIds `<request>.<status>`, so a repeat is dropped). The run events handler calls it for
+ * what a run reported; `abandon` for a request that never got a run.
+ */
+export async function announceStatus(
+  deps: RequestsDeps,
+  ctx: Ctx,
+  span: Span,
+  record: RequestRecord,
+  status: RequestStatus,
+  at: string,
+  outcome: { output?: unknown; error?: ErrorData | undefined; principal?: string } = {},
+): Promise<void> {
+  const { principal, ...result } = outcome;
+  const byPrincipal = principal ? { principal } : {};
+  await ctx.publish(requestEventSubject(status), requestEvent(record, status, at, result), {
+    span,
+    msgId: `${record.requestId}.${status}`,
+    ids: idsOf(record),
+    ...byPrincipal,
+  });
+  if (status !== 'running')
+    await sendNotice(deps, ctx, span, record, status, { error: result.error, ...byPrincipal });
 }
 
 async function dispatchAccepted(deps: RequestsDeps, ctx: Ctx, span: Span, record: RequestRecord) {
@@ -118,18 +151,9 @@ export async function abandon(
     { retryable: false, details: { requestId, runId, submittedAt, keepEndedRunsMs } },
   ).toData();
   const failed: RequestRecord = { ...record, status: 'failed' };
-  await inRequestTrace(ctx, deps.tracer, record.traceId, 'request abandon', async (span) => {
-    await ctx.publish(
-      requestEventSubject('failed'),
-      requestEvent(failed, 'failed', ctx.clock.iso(), { error }),
-      {
-        span,
-        ids: idsOf(record),
-        msgId: `${requestId}.failed`,
-      },
-    );
-    await sendNotice(deps, ctx, span, failed, 'failed', { error });
-  });
+  await inRequestTrace(ctx, deps.tracer, record.traceId, 'request abandon', (span) =>
+    announceStatus(deps, ctx, span, failed, 'failed', ctx.clock.iso(), { error }),
+  );
   // Unless its run reported meanwhile after all: then that run's events tell the rest.
   await deps.records.change(requestId, (r) =>
     r.status === 'accepted' && !r.dispatched ? { ...r, status: 'failed', dispatched: true } : undefined,

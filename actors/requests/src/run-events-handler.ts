@@ -7,16 +7,10 @@
  * nothing broke, the request must change (or the policy). A request only moves forward, so an event
  * that arrives late (a `running` after the end) changes nothing.
  */
-import {
-  type EngineSubjects,
-  type RequestStatus,
-  rejectionReasons,
-  requestEventSubject,
-} from '@oo/contracts';
+import { type EngineSubjects, type RequestStatus, rejectionReasons } from '@oo/contracts';
 import type { Handler } from '@oo/runtime';
-import { sendNotice } from './request-dispatch.js';
+import { announceStatus } from './request-dispatch.js';
 import { isRequestId } from './request-ids.js';
-import { requestEvent } from './request-messages.js';
 import { inRequestTrace } from './request-trace.js';
 import type { RequestsDeps } from './requests-options.js';
 
@@ -47,17 +41,13 @@ export function onRunEvent(deps: RequestsDeps): Handler<typeof EngineSubjects.ru
     // the first attempt may have died after the write — publish again (the msgIds drop repeats).
     if (!changed && ctx.attempt === 1) return undefined;
     const principal = await deps.serviceToken();
-    const ids = { traceId: record.traceId, requestId, runId: event.runId };
-    await inRequestTrace(ctx, deps.tracer, record.traceId, 'request status', async (span) => {
-      await ctx.publish(
-        requestEventSubject(target),
-        requestEvent(record, target, event.at, { output: event.output, error: event.error }),
-        { span, msgId: `${requestId}.${target}`, ids, principal },
-      );
-      if (target !== 'running') {
-        await sendNotice(deps, ctx, span, record, target, { error: event.error, principal });
-      }
-    });
+    await inRequestTrace(ctx, deps.tracer, record.traceId, 'request status', (span) =>
+      announceStatus(deps, ctx, span, record, target, event.at, {
+        output: event.output,
+        error: event.error,
+        principal,
+      }),
+    );
     ctx.log.info({ status: target }, 'request status changed');
     return undefined;
   };

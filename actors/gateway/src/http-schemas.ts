@@ -3,7 +3,16 @@
  * and the answers. Each validates the call and is the source of the OpenAPI document; the ones
  * `registerApiSchemas` names become components there.
  */
-import { Policy, PolicyRecord, PresenceEntry, RequestBody, RequestStatus, ResourceSpec } from '@oo/contracts';
+import {
+  Policy,
+  PolicyImage,
+  PolicyRecord,
+  PresenceEntry,
+  RequestBody,
+  RequestStatus,
+  ResourceSpec,
+  SizeBounds,
+} from '@oo/contracts';
 import { Cursor, EventRecord, RequestPage, RequestSummary, RequestView } from '@oo/read-model';
 import { z } from 'zod';
 import { Problem } from './problem.js';
@@ -97,6 +106,23 @@ export const TemplateSummary = z.object({
   description: z.string(),
 });
 export const Catalog = z.object({ items: z.array(z.string()) });
+/**
+ * What a request form may offer, read from the policy: the values a requester may choose, without
+ * what only admins see (addresses, clusters, datastores).
+ */
+export const FormOptions = z.object({
+  policyVersion: z.number().int(),
+  virtualMachine: z.object({
+    images: z.array(PolicyImage),
+    networks: z.array(z.object({ name: z.string(), env: z.string() })),
+    cpu: SizeBounds,
+    memoryGb: SizeBounds,
+    diskGb: SizeBounds,
+    disks: SizeBounds,
+  }),
+  dnsZones: z.array(z.string()),
+});
+export type FormOptions = z.infer<typeof FormOptions>;
 export const Templates = z.object({ items: z.array(TemplateSummary) });
 export const Presence = z.object({ items: z.array(PresenceEntry) });
 

@@ -381,6 +381,7 @@ describe('gateway - probes and docs', () => {
       '/healthz',
       '/readyz',
       '/v1/catalog',
+      '/v1/catalog/options',
       '/v1/policy',
       '/v1/policy/history',
       '/v1/presence',

@@ -1,7 +1,10 @@
-/** What may be asked for: the catalog items and the workflow templates loaded. Any authenticated role. */
+/**
+ * What may be asked for: the catalog items, the values a request form may offer (from the policy)
+ * and the workflow templates loaded. Any authenticated role.
+ */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { GatewayDeps } from '../gateway-deps.js';
-import { Catalog, problems, Templates } from '../http-schemas.js';
+import { Catalog, FormOptions, problems, Templates } from '../http-schemas.js';
 
 export const catalogRoutes: FastifyPluginAsyncZod<{ deps: GatewayDeps }> = async (app, { deps }) => {
   app.get(
@@ -14,6 +17,37 @@ export const catalogRoutes: FastifyPluginAsyncZod<{ deps: GatewayDeps }> = async
       },
     },
     async () => ({ items: [...deps.catalog] }),
+  );
+
+  app.get(
+    '/catalog/options',
+    {
+      schema: {
+        summary: 'Values a request form may offer',
+        description:
+          'The images, networks and size bounds the policy permits for a virtual machine, and the DNS ' +
+          'zones records may be made in: what a form offers to choose from. Addresses, clusters and ' +
+          'datastores stay with the policy (admins). A request is still checked against the policy ' +
+          'it meets when it is handled, which may have changed since.',
+        tags: ['catalog'],
+        response: { 200: FormOptions, ...problems(401, 429, 500) },
+      },
+    },
+    async (): Promise<FormOptions> => {
+      const { version, policy } = await deps.readModel.getPolicy();
+      return {
+        policyVersion: version,
+        virtualMachine: {
+          images: policy.images,
+          networks: policy.networks.map(({ name, env }) => ({ name, env })),
+          cpu: policy.bounds.cpu,
+          memoryGb: policy.bounds.memoryGb,
+          diskGb: policy.bounds.diskGb,
+          disks: policy.bounds.disks,
+        },
+        dnsZones: policy.dnsZones,
+      };
+    },
   );
 
   app.get(

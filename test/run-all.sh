@@ -14,6 +14,8 @@ command -v ansible-playbook >/dev/null || need+=(ansible-core)
 command -v promtool >/dev/null || need+=(prometheus)
 # deploy/systemd's units are checked by systemd-analyze.
 command -v systemd-analyze >/dev/null || need+=(systemd)
+# The web UI is tested in a real browser: Debian's Chromium, driven by playwright-core.
+command -v chromium >/dev/null || need+=(chromium)
 if ((${#need[@]})); then
   if [ "$(id -u)" -ne 0 ]; then
     echo "missing Debian packages: ${need[*]} — run: sudo apt-get install -y ${need[*]}" >&2

@@ -1,7 +1,8 @@
 /**
  * The gateway's fastify instance: zod validation and serialisation, the OpenAPI document, a span
- * and trace id per call, one error handler that answers problem+json, and the route plugins —
- * everything under /v1 authenticated (failures limited per client address) and rate-limited per token.
+ * and trace id per call, one error handler that answers problem+json, and the route plugins — the
+ * web UI's files, and everything under /v1 authenticated (failures limited per client address) and
+ * rate-limited per token.
  */
 import { randomBytes } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
@@ -33,6 +34,7 @@ import { requestActionRoutes } from './routes/request-actions.js';
 import { requestEventRoutes } from './routes/request-events.js';
 import { requestRoutes } from './routes/requests.js';
 import { tokenRoutes } from './routes/tokens.js';
+import { webUiRoutes } from './routes/web-ui.js';
 
 /** Longer path parameters are refused before routing; shorter ones meet their schema (both 400). */
 const MAX_PARAM_LENGTH = 512;
@@ -166,6 +168,7 @@ export async function buildHttpApp(deps: GatewayDeps, options: HttpAppOptions) {
   await app.register(fastifySwagger, openApiOptions({ version: API_VERSION, publicUrl: options.publicUrl }));
 
   await app.register(docsRoutes);
+  await app.register(webUiRoutes);
   await app.register(healthRoutes, { deps });
   await app.register(
     async (v1) => {

@@ -117,6 +117,7 @@ export async function up(options: UpOptions): Promise<void> {
     const token = await (await shared.readModel()).createToken({ name: 'oo-up-admin', role: 'admin' });
     up.adminToken = token.secret;
     rows.push(['gateway', `${shared.urls.gateway} (OpenAPI: /openapi.json, docs: /docs)`]);
+    rows.push(['web UI', `${shared.urls.gateway}/ui/ (sign in with the admin token)`]);
     rows.push(['admin token', `${token.secret} (also in up.json)`]);
   }
   if (simulators.awx || simulators.tfe) up.simulators = simulators;

@@ -1,0 +1,142 @@
+/**
+ * The web UI in a real browser (Debian's Chromium, driven by playwright-core) against `oo up`: a
+ * person signs in with a token, asks for the seed's VM from the form and watches it succeed; a
+ * refused field is named beside it; a hostile link shows as text and runs nothing.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type ChildHandle, requireTool, spawnTsx } from '@oo/test-harness';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+const main = new URL('../../../cli/src/main.ts', import.meta.url).pathname;
+const CHROMIUM = '/usr/bin/chromium';
+/** A string that would run script, were the UI to put it into the page as HTML. */
+const HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
+
+let up: ChildHandle;
+let gateway: string;
+let adminToken: string;
+let browser: Browser;
+let page: Page;
+/** What the page reported going wrong: script errors, console errors (a CSP refusal is one). */
+let troubles: string[];
+/** Every answer of 400 or more the page got: `<status> <path>`. */
+let refusals: string[];
+
+beforeAll(async () => {
+  requireTool(CHROMIUM, 'chromium');
+  const data = mkdtempSync(join(tmpdir(), 'oo-web-'));
+  const env = { NATS_URL: '', OO_LOG_LEVEL: 'warn', OO_GATEWAY_PORT: '0', OO_FILESTORE_PORT: '0' };
+  up = spawnTsx(main, env, ['up', '--data', data]);
+  await up.waitForLine(/^OO is up\./, 150_000);
+  ({ gateway, adminToken } = JSON.parse(readFileSync(join(data, 'up.json'), 'utf8')) as {
+    gateway: string;
+    adminToken: string;
+  });
+  // As root (CI) Chromium needs --no-sandbox.
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  expect(await up.kill('SIGTERM')).toBe(0);
+});
+
+beforeEach(async () => {
+  troubles = [];
+  refusals = [];
+  page = await browser.newPage();
+  page.on('response', (res) => {
+    if (res.status() >= 400) refusals.push(`${res.status()} ${new URL(res.url()).pathname}`);
+  });
+  page.on('pageerror', (err) => troubles.push(`page error: ${err.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') troubles.push(`console: ${message.text()}`);
+  });
+});
+
+afterEach(async () => {
+  await page.close();
+});
+
+async function signIn(token = adminToken) {
+  await page.goto(gateway);
+  await page.fill('#token', token);
+  await page.click('button[type=submit]');
+}
+
+describe('web UI', () => {
+  it('refuses a wrong token, then signs in with a good one', async () => {
+    await signIn('oo_not-a-token');
+    await expect.poll(() => page.textContent('p[role=alert]')).toBe('This token is not accepted.');
+    await page.fill('#token', adminToken);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('table.requests');
+    expect(page.url()).toMatch(/\/ui\/#\/requests$/);
+    // The wrong token's 401 is the one error: the browser logs it on the console too.
+    expect(refusals).toEqual(['401 /v1/catalog/options']);
+    expect(troubles.filter((t) => !t.includes('status of 401'))).toEqual([]);
+  });
+
+  it('asks for the seed VM from the form and follows it to succeeded', async () => {
+    await signIn();
+    await page.click('a[href="#/new"]');
+    await page.waitForSelector('form.request-form');
+    // The form offers what the policy permits; its defaults are the seed's VM.
+    expect(
+      await page.$$eval('select[name=os] option', (os) => os.map((o) => o.getAttribute('value'))),
+    ).toContain('rhel9');
+    await page.selectOption('select[name=os]', 'rhel9');
+    await page.selectOption('select[name=network]', 'INTRANET_DEV');
+    await page.fill('input[name=cpu]', '2');
+    await page.fill('input[name=memoryGb]', '8');
+    await page.fill('input[name=diskGb]', '100');
+    await page.fill('textarea[name=notes]', 'from the browser test');
+    await page.click('button[type=submit]');
+
+    await page.waitForURL(/#\/requests\/[^/]+$/);
+    await page.waitForSelector('#request-status [data-status=succeeded]', { timeout: 120_000 });
+    expect(await page.textContent('#request-outputs')).toMatch(/dev-rhel9-\d{4}/);
+    await expect
+      .poll(() => page.textContent('ol.events'), { timeout: 20_000 })
+      .toContain('request succeeded');
+    expect(await page.textContent('ol.events')).toContain('task ');
+
+    const requestId = decodeURIComponent(page.url().split('/').pop() ?? '');
+    const stored = (await (
+      await fetch(`${gateway}/v1/requests/${requestId}`, {
+        headers: { authorization: `Bearer ${adminToken}` },
+      })
+    ).json()) as { status: string };
+    expect(stored.status).toBe('succeeded');
+    await page.click('a[href="#/requests"]');
+    await page.waitForSelector(`a[href="#/requests/${requestId}"]`);
+    expect(refusals).toEqual([]);
+    expect(troubles).toEqual([]);
+  });
+
+  it('names a refused field beside it and keeps the form', async () => {
+    await signIn();
+    await page.click('a[href="#/new"]');
+    await page.waitForSelector('form.request-form');
+    await page.fill('input[name=hostname]', 'Bad_Host!');
+    await page.click('button[type=submit]');
+    const error = page.locator('.field[data-path="resources.0.hostname"] .field-error');
+    await expect.poll(() => error.textContent()).toContain('RFC 1123');
+    expect(page.url()).toMatch(/#\/new$/);
+    expect(await page.locator('.summary li').first().textContent()).toContain('resources.0.hostname');
+  });
+
+  it('shows a hostile request id from a link as text, and runs nothing', async () => {
+    await signIn();
+    await page.goto(`${gateway}/ui/#/requests/${encodeURIComponent(HOSTILE)}`);
+    await expect.poll(() => page.textContent('h2 code')).toBe(HOSTILE);
+    // The gateway refuses the id; the page says so, as text.
+    await page.waitForSelector('section.card p.error, section.card .hint');
+    await expect.poll(() => page.textContent('section.card')).toMatch(/not known|must|invalid/);
+    expect(await page.$$('section.card img, section.card script')).toEqual([]);
+    expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
+  });
+});

@@ -1,0 +1,68 @@
+// @ts-check
+/**
+ * The gateway's HTTP API as the UI uses it: JSON in and out, the caller's token on every call, and
+ * a refusal as an ApiError carrying the problem+json the gateway answered (its code, its detail and,
+ * for a body that fails validation, each field's path and rule).
+ */
+
+/**
+ * @typedef {{ path: string, message: string }} FieldError
+ * @typedef {{ status: number, title?: string, detail?: string, code?: string, errors?: FieldError[], traceId?: string }} Problem
+ */
+
+export class ApiError extends Error {
+  /** @param {Problem} problem */
+  constructor(problem) {
+    super(problem.detail ?? problem.title ?? `HTTP ${problem.status}`);
+    this.name = 'ApiError';
+    this.problem = problem;
+  }
+
+  get status() {
+    return this.problem.status;
+  }
+}
+
+/**
+ * One call. Resolves the JSON body of a 2xx answer; rejects with an ApiError otherwise, or with
+ * a TypeError when the gateway cannot be reached.
+ * @param {string} token
+ * @param {'GET' | 'POST'} method
+ * @param {string} path below the gateway's root, `/v1/...`
+ * @param {unknown} [body]
+ * @param {Record<string, string>} [extraHeaders]
+ * @returns {Promise<any>}
+ */
+export async function call(token, method, path, body, extraHeaders = {}) {
+  /** @type {Record<string, string>} */
+  const headers = { ...extraHeaders, authorization: `Bearer ${token}`, accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(path, {
+    method,
+    headers,
+    body: body === undefined ? null : JSON.stringify(body),
+  });
+  const type = res.headers.get('content-type') ?? '';
+  const json = type.includes('json') ? await res.json().catch(() => undefined) : undefined;
+  if (res.ok) return json;
+  // The page signs out when the token it holds stops working (expired, revoked).
+  if (res.status === 401) window.dispatchEvent(new CustomEvent('oo:unauthorized', { detail: { token } }));
+  throw new ApiError(
+    json && typeof json === 'object'
+      ? { ...json, status: res.status }
+      : { status: res.status, detail: `${res.status} ${res.statusText}` },
+  );
+}
+
+/**
+ * What to tell the user about a failed call, in one line.
+ * @param {unknown} err
+ */
+export function describeError(err) {
+  if (err instanceof ApiError) {
+    const { detail, title, status, code } = err.problem;
+    return `${detail ?? title ?? `HTTP ${status}`}${code ? ` (${code})` : ''}`;
+  }
+  if (err instanceof TypeError) return 'the gateway cannot be reached; is OO running?';
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,101 @@
+// @ts-check
+/**
+ * A request's events, live: `GET /v1/requests/:id/events` read as Server-Sent Events over fetch.
+ * The browser's EventSource cannot send an Authorization header, so the frames are parsed here.
+ * A dropped stream is opened again after `Last-Event-ID`, the last stored event seen, until the
+ * gateway sends `end` or the caller aborts.
+ */
+
+import { ApiError } from './api.js';
+
+/**
+ * @typedef {{ event: string, data: string, id: string | undefined }} SseFrame
+ */
+
+/**
+ * Parses an event stream fed in chunks: `push` a chunk of text, get the frames it completed.
+ * Follows the SSE rules the gateway uses: `field: value` lines, a blank line ends a frame, lines
+ * starting with `:` are comments, `data` lines join with a newline.
+ */
+export function sseParser() {
+  let buffer = '';
+  /** @type {{ event: string, data: string[], id: string | undefined }} */
+  let frame = { event: 'message', data: [], id: undefined };
+  return {
+    /**
+     * @param {string} chunk
+     * @returns {SseFrame[]}
+     */
+    push(chunk) {
+      buffer += chunk;
+      /** @type {SseFrame[]} */
+      const frames = [];
+      let end = buffer.search(/\r\n|\r|\n/);
+      while (end >= 0) {
+        const line = buffer.slice(0, end);
+        buffer = buffer.slice(buffer.startsWith('\r\n', end) ? end + 2 : end + 1);
+        if (line === '') {
+          if (frame.data.length > 0)
+            frames.push({ event: frame.event, data: frame.data.join('\n'), id: frame.id });
+          frame = { event: 'message', data: [], id: undefined };
+        } else if (!line.startsWith(':')) {
+          const colon = line.indexOf(':');
+          const field = colon < 0 ? line : line.slice(0, colon);
+          const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+          if (field === 'event') frame.event = value;
+          else if (field === 'data') frame.data.push(value);
+          else if (field === 'id') frame.id = value;
+        }
+        end = buffer.search(/\r\n|\r|\n/);
+      }
+      return frames;
+    },
+  };
+}
+
+/** How long to wait before opening a dropped stream again (ms). */
+const REOPEN_MS = 1_000;
+
+/**
+ * Follows a request's events until it ends or `signal` aborts. `onFrame` gets every frame, the
+ * final `end` one included; `onTrouble` hears why the stream dropped before it is opened again.
+ * Resolves when the request has ended or the caller aborted; a refusal (401, 403, 404) rejects
+ * with an ApiError.
+ * @param {string} token
+ * @param {string} requestId
+ * @param {{ signal: AbortSignal, onFrame: (frame: SseFrame) => void, onTrouble?: (why: string) => void }} how
+ */
+export async function followEvents(token, requestId, { signal, onFrame, onTrouble }) {
+  /** @type {string | undefined} */
+  let lastId;
+  while (!signal.aborted) {
+    /** @type {Record<string, string>} */
+    const headers = { authorization: `Bearer ${token}`, accept: 'text/event-stream' };
+    if (lastId) headers['last-event-id'] = lastId;
+    try {
+      const res = await fetch(`/v1/requests/${encodeURIComponent(requestId)}/events`, { headers, signal });
+      if (res.status >= 400 && res.status < 500) {
+        const problem = await res.json().catch(() => ({}));
+        throw new ApiError({ ...problem, status: res.status });
+      }
+      if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
+      const parser = sseParser();
+      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        for (const frame of parser.push(value)) {
+          if (frame.id) lastId = frame.id;
+          onFrame(frame);
+          if (frame.event === 'end') return;
+        }
+      }
+      onTrouble?.('the event stream closed');
+    } catch (err) {
+      if (signal.aborted) return;
+      if (err instanceof ApiError) throw err;
+      onTrouble?.(err instanceof Error ? err.message : String(err));
+    }
+    await new Promise((resolve) => setTimeout(resolve, REOPEN_MS));
+  }
+}

@@ -1,0 +1,116 @@
+// @ts-check
+/**
+ * The caller's requests, newest first (`GET /v1/requests`), a page at a time. A requester sees
+ * their own; operators and admins may see everyone's.
+ */
+import { call, describeError } from './api.js';
+import { badge, h, replace, when } from './dom.js';
+
+/**
+ * @typedef {{
+ *   requestId: string, status: string, submittedBy: string, submittedAt: string,
+ *   resources: Record<string, unknown>[], template: string | null, rerunOf: string | null,
+ * }} RequestSummary
+ */
+
+const PAGE = 20;
+
+/**
+ * What was asked for, in a few words: "virtual_machine rhel9 on INTRANET_DEV ×2".
+ * @param {Record<string, unknown>[]} resources
+ */
+export function resourceSummary(resources) {
+  return resources
+    .map((r) => {
+      if (r.type === 'virtual_machine') {
+        const count = typeof r.count === 'number' && r.count > 1 ? ` ×${r.count}` : '';
+        return `VM ${r.os} on ${r.network}, ${r.cpu} CPU, ${r.memoryGb} GB${count}`;
+      }
+      if (r.type === 'dns_record') return `DNS ${r.recordType} ${r.name}.${r.zone}`;
+      return String(r.type);
+    })
+    .join('; ');
+}
+
+/**
+ * @param {{ token: string, signal: AbortSignal }} how
+ * @returns {HTMLElement}
+ */
+export function requestListView({ token, signal }) {
+  const rows = h('tbody');
+  const message = h('p', { class: 'error', role: 'alert' });
+  const more = h('button', { type: 'button', class: 'secondary', hidden: true }, 'Older requests');
+  const everyone = h('input', { type: 'checkbox', id: 'everyone' });
+  /** @type {string | null} */
+  let cursor = null;
+
+  /** @param {boolean} fresh */
+  async function load(fresh) {
+    if (fresh) {
+      cursor = null;
+      replace(rows);
+    }
+    const query = new URLSearchParams({ limit: String(PAGE) });
+    if (!everyone.checked) query.set('mine', 'true');
+    if (cursor) query.set('cursor', cursor);
+    try {
+      const page = await call(token, 'GET', `/v1/requests?${query}`);
+      if (signal.aborted) return;
+      message.textContent = '';
+      for (const item of /** @type {RequestSummary[]} */ (page.items)) rows.appendChild(row(item));
+      cursor = page.nextCursor;
+      more.hidden = !cursor;
+      if (fresh && page.items.length === 0)
+        rows.appendChild(h('tr', {}, h('td', { colspan: 4 }, 'No requests yet.')));
+    } catch (err) {
+      message.textContent = describeError(err);
+    }
+  }
+  more.addEventListener('click', () => load(false));
+  everyone.addEventListener('change', () => load(true));
+  void load(true);
+
+  return h(
+    'section',
+    { class: 'card' },
+    h('h2', {}, 'Requests'),
+    h(
+      'p',
+      {},
+      h('a', { href: '#/new', class: 'button' }, 'New request'),
+      h('button', { type: 'button', class: 'secondary', onclick: () => load(true) }, 'Refresh'),
+    ),
+    h('label', { class: 'inline' }, everyone, ' everyone’s (operators and admins)'),
+    message,
+    h(
+      'table',
+      { class: 'requests' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', {}, 'Request'),
+          h('th', {}, 'Status'),
+          h('th', {}, 'What'),
+          h('th', {}, 'Submitted'),
+        ),
+      ),
+      rows,
+    ),
+    more,
+  );
+}
+
+/** @param {RequestSummary} item */
+function row(item) {
+  return h(
+    'tr',
+    {},
+    h('td', {}, h('a', { href: `#/requests/${encodeURIComponent(item.requestId)}` }, item.requestId)),
+    h('td', {}, badge(item.status)),
+    h('td', {}, resourceSummary(item.resources)),
+    h('td', {}, `${when(item.submittedAt)} by ${item.submittedBy}`),
+  );
+}

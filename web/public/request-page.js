@@ -1,0 +1,284 @@
+// @ts-check
+/**
+ * One request: its status, what it asked for, its runs and their tasks, its commits, outputs and
+ * error, and its events as they happen. Each event read refreshes the view from
+ * `GET /v1/requests/:id` (the read model), at most a few times a second. Cancel and rerun are
+ * offered; the gateway decides who may (a requester may not, a 403 says so).
+ */
+import { call, describeError } from './api.js';
+import { badge, h, replace, when } from './dom.js';
+import { followEvents } from './event-feed.js';
+import { resourceSummary } from './request-list.js';
+
+/**
+ * @typedef {{ code: string, message: string }} ErrorData
+ * @typedef {{ id: string, type: string, status: string, attempts: number, startedAt: string | null, finishedAt: string | null, error: ErrorData | null }} TaskView
+ * @typedef {{ runId: string, template: string, version: number, parentRunId: string | null, status: string, tasks: TaskView[], error: ErrorData | null }} RunView
+ * @typedef {{
+ *   requestId: string, traceId: string, status: string, submittedBy: string, submittedAt: string,
+ *   updatedAt: string, resources: Record<string, unknown>[], template: string | null,
+ *   rerunOf: string | null, reasons: { path: string, message: string }[] | null,
+ *   runs: RunView[], commits: { repo: string, commit: string }[], outputs: unknown,
+ *   error: ErrorData | null,
+ * }} RequestView
+ */
+
+const ENDED = new Set(['succeeded', 'failed', 'rejected', 'cancelled']);
+/** At most one refresh per this many ms while events pour in. */
+const REFRESH_MS = 300;
+/** How long the first read waits for the first event (ms). */
+const FIRST_READ_MS = 3_000;
+
+/**
+ * One line for an event frame of the stream.
+ * @param {string} kind request | run | task
+ * @param {Record<string, any>} body
+ */
+export function eventLine(kind, body) {
+  const error = body.error ? `: ${body.error.message} (${body.error.code})` : '';
+  if (kind === 'task') {
+    const retry = body.retryAt ? `, retry at ${when(body.retryAt)}` : '';
+    return `task ${body.taskKey} (${body.type}) ${body.status}, attempt ${body.attempt}${retry}${error}`;
+  }
+  if (kind === 'run') return `run ${body.template} v${body.version} ${body.status}${error}`;
+  return `request ${body.status}${error}`;
+}
+
+/**
+ * @param {{ token: string, requestId: string, signal: AbortSignal }} how
+ * @returns {HTMLElement}
+ */
+export function requestPageView({ token, requestId, signal }) {
+  const head = h('div', {}, h('h2', {}, 'Request ', h('code', {}, requestId)));
+  const detail = h('div', {}, h('p', {}, 'Loading…'));
+  const actions = h('div', { class: 'actions' });
+  const actionMessage = h('p', { class: 'error', role: 'alert' });
+  const log = h('ol', { class: 'events' });
+  const feedState = h('p', { class: 'hint' }, 'following events…');
+  /** Sequences of stored events shown, so a stream opened again shows each once. */
+  const seen = new Set();
+  let refreshing = false;
+  let again = false;
+
+  async function refresh() {
+    if (refreshing) {
+      again = true;
+      return;
+    }
+    refreshing = true;
+    try {
+      const view = /** @type {RequestView} */ (
+        await call(token, 'GET', `/v1/requests/${encodeURIComponent(requestId)}`)
+      );
+      if (!signal.aborted) {
+        replace(detail, render(view));
+        replace(actions, actionButtons(view));
+      }
+    } catch (err) {
+      if (!signal.aborted) replace(detail, h('p', { class: 'error' }, describeError(err)));
+    } finally {
+      refreshing = false;
+      if (again && !signal.aborted) {
+        again = false;
+        setTimeout(refresh, REFRESH_MS);
+      }
+    }
+  }
+
+  /** @param {'cancel' | 'resume' | 'restart'} what */
+  async function act(what) {
+    actionMessage.textContent = '';
+    const id = encodeURIComponent(requestId);
+    try {
+      if (what === 'cancel') {
+        await call(token, 'POST', `/v1/requests/${id}/cancel`, { reason: 'cancelled in the web UI' });
+        actionMessage.textContent = 'Cancel sent.';
+      } else {
+        const accepted = await call(token, 'POST', `/v1/requests/${id}/rerun`, { mode: what });
+        location.hash = `#/requests/${encodeURIComponent(accepted.requestId)}`;
+      }
+    } catch (err) {
+      actionMessage.textContent = describeError(err);
+    }
+  }
+
+  /** @param {RequestView} view */
+  function actionButtons(view) {
+    if (!ENDED.has(view.status)) {
+      return h('button', { type: 'button', class: 'danger', onclick: () => act('cancel') }, 'Cancel');
+    }
+    if (view.status === 'succeeded') return null;
+    return [
+      h('button', { type: 'button', onclick: () => act('resume') }, 'Rerun, keeping what succeeded'),
+      h(
+        'button',
+        { type: 'button', class: 'secondary', onclick: () => act('restart') },
+        'Rerun from scratch',
+      ),
+    ];
+  }
+
+  // The first read waits for the first event: right after a 202 the read model may not know the
+  // request yet, while the event stream waits for it. Without any event, it reads anyway.
+  const firstRead = setTimeout(refresh, FIRST_READ_MS);
+  signal.addEventListener('abort', () => clearTimeout(firstRead));
+  followEvents(token, requestId, {
+    signal,
+    onFrame(frame) {
+      /** @type {Record<string, any>} */
+      let data;
+      try {
+        data = JSON.parse(frame.data);
+      } catch {
+        return;
+      }
+      clearTimeout(firstRead);
+      if (frame.event === 'end') {
+        feedState.textContent = `ended: ${data.status}`;
+        void refresh();
+        return;
+      }
+      if (frame.event === 'error') {
+        feedState.textContent = String(data.message ?? 'the event stream failed');
+        return;
+      }
+      if (typeof data.seq === 'number') {
+        if (seen.has(data.seq)) return;
+        seen.add(data.seq);
+      }
+      log.appendChild(
+        h('li', {}, h('time', {}, when(data.at)), ' ', eventLine(frame.event, data.body ?? {})),
+      );
+      void refresh();
+    },
+    onTrouble(why) {
+      feedState.textContent = `${why}; opening it again…`;
+    },
+  }).catch((err) => {
+    clearTimeout(firstRead);
+    feedState.textContent = describeError(err);
+    void refresh();
+  });
+
+  return h(
+    'section',
+    { class: 'card' },
+    head,
+    detail,
+    actions,
+    actionMessage,
+    h('h3', {}, 'Events'),
+    feedState,
+    log,
+  );
+}
+
+/** @param {RequestView} view */
+function render(view) {
+  return [
+    h(
+      'dl',
+      { class: 'facts' },
+      h('dt', {}, 'Status'),
+      h('dd', { id: 'request-status' }, badge(view.status)),
+      h('dt', {}, 'Asked for'),
+      h('dd', {}, resourceSummary(view.resources)),
+      h('dt', {}, 'Submitted'),
+      h('dd', {}, `${when(view.submittedAt)} by ${view.submittedBy}`),
+      h('dt', {}, 'Updated'),
+      h('dd', {}, when(view.updatedAt)),
+      h('dt', {}, 'Trace'),
+      h('dd', {}, h('code', {}, view.traceId)),
+      view.rerunOf
+        ? [
+            h('dt', {}, 'Rerun of'),
+            h('dd', {}, h('a', { href: `#/requests/${encodeURIComponent(view.rerunOf)}` }, view.rerunOf)),
+          ]
+        : null,
+      view.template ? [h('dt', {}, 'Workflow'), h('dd', {}, view.template)] : null,
+    ),
+    view.error
+      ? h('p', { class: 'error', id: 'request-error' }, `${view.error.message} (${view.error.code})`)
+      : null,
+    view.reasons?.length
+      ? h(
+          'div',
+          { id: 'request-reasons' },
+          h('h3', {}, 'Why it was refused'),
+          h(
+            'ul',
+            {},
+            view.reasons.map((r) => h('li', {}, h('code', {}, r.path), ` ${r.message}`)),
+          ),
+        )
+      : null,
+    view.commits.length
+      ? [
+          h('h3', {}, 'Commits'),
+          h(
+            'ul',
+            {},
+            view.commits.map((c) => h('li', {}, h('code', {}, c.commit.slice(0, 12)), ` in ${c.repo}`)),
+          ),
+        ]
+      : null,
+    view.outputs !== null && view.outputs !== undefined
+      ? [h('h3', {}, 'Result'), h('pre', { id: 'request-outputs' }, JSON.stringify(view.outputs, null, 2))]
+      : null,
+    view.runs.map(runTable),
+  ];
+}
+
+/** @param {RunView} run */
+function runTable(run) {
+  return h(
+    'div',
+    { class: 'run' },
+    h(
+      'h3',
+      {},
+      `${run.parentRunId ? 'Child run' : 'Run'} `,
+      h('code', {}, run.template),
+      ` v${run.version} `,
+      badge(run.status),
+    ),
+    run.error ? h('p', { class: 'error' }, `${run.error.message} (${run.error.code})`) : null,
+    h(
+      'table',
+      { class: 'tasks' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', {}, 'Task'),
+          h('th', {}, 'Type'),
+          h('th', {}, 'Status'),
+          h('th', {}, 'Attempts'),
+          h('th', {}, 'Finished'),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        run.tasks.map((task) =>
+          h(
+            'tr',
+            {},
+            h('td', {}, task.id),
+            h('td', {}, task.type),
+            h(
+              'td',
+              {},
+              badge(task.status),
+              task.error ? h('div', { class: 'error' }, task.error.message) : null,
+            ),
+            h('td', {}, String(task.attempts)),
+            h('td', {}, when(task.finishedAt)),
+          ),
+        ),
+      ),
+    ),
+  );
+}

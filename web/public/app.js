@@ -1,38 +1,47 @@
 // @ts-check
 /**
  * The web UI's entry: a router over the location's hash. `#/requests` lists, `#/new` asks,
- * `#/requests/<id>` follows one request, `#/sign-in` takes a token. Leaving a view aborts what it
- * started (its event stream), so only the view on screen talks to the gateway.
+ * `#/requests/<id>` follows one request, `#/status` shows the actors alive, `#/policy` edits the
+ * policy, `#/sign-in` takes a token. Pages a role may not use are not offered (the gateway refuses
+ * them anyway). Leaving a view aborts what it started (its event stream), so only the view on
+ * screen talks to the gateway.
  */
+import { call, describeError } from './api.js';
 import { h, replace } from './dom.js';
+import { policyPageView } from './policy-page.js';
 import { requestFormView } from './request-form.js';
 import { requestListView } from './request-list.js';
 import { requestPageView } from './request-page.js';
 import { signOut, token } from './session.js';
 import { signInView } from './sign-in.js';
+import { statusPageView } from './status-page.js';
+
+/** @typedef {{ name: string, role: string, permissions: string[] }} Me */
 
 const main = /** @type {HTMLElement} */ (document.getElementById('main'));
 const nav = /** @type {HTMLElement} */ (document.getElementById('nav'));
 /** @type {AbortController | undefined} */
 let current;
+/** The caller, once asked, for the token held. */
+/** @type {{ token: string, me: Me } | undefined} */
+let caller;
 
-function show() {
-  current?.abort();
-  current = new AbortController();
-  const signal = current.signal;
-  const route = location.hash.replace(/^#/, '') || '/requests';
-  const held = token();
-  if (!held || route === '/sign-in') {
-    replace(nav);
-    const next = route === '/sign-in' ? '#/requests' : `#${route}`;
-    replace(main, signInView({ next }));
-    return;
-  }
-  replace(
-    nav,
+/** @param {string} held */
+async function whoIs(held) {
+  if (caller?.token !== held) caller = { token: held, me: await call(held, 'GET', '/v1/me') };
+  return caller.me;
+}
+
+/** @param {Me} me */
+function navigation(me) {
+  const may = (/** @type {string} */ permission) => me.permissions.includes(permission);
+  return [
     h('a', { href: '#/requests' }, 'Requests'),
     h('a', { href: '#/new' }, 'New request'),
+    may('readAll') ? h('a', { href: '#/status' }, 'Status') : null,
+    may('policy') ? h('a', { href: '#/policy' }, 'Policy') : null,
     h('a', { href: '/docs/' }, 'API'),
+    h('span', { class: 'who' }, `${me.name} (${me.role})`),
     h(
       'button',
       {
@@ -45,19 +54,47 @@ function show() {
       },
       'Sign out',
     ),
-  );
+  ];
+}
+
+async function show() {
+  current?.abort();
+  current = new AbortController();
+  const signal = current.signal;
+  const route = location.hash.replace(/^#/, '') || '/requests';
+  const held = token();
+  if (!held || route === '/sign-in') {
+    caller = undefined;
+    replace(nav);
+    const next = route === '/sign-in' ? '#/requests' : `#${route}`;
+    replace(main, signInView({ next }));
+    return;
+  }
+  let me;
+  try {
+    me = await whoIs(held);
+  } catch (err) {
+    // A refused token has signed the page out already (oo:unauthorized).
+    if (!signal.aborted) replace(main, h('p', { class: 'error' }, describeError(err)));
+    return;
+  }
+  if (signal.aborted) return;
+  replace(nav, navigation(me));
   const one = route.match(/^\/requests\/([^/]+)$/);
   if (one?.[1])
     replace(main, requestPageView({ token: held, requestId: decodeURIComponent(one[1]), signal }));
   else if (route === '/new') replace(main, requestFormView({ token: held, signal }));
-  else replace(main, requestListView({ token: held, signal }));
+  else if (route === '/status') replace(main, statusPageView({ token: held, signal }));
+  else if (route === '/policy') replace(main, policyPageView({ token: held, signal }));
+  else
+    replace(main, requestListView({ token: held, signal, mayReadAll: me.permissions.includes('readAll') }));
   main.focus();
 }
 
-window.addEventListener('hashchange', show);
+window.addEventListener('hashchange', () => void show());
 window.addEventListener('oo:unauthorized', (event) => {
   if (/** @type {CustomEvent<{ token: string }>} */ (event).detail.token !== token()) return;
   signOut();
   location.hash = '#/sign-in';
 });
-show();
+void show();

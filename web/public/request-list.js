@@ -33,10 +33,11 @@ export function resourceSummary(resources) {
 }
 
 /**
- * @param {{ token: string, signal: AbortSignal }} how
+ * @param {{ token: string, signal: AbortSignal, mayReadAll: boolean }} how `mayReadAll`: the caller
+ * may list everyone's requests, not only their own
  * @returns {HTMLElement}
  */
-export function requestListView({ token, signal }) {
+export function requestListView({ token, signal, mayReadAll }) {
   const rows = h('tbody');
   const message = h('p', { class: 'error', role: 'alert' });
   const more = h('button', { type: 'button', class: 'secondary', hidden: true }, 'Older requests');
@@ -80,7 +81,7 @@ export function requestListView({ token, signal }) {
       h('a', { href: '#/new', class: 'button' }, 'New request'),
       h('button', { type: 'button', class: 'secondary', onclick: () => load(true) }, 'Refresh'),
     ),
-    h('label', { class: 'inline' }, everyone, ' everyone’s (operators and admins)'),
+    mayReadAll ? h('label', { class: 'inline' }, everyone, ' everyone’s') : null,
     message,
     h(
       'table',

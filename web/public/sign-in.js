@@ -30,7 +30,7 @@ export function signInView({ next }) {
     submit.disabled = true;
     message.textContent = '';
     try {
-      await call(value, 'GET', '/v1/catalog/options');
+      await call(value, 'GET', '/v1/me');
       signIn(value);
       location.hash = next;
     } catch (err) {

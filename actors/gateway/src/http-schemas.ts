@@ -4,6 +4,7 @@
  * `registerApiSchemas` names become components there.
  */
 import {
+  Permissions,
   Policy,
   PolicyImage,
   PolicyRecord,
@@ -11,6 +12,7 @@ import {
   RequestBody,
   RequestStatus,
   ResourceSpec,
+  Role,
   SizeBounds,
 } from '@oo/contracts';
 import { Cursor, EventRecord, RequestPage, RequestSummary, RequestView } from '@oo/read-model';
@@ -106,6 +108,11 @@ export const TemplateSummary = z.object({
   description: z.string(),
 });
 export const Catalog = z.object({ items: z.array(z.string()) });
+export const Me = z.object({
+  name: z.string(),
+  role: Role,
+  permissions: z.array(z.enum(Object.keys(Permissions) as [keyof typeof Permissions])),
+});
 /**
  * What a request form may offer, read from the policy: the values a requester may choose, without
  * what only admins see (addresses, clusters, datastores).

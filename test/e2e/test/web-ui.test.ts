@@ -76,7 +76,7 @@ describe('web UI', () => {
     await page.waitForSelector('table.requests');
     expect(page.url()).toMatch(/\/ui\/#\/requests$/);
     // The wrong token's 401 is the one error: the browser logs it on the console too.
-    expect(refusals).toEqual(['401 /v1/catalog/options']);
+    expect(refusals).toEqual(['401 /v1/me']);
     expect(troubles.filter((t) => !t.includes('status of 401'))).toEqual([]);
   });
 
@@ -138,5 +138,72 @@ describe('web UI', () => {
     await expect.poll(() => page.textContent('section.card')).toMatch(/not known|must|invalid/);
     expect(await page.$$('section.card img, section.card script')).toEqual([]);
     expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
+  });
+
+  it('offers a requester no operator pages, and an admin the actors alive', async () => {
+    const created = await fetch(`${gateway}/v1/tokens`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'rita', role: 'requester' }),
+    });
+    expect(created.status).toBe(201);
+    const { secret } = (await created.json()) as { secret: string };
+    await signIn(secret);
+    await page.waitForSelector('table.requests');
+    expect(await page.textContent('nav .who')).toBe('rita (requester)');
+    expect(await page.$$eval('nav a', (links) => links.map((a) => a.textContent))).toEqual([
+      'Requests',
+      'New request',
+      'API',
+    ]);
+    expect(await page.$('#everyone')).toBeNull();
+
+    await page.click('nav button.link');
+    await signIn();
+    await page.click('a[href="#/status"]');
+    await page.waitForSelector('table.presence tbody tr');
+    const actors = await page.$$eval('table.presence tbody tr td:first-child', (cells) =>
+      cells.map((c) => c.textContent),
+    );
+    expect(actors).toEqual(expect.arrayContaining(['engine', 'runner', 'gateway', 'requests', 'rfm']));
+  });
+
+  it('lets an admin change the policy, refuses a stale save, and the form offers the new bounds', async () => {
+    await signIn();
+    await page.click('a[href="#/policy"]');
+    await expect.poll(() => page.inputValue('#policy-json')).toContain('"bounds"');
+    const edited = JSON.parse(await page.inputValue('#policy-json')) as { bounds: { cpu: { max: number } } };
+    edited.bounds.cpu.max = 4;
+    await page.fill('#policy-json', JSON.stringify(edited, null, 2));
+    await page.click('button[type=submit]');
+    await expect.poll(() => page.textContent('p.ok')).toMatch(/^Saved as version \d+\.$/);
+
+    // Someone else saves meanwhile: this page's next save is refused, not written over theirs.
+    const current = (await (
+      await fetch(`${gateway}/v1/policy`, { headers: { authorization: `Bearer ${adminToken}` } })
+    ).json()) as { version: number; policy: unknown };
+    const theirs = await fetch(`${gateway}/v1/policy`, {
+      method: 'PUT',
+      headers: {
+        authorization: `Bearer ${adminToken}`,
+        'content-type': 'application/json',
+        'if-match': `"${current.version}"`,
+      },
+      body: JSON.stringify(current.policy),
+    });
+    expect(theirs.status).toBe(200);
+    await page.click('button[type=submit]');
+    await expect.poll(() => page.textContent('[role=alert]')).toContain('Someone changed the policy');
+
+    await page.fill('#policy-json', '{"images": []}');
+    await page.click('button[type=button]:has-text("Read it again")');
+    await expect.poll(() => page.inputValue('#policy-json')).toContain('"bounds"');
+    await page.fill('#policy-json', '{"images": []}');
+    await page.click('button[type=submit]');
+    await expect.poll(() => page.textContent('[role=alert]')).toContain('images');
+
+    await page.click('a[href="#/new"]');
+    await page.waitForSelector('form.request-form');
+    expect(await page.getAttribute('input[name=cpu]', 'max')).toBe('4');
   });
 });

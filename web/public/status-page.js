@@ -1,0 +1,96 @@
+// @ts-check
+/**
+ * The actor instances alive now (`GET /v1/presence`): what each has handled, what fails, when it
+ * last reported. Operators and admins.
+ */
+import { call, describeError } from './api.js';
+import { h, replace, when } from './dom.js';
+
+/**
+ * @typedef {{
+ *   actor: string, instance: string, host: string, pid: number,
+ *   versions: { node: string, actor: string, runtime: string },
+ *   startedAt: string, heartbeatAt: string, inFlight: number, handled: number, failed: number,
+ *   lastError?: { code: string, message: string, at: string },
+ * }} PresenceEntry
+ */
+
+/**
+ * @param {{ token: string, signal: AbortSignal }} how
+ * @returns {HTMLElement}
+ */
+export function statusPageView({ token, signal }) {
+  const rows = h('tbody');
+  const message = h('p', { class: 'error', role: 'alert' });
+  const summary = h('p', { class: 'hint' });
+
+  async function load() {
+    try {
+      const { items } = /** @type {{ items: PresenceEntry[] }} */ (await call(token, 'GET', '/v1/presence'));
+      if (signal.aborted) return;
+      message.textContent = '';
+      const actors = new Set(items.map((entry) => entry.actor));
+      summary.textContent = `${items.length} instance${items.length === 1 ? '' : 's'} of ${actors.size} actor${actors.size === 1 ? '' : 's'}, as of ${new Date().toLocaleTimeString()}`;
+      replace(rows, items.map(row));
+    } catch (err) {
+      message.textContent = describeError(err);
+    }
+  }
+  void load();
+
+  return h(
+    'section',
+    { class: 'card' },
+    h('h2', {}, 'Actors alive'),
+    h('p', {}, h('button', { type: 'button', class: 'secondary', onclick: () => load() }, 'Refresh')),
+    summary,
+    message,
+    h(
+      'table',
+      { class: 'presence' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          [
+            'Actor',
+            'Instance',
+            'Where',
+            'Up since',
+            'Last heard',
+            'In flight',
+            'Handled',
+            'Failed',
+            'Last error',
+          ].map((title) => h('th', {}, title)),
+        ),
+      ),
+      rows,
+    ),
+  );
+}
+
+/** @param {PresenceEntry} entry */
+function row(entry) {
+  return h(
+    'tr',
+    {},
+    h('td', {}, entry.actor),
+    h('td', {}, h('code', {}, entry.instance)),
+    h('td', {}, `${entry.host} pid ${entry.pid}`),
+    h('td', {}, when(entry.startedAt)),
+    h('td', {}, when(entry.heartbeatAt)),
+    h('td', {}, String(entry.inFlight)),
+    h('td', {}, String(entry.handled)),
+    h('td', {}, String(entry.failed)),
+    h(
+      'td',
+      {},
+      entry.lastError
+        ? `${entry.lastError.message} (${entry.lastError.code}, ${when(entry.lastError.at)})`
+        : '',
+    ),
+  );
+}

@@ -16,7 +16,7 @@ import { signOut, token } from './session.js';
 import { signInView } from './sign-in.js';
 import { statusPageView } from './status-page.js';
 
-/** @typedef {{ name: string, role: string, permissions: string[] }} Me */
+/** @typedef {{ name: string, role: string, permissions: string[] }} Me the caller (`GET /v1/me`) */
 
 const main = /** @type {HTMLElement} */ (document.getElementById('main'));
 const nav = /** @type {HTMLElement} */ (document.getElementById('nav'));
@@ -82,7 +82,7 @@ async function show() {
   replace(nav, navigation(me));
   const one = route.match(/^\/requests\/([^/]+)$/);
   if (one?.[1])
-    replace(main, requestPageView({ token: held, requestId: decodeURIComponent(one[1]), signal }));
+    replace(main, requestPageView({ token: held, requestId: decodeURIComponent(one[1]), signal, me }));
   else if (route === '/new') replace(main, requestFormView({ token: held, signal }));
   else if (route === '/status') replace(main, statusPageView({ token: held, signal }));
   else if (route === '/policy') replace(main, policyPageView({ token: held, signal }));

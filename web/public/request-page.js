@@ -2,8 +2,8 @@
 /**
  * One request: its status, what it asked for, its runs and their tasks, its commits, outputs and
  * error, and its events as they happen. Each event read refreshes the view from
- * `GET /v1/requests/:id` (the read model), at most a few times a second. Cancel and rerun are
- * offered; the gateway decides who may (a requester may not, a 403 says so).
+ * `GET /v1/requests/:id` (the read model), at most a few times a second. Cancel is offered to its
+ * requester, operators and admins, rerun to operators and admins (the gateway decides all the same).
  */
 import { call, describeError } from './api.js';
 import { badge, h, replace, when } from './dom.js';
@@ -45,10 +45,11 @@ export function eventLine(kind, body) {
 }
 
 /**
- * @param {{ token: string, requestId: string, signal: AbortSignal }} how
+ * @param {{ token: string, requestId: string, signal: AbortSignal, me: import('./app.js').Me }} how
+ * `me`: the caller, whose permissions decide which actions are offered
  * @returns {HTMLElement}
  */
-export function requestPageView({ token, requestId, signal }) {
+export function requestPageView({ token, requestId, signal, me }) {
   const head = h('div', {}, h('h2', {}, 'Request ', h('code', {}, requestId)));
   const detail = h('div', {}, h('p', {}, 'Loading…'));
   const actions = h('div', { class: 'actions' });
@@ -105,9 +106,13 @@ export function requestPageView({ token, requestId, signal }) {
   /** @param {RequestView} view */
   function actionButtons(view) {
     if (!ENDED.has(view.status)) {
-      return h('button', { type: 'button', class: 'danger', onclick: () => act('cancel') }, 'Cancel');
+      // Requesters may cancel their own requests; operators and admins any.
+      const mayCancel = me.permissions.includes('cancel') || view.submittedBy === me.name;
+      return mayCancel
+        ? h('button', { type: 'button', class: 'danger', onclick: () => act('cancel') }, 'Cancel')
+        : null;
     }
-    if (view.status === 'succeeded') return null;
+    if (view.status === 'succeeded' || !me.permissions.includes('rerun')) return null;
     return [
       h('button', { type: 'button', onclick: () => act('resume') }, 'Rerun, keeping what succeeded'),
       h(

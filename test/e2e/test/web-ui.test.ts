@@ -61,6 +61,17 @@ afterEach(async () => {
   await page.close();
 });
 
+/** A new API token, made by the admin. */
+async function tokenFor(name: string, role: 'requester' | 'operator'): Promise<string> {
+  const created = await fetch(`${gateway}/v1/tokens`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name, role }),
+  });
+  expect(created.status).toBe(201);
+  return ((await created.json()) as { secret: string }).secret;
+}
+
 async function signIn(token = adminToken) {
   await page.goto(gateway);
   await page.fill('#token', token);
@@ -141,14 +152,7 @@ describe('web UI', () => {
   });
 
   it('offers a requester no operator pages, and an admin the actors alive', async () => {
-    const created = await fetch(`${gateway}/v1/tokens`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'rita', role: 'requester' }),
-    });
-    expect(created.status).toBe(201);
-    const { secret } = (await created.json()) as { secret: string };
-    await signIn(secret);
+    await signIn(await tokenFor('rita', 'requester'));
     await page.waitForSelector('table.requests');
     expect(await page.textContent('nav .who')).toBe('rita (requester)');
     expect(await page.$$eval('nav a', (links) => links.map((a) => a.textContent))).toEqual([
@@ -205,5 +209,42 @@ describe('web UI', () => {
     await page.click('a[href="#/new"]');
     await page.waitForSelector('form.request-form');
     expect(await page.getAttribute('input[name=cpu]', 'max')).toBe('4');
+  });
+
+  it('shows why the policy refused a request, and lets an operator, not its requester, rerun it', async () => {
+    const requester = await tokenFor('ruth', 'requester');
+    const submitted = await fetch(`${gateway}/v1/requests`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${requester}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        resources: [
+          {
+            type: 'virtual_machine',
+            os: 'rhel9',
+            network: 'INTRANET_DEV',
+            cpu: 64,
+            memoryGb: 8,
+            disks: [{ sizeGb: 100 }],
+          },
+        ],
+      }),
+    });
+    expect(submitted.status).toBe(202);
+    const { requestId } = (await submitted.json()) as { requestId: string };
+
+    await signIn(requester);
+    await page.goto(`${gateway}/ui/#/requests/${requestId}`);
+    await page.waitForSelector('#request-status [data-status=rejected]', { timeout: 60_000 });
+    expect(await page.textContent('#request-reasons')).toContain('resources.0.cpu');
+    expect(await page.$$('.actions button')).toEqual([]);
+
+    await page.click('nav button.link');
+    await signIn(await tokenFor('otto', 'operator'));
+    await page.goto(`${gateway}/ui/#/requests/${requestId}`);
+    await page.click('.actions button:has-text("Rerun from scratch")');
+    await page.waitForURL((url) => url.hash.startsWith('#/requests/') && !url.hash.endsWith(requestId));
+    await expect
+      .poll(() => page.textContent('dl.facts'), { timeout: 20_000 })
+      .toContain(`Rerun of${requestId}`);
   });
 });

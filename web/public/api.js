@@ -27,7 +27,7 @@ export class ApiError extends Error {
  * One call. Resolves the JSON body of a 2xx answer; rejects with an ApiError otherwise, or with
  * a TypeError when the gateway cannot be reached.
  * @param {string} token
- * @param {'GET' | 'POST' | 'PUT'} method
+ * @param {'GET' | 'POST' | 'PUT' | 'DELETE'} method
  * @param {string} path below the gateway's root, `/v1/...`
  * @param {unknown} [body]
  * @param {Record<string, string>} [extraHeaders]

@@ -2,7 +2,7 @@
 /**
  * The web UI's entry: a router over the location's hash. `#/requests` lists, `#/new` asks,
  * `#/requests/<id>` follows one request, `#/status` shows the actors alive, `#/policy` edits the
- * policy, `#/sign-in` takes a token. Pages a role may not use are not offered (the gateway refuses
+ * policy, `#/tokens` makes and revokes API tokens, `#/sign-in` takes a token. Pages a role may not use are not offered (the gateway refuses
  * them anyway). Leaving a view aborts what it started (its event stream), so only the view on
  * screen talks to the gateway.
  */
@@ -15,6 +15,7 @@ import { requestPageView } from './request-page.js';
 import { signOut, token } from './session.js';
 import { signInView } from './sign-in.js';
 import { statusPageView } from './status-page.js';
+import { tokensPageView } from './tokens-page.js';
 
 /** @typedef {{ name: string, role: string, permissions: string[] }} Me the caller (`GET /v1/me`) */
 
@@ -40,6 +41,7 @@ function navigation(me) {
     h('a', { href: '#/new' }, 'New request'),
     may('readAll') ? h('a', { href: '#/status' }, 'Status') : null,
     may('policy') ? h('a', { href: '#/policy' }, 'Policy') : null,
+    may('tokens') ? h('a', { href: '#/tokens' }, 'Tokens') : null,
     h('a', { href: '/docs/' }, 'API'),
     h('span', { class: 'who' }, `${me.name} (${me.role})`),
     h(
@@ -86,6 +88,7 @@ async function show() {
   else if (route === '/new') replace(main, requestFormView({ token: held, signal }));
   else if (route === '/status') replace(main, statusPageView({ token: held, signal }));
   else if (route === '/policy') replace(main, policyPageView({ token: held, signal }));
+  else if (route === '/tokens') replace(main, tokensPageView({ token: held, signal }));
   else
     replace(main, requestListView({ token: held, signal, mayReadAll: me.permissions.includes('readAll') }));
   main.focus();

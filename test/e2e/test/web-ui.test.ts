@@ -247,4 +247,21 @@ describe('web UI', () => {
       .poll(() => page.textContent('dl.facts'), { timeout: 20_000 })
       .toContain(`Rerun of${requestId}`);
   });
+
+  it('lets an admin make a token that works at once, and revoke it', async () => {
+    await signIn();
+    await page.click('a[href="#/tokens"]');
+    await page.fill('#token-name', 'tess');
+    await page.selectOption('#token-role', 'requester');
+    await page.click('form.inline-form button[type=submit]');
+    const made = String(await (await page.waitForSelector('#new-secret')).textContent());
+    const asTess = () => fetch(`${gateway}/v1/me`, { headers: { authorization: `Bearer ${made}` } });
+    expect((await (await asTess()).json()) as unknown).toMatchObject({ name: 'tess', role: 'requester' });
+
+    const row = page.locator('table.tokens tr', { hasText: 'tess' });
+    page.once('dialog', (dialog) => void dialog.accept());
+    await row.locator('button:has-text("Revoke")').click();
+    await expect.poll(() => row.textContent()).toContain('revoked');
+    await expect.poll(async () => (await asTess()).status, { timeout: 60_000 }).toBe(401);
+  });
 });

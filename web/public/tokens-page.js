@@ -1,0 +1,138 @@
+// @ts-check
+/**
+ * API tokens (admins): make one for a person or a service, shown once (only its hash is kept),
+ * list them with when each was last used, revoke one. Every change is in the audit trail.
+ */
+import { call, describeError } from './api.js';
+import { h, replace, when } from './dom.js';
+
+/**
+ * @typedef {{ id: string, name: string, role: string, createdAt: string, lastUsedAt: string | null, revokedAt: string | null }} TokenInfo
+ */
+
+const ROLES = ['requester', 'operator', 'admin', 'service'];
+
+/**
+ * @param {{ token: string, signal: AbortSignal }} how
+ * @returns {HTMLElement}
+ */
+export function tokensPageView({ token, signal }) {
+  const rows = h('tbody');
+  const message = h('p', { class: 'error', role: 'alert' });
+  const made = h('div', { class: 'made', role: 'status' });
+  const name = h('input', {
+    id: 'token-name',
+    class: 'fit',
+    name: 'name',
+    required: true,
+    autocomplete: 'off',
+    placeholder: 'alice',
+  });
+  const role = h(
+    'select',
+    { id: 'token-role', class: 'fit', name: 'role' },
+    ROLES.map((r) => h('option', { value: r }, r)),
+  );
+  const create = h('button', { type: 'submit' }, 'Make a token');
+
+  async function load() {
+    try {
+      const { items } = /** @type {{ items: TokenInfo[] }} */ (await call(token, 'GET', '/v1/tokens'));
+      if (!signal.aborted) replace(rows, items.map(row));
+    } catch (err) {
+      message.textContent = describeError(err);
+    }
+  }
+
+  /** @param {TokenInfo} info */
+  function row(info) {
+    const revoke = info.revokedAt
+      ? `revoked ${when(info.revokedAt)}`
+      : h(
+          'button',
+          {
+            type: 'button',
+            class: 'danger',
+            onclick: async () => {
+              if (!confirm(`Revoke the token of ${info.name} (${info.role})? It stops working at once.`))
+                return;
+              try {
+                await call(token, 'DELETE', `/v1/tokens/${encodeURIComponent(info.id)}`);
+                message.textContent = '';
+                await load();
+              } catch (err) {
+                message.textContent = describeError(err);
+              }
+            },
+          },
+          'Revoke',
+        );
+    return h(
+      'tr',
+      { 'data-token': info.id },
+      h('td', {}, info.name),
+      h('td', {}, info.role),
+      h('td', {}, when(info.createdAt)),
+      h('td', {}, info.lastUsedAt ? when(info.lastUsedAt) : 'never'),
+      h('td', {}, revoke),
+    );
+  }
+
+  /** @param {Event} event */
+  async function onCreate(event) {
+    event.preventDefault();
+    create.disabled = true;
+    message.textContent = '';
+    replace(made);
+    try {
+      const created = await call(token, 'POST', '/v1/tokens', { name: name.value.trim(), role: role.value });
+      replace(
+        made,
+        h(
+          'p',
+          {},
+          `The token of ${created.token.name} (${created.token.role}). Copy it now: it is not shown again.`,
+        ),
+        h('code', { id: 'new-secret' }, created.secret),
+      );
+      name.value = '';
+      await load();
+    } catch (err) {
+      message.textContent = describeError(err);
+    } finally {
+      create.disabled = false;
+    }
+  }
+
+  void load();
+  return h(
+    'section',
+    { class: 'card' },
+    h('h2', {}, 'API tokens'),
+    h(
+      'form',
+      { class: 'inline-form', onsubmit: onCreate },
+      h('label', { for: 'token-name' }, 'For'),
+      name,
+      h('label', { for: 'token-role' }, 'Role'),
+      role,
+      create,
+    ),
+    made,
+    message,
+    h(
+      'table',
+      { class: 'tokens' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['Name', 'Role', 'Made', 'Last used', ''].map((title) => h('th', {}, title)),
+        ),
+      ),
+      rows,
+    ),
+  );
+}

@@ -58,8 +58,8 @@ function numberInput(name, bounds, value) {
 }
 
 /**
- * Puts each error under the field whose path is the longest prefix of the error's path; the ones
- * no field holds go to the summary.
+ * Puts each error under the field whose path is the longest prefix of the error's path, and every
+ * error, with its path, in the summary (where the ones no field holds show too).
  * @param {HTMLFormElement} form
  * @param {FieldError[]} errors
  * @param {HTMLElement} summary
@@ -69,7 +69,7 @@ function showFieldErrors(form, errors, summary) {
   for (const el of form.querySelectorAll('.field.invalid')) el.classList.remove('invalid');
   const fields = [...form.querySelectorAll('[data-path]')];
   /** @type {HTMLElement[]} */
-  const unplaced = [];
+  const listed = [];
   for (const error of errors) {
     const holder = fields
       .filter((f) => {
@@ -85,9 +85,9 @@ function showFieldErrors(form, errors, summary) {
       holder.classList.add('invalid');
       slot.textContent = slot.textContent ? `${slot.textContent}; ${error.message}` : error.message;
     }
-    unplaced.push(h('li', {}, text));
+    listed.push(h('li', {}, text));
   }
-  replace(summary, unplaced.length ? h('ul', {}, unplaced) : null);
+  replace(summary, listed.length ? h('ul', {}, listed) : null);
 }
 
 /**

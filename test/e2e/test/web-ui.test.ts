@@ -128,7 +128,7 @@ describe('web UI', () => {
     expect(troubles).toEqual([]);
   });
 
-  it('names a refused field beside it and keeps the form', async () => {
+  it('names a refused field beside it, keeps the form, and takes it corrected', async () => {
     await signIn();
     await page.click('a[href="#/new"]');
     await page.waitForSelector('form.request-form');
@@ -138,6 +138,11 @@ describe('web UI', () => {
     await expect.poll(() => error.textContent()).toContain('RFC 1123');
     expect(page.url()).toMatch(/#\/new$/);
     expect(await page.locator('.summary li').first().textContent()).toContain('resources.0.hostname');
+
+    // Corrected, the same form (and its Idempotency-Key) is taken.
+    await page.fill('input[name=hostname]', 'web-ui-01');
+    await page.click('button[type=submit]');
+    await page.waitForURL(/#\/requests\/req_[^/]+$/);
   });
 
   it('shows a hostile request id from a link as text, and runs nothing', async () => {

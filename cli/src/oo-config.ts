@@ -116,6 +116,7 @@ export const OO_ENV_KEYS: Readonly<Record<string, string>> = {
   OO_TEMPLATES_DIR: 'engine.templatesDir',
   DATABASE_URL: 'database.url',
   OO_GATEWAY_PORT: 'gateway.port',
+  OO_TRACE_URL: 'gateway.traceUrl',
   OO_FILESTORE_PORT: 'filestore.port',
   SMTP_HOST: 'notify.smtp.host',
   SMTP_PORT: 'notify.smtp.port',

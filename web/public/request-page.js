@@ -19,7 +19,7 @@ import { resourceSummary } from './request-list.js';
  *   updatedAt: string, resources: Record<string, unknown>[], template: string | null,
  *   rerunOf: string | null, reasons: { path: string, message: string }[] | null,
  *   runs: RunView[], commits: { repo: string, commit: string }[], outputs: unknown,
- *   error: ErrorData | null,
+ *   error: ErrorData | null, links: { trace?: string },
  * }} RequestView
  */
 
@@ -193,7 +193,21 @@ function render(view) {
       h('dt', {}, 'Updated'),
       h('dd', {}, when(view.updatedAt)),
       h('dt', {}, 'Trace'),
-      h('dd', {}, h('code', {}, view.traceId)),
+      h(
+        'dd',
+        {},
+        h('code', {}, view.traceId),
+        view.links.trace
+          ? [
+              ' ',
+              h(
+                'a',
+                { href: view.links.trace, target: '_blank', rel: 'noopener noreferrer' },
+                'open the trace',
+              ),
+            ]
+          : null,
+      ),
       view.rerunOf
         ? [
             h('dt', {}, 'Rerun of'),

@@ -77,6 +77,7 @@ export function gatewayActor(options: GatewayOptions) {
         templates: o.templates ?? (() => []),
         catalog: o.catalog ?? [],
         links: linksFor(o.publicUrl),
+        traceLink: (traceId) => o.traceUrl?.replaceAll('{traceId}', encodeURIComponent(traceId)),
         bodyLimitBytes: o.bodyLimitBytes,
         rerunnable: (endedAt) => Date.parse(endedAt) > env.clock.now() - o.keepEndedRequestsMs,
         heartbeatMs: o.heartbeatMs,

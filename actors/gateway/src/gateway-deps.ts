@@ -27,6 +27,9 @@ export interface RequestLinks {
   readonly logs: string;
 }
 
+/** Where a trace is shown (gateway `traceUrl`, holding `{traceId}`); undefined without one. */
+export type TraceLink = (traceId: string) => string | undefined;
+
 /** Open SSE streams, ended when the gateway stops (else closing the server would wait for them). */
 export interface OpenStreams {
   add(close: () => void): () => void;
@@ -56,6 +59,7 @@ export interface GatewayDeps {
   readonly templates: () => readonly TemplateInfo[];
   readonly catalog: readonly string[];
   readonly links: (requestId: string) => RequestLinks;
+  readonly traceLink: TraceLink;
   readonly bodyLimitBytes: number;
   /** Whether a request that ended at `endedAt` (RFC 3339) may still be rerun: its record is kept. */
   readonly rerunnable: (endedAt: string) => boolean;

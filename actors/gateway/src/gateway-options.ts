@@ -80,6 +80,17 @@ export const GatewayConfig = z
     port: z.number().int().min(0).max(65_535).default(7070),
     /** How clients reach the gateway (behind a proxy); links in answers are relative without it. */
     publicUrl: z.url({ protocol: /^https?$/ }).optional(),
+    /**
+     * Where a request's trace is shown (Jaeger: `http://jaeger:16686/trace/{traceId}`): a request's
+     * `links.trace`, the web UI's link to it. Without it, no trace link.
+     */
+    traceUrl: z
+      .string()
+      .regex(
+        /^https?:\/\/[^\s]*\{traceId\}[^\s]*$/,
+        'must be an http(s) URL holding {traceId}, like http://jaeger:16686/trace/{traceId}',
+      )
+      .optional(),
     /** Largest request body accepted (bytes); larger ones get 413. */
     bodyLimitBytes: z
       .number()

@@ -36,6 +36,13 @@ export const Links = z.object({
   logs: z.string().describe('Its stored events as JSON pages'),
 });
 
+/** A request as GET /v1/requests/:id answers it: the read model's view and where to go from it. */
+export const RequestDetail = RequestView.extend({
+  links: Links.extend({
+    trace: z.string().optional().describe('Where its trace is shown (Jaeger), when the gateway knows'),
+  }),
+});
+
 export const Accepted = z.object({
   requestId: z.string(),
   traceId: z.string().describe('The trace every message about this request carries'),
@@ -172,6 +179,7 @@ export function registerApiSchemas(): void {
     Accepted,
     Problem,
     RequestView,
+    RequestDetail,
     RequestSummary,
     RequestPage,
     EventRecord,

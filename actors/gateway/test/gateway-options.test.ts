@@ -41,3 +41,19 @@ describe('gateway options - trustProxy', () => {
     expect(start).toThrow(message);
   });
 });
+
+describe('gateway options - traceUrl', () => {
+  it('takes a trace viewer URL holding {traceId}', () => {
+    const traceUrl = 'http://127.0.0.1:16686/trace/{traceId}';
+    expect(GatewayConfig.parse({ traceUrl }).traceUrl).toBe(traceUrl);
+  });
+
+  it.each(['http://127.0.0.1:16686/trace/', 'javascript:alert({traceId})', 'ftp://jaeger/{traceId}'])(
+    'refuses %j naming the key and the rule',
+    (traceUrl) => {
+      const start = () => gatewayActor({ port: 0, readModel, traceUrl });
+      expect(start).toThrow(expect.objectContaining({ code: 'OO_ERR_CONFIG_INVALID' }));
+      expect(start).toThrow(/gateway\.traceUrl: must be an http\(s\) URL holding \{traceId\}/);
+    },
+  );
+});

@@ -37,6 +37,13 @@ describe('gateway - reading a request', () => {
     });
   });
 
+  it('links the request’s events and logs, and no trace where no trace viewer is configured', async () => {
+    const request = await bed.knownRequest({ by: 'alice', status: 'running' });
+    const res = await get('alice', `/v1/requests/${request.requestId}`);
+    const self = `/v1/requests/${request.requestId}`;
+    expect(res.body.links).toEqual({ self, events: `${self}/events`, logs: `${self}/logs` });
+  });
+
   it('refuses a requester reading another user’s request with 403', async () => {
     const request = await bed.knownRequest({ by: 'alice', status: 'running' });
     const res = await get('bob', `/v1/requests/${request.requestId}`);
@@ -183,5 +190,23 @@ describe('gateway - hostile request ids', () => {
     expect(res.status).toBe(400);
     expect(res.contentType).toMatch(/^application\/problem\+json/);
     expect(res.body.detail).toMatch(/percent-encoded/);
+  });
+});
+
+describe('gateway - a request’s trace link', () => {
+  let traced: GatewayBed;
+  beforeAll(async () => {
+    traced = await startGatewayBed({ traceUrl: 'http://jaeger.example:16686/trace/{traceId}?uiEmbed=v0' });
+  });
+  afterAll(async () => {
+    await traced?.stop();
+  });
+
+  it('links the trace where gateway.traceUrl says it is shown', async () => {
+    const request = await traced.knownRequest({ by: 'alice', status: 'running' });
+    const res = await call(traced.listening, 'GET', `/v1/requests/${request.requestId}`, {
+      headers: traced.auth('alice'),
+    });
+    expect(res.body.links.trace).toBe(`http://jaeger.example:16686/trace/${request.traceId}?uiEmbed=v0`);
   });
 });

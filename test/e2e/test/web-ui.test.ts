@@ -12,6 +12,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 
 const main = new URL('../../../cli/src/main.ts', import.meta.url).pathname;
 const CHROMIUM = '/usr/bin/chromium';
+/** Where traces are shown (Jaeger's address of a trace); nothing answers there in the test. */
+const TRACE_URL = 'http://127.0.0.1:16686/trace/{traceId}';
 /** A string that would run script, were the UI to put it into the page as HTML. */
 const HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
 
@@ -28,7 +30,13 @@ let refusals: string[];
 beforeAll(async () => {
   requireTool(CHROMIUM, 'chromium');
   const data = mkdtempSync(join(tmpdir(), 'oo-web-'));
-  const env = { NATS_URL: '', OO_LOG_LEVEL: 'warn', OO_GATEWAY_PORT: '0', OO_FILESTORE_PORT: '0' };
+  const env = {
+    NATS_URL: '',
+    OO_LOG_LEVEL: 'warn',
+    OO_GATEWAY_PORT: '0',
+    OO_FILESTORE_PORT: '0',
+    OO_TRACE_URL: TRACE_URL,
+  };
   up = spawnTsx(main, env, ['up', '--data', data]);
   await up.waitForLine(/^OO is up\./, 150_000);
   ({ gateway, adminToken } = JSON.parse(readFileSync(join(data, 'up.json'), 'utf8')) as {
@@ -110,6 +118,10 @@ describe('web UI', () => {
     await page.waitForURL(/#\/requests\/[^/]+$/);
     await page.waitForSelector('#request-status [data-status=succeeded]', { timeout: 120_000 });
     expect(await page.textContent('#request-outputs')).toMatch(/dev-rhel9-\d{4}/);
+    const traceId = String(await page.textContent('dl.facts dd code'));
+    expect(await page.getAttribute('a:has-text("open the trace")', 'href')).toBe(
+      TRACE_URL.replace('{traceId}', traceId),
+    );
     await expect
       .poll(() => page.textContent('ol.events'), { timeout: 20_000 })
       .toContain('request succeeded');

@@ -6,7 +6,7 @@
  * the span's trace id becomes the request's trace id for its whole life.
  */
 import { can, newId, RequestBody, RequestSubjects } from '@oo/contracts';
-import { RequestPage, RequestView } from '@oo/read-model';
+import { RequestPage } from '@oo/read-model';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { audit, authorize, callerOf, type GatewayDeps, spanOf } from '../gateway-deps.js';
 import { gatewayError } from '../gateway-errors.js';
@@ -15,6 +15,7 @@ import {
   Accepted as AcceptedSchema,
   ListQuery,
   problems,
+  RequestDetail,
   RequestIdParams,
   SubmitHeaders,
 } from '../http-schemas.js';
@@ -99,10 +100,11 @@ export const requestRoutes: FastifyPluginAsyncZod<{ deps: GatewayDeps }> = async
         description:
           'Requesters may read their own requests only. `outputs` is the run output, also when it was ' +
           'too large to travel inline (it is read from the `outputs` object store); once that object ' +
-          'has expired (30 days) it is the `OutputRef` that pointed to it.',
+          'has expired (30 days) it is the `OutputRef` that pointed to it. `links.trace` is where its ' +
+          'trace is shown, where the gateway is configured with one (`gateway.traceUrl`).',
         tags: ['requests'],
         params: RequestIdParams,
-        response: { 200: RequestView, ...problems(400, 401, 403, 404, 429, 500) },
+        response: { 200: RequestDetail, ...problems(400, 401, 403, 404, 429, 500) },
       },
     },
     async (request) => {
@@ -114,7 +116,12 @@ export const requestRoutes: FastifyPluginAsyncZod<{ deps: GatewayDeps }> = async
         });
       }
       authorize(caller, 'readAll', view.submittedBy);
-      return { ...view, outputs: await deps.outputs(view.outputs) };
+      const trace = deps.traceLink(view.traceId);
+      return {
+        ...view,
+        outputs: await deps.outputs(view.outputs),
+        links: { ...deps.links(view.requestId), ...(trace ? { trace } : {}) },
+      };
     },
   );
 

@@ -20,6 +20,7 @@ const HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2<
 let up: ChildHandle;
 let gateway: string;
 let adminToken: string;
+let awx: string;
 let browser: Browser;
 let page: Page;
 /** What the page reported going wrong: script errors, console errors (a CSP refusal is one). */
@@ -39,10 +40,13 @@ beforeAll(async () => {
   };
   up = spawnTsx(main, env, ['up', '--data', data]);
   await up.waitForLine(/^OO is up\./, 150_000);
-  ({ gateway, adminToken } = JSON.parse(readFileSync(join(data, 'up.json'), 'utf8')) as {
+  const info = JSON.parse(readFileSync(join(data, 'up.json'), 'utf8')) as {
     gateway: string;
     adminToken: string;
-  });
+    simulators: { awx: string };
+  };
+  ({ gateway, adminToken } = info);
+  awx = info.simulators.awx;
   // As root (CI) Chromium needs --no-sandbox.
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 });
@@ -280,5 +284,37 @@ describe('web UI', () => {
     await row.locator('button:has-text("Revoke")').click();
     await expect.poll(() => row.textContent()).toContain('revoked');
     await expect.poll(async () => (await asTess()).status, { timeout: 60_000 }).toBe(401);
+  });
+
+  it('cancels a running request from its page: the AWX job is canceled, the request ends cancelled', async () => {
+    // The next build job runs for minutes: long enough to be cancelled while it runs.
+    const scripted = await fetch(`${awx}/_sim/outcomes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jobTemplate: 'oo-build-vm', outcome: 'slow_running', times: 1 }),
+    });
+    expect(scripted.status).toBeLessThan(300);
+    await signIn();
+    await page.click('a[href="#/new"]');
+    await page.waitForSelector('form.request-form');
+    await page.click('button[type=submit]');
+    await page.waitForURL(/#\/requests\/req_[^/]+$/);
+    await expect
+      .poll(() => page.textContent('ol.events'), { timeout: 60_000 })
+      .toContain('task wait (awx.wait_job) running');
+
+    await page.click('.actions button:has-text("Cancel")');
+    await expect.poll(() => page.textContent('[role=alert]')).toContain('Cancel sent.');
+    await page.waitForSelector('#request-status [data-status=cancelled]', { timeout: 60_000 });
+    // The runner cancels the job as the run's cancel reaches the waiting task.
+    const slowJob = async () => {
+      const { jobs } = (await (await fetch(`${awx}/_sim/jobs?job_template=oo-build-vm`)).json()) as {
+        jobs: Array<{ outcome: string; status: string; history: string[] }>;
+      };
+      return jobs.find((job) => job.outcome === 'slow_running');
+    };
+    await expect.poll(async () => (await slowJob())?.status, { timeout: 30_000 }).toBe('canceled');
+    // Ended: the admin is offered the two reruns, resume and restart.
+    expect(await page.$$('.actions button')).toHaveLength(2);
   });
 });

@@ -220,6 +220,41 @@ describe('seed use case over HTTP', () => {
     });
   });
 
+  it('makes a DNS record through AWX: one commit in its own repository, one oo-dns-record launch', async () => {
+    const submitted = await api('/v1/requests', {
+      method: 'POST',
+      body: JSON.stringify({
+        resources: [
+          { type: 'dns_record', zone: 'intranet.example', name: 'app', recordType: 'A', value: '10.10.0.77' },
+        ],
+      }),
+    });
+    expect(submitted.status).toBe(202);
+    const request = await finished(String(submitted.body.requestId));
+    expect(request).toMatchObject({
+      status: 'succeeded',
+      template: 'dns-record',
+      outputs: {
+        repo: join(data, 'git', 'dns_record.git'),
+        records: { fqdn: 'app.intranet.example', type: 'A', value: '10.10.0.77' },
+        jobs: { status: 'successful' },
+      },
+    });
+    const repo = join(data, 'git', 'dns_record.git');
+    expect(execFileSync('git', ['-C', repo, 'rev-list', '--count', '--all']).toString().trim()).toBe('1');
+    const { jobs } = (await (
+      await fetch(`${info.simulators.awx}/_sim/jobs?job_template=oo-dns-record`)
+    ).json()) as {
+      jobs: Array<{ extraVars: Record<string, unknown> }>;
+    };
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]?.extraVars).toMatchObject({
+      dns_fqdn: 'app.intranet.example',
+      dns_type: 'A',
+      dns_value: '10.10.0.77',
+    });
+  });
+
   it('fails a request whose AWX job fails, with the output tail, and a resumed rerun succeeds without a second commit', async () => {
     const outcome = await fetch(`${info.simulators.awx}/_sim/outcomes`, {
       method: 'POST',

@@ -150,7 +150,8 @@ describe('awx simulator - HTTP conventions', () => {
 
 describe('awx simulator - lists', () => {
   it('awx simulator - paginates with relative next and previous links', async () => {
-    for (let i = 0; i < 5; i++) sim.control.addJobTemplate({ name: `jt-${i}` });
+    // Beside the 3 seeded templates: 7 in all, pages of 3, 3 and 1.
+    for (let i = 0; i < 4; i++) sim.control.addJobTemplate({ name: `jt-${i}` });
     const first = await call('job_templates/?page_size=3');
     expect(first.body.count).toBe(7);
     expect(first.body.next).toBe(`${sim.prefix}job_templates/?page=2&page_size=3`);
@@ -456,7 +457,7 @@ describe('awx simulator - control and faults', () => {
     await call(`job_templates/${jt}/launch/`, { body: { extra_vars: { oo_task_key: 'k1' } } });
     await call(`job_templates/${jt}/launch/`, { body: { extra_vars: { oo_task_key: 'k2' } } });
     const counts = await call('/_sim/launches', { auth: null });
-    expect(counts.body.counts).toEqual({ 'oo-build-vm': 2, 'oo-decommission-vm': 0 });
+    expect(counts.body.counts).toEqual({ 'oo-build-vm': 2, 'oo-decommission-vm': 0, 'oo-dns-record': 0 });
     const jobs = await call('/_sim/jobs?job_template=oo-build-vm', { auth: null });
     expect(jobs.body.jobs.map((j: { extraVars: unknown }) => j.extraVars)).toEqual([
       { oo_task_key: 'k1' },

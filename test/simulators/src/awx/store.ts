@@ -69,7 +69,10 @@ export interface AwxSimSeed {
   jobTemplates?: AwxSimJobTemplateSeed[];
 }
 
-/** Organisation "Default", inventory "oo-inventory", templates "oo-build-vm" and "oo-decommission-vm". */
+/**
+ * Organisation "Default", inventory "oo-inventory", templates "oo-build-vm", "oo-decommission-vm"
+ * and "oo-dns-record": the job templates OO's handlers name.
+ */
 export const DEFAULT_AWX_SEED: AwxSimSeed = {
   organizations: ['Default'],
   inventories: [{ name: 'oo-inventory', organization: 'Default', hosts: ['localhost'] }],
@@ -83,6 +86,7 @@ export const DEFAULT_AWX_SEED: AwxSimSeed = {
       credentials: ['oo-machine'],
     },
     { name: 'oo-decommission-vm', playbook: 'decommission-vm.yml', credentials: ['oo-machine'] },
+    { name: 'oo-dns-record', playbook: 'dns-record.yml', ask_variables_on_launch: true },
   ],
 };
 

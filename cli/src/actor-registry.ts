@@ -10,6 +10,7 @@ import type { ActorDefinition } from '@oo/runtime';
 import type { Logger } from 'pino';
 import type { OoConfig } from './oo-config.js';
 import { knownTaskTypes } from './task-catalog.js';
+import { checkTemplateRoutes } from './template-routes.js';
 
 /** The Terraform modules shipped with OO. */
 const TERRAFORM_MODULES = fileURLToPath(new URL('../../actors/terraform/modules', import.meta.url));
@@ -96,8 +97,18 @@ export const ActorRegistry: Readonly<Record<string, ActorFactory>> = {
       variableDefaults: { datacenter: 'dc1' },
     });
   },
-  requests: async (config, shared) =>
-    (await import('@oo/requests')).requestsActor({
+  requests: async (config, shared) => {
+    const [{ requestsActor }, { loadTemplatesDir }] = await Promise.all([
+      import('@oo/requests'),
+      import('@oo/engine'),
+    ]);
+    const { templates } = loadTemplatesDir(config.engine.templatesDir);
+    checkTemplateRoutes(
+      config.requests.templates,
+      new Set(templates.map((t) => t.template.name)),
+      config.engine.templatesDir,
+    );
+    return requestsActor({
       templates: config.requests.templates,
       filestoreUrl: shared.urls.filestore ?? `http://${config.filestore.host}:${config.filestore.port}`,
       notify: { defaultTo: config.notify.defaultTo },
@@ -107,7 +118,8 @@ export const ActorRegistry: Readonly<Record<string, ActorFactory>> = {
       dispatchGraceMs: config.requests.dispatchGraceMs,
       // Its reconciler sends a run's start again only while the engine would still know the run.
       keepEndedRunsMs: config.engine.keepEndedRunsMs,
-    }),
+    });
+  },
   // Last: by then every actor that answers the gateway's commands is consuming.
   gateway: async (config, shared) => {
     const [{ gatewayActor }, { loadTemplatesDir }] = await Promise.all([

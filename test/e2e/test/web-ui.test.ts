@@ -84,15 +84,17 @@ async function tokenFor(name: string, role: 'requester' | 'operator'): Promise<s
   return ((await created.json()) as { secret: string }).secret;
 }
 
-async function signIn(token = adminToken) {
+/** Opens the UI and signs in; with `wait` (the default), returns once the page is signed in. */
+async function signIn(token = adminToken, { wait = true } = {}) {
   await page.goto(gateway);
   await page.fill('#token', token);
   await page.click('button[type=submit]');
+  if (wait) await page.waitForSelector('nav .who');
 }
 
 describe('web UI', () => {
   it('refuses a wrong token, then signs in with a good one', async () => {
-    await signIn('oo_not-a-token');
+    await signIn('oo_not-a-token', { wait: false });
     await expect.poll(() => page.textContent('p[role=alert]')).toBe('This token is not accepted.');
     await page.fill('#token', adminToken);
     await page.click('button[type=submit]');
@@ -142,6 +144,22 @@ describe('web UI', () => {
     await page.waitForSelector(`a[href="#/requests/${requestId}"]`);
     expect(refusals).toEqual([]);
     expect(troubles).toEqual([]);
+  });
+
+  it('asks for a DNS record from the same form and follows it to succeeded', async () => {
+    await signIn();
+    await page.click('a[href="#/new"]');
+    await page.waitForSelector('form.request-form');
+    await page.check('input[name=kind][value=dns_record]');
+    expect(await page.isHidden('fieldset.resource-vm')).toBe(true);
+    await page.selectOption('select[name=zone]', 'intranet.example');
+    await page.fill('input[name=name]', 'shop');
+    await page.fill('input[name=value]', '10.10.0.88');
+    await page.click('button[type=submit]');
+    await page.waitForURL(/#\/requests\/req_[^/]+$/);
+    await page.waitForSelector('#request-status [data-status=succeeded]', { timeout: 60_000 });
+    expect(await page.textContent('dl.facts')).toContain('DNS A shop.intranet.example');
+    expect(await page.textContent('#request-outputs')).toContain('"fqdn": "shop.intranet.example"');
   });
 
   it('names a refused field beside it, keeps the form, and takes it corrected', async () => {

@@ -1,0 +1,88 @@
+// @ts-check
+/**
+ * The pieces of a request form: a labelled field that knows the body path it fills, a bounded
+ * number input, and the gateway's refusal shown field by field (`resources.0.disks.1.sizeGb`).
+ */
+import { h, replace } from './dom.js';
+
+/**
+ * @typedef {{ min: number, max: number }} Bounds
+ * @typedef {import('./api.js').FieldError} FieldError
+ */
+
+/**
+ * A labelled field whose errors show under it; `path` is the body path it fills.
+ * @param {string} path
+ * @param {string} label
+ * @param {HTMLElement} control
+ * @param {string} [hint]
+ */
+export function field(path, label, control, hint) {
+  control.id = `f-${path}`;
+  return h(
+    'div',
+    { class: 'field', 'data-path': path },
+    h('label', { for: control.id }, label),
+    control,
+    hint ? h('small', { class: 'hint' }, hint) : null,
+    h('small', { class: 'field-error', role: 'alert' }),
+  );
+}
+
+/**
+ * @param {string} name
+ * @param {Bounds} bounds
+ * @param {number} value
+ */
+export function numberInput(name, bounds, value) {
+  return h('input', {
+    name,
+    type: 'number',
+    min: bounds.min,
+    max: bounds.max,
+    step: 1,
+    value,
+    required: true,
+  });
+}
+
+/**
+ * Puts each error under the field whose path is the longest prefix of the error's path, and every
+ * error, with its path, in the summary (where the ones no field holds show too).
+ * @param {HTMLFormElement} form
+ * @param {FieldError[]} errors
+ * @param {HTMLElement} summary
+ */
+export function showFieldErrors(form, errors, summary) {
+  for (const el of form.querySelectorAll('.field-error')) el.textContent = '';
+  for (const el of form.querySelectorAll('.field.invalid')) el.classList.remove('invalid');
+  const fields = [...form.querySelectorAll('[data-path]')].filter((f) => !f.closest('[hidden]'));
+  /** @type {HTMLElement[]} */
+  const listed = [];
+  for (const error of errors) {
+    const holder = fields
+      .filter((f) => {
+        const path = f.getAttribute('data-path') ?? '';
+        return error.path === path || error.path.startsWith(`${path}.`);
+      })
+      .sort(
+        (a, b) => (b.getAttribute('data-path') ?? '').length - (a.getAttribute('data-path') ?? '').length,
+      )[0];
+    const slot = holder?.querySelector('.field-error');
+    if (holder && slot) {
+      holder.classList.add('invalid');
+      slot.textContent = slot.textContent ? `${slot.textContent}; ${error.message}` : error.message;
+    }
+    listed.push(h('li', {}, `${error.path}: ${error.message}`));
+  }
+  replace(summary, listed.length ? h('ul', {}, listed) : null);
+}
+
+/**
+ * The trimmed text of a form field ('' when absent).
+ * @param {FormData} data
+ * @param {string} name
+ */
+export function textOf(data, name) {
+  return String(data.get(name) ?? '').trim();
+}

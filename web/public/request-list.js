@@ -14,6 +14,7 @@ import { badge, h, replace, when } from './dom.js';
  */
 
 const PAGE = 20;
+const STATUSES = ['accepted', 'running', 'succeeded', 'failed', 'rejected', 'cancelled'];
 
 /**
  * What was asked for, in a few words: "virtual_machine rhel9 on INTRANET_DEV ×2".
@@ -42,6 +43,12 @@ export function requestListView({ token, signal, mayReadAll }) {
   const message = h('p', { class: 'error', role: 'alert' });
   const more = h('button', { type: 'button', class: 'secondary', hidden: true }, 'Older requests');
   const everyone = h('input', { type: 'checkbox', id: 'everyone' });
+  const statusFilter = h(
+    'select',
+    { id: 'status-filter', class: 'fit' },
+    h('option', { value: '' }, 'any status'),
+    STATUSES.map((status) => h('option', { value: status }, status)),
+  );
   /** @type {string | null} */
   let cursor = null;
 
@@ -53,6 +60,7 @@ export function requestListView({ token, signal, mayReadAll }) {
     }
     const query = new URLSearchParams({ limit: String(PAGE) });
     if (!everyone.checked) query.set('mine', 'true');
+    if (statusFilter.value) query.set('status', statusFilter.value);
     if (cursor) query.set('cursor', cursor);
     try {
       const page = await call(token, 'GET', `/v1/requests?${query}`);
@@ -62,13 +70,20 @@ export function requestListView({ token, signal, mayReadAll }) {
       cursor = page.nextCursor;
       more.hidden = !cursor;
       if (fresh && page.items.length === 0)
-        rows.appendChild(h('tr', {}, h('td', { colspan: 4 }, 'No requests yet.')));
+        rows.appendChild(
+          h(
+            'tr',
+            {},
+            h('td', { colspan: 4 }, statusFilter.value ? 'None with this status.' : 'No requests yet.'),
+          ),
+        );
     } catch (err) {
       message.textContent = describeError(err);
     }
   }
   more.addEventListener('click', () => load(false));
   everyone.addEventListener('change', () => load(true));
+  statusFilter.addEventListener('change', () => load(true));
   void load(true);
 
   return h(
@@ -81,7 +96,13 @@ export function requestListView({ token, signal, mayReadAll }) {
       h('a', { href: '#/new', class: 'button' }, 'New request'),
       h('button', { type: 'button', class: 'secondary', onclick: () => load(true) }, 'Refresh'),
     ),
-    mayReadAll ? h('label', { class: 'inline' }, everyone, ' everyone’s') : null,
+    h(
+      'p',
+      { class: 'filters' },
+      h('label', { class: 'inline', for: 'status-filter' }, 'Show '),
+      statusFilter,
+      mayReadAll ? h('label', { class: 'inline' }, ' ', everyone, ' everyone’s') : null,
+    ),
     message,
     h(
       'table',

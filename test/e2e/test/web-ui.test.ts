@@ -277,6 +277,13 @@ describe('web UI', () => {
     expect(await page.textContent('#request-reasons')).toContain('resources.0.cpu');
     expect(await page.$$('.actions button')).toEqual([]);
 
+    // Her list, by status.
+    await page.click('a[href="#/requests"]');
+    await page.selectOption('#status-filter', 'succeeded');
+    await expect.poll(() => page.textContent('table.requests tbody')).toBe('None with this status.');
+    await page.selectOption('#status-filter', 'rejected');
+    await page.waitForSelector(`table.requests a[href="#/requests/${requestId}"]`);
+
     await page.click('nav button.link');
     await signIn(await tokenFor('otto', 'operator'));
     await page.goto(`${gateway}/ui/#/requests/${requestId}`);

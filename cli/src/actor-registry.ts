@@ -133,6 +133,12 @@ export const ActorRegistry: Readonly<Record<string, ActorFactory>> = {
       readModel: await shared.readModel(),
       keepEndedRequestsMs: config.requests.keepEndedRequestsMs,
       ...(config.requests.catalog ? { catalog: config.requests.catalog } : {}),
+      resourceTypes: Object.fromEntries(
+        Object.entries(config.requests.templates).map(([type, modes]) => [
+          type,
+          { managed: modes.managed !== undefined, unmanaged: modes.unmanaged !== undefined },
+        ]),
+      ),
       templates: () =>
         templates.map((t) => ({
           name: t.template.name,

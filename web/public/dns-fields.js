@@ -4,13 +4,14 @@
  * CNAME record and its value, and the resource it makes.
  */
 import { h } from './dom.js';
-import { field, numberInput, textOf } from './form-fields.js';
+import { field, managedControl, numberInput, textOf } from './form-fields.js';
 
 /**
  * @param {string[]} zones the DNS zones records may be made in
+ * @param {{ managed: boolean, unmanaged: boolean }} modes how records may be made
  * @returns {{ element: HTMLElement, resource(data: FormData): Record<string, unknown> }}
  */
-export function dnsFields(zones) {
+export function dnsFields(zones, modes) {
   const element = h(
     'fieldset',
     { class: 'resource-dns' },
@@ -46,6 +47,7 @@ export function dnsFields(zones) {
       h('input', { name: 'value', required: true, autocomplete: 'off', placeholder: '10.10.0.77' }),
     ),
     field('resources.0.ttl', 'TTL (seconds)', numberInput('ttl', { min: 60, max: 86_400 }, 3_600)),
+    managedControl(modes),
   );
 
   return {

@@ -86,3 +86,21 @@ export function showFieldErrors(form, errors, summary) {
 export function textOf(data, name) {
   return String(data.get(name) ?? '').trim();
 }
+
+/**
+ * How a resource type may be built, as a form control named `managed`: a checkbox where both ways
+ * are offered, a fixed hidden value where only managed is, nothing where only unmanaged is (the
+ * body's default).
+ * @param {{ managed: boolean, unmanaged: boolean }} modes
+ */
+export function managedControl(modes) {
+  if (modes.managed && modes.unmanaged) {
+    return field(
+      'managed',
+      'Managed',
+      h('input', { name: 'managed', type: 'checkbox' }),
+      'kept under Terraform, rather than built once by Ansible',
+    );
+  }
+  return modes.managed ? h('input', { type: 'hidden', name: 'managed', value: 'on' }) : null;
+}

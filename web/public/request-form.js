@@ -13,12 +13,25 @@ import { field, showFieldErrors, textOf } from './form-fields.js';
 import { vmFields } from './vm-fields.js';
 
 /**
+ * @typedef {{ managed: boolean, unmanaged: boolean }} Modes
  * @typedef {{
  *   policyVersion: number,
+ *   resourceTypes: Record<string, Modes>,
  *   virtualMachine: import('./vm-fields.js').VmOptions,
  *   dnsZones: string[],
  * }} FormOptions
  */
+
+/**
+ * How a resource type may be built; undefined when requests cannot ask for it.
+ * @param {FormOptions} options
+ * @param {string} type
+ * @returns {Modes | undefined}
+ */
+function offered(options, type) {
+  const modes = options.resourceTypes[type];
+  return modes && (modes.managed || modes.unmanaged) ? modes : undefined;
+}
 
 /**
  * @param {{ token: string, signal: AbortSignal }} how
@@ -47,18 +60,23 @@ export function requestFormView({ token, signal }) {
  */
 function form(token, options) {
   const idempotencyKey = crypto.randomUUID();
+  const vmModes = offered(options, 'virtual_machine');
+  const dnsModes = offered(options, 'dns_record');
+  /** @type {Record<string, ReturnType<typeof vmFields>>} */
   const kinds = {
-    virtual_machine: vmFields(options.virtualMachine),
-    ...(options.dnsZones.length > 0 ? { dns_record: dnsFields(options.dnsZones) } : {}),
+    ...(vmModes ? { virtual_machine: vmFields(options.virtualMachine, vmModes) } : {}),
+    ...(dnsModes && options.dnsZones.length > 0 ? { dns_record: dnsFields(options.dnsZones, dnsModes) } : {}),
   };
-  /** @type {keyof typeof kinds} */
-  let kind = 'virtual_machine';
+  const first = Object.keys(kinds)[0];
+  if (first === undefined)
+    return h('p', { class: 'error' }, 'Nothing may be asked for here: no resource type is offered.');
+  let kind = first;
   const summary = h('div', { class: 'summary', role: 'alert' });
   const status = h('p', { class: 'error', role: 'status' });
   const submit = h('button', { type: 'submit' }, 'Submit request');
 
   /** Shows the chosen kind's fields; the others are disabled, so neither checked nor sent. */
-  function choose(/** @type {keyof typeof kinds} */ chosen) {
+  function choose(/** @type {string} */ chosen) {
     kind = chosen;
     for (const [name, part] of Object.entries(kinds)) {
       const fieldset = /** @type {HTMLFieldSetElement} */ (part.element);
@@ -78,7 +96,7 @@ function form(token, options) {
           name: 'kind',
           value: name,
           checked: name === kind,
-          onchange: () => choose(/** @type {keyof typeof kinds} */ (name)),
+          onchange: () => choose(name),
         }),
         name === 'dns_record' ? ' a DNS record ' : ' a virtual machine ',
       ),

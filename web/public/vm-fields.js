@@ -4,7 +4,7 @@
  * bounds, disks added and removed within its disk count, and the resource it makes.
  */
 import { h } from './dom.js';
-import { field, numberInput, textOf } from './form-fields.js';
+import { field, managedControl, numberInput, textOf } from './form-fields.js';
 
 /**
  * @typedef {import('./form-fields.js').Bounds} Bounds
@@ -24,9 +24,10 @@ const within = (value, bounds) => Math.max(bounds.min, Math.min(value, bounds.ma
 
 /**
  * @param {VmOptions} vm what the policy permits
+ * @param {{ managed: boolean, unmanaged: boolean }} modes how VMs may be built
  * @returns {{ element: HTMLElement, resource(data: FormData): Record<string, unknown> }}
  */
-export function vmFields(vm) {
+export function vmFields(vm, modes) {
   const disks = h('div', { class: 'disks' });
   const addDisk = h('button', { type: 'button', class: 'secondary' }, 'Add a disk');
 
@@ -116,12 +117,7 @@ export function vmFields(vm) {
       'Lease in days (optional)',
       h('input', { name: 'leaseDays', type: 'number', min: 1, max: 3650, step: 1 }),
     ),
-    field(
-      'managed',
-      'Managed',
-      h('input', { name: 'managed', type: 'checkbox' }),
-      'kept under Terraform, rather than built once by Ansible',
-    ),
+    managedControl(modes),
   );
 
   return {

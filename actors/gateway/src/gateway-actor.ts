@@ -76,6 +76,7 @@ export function gatewayActor(options: GatewayOptions) {
         },
         templates: o.templates ?? (() => []),
         catalog: o.catalog ?? [],
+        resourceTypes: o.resourceTypes,
         links: linksFor(o.publicUrl),
         traceLink: (traceId) => o.traceUrl?.replaceAll('{traceId}', encodeURIComponent(traceId)),
         bodyLimitBytes: o.bodyLimitBytes,

@@ -58,6 +58,8 @@ export interface GatewayDeps {
   readonly natsReady: () => Promise<void>;
   readonly templates: () => readonly TemplateInfo[];
   readonly catalog: readonly string[];
+  /** Resource types requests may ask for, managed and unmanaged (`GatewayOptions.resourceTypes`). */
+  readonly resourceTypes: Readonly<Record<string, { managed: boolean; unmanaged: boolean }>>;
   readonly links: (requestId: string) => RequestLinks;
   readonly traceLink: TraceLink;
   readonly bodyLimitBytes: number;

@@ -124,6 +124,17 @@ export const GatewayOptions = GatewayConfig.extend({
   templates: z.custom<() => readonly TemplateInfo[]>(isFunction).optional(),
   catalog: z.array(z.string()).optional(),
   /**
+   * The resource types requests may ask for and how (the requests actor's `requests.templates`:
+   * a template per type, managed and unmanaged), so a form offers what would be run. Default: both
+   * types, VMs either way, DNS records unmanaged.
+   */
+  resourceTypes: z
+    .record(z.string(), z.object({ managed: z.boolean(), unmanaged: z.boolean() }).strict())
+    .default({
+      virtual_machine: { managed: true, unmanaged: true },
+      dns_record: { managed: false, unmanaged: true },
+    }),
+  /**
    * How long the requests actor keeps an ended request's record (ms; its `keepEndedRequestsMs`):
    * a rerun of a request that ended longer ago is refused here, not dead-lettered there.
    */

@@ -126,6 +126,8 @@ export const Me = z.object({
  */
 export const FormOptions = z.object({
   policyVersion: z.number().int(),
+  /** The resource types a request may ask for, and whether managed, unmanaged or both. */
+  resourceTypes: z.record(z.string(), z.object({ managed: z.boolean(), unmanaged: z.boolean() })),
   virtualMachine: z.object({
     images: z.array(PolicyImage),
     networks: z.array(z.object({ name: z.string(), env: z.string() })),

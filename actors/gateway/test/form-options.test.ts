@@ -21,6 +21,10 @@ describe('gateway - form options', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       policyVersion: (await bed.readModel.getPolicy()).version,
+      resourceTypes: {
+        virtual_machine: { managed: true, unmanaged: true },
+        dns_record: { managed: false, unmanaged: true },
+      },
       virtualMachine: {
         images: samplePolicy.images,
         networks: samplePolicy.networks.map(({ name, env }) => ({ name, env })),
@@ -64,5 +68,19 @@ describe('gateway - form options', () => {
     const res = await options({});
     expect(res.status).toBe(401);
     expect(res.body.code).toBe('OO_ERR_AUTH_MISSING');
+  });
+
+  it('offers the resource types requests are routed for, as the gateway was told', async () => {
+    const narrow = await startGatewayBed({
+      resourceTypes: { virtual_machine: { managed: false, unmanaged: true } },
+    });
+    try {
+      const res = await call(narrow.listening, 'GET', '/v1/catalog/options', {
+        headers: narrow.auth('alice'),
+      });
+      expect(res.body.resourceTypes).toEqual({ virtual_machine: { managed: false, unmanaged: true } });
+    } finally {
+      await narrow.stop();
+    }
   });
 });

@@ -150,6 +150,9 @@ describe('web UI', () => {
     await signIn();
     await page.click('a[href="#/new"]');
     await page.waitForSelector('form.request-form');
+    // VMs may be managed or not; DNS records are made unmanaged only (oo up's routes).
+    expect(await page.$('fieldset.resource-vm input[name=managed][type=checkbox]')).not.toBeNull();
+    expect(await page.$('fieldset.resource-dns input[name=managed]')).toBeNull();
     await page.check('input[name=kind][value=dns_record]');
     expect(await page.isHidden('fieldset.resource-vm')).toBe(true);
     await page.selectOption('select[name=zone]', 'intranet.example');

@@ -25,8 +25,9 @@ export const catalogRoutes: FastifyPluginAsyncZod<{ deps: GatewayDeps }> = async
       schema: {
         summary: 'Values a request form may offer',
         description:
-          'The images, networks and size bounds the policy permits for a virtual machine, and the DNS ' +
-          'zones records may be made in: what a form offers to choose from. Addresses, clusters and ' +
+          'The resource types a request may ask for (managed, unmanaged), the images, networks and size ' +
+          'bounds the policy permits for a virtual machine, and the DNS zones records may be made in: ' +
+          'what a form offers to choose from. Addresses, clusters and ' +
           'datastores stay with the policy (admins). A request is still checked against the policy ' +
           'it meets when it is handled, which may have changed since.',
         tags: ['catalog'],
@@ -37,6 +38,7 @@ export const catalogRoutes: FastifyPluginAsyncZod<{ deps: GatewayDeps }> = async
       const { version, policy } = await deps.readModel.getPolicy();
       return {
         policyVersion: version,
+        resourceTypes: { ...deps.resourceTypes },
         virtualMachine: {
           images: policy.images,
           networks: policy.networks.map(({ name, env }) => ({ name, env })),

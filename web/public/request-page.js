@@ -16,7 +16,7 @@ import { resourceSummary } from './request-list.js';
  * @typedef {{ runId: string, template: string, version: number, parentRunId: string | null, status: string, tasks: TaskView[], error: ErrorData | null }} RunView
  * @typedef {{
  *   requestId: string, traceId: string, status: string, submittedBy: string, submittedAt: string,
- *   updatedAt: string, resources: Record<string, unknown>[], template: string | null,
+ *   updatedAt: string, resources: Record<string, unknown>[], template: string | null, runId: string | null,
  *   rerunOf: string | null, reasons: { path: string, message: string }[] | null,
  *   runs: RunView[], commits: { repo: string, commit: string }[], outputs: unknown,
  *   error: ErrorData | null, links: { trace?: string },
@@ -112,7 +112,8 @@ export function requestPageView({ token, requestId, signal, me }) {
         ? h('button', { type: 'button', class: 'danger', onclick: () => act('cancel') }, 'Cancel')
         : null;
     }
-    if (view.status === 'succeeded' || !me.permissions.includes('rerun')) return null;
+    // A request refused before it ran has nothing to rerun: submit it again instead.
+    if (view.status === 'succeeded' || view.runId === null || !me.permissions.includes('rerun')) return null;
     return [
       h('button', { type: 'button', onclick: () => act('resume') }, 'Rerun, keeping what succeeded'),
       h(

@@ -17,6 +17,7 @@ import { resourceSummary } from './request-list.js';
  * @typedef {{
  *   requestId: string, traceId: string, status: string, submittedBy: string, submittedAt: string,
  *   updatedAt: string, resources: Record<string, unknown>[], template: string | null, runId: string | null,
+ *   managed: boolean | null, notes: string | null, notify: string[],
  *   rerunOf: string | null, reasons: { path: string, message: string }[] | null,
  *   runs: RunView[], commits: { repo: string, commit: string }[], outputs: unknown,
  *   error: ErrorData | null, links: { trace?: string },
@@ -188,7 +189,16 @@ function render(view) {
       h('dt', {}, 'Status'),
       h('dd', { id: 'request-status' }, badge(view.status)),
       h('dt', {}, 'Asked for'),
-      h('dd', {}, resourceSummary(view.resources)),
+      h(
+        'dd',
+        {},
+        resourceSummary(view.resources),
+        view.managed === null ? null : view.managed ? ', managed (Terraform)' : ', built once (Ansible)',
+      ),
+      view.notes
+        ? [h('dt', {}, 'Notes'), h('dd', { id: 'request-notes', class: 'notes' }, view.notes)]
+        : null,
+      view.notify.length ? [h('dt', {}, 'Also told'), h('dd', {}, view.notify.join(', '))] : null,
       h('dt', {}, 'Submitted'),
       h('dd', {}, `${when(view.submittedAt)} by ${view.submittedBy}`),
       h('dt', {}, 'Updated'),

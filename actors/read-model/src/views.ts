@@ -57,6 +57,12 @@ export const RequestView = z.object({
   updatedAt: Timestamp,
   /** What was asked for; empty until an event carrying the body has been folded. */
   resources: z.array(ResourceSpec),
+  /** Kept under Terraform (true) or built once by Ansible; null until the body has been folded. */
+  managed: z.boolean().nullable(),
+  /** The requester's notes, as submitted. */
+  notes: z.string().nullable(),
+  /** Extra addresses told about the request. */
+  notify: z.array(z.string()),
   template: z.string().nullable(),
   /** The request's root run. */
   runId: z.string().nullable(),

@@ -76,6 +76,34 @@ describe.each(databases)('read model requests ($kind)', (database) => {
     expect(view?.runs.map((r) => r.runId)).toEqual([who.runId, `${who.runId}-awx`]);
   });
 
+  it('shows how the request asked: managed or not, its notes and whom else to tell', async () => {
+    const { requestId, submittedBy } = ids();
+    const body = {
+      ...vmBody,
+      managed: true,
+      notes: 'for the <b>shop</b> launch',
+      notify: ['ops@example.com'],
+    };
+    await readModel.applyRequestEvent(
+      nextSeq(),
+      requestEvent({ requestId, submittedBy, status: 'accepted', body, at: at(0) }),
+    );
+    expect(await readModel.getRequest(requestId)).toMatchObject({
+      managed: true,
+      notes: 'for the <b>shop</b> launch',
+      notify: ['ops@example.com'],
+    });
+  });
+
+  it('shows no notes and managed null while no event carrying the body has been folded', async () => {
+    const { requestId, submittedBy } = ids();
+    await readModel.applyRequestEvent(
+      nextSeq(),
+      requestEvent({ requestId, submittedBy, status: 'running', at: at(0) }),
+    );
+    expect(await readModel.getRequest(requestId)).toMatchObject({ managed: null, notes: null, notify: [] });
+  });
+
   it('answers undefined for a request no event has mentioned', async () => {
     expect(await readModel.getRequest('req_never')).toBeUndefined();
   });

@@ -1,7 +1,7 @@
 /**
  * The web UI in a real browser (Debian's Chromium, driven by playwright-core) against `oo up`: a
  * person signs in with a token, asks for the seed's VM from the form and watches it succeed; a
- * refused field is named beside it; a hostile link shows as text and runs nothing.
+ * refused field is named beside it; hostile notes and a hostile link show as text and run nothing.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -118,12 +118,17 @@ describe('web UI', () => {
     await page.fill('input[name=cpu]', '2');
     await page.fill('input[name=memoryGb]', '8');
     await page.fill('input[name=diskGb]', '100');
-    await page.fill('textarea[name=notes]', 'from the browser test');
+    await page.fill('textarea[name=notes]', HOSTILE);
     await page.click('button[type=submit]');
 
     await page.waitForURL(/#\/requests\/[^/]+$/);
     await page.waitForSelector('#request-status [data-status=succeeded]', { timeout: 120_000 });
     expect(await page.textContent('#request-outputs')).toMatch(/dev-rhel9-\d{4}/);
+    // The notes come back as the text that was typed: no element made of them, no script run.
+    expect(await page.textContent('#request-notes')).toBe(HOSTILE);
+    expect(await page.$$('#request-notes *')).toEqual([]);
+    expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.textContent('dl.facts')).toContain('built once (Ansible)');
     const traceId = String(await page.textContent('dl.facts dd code'));
     expect(await page.getAttribute('a:has-text("open the trace")', 'href')).toBe(
       TRACE_URL.replace('{traceId}', traceId),

@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * The web UI's entry: a router over the location's hash. `#/requests` lists, `#/new` asks,
- * `#/requests/<id>` follows one request, `#/status` shows the actors alive, `#/policy` edits the
+ * `#/requests/<id>` follows one request (`/edit`: edit and rerun it), `#/status` shows the actors alive, `#/policy` edits the
  * policy, `#/tokens` makes and revokes API tokens, `#/sign-in` takes a token. Pages a role may not use are not offered (the gateway refuses
  * them anyway). Leaving a view aborts what it started (its event stream), so only the view on
  * screen talks to the gateway.
@@ -82,8 +82,11 @@ async function show() {
   }
   if (signal.aborted) return;
   replace(nav, navigation(me));
+  const edit = route.match(/^\/requests\/([^/]+)\/edit$/);
   const one = route.match(/^\/requests\/([^/]+)$/);
-  if (one?.[1])
+  if (edit?.[1])
+    replace(main, requestFormView({ token: held, signal, rerunOf: decodeURIComponent(edit[1]) }));
+  else if (one?.[1])
     replace(main, requestPageView({ token: held, requestId: decodeURIComponent(one[1]), signal, me }));
   else if (route === '/new') replace(main, requestFormView({ token: held, signal }));
   else if (route === '/status') replace(main, statusPageView({ token: held, signal }));

@@ -4,12 +4,12 @@
  * CNAME record and its value, and the resource it makes.
  */
 import { h } from './dom.js';
-import { field, managedControl, numberInput, textOf } from './form-fields.js';
+import { field, managedControl, numberInput, setValue, textOf } from './form-fields.js';
 
 /**
  * @param {string[]} zones the DNS zones records may be made in
  * @param {{ managed: boolean, unmanaged: boolean }} modes how records may be made
- * @returns {{ element: HTMLElement, resource(data: FormData): Record<string, unknown> }}
+ * @returns {import('./form-fields.js').ResourceFields}
  */
 export function dnsFields(zones, modes) {
   const element = h(
@@ -52,6 +52,11 @@ export function dnsFields(zones, modes) {
 
   return {
     element,
+    fill(resource, managed) {
+      for (const name of ['zone', 'name', 'recordType', 'value', 'ttl'])
+        setValue(element, name, resource[name]);
+      setValue(element, 'managed', managed);
+    },
     resource(data) {
       return {
         type: 'dns_record',

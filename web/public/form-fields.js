@@ -8,6 +8,11 @@ import { h, replace } from './dom.js';
 /**
  * @typedef {{ min: number, max: number }} Bounds
  * @typedef {import('./api.js').FieldError} FieldError
+ * @typedef {{
+ *   element: HTMLElement,
+ *   fill(resource: Record<string, unknown>, managed: boolean | null): void,
+ *   resource(data: FormData): Record<string, unknown>,
+ * }} ResourceFields the fields of one resource type: shown, filled from a resource, read back
  */
 
 /**
@@ -103,4 +108,20 @@ export function managedControl(modes) {
     );
   }
   return modes.managed ? h('input', { type: 'hidden', name: 'managed', value: 'on' }) : null;
+}
+
+/**
+ * Sets the control named `name` inside `root` to `value` (a checkbox to checked when truthy);
+ * nothing when there is no such control or no value.
+ * @param {ParentNode} root
+ * @param {string} name
+ * @param {unknown} value
+ */
+export function setValue(root, name, value) {
+  const control = /** @type {HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement | null} */ (
+    root.querySelector(`[name="${name}"]`)
+  );
+  if (!control || value === undefined || value === null) return;
+  if (control instanceof HTMLInputElement && control.type === 'checkbox') control.checked = Boolean(value);
+  else control.value = String(value);
 }

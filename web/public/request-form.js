@@ -9,7 +9,7 @@
 import { ApiError, call, describeError } from './api.js';
 import { dnsFields } from './dns-fields.js';
 import { h, replace } from './dom.js';
-import { field, showFieldErrors, textOf } from './form-fields.js';
+import { field, setValue, showFieldErrors, textOf } from './form-fields.js';
 import { vmFields } from './vm-fields.js';
 
 /**
@@ -34,31 +34,51 @@ function offered(options, type) {
 }
 
 /**
- * @param {{ token: string, signal: AbortSignal }} how
+ * @typedef {{
+ *   requestId: string, resources: Record<string, unknown>[], managed: boolean | null,
+ *   notes: string | null, notify: string[],
+ * }} Original the request an edited rerun starts from (part of GET /v1/requests/:id)
+ */
+
+/**
+ * A new request, or with `rerunOf` an edited rerun of that request: the form filled with what it
+ * asked for, sent as `POST /v1/requests/:id/rerun` (restart, same trace, new request id).
+ * @param {{ token: string, signal: AbortSignal, rerunOf?: string }} how
  * @returns {HTMLElement}
  */
-export function requestFormView({ token, signal }) {
-  const view = h(
-    'section',
-    { class: 'card' },
-    h('h2', {}, 'New request'),
-    h('p', {}, 'Loading what may be asked for…'),
-  );
-  call(token, 'GET', '/v1/catalog/options')
-    .then((/** @type {FormOptions} */ options) => {
-      if (!signal.aborted) replace(view, h('h2', {}, 'New request'), form(token, options));
+export function requestFormView({ token, signal, rerunOf }) {
+  const title = rerunOf ? h('h2', {}, 'Edit and rerun ', h('code', {}, rerunOf)) : h('h2', {}, 'New request');
+  const view = h('section', { class: 'card' }, title, h('p', {}, 'Loading what may be asked for…'));
+  Promise.all([
+    call(token, 'GET', '/v1/catalog/options'),
+    rerunOf ? call(token, 'GET', `/v1/requests/${encodeURIComponent(rerunOf)}`) : undefined,
+  ])
+    .then(([/** @type {FormOptions} */ options, /** @type {Original | undefined} */ original]) => {
+      if (signal.aborted) return;
+      if (original && original.resources.length !== 1) {
+        replace(
+          view,
+          title,
+          h(
+            'p',
+            { class: 'error' },
+            `This request holds ${original.resources.length} resources; the form edits one. Rerun it as it is from its page.`,
+          ),
+        );
+        return;
+      }
+      replace(view, title, form(token, options, original));
     })
-    .catch((err) =>
-      replace(view, h('h2', {}, 'New request'), h('p', { class: 'error' }, describeError(err))),
-    );
+    .catch((err) => replace(view, title, h('p', { class: 'error' }, describeError(err))));
   return view;
 }
 
 /**
  * @param {string} token
  * @param {FormOptions} options
+ * @param {Original} [original] the request to fill the form with and rerun
  */
-function form(token, options) {
+function form(token, options, original) {
   const idempotencyKey = crypto.randomUUID();
   const vmModes = offered(options, 'virtual_machine');
   const dnsModes = offered(options, 'dns_record');
@@ -121,6 +141,24 @@ function form(token, options) {
     submit,
   );
 
+  const asked = original?.resources[0];
+  if (original && asked) {
+    const type = String(asked.type);
+    const part = kinds[type];
+    if (!part) {
+      return h('p', { class: 'error' }, `A ${type} cannot be asked for here any more; nothing to edit.`);
+    }
+    choose(type);
+    for (const radio of el.querySelectorAll('input[name=kind]')) {
+      /** @type {HTMLInputElement} */ (radio).checked =
+        /** @type {HTMLInputElement} */ (radio).value === type;
+    }
+    part.fill(asked, original.managed);
+    setValue(el, 'notes', original.notes);
+    setValue(el, 'notify', original.notify.join(', '));
+    submit.textContent = 'Rerun with these';
+  }
+
   /** The request body the form holds. */
   function body() {
     const data = new FormData(el);
@@ -139,14 +177,19 @@ function form(token, options) {
     submit.disabled = true;
     status.textContent = '';
     try {
-      const accepted = await call(token, 'POST', '/v1/requests', body(), {
-        'idempotency-key': idempotencyKey,
-      });
+      const accepted = original
+        ? await call(token, 'POST', `/v1/requests/${encodeURIComponent(original.requestId)}/rerun`, {
+            mode: 'restart',
+            body: body(),
+          })
+        : await call(token, 'POST', '/v1/requests', body(), { 'idempotency-key': idempotencyKey });
       location.hash = `#/requests/${encodeURIComponent(accepted.requestId)}`;
     } catch (err) {
-      if (err instanceof ApiError && err.problem.errors?.length)
-        showFieldErrors(el, err.problem.errors, summary);
-      else replace(summary);
+      if (err instanceof ApiError && err.problem.errors?.length) {
+        // A rerun's body is its `body` field: its paths start with it.
+        const errors = err.problem.errors.map((e) => ({ ...e, path: e.path.replace(/^body\./, '') }));
+        showFieldErrors(el, errors, summary);
+      } else replace(summary);
       status.textContent = describeError(err);
       submit.disabled = false;
     }

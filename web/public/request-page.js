@@ -122,6 +122,13 @@ export function requestPageView({ token, requestId, signal, me }) {
         { type: 'button', class: 'secondary', onclick: () => act('restart') },
         'Rerun from scratch',
       ),
+      view.resources.length === 1
+        ? h(
+            'a',
+            { class: 'button secondary', href: `#/requests/${encodeURIComponent(view.requestId)}/edit` },
+            'Edit and rerun',
+          )
+        : null,
     ];
   }
 

@@ -4,7 +4,7 @@
  * bounds, disks added and removed within its disk count, and the resource it makes.
  */
 import { h } from './dom.js';
-import { field, managedControl, numberInput, textOf } from './form-fields.js';
+import { field, managedControl, numberInput, setValue, textOf } from './form-fields.js';
 
 /**
  * @typedef {import('./form-fields.js').Bounds} Bounds
@@ -25,7 +25,7 @@ const within = (value, bounds) => Math.max(bounds.min, Math.min(value, bounds.ma
 /**
  * @param {VmOptions} vm what the policy permits
  * @param {{ managed: boolean, unmanaged: boolean }} modes how VMs may be built
- * @returns {{ element: HTMLElement, resource(data: FormData): Record<string, unknown> }}
+ * @returns {import('./form-fields.js').ResourceFields}
  */
 export function vmFields(vm, modes) {
   const disks = h('div', { class: 'disks' });
@@ -122,6 +122,19 @@ export function vmFields(vm, modes) {
 
   return {
     element,
+    fill(resource, managed) {
+      for (const name of ['os', 'network', 'cpu', 'memoryGb', 'count', 'hostname']) {
+        setValue(element, name, resource[name]);
+      }
+      const lease = /** @type {{ days?: number } | undefined} */ (resource.lease);
+      setValue(element, 'leaseDays', lease?.days);
+      setValue(element, 'managed', managed);
+      const sizes = /** @type {{ sizeGb: number }[]} */ (resource.disks ?? []);
+      if (sizes.length > 0) {
+        while (disks.firstChild) disks.removeChild(disks.firstChild);
+        for (const disk of sizes) diskRow(disk.sizeGb);
+      }
+    },
     resource(data) {
       /** @type {Record<string, unknown>} */
       const resource = {

@@ -300,6 +300,19 @@ describe('web UI', () => {
     await expect
       .poll(() => page.textContent('dl.facts'), { timeout: 20_000 })
       .toContain(`Rerun of${requestId}`);
+
+    // Edited: the form holds what was asked for; with the CPUs lowered, the rerun is built.
+    await page.goto(`${gateway}/ui/#/requests/${requestId}`);
+    await page.click('.actions a:has-text("Edit and rerun")');
+    await page.waitForSelector('form.request-form');
+    expect(await page.inputValue('input[name=cpu]')).toBe('64');
+    expect(await page.inputValue('select[name=os]')).toBe('rhel9');
+    await page.fill('input[name=cpu]', '2');
+    await page.click('button[type=submit]');
+    await page.waitForURL((url) => /^#\/requests\/[^/]+$/.test(url.hash) && !url.hash.endsWith(requestId));
+    await page.waitForSelector('#request-status [data-status=succeeded]', { timeout: 60_000 });
+    expect(await page.textContent('dl.facts')).toContain(`Rerun of${requestId}`);
+    expect(await page.textContent('dl.facts')).toContain('2 CPU');
   });
 
   it('lets an admin make a token that works at once, and revoke it', async () => {

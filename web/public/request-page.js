@@ -27,6 +27,9 @@ import { resourceSummary } from './request-list.js';
 const ENDED = new Set(['succeeded', 'failed', 'rejected', 'cancelled']);
 /** At most one refresh per this many ms while events pour in. */
 const REFRESH_MS = 300;
+/** How often, and how many times, the view is read again until it shows the end the stream told. */
+const LATE_READ_MS = 500;
+const LATE_READS = 20;
 /** How long the first read waits for the first event (ms). */
 const FIRST_READ_MS = 3_000;
 
@@ -61,6 +64,9 @@ export function requestPageView({ token, requestId, signal, me }) {
   const seen = new Set();
   let refreshing = false;
   let again = false;
+  /** The status the event stream ended with; the view is read again until it shows it. */
+  let endedAs = '';
+  let lateReads = 0;
 
   async function refresh() {
     if (refreshing) {
@@ -75,6 +81,8 @@ export function requestPageView({ token, requestId, signal, me }) {
       if (!signal.aborted) {
         replace(detail, render(view));
         replace(actions, actionButtons(view));
+        // The stream tells the end as it happens; the read model folds it a moment later.
+        if (endedAs && view.status !== endedAs && lateReads++ < LATE_READS) setTimeout(refresh, LATE_READ_MS);
       }
     } catch (err) {
       if (!signal.aborted) replace(detail, h('p', { class: 'error' }, describeError(err)));
@@ -148,6 +156,7 @@ export function requestPageView({ token, requestId, signal, me }) {
       }
       clearTimeout(firstRead);
       if (frame.event === 'end') {
+        endedAs = String(data.status);
         feedState.textContent = `ended: ${data.status}`;
         void refresh();
         return;

@@ -10,6 +10,15 @@
  * @typedef {{ status: number, title?: string, detail?: string, code?: string, errors?: FieldError[], traceId?: string }} Problem
  */
 
+/**
+ * The address of a gateway path given from its root (`/v1/...`). The page is served at
+ * `<root>/ui/`, so behind a proxy that mounts OO under a path the API is found under it too.
+ * @param {string} path
+ */
+export function gatewayUrl(path) {
+  return new URL(path.replace(/^\//, ''), new URL('../', document.baseURI)).href;
+}
+
 export class ApiError extends Error {
   /** @param {Problem} problem */
   constructor(problem) {
@@ -37,7 +46,7 @@ export async function call(token, method, path, body, extraHeaders = {}) {
   /** @type {Record<string, string>} */
   const headers = { ...extraHeaders, authorization: `Bearer ${token}`, accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(path, {
+  const res = await fetch(gatewayUrl(path), {
     method,
     headers,
     body: body === undefined ? null : JSON.stringify(body),

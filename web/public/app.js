@@ -42,7 +42,7 @@ function navigation(me) {
     may('readAll') ? h('a', { href: '#/status' }, 'Status') : null,
     may('policy') ? h('a', { href: '#/policy' }, 'Policy') : null,
     may('tokens') ? h('a', { href: '#/tokens' }, 'Tokens') : null,
-    h('a', { href: '/docs/' }, 'API'),
+    h('a', { href: '../docs/' }, 'API'),
     h('span', { class: 'who' }, `${me.name} (${me.role})`),
     h(
       'button',

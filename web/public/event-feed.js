@@ -6,7 +6,7 @@
  * gateway sends `end` or the caller aborts.
  */
 
-import { ApiError } from './api.js';
+import { ApiError, gatewayUrl } from './api.js';
 
 /**
  * @typedef {{ event: string, data: string, id: string | undefined }} SseFrame
@@ -73,7 +73,10 @@ export async function followEvents(token, requestId, { signal, onFrame, onTroubl
     const headers = { authorization: `Bearer ${token}`, accept: 'text/event-stream' };
     if (lastId) headers['last-event-id'] = lastId;
     try {
-      const res = await fetch(`/v1/requests/${encodeURIComponent(requestId)}/events`, { headers, signal });
+      const res = await fetch(gatewayUrl(`/v1/requests/${encodeURIComponent(requestId)}/events`), {
+        headers,
+        signal,
+      });
       if (res.status >= 400 && res.status < 500) {
         const problem = await res.json().catch(() => ({}));
         throw new ApiError({ ...problem, status: res.status });

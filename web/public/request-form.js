@@ -82,7 +82,7 @@ function form(token, options, original) {
   const idempotencyKey = crypto.randomUUID();
   const vmModes = offered(options, 'virtual_machine');
   const dnsModes = offered(options, 'dns_record');
-  /** @type {Record<string, ReturnType<typeof vmFields>>} */
+  /** @type {Record<string, import('./form-fields.js').ResourceFields>} */
   const kinds = {
     ...(vmModes ? { virtual_machine: vmFields(options.virtualMachine, vmModes) } : {}),
     ...(dnsModes && options.dnsZones.length > 0 ? { dns_record: dnsFields(options.dnsZones, dnsModes) } : {}),
@@ -95,6 +95,12 @@ function form(token, options, original) {
   const status = h('p', { class: 'error', role: 'status' });
   const submit = h('button', { type: 'submit' }, 'Submit request');
 
+  const radios = new Map(
+    Object.keys(kinds).map((name) => [
+      name,
+      h('input', { type: 'radio', name: 'kind', value: name, onchange: () => choose(name) }),
+    ]),
+  );
   /** Shows the chosen kind's fields; the others are disabled, so neither checked nor sent. */
   function choose(/** @type {string} */ chosen) {
     kind = chosen;
@@ -102,22 +108,18 @@ function form(token, options, original) {
       const fieldset = /** @type {HTMLFieldSetElement} */ (part.element);
       fieldset.hidden = name !== chosen;
       fieldset.disabled = name !== chosen;
+      const radio = radios.get(name);
+      if (radio) radio.checked = name === chosen;
     }
   }
   const kindChoice = h(
     'div',
     { class: 'kinds', role: 'radiogroup', 'aria-label': 'What do you need?' },
-    Object.keys(kinds).map((name) =>
+    [...radios].map(([name, radio]) =>
       h(
         'label',
         { class: 'inline' },
-        h('input', {
-          type: 'radio',
-          name: 'kind',
-          value: name,
-          checked: name === kind,
-          onchange: () => choose(name),
-        }),
+        radio,
         name === 'dns_record' ? ' a DNS record ' : ' a virtual machine ',
       ),
     ),
@@ -149,10 +151,6 @@ function form(token, options, original) {
       return h('p', { class: 'error' }, `A ${type} cannot be asked for here any more; nothing to edit.`);
     }
     choose(type);
-    for (const radio of el.querySelectorAll('input[name=kind]')) {
-      /** @type {HTMLInputElement} */ (radio).checked =
-        /** @type {HTMLInputElement} */ (radio).value === type;
-    }
     part.fill(asked, original.managed);
     setValue(el, 'notes', original.notes);
     setValue(el, 'notify', original.notify.join(', '));

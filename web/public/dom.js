@@ -69,3 +69,27 @@ export function when(iso) {
 export function badge(status) {
   return h('span', { class: `badge status-${status.replace(/[^a-z]/g, '')}`, 'data-status': status }, status);
 }
+
+/**
+ * A table of class `className`: a header row of `titles` over `body`, the rows (a tbody the caller
+ * may keep filling).
+ * @param {string} className
+ * @param {string[]} titles
+ * @param {HTMLTableSectionElement} body
+ */
+export function table(className, titles, body) {
+  return h(
+    'table',
+    { class: className },
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        titles.map((title) => h('th', {}, title)),
+      ),
+    ),
+    body,
+  );
+}

@@ -4,7 +4,7 @@
  * their own; operators and admins may see everyone's.
  */
 import { call, describeError } from './api.js';
-import { badge, h, replace, when } from './dom.js';
+import { badge, h, replace, table, when } from './dom.js';
 
 /**
  * @typedef {{
@@ -104,23 +104,7 @@ export function requestListView({ token, signal, mayReadAll }) {
       mayReadAll ? h('label', { class: 'inline' }, ' ', everyone, ' everyone’s') : null,
     ),
     message,
-    h(
-      'table',
-      { class: 'requests' },
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          h('th', {}, 'Request'),
-          h('th', {}, 'Status'),
-          h('th', {}, 'What'),
-          h('th', {}, 'Submitted'),
-        ),
-      ),
-      rows,
-    ),
+    table('requests', ['Request', 'Status', 'What', 'Submitted'], rows),
     more,
   );
 }

@@ -6,7 +6,7 @@
  * requester, operators and admins, rerun to operators and admins (the gateway decides all the same).
  */
 import { call, describeError } from './api.js';
-import { badge, h, replace, when } from './dom.js';
+import { badge, h, replace, table, when } from './dom.js';
 import { followEvents } from './event-feed.js';
 import { resourceSummary } from './request-list.js';
 
@@ -289,22 +289,9 @@ function runTable(run) {
       badge(run.status),
     ),
     run.error ? h('p', { class: 'error' }, `${run.error.message} (${run.error.code})`) : null,
-    h(
-      'table',
-      { class: 'tasks' },
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          h('th', {}, 'Task'),
-          h('th', {}, 'Type'),
-          h('th', {}, 'Status'),
-          h('th', {}, 'Attempts'),
-          h('th', {}, 'Finished'),
-        ),
-      ),
+    table(
+      'tasks',
+      ['Task', 'Type', 'Status', 'Attempts', 'Finished'],
       h(
         'tbody',
         {},

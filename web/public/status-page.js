@@ -4,7 +4,7 @@
  * last reported. Operators and admins.
  */
 import { call, describeError } from './api.js';
-import { h, replace, when } from './dom.js';
+import { h, replace, table, when } from './dom.js';
 
 /**
  * @typedef {{
@@ -45,28 +45,19 @@ export function statusPageView({ token, signal }) {
     h('p', {}, h('button', { type: 'button', class: 'secondary', onclick: () => load() }, 'Refresh')),
     summary,
     message,
-    h(
-      'table',
-      { class: 'presence' },
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          [
-            'Actor',
-            'Instance',
-            'Where',
-            'Up since',
-            'Last heard',
-            'In flight',
-            'Handled',
-            'Failed',
-            'Last error',
-          ].map((title) => h('th', {}, title)),
-        ),
-      ),
+    table(
+      'presence',
+      [
+        'Actor',
+        'Instance',
+        'Where',
+        'Up since',
+        'Last heard',
+        'In flight',
+        'Handled',
+        'Failed',
+        'Last error',
+      ],
       rows,
     ),
   );

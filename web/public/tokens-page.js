@@ -4,7 +4,7 @@
  * list them with when each was last used, revoke one. Every change is in the audit trail.
  */
 import { call, describeError } from './api.js';
-import { h, replace, when } from './dom.js';
+import { h, replace, table, when } from './dom.js';
 
 /**
  * @typedef {{ id: string, name: string, role: string, createdAt: string, lastUsedAt: string | null, revokedAt: string | null }} TokenInfo
@@ -120,19 +120,6 @@ export function tokensPageView({ token, signal }) {
     ),
     made,
     message,
-    h(
-      'table',
-      { class: 'tokens' },
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          ['Name', 'Role', 'Made', 'Last used', ''].map((title) => h('th', {}, title)),
-        ),
-      ),
-      rows,
-    ),
+    table('tokens', ['Name', 'Role', 'Made', 'Last used', ''], rows),
   );
 }

@@ -51,12 +51,23 @@ export async function call(token, method, path, body, extraHeaders = {}) {
     headers,
     body: body === undefined ? null : JSON.stringify(body),
   });
+  if (!res.ok) throw await refusal(res, token);
+  return (res.headers.get('content-type') ?? '').includes('json')
+    ? res.json().catch(() => undefined)
+    : undefined;
+}
+
+/**
+ * The ApiError for a refused call, from the problem+json the gateway answered. A 401 also tells
+ * the page, which signs out when the token it holds stops working (expired, revoked).
+ * @param {Response} res an answer that is not 2xx
+ * @param {string} token the token the call carried
+ */
+export async function refusal(res, token) {
+  if (res.status === 401) window.dispatchEvent(new CustomEvent('oo:unauthorized', { detail: { token } }));
   const type = res.headers.get('content-type') ?? '';
   const json = type.includes('json') ? await res.json().catch(() => undefined) : undefined;
-  if (res.ok) return json;
-  // The page signs out when the token it holds stops working (expired, revoked).
-  if (res.status === 401) window.dispatchEvent(new CustomEvent('oo:unauthorized', { detail: { token } }));
-  throw new ApiError(
+  return new ApiError(
     json && typeof json === 'object'
       ? { ...json, status: res.status }
       : { status: res.status, detail: `${res.status} ${res.statusText}` },

@@ -6,7 +6,7 @@
  * gateway sends `end` or the caller aborts.
  */
 
-import { ApiError, gatewayUrl } from './api.js';
+import { ApiError, gatewayUrl, refusal } from './api.js';
 
 /**
  * @typedef {{ event: string, data: string, id: string | undefined }} SseFrame
@@ -77,10 +77,7 @@ export async function followEvents(token, requestId, { signal, onFrame, onTroubl
         headers,
         signal,
       });
-      if (res.status >= 400 && res.status < 500) {
-        const problem = await res.json().catch(() => ({}));
-        throw new ApiError({ ...problem, status: res.status });
-      }
+      if (res.status >= 400 && res.status < 500) throw await refusal(res, token);
       if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
       const parser = sseParser();
       const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();

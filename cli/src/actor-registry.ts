@@ -16,8 +16,17 @@ import { checkTemplateRoutes } from './template-routes.js';
 const TERRAFORM_MODULES = fileURLToPath(new URL('../../actors/terraform/modules', import.meta.url));
 
 /** What actors of one process share: one read model (PGlite allows one opener) and discovered URLs. */
+/** A template in `engine.templatesDir`, as the gateway lists it. */
+export interface TemplateSummary {
+  readonly name: string;
+  readonly version: number;
+  readonly description: string;
+}
+
 export interface Shared {
   readModel(): Promise<ReadModel>;
+  /** The templates in `engine.templatesDir`, read once per process (the engine reads its own). */
+  templates(): Promise<readonly TemplateSummary[]>;
   /** Set by the filestore and gateway once they listen. */
   readonly urls: { filestore?: string; gateway?: string };
   readonly log: Logger;
@@ -98,14 +107,10 @@ export const ActorRegistry: Readonly<Record<string, ActorFactory>> = {
     });
   },
   requests: async (config, shared) => {
-    const [{ requestsActor }, { loadTemplatesDir }] = await Promise.all([
-      import('@oo/requests'),
-      import('@oo/engine'),
-    ]);
-    const { templates } = loadTemplatesDir(config.engine.templatesDir);
+    const { requestsActor } = await import('@oo/requests');
     checkTemplateRoutes(
       config.requests.templates,
-      new Set(templates.map((t) => t.template.name)),
+      new Set((await shared.templates()).map((t) => t.name)),
       config.engine.templatesDir,
     );
     return requestsActor({
@@ -122,11 +127,8 @@ export const ActorRegistry: Readonly<Record<string, ActorFactory>> = {
   },
   // Last: by then every actor that answers the gateway's commands is consuming.
   gateway: async (config, shared) => {
-    const [{ gatewayActor }, { loadTemplatesDir }] = await Promise.all([
-      import('@oo/gateway'),
-      import('@oo/engine'),
-    ]);
-    const { templates } = loadTemplatesDir(config.engine.templatesDir);
+    const { gatewayActor } = await import('@oo/gateway');
+    const templates = await shared.templates();
     return gatewayActor({
       // The section is the gateway's own schema, so each of its keys reaches the actor as it is.
       ...config.gateway,
@@ -139,12 +141,7 @@ export const ActorRegistry: Readonly<Record<string, ActorFactory>> = {
           { managed: modes.managed !== undefined, unmanaged: modes.unmanaged !== undefined },
         ]),
       ),
-      templates: () =>
-        templates.map((t) => ({
-          name: t.template.name,
-          version: t.template.version,
-          description: t.template.description,
-        })),
+      templates: () => templates,
       onListening: ({ url }: { url: string }) => {
         shared.urls.gateway = url;
       },

@@ -2,14 +2,25 @@
 import { join } from 'node:path';
 import { openReadModel, type ReadModel } from '@oo/read-model';
 import type { Logger } from 'pino';
-import type { Shared } from './actor-registry.js';
+import type { Shared, TemplateSummary } from './actor-registry.js';
 import type { OoConfig } from './oo-config.js';
 
 export function sharedResources(config: OoConfig, log: Logger): Shared & { close(): Promise<void> } {
   let opened: Promise<ReadModel> | undefined;
+  let templates: Promise<readonly TemplateSummary[]> | undefined;
   return {
     urls: {},
     log,
+    templates() {
+      templates ??= import('@oo/engine').then(({ loadTemplatesDir }) =>
+        loadTemplatesDir(config.engine.templatesDir).templates.map(({ template }) => ({
+          name: template.name,
+          version: template.version,
+          description: template.description,
+        })),
+      );
+      return templates;
+    },
     readModel() {
       opened ??= openReadModel({
         ...(config.database.url ? { databaseUrl: config.database.url } : { dataDir: join(config.dataDir) }),

@@ -220,6 +220,19 @@ describe('seed use case over HTTP', () => {
     });
   });
 
+  it('lists the templates it runs, each with its version and description', async () => {
+    const { status, body } = await api('/v1/templates');
+    expect(status).toBe(200);
+    const items = body.items as Array<{ name: string; version: number; description: string }>;
+    expect(items.map((t) => t.name)).toEqual(
+      expect.arrayContaining(['vm-unmanaged', 'vm-managed', 'dns-record', 'awx-job', 'tfe-run']),
+    );
+    expect(items.find((t) => t.name === 'dns-record')).toMatchObject({
+      version: 1,
+      description: expect.stringContaining('DNS records'),
+    });
+  });
+
   it('makes a DNS record through AWX: one commit in its own repository, one oo-dns-record launch', async () => {
     const submitted = await api('/v1/requests', {
       method: 'POST',

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { AwxErrors } from './error-codes/awx.js';
 import { FilestoreErrors } from './error-codes/filestore.js';
 import { HttpErrors } from './error-codes/http.js';
+import { InventoryErrors } from './error-codes/inventory.js';
 import { NotifierErrors } from './error-codes/notify.js';
 import { PolicyErrors } from './error-codes/policy.js';
 import { RequestErrors } from './error-codes/request.js';
@@ -127,6 +128,7 @@ export const ErrorRegistry = {
   ...HttpErrors,
   ...RfmErrors,
   ...PolicyErrors,
+  ...InventoryErrors,
   ...FilestoreErrors,
   ...NotifierErrors,
   ...AwxErrors,

@@ -9,6 +9,7 @@ export {
 export { DeadLetter } from './dead-letter.js';
 export { FilestoreErrors } from './error-codes/filestore.js';
 export { HttpErrors } from './error-codes/http.js';
+export { InventoryErrors } from './error-codes/inventory.js';
 export { NotifierErrors } from './error-codes/notify.js';
 export { PolicyErrors } from './error-codes/policy.js';
 export { RequestErrors } from './error-codes/request.js';
@@ -28,6 +29,7 @@ export {
 export { Headers } from './headers.js';
 export type { IdPrefix } from './ids.js';
 export { idSchema, newId, Timestamp, TraceId } from './ids.js';
+export * from './inventory.js';
 export { NoticeKind, NotifyEmail, NotifySubjects } from './notify.js';
 export {
   collectedOutputName,

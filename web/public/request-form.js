@@ -36,7 +36,7 @@ function offered(options, type) {
 /**
  * @typedef {{
  *   requestId: string, resources: Record<string, unknown>[], managed: boolean | null,
- *   notes: string | null, notify: string[],
+ *   notes: string | null, notify: string[], catalogItem: string | null,
  * }} Original the request an edited rerun starts from (part of GET /v1/requests/:id)
  */
 
@@ -163,6 +163,8 @@ function form(token, options, original) {
     /** @type {Record<string, unknown>} */
     const request = { resources: [kinds[kind]?.resource(data)], managed: data.get('managed') === 'on' };
     if (textOf(data, 'notes')) request.notes = textOf(data, 'notes');
+    // The form offers no catalog item (OO has none configured by default); a rerun keeps the original's.
+    if (original?.catalogItem) request.catalogItem = original.catalogItem;
     const notify = textOf(data, 'notify')
       .split(/[\s,;]+/)
       .filter(Boolean);

@@ -17,7 +17,7 @@ import { resourceSummary } from './request-list.js';
  * @typedef {{
  *   requestId: string, traceId: string, status: string, submittedBy: string, submittedAt: string,
  *   updatedAt: string, resources: Record<string, unknown>[], template: string | null, runId: string | null,
- *   managed: boolean | null, notes: string | null, notify: string[],
+ *   managed: boolean | null, notes: string | null, notify: string[], catalogItem: string | null,
  *   rerunOf: string | null, reasons: { path: string, message: string }[] | null,
  *   runs: RunView[], commits: { repo: string, commit: string }[], outputs: unknown,
  *   error: ErrorData | null, links: { trace?: string },
@@ -211,6 +211,7 @@ function render(view) {
         resourceSummary(view.resources),
         view.managed === null ? null : view.managed ? ', managed (Terraform)' : ', built once (Ansible)',
       ),
+      view.catalogItem ? [h('dt', {}, 'Catalog item'), h('dd', {}, view.catalogItem)] : null,
       view.notes
         ? [h('dt', {}, 'Notes'), h('dd', { id: 'request-notes', class: 'notes' }, view.notes)]
         : null,

@@ -98,12 +98,18 @@ export function getRequest(db: Db, requestId: string): Promise<RequestView | und
       else tasksByRun.set(runId, [toTask(t)]);
     }
     const commits: CommitView[] = commitRows.map((c) => ({ repo: c.repo, commit: c.commit }));
-    const body = row.body as { managed?: boolean; notes?: string; notify?: string[] } | null;
+    const body = row.body as {
+      managed?: boolean;
+      notes?: string;
+      notify?: string[];
+      catalogItem?: string;
+    } | null;
     return {
       ...toSummary(row),
       managed: body?.managed ?? null,
       notes: body?.notes ?? null,
       notify: body?.notify ?? [],
+      catalogItem: body?.catalogItem ?? null,
       fileUrl: (row.file_url as string | null) ?? null,
       reasons: (row.reasons as RequestView['reasons']) ?? null,
       runs: runRows.map((r) => toRun(r, tasksByRun.get(String(r.run_id)) ?? [])),

@@ -63,6 +63,8 @@ export const RequestView = z.object({
   notes: z.string().nullable(),
   /** Extra addresses told about the request. */
   notify: z.array(z.string()),
+  /** The catalog item it named (`requests.catalog`), as submitted. */
+  catalogItem: z.string().nullable(),
   template: z.string().nullable(),
   /** The request's root run. */
   runId: z.string().nullable(),

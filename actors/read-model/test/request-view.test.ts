@@ -76,13 +76,14 @@ describe.each(databases)('read model requests ($kind)', (database) => {
     expect(view?.runs.map((r) => r.runId)).toEqual([who.runId, `${who.runId}-awx`]);
   });
 
-  it('shows how the request asked: managed or not, its notes and whom else to tell', async () => {
+  it('shows how the request asked: managed or not, its catalog item, its notes and whom else to tell', async () => {
     const { requestId, submittedBy } = ids();
     const body = {
       ...vmBody,
       managed: true,
       notes: 'for the <b>shop</b> launch',
       notify: ['ops@example.com'],
+      catalogItem: 'rhel-vm',
     };
     await readModel.applyRequestEvent(
       nextSeq(),
@@ -92,6 +93,7 @@ describe.each(databases)('read model requests ($kind)', (database) => {
       managed: true,
       notes: 'for the <b>shop</b> launch',
       notify: ['ops@example.com'],
+      catalogItem: 'rhel-vm',
     });
   });
 
@@ -101,7 +103,12 @@ describe.each(databases)('read model requests ($kind)', (database) => {
       nextSeq(),
       requestEvent({ requestId, submittedBy, status: 'running', at: at(0) }),
     );
-    expect(await readModel.getRequest(requestId)).toMatchObject({ managed: null, notes: null, notify: [] });
+    expect(await readModel.getRequest(requestId)).toMatchObject({
+      managed: null,
+      notes: null,
+      notify: [],
+      catalogItem: null,
+    });
   });
 
   it('answers undefined for a request no event has mentioned', async () => {

@@ -1,7 +1,9 @@
 // @ts-check
 /**
  * The caller's requests, newest first (`GET /v1/requests`), a page at a time. A requester sees
- * their own; operators and admins may see everyone's.
+ * their own; operators and admins may see everyone's. While only the first page shows and the tab
+ * is visible, it is read again every few seconds, so new requests and their statuses show without
+ * a refresh (the read model answers a page from one indexed query).
  */
 import { call, describeError } from './api.js';
 import { badge, h, replace, table, when } from './dom.js';
@@ -14,6 +16,8 @@ import { badge, h, replace, table, when } from './dom.js';
  */
 
 const PAGE = 20;
+/** How often the first page is read again while it shows (ms). */
+const FOLLOW_MS = 5_000;
 const STATUSES = ['accepted', 'running', 'succeeded', 'failed', 'rejected', 'cancelled'];
 
 /**
@@ -51,25 +55,30 @@ export function requestListView({ token, signal, mayReadAll }) {
   );
   /** @type {string | null} */
   let cursor = null;
+  /** Pages shown: the list follows itself only while it is the first alone. */
+  let pages = 0;
+  /** Bumped by every fresh load, so an answer to an older one is dropped. */
+  let generation = 0;
 
   /** @param {boolean} fresh */
   async function load(fresh) {
-    if (fresh) {
-      cursor = null;
-      replace(rows);
-    }
     const query = new URLSearchParams({ limit: String(PAGE) });
     if (!everyone.checked) query.set('mine', 'true');
     if (statusFilter.value) query.set('status', statusFilter.value);
-    if (cursor) query.set('cursor', cursor);
+    if (!fresh && cursor) query.set('cursor', cursor);
+    const mine = fresh ? ++generation : generation;
     try {
       const page = await call(token, 'GET', `/v1/requests?${query}`);
-      if (signal.aborted) return;
+      if (signal.aborted || mine !== generation) return;
       message.textContent = '';
-      for (const item of /** @type {RequestSummary[]} */ (page.items)) rows.appendChild(row(item));
+      const items = /** @type {RequestSummary[]} */ (page.items).map(row);
+      // Filled in one step, so reading the first page again does not flicker.
+      if (fresh) replace(rows, items);
+      else for (const item of items) rows.appendChild(item);
+      pages = fresh ? 1 : pages + 1;
       cursor = page.nextCursor;
       more.hidden = !cursor;
-      if (fresh && page.items.length === 0)
+      if (fresh && items.length === 0)
         rows.appendChild(
           h(
             'tr',
@@ -78,13 +87,17 @@ export function requestListView({ token, signal, mayReadAll }) {
           ),
         );
     } catch (err) {
-      message.textContent = describeError(err);
+      if (mine === generation) message.textContent = describeError(err);
     }
   }
   more.addEventListener('click', () => load(false));
   everyone.addEventListener('change', () => load(true));
   statusFilter.addEventListener('change', () => load(true));
   void load(true);
+  const follow = setInterval(() => {
+    if (pages === 1 && document.visibilityState === 'visible') void load(true);
+  }, FOLLOW_MS);
+  signal.addEventListener('abort', () => clearInterval(follow));
 
   return h(
     'section',

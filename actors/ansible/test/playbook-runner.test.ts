@@ -10,6 +10,7 @@ import { runPlaybook } from '../src/index.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const buildVm = join(here, '..', 'playbooks', 'build-vm.yml');
+const dnsRecord = join(here, '..', 'playbooks', 'dns-record.yml');
 const fixture = (name: string) => join(here, 'fixtures', name);
 
 let work: string;
@@ -78,6 +79,40 @@ describe('playbook runner', () => {
       network: 'lan',
       ip: '10.0.0.5',
     });
+  });
+
+  it('playbook runner - makes a DNS record file from the extra vars with the sample playbook', async () => {
+    const outputDir = join(work, 'dns');
+    const result = await runPlaybook({
+      playbook: dnsRecord,
+      extraVars: {
+        dns_name: 'app',
+        dns_zone: 'intranet.example',
+        dns_fqdn: 'app.intranet.example',
+        dns_type: 'A',
+        dns_value: '10.10.0.77',
+        dns_ttl: 300,
+        oo_output_dir: outputDir,
+      },
+    });
+    expect(result).toMatchObject({ status: 'successful', exitCode: 0 });
+    expect(JSON.parse(await readFile(join(outputDir, 'app.intranet.example.json'), 'utf8'))).toEqual({
+      fqdn: 'app.intranet.example',
+      type: 'A',
+      value: '10.10.0.77',
+      ttl: 300,
+    });
+  });
+
+  it('playbook runner - the DNS sample refuses a host name that would write outside its folder', async () => {
+    const outputDir = join(work, 'dns');
+    const result = await runPlaybook({
+      playbook: dnsRecord,
+      extraVars: { dns_fqdn: '../../etc/x', dns_type: 'A', dns_value: '10.0.0.1', oo_output_dir: outputDir },
+    });
+    expect(result).toMatchObject({ status: 'failed', exitCode: 2 });
+    expect(result.stdoutTail).toContain('dns-record needs the extra vars dns_fqdn (a host name)');
+    await expect(readdir(work)).resolves.not.toContain('dns');
   });
 
   it('playbook runner - reports a failing playbook as failed with exit code 2 and a stdout tail', async () => {

@@ -1,2 +1,3 @@
 export * from './awx/index.js';
 export * from './tfe/index.js';
+export * from './vcenter/index.js';

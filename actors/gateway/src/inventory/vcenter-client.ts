@@ -1,0 +1,198 @@
+/**
+ * The gateway's client of vCenter's REST API (vSphere Automation `/api`, 7.0U2+ and 8): it logs in
+ * (CIS session, HTTP Basic) and lists clusters, datastores and networks for the inventory. One
+ * session is held and reused; a 401 on it means vCenter ended it (idle timeout, restart), so the
+ * client logs in again once and repeats the lists.
+ */
+import { type InventoryLists, OoError } from '@oo/contracts';
+import { z } from 'zod';
+import { errorTypeOf, type VcenterAnswer, vcenterHttp } from './vcenter-http.js';
+import { LISTS, type ListKind, mapClusters, mapDatastores, mapNetworks } from './vcenter-lists.js';
+
+export interface VcenterClientOptions {
+  /** Origin, e.g. `https://vc.example`; a trailing slash or `/api` is tolerated. */
+  url: string;
+  username: string;
+  /** Never logged, never in an error message or details. */
+  password: string;
+  /** Per HTTP call (ms, default 10 000). */
+  timeoutMs?: number;
+  /** Tries of a call that fails with a network error, a timeout or a 5xx (default 3; backoff 100 ms, 300 ms). */
+  maxAttempts?: number;
+}
+
+export interface VcenterClient {
+  /**
+   * Lists clusters, datastores and networks (three GETs in parallel), logging in first when no
+   * session is held; a 401 on a held session logs in again once and repeats. Concurrent calls share
+   * one login. Throws OO_ERR_INVENTORY_UNAVAILABLE (`details.source` `vcenter:<origin>`), not
+   * retryable for refused credentials, a refused request or an answer OO cannot read; throws
+   * `signal.reason` when `signal` aborts.
+   */
+  lists(signal?: AbortSignal): Promise<InventoryLists>;
+  /** Deletes the held session (DELETE /api/session), best effort: never throws. */
+  close(): Promise<void>;
+}
+
+const SESSION_PATH = '/api/session';
+const SESSION_HEADER = 'vmware-api-session-id';
+const SessionId = z.string().min(1);
+
+/** Throws OO_ERR_CONFIG_INVALID when `url` is not an absolute http(s) URL. */
+export function vcenterClient(options: VcenterClientOptions): VcenterClient {
+  const http = vcenterHttp({
+    origin: origin(options.url),
+    timeoutMs: options.timeoutMs ?? 10_000,
+    maxAttempts: options.maxAttempts ?? 3,
+  });
+  const basic = `Basic ${Buffer.from(`${options.username}:${options.password}`).toString('base64')}`;
+  let session: string | undefined;
+  let pendingLogin: Promise<string> | undefined;
+
+  const fail = (message: string, retryable: boolean, answer?: VcenterAnswer): OoError => {
+    const errorType = answer === undefined ? undefined : errorTypeOf(answer.body);
+    return new OoError('OO_ERR_INVENTORY_UNAVAILABLE', `vCenter ${http.origin} ${message}`, {
+      retryable,
+      details: {
+        source: http.source,
+        ...(answer === undefined ? {} : { status: answer.status }),
+        ...(errorType === undefined ? {} : { errorType }),
+      },
+    });
+  };
+  /** `401 UNAUTHENTICATED`, or the bare status when the body names no error type. */
+  const refusal = (answer: VcenterAnswer): string => {
+    const errorType = errorTypeOf(answer.body);
+    return errorType === undefined ? String(answer.status) : `${answer.status} ${errorType}`;
+  };
+
+  async function login(): Promise<string> {
+    const answer = await http.call({ method: 'POST', path: SESSION_PATH, headers: { authorization: basic } });
+    if (answer.status === 401) {
+      throw fail(`refused the credentials of ${options.username} (${refusal(answer)})`, false, answer);
+    }
+    if (answer.status !== 200 && answer.status !== 201) {
+      throw fail(`answered ${refusal(answer)} to POST ${SESSION_PATH}`, answer.status === 429, answer);
+    }
+    const id = SessionId.safeParse(answer.body);
+    if (!id.success) throw fail(`answered POST ${SESSION_PATH} without a session id`, false, answer);
+    return id.data;
+  }
+
+  /**
+   * The held session, or the one login in flight. The login runs without any caller's signal, so
+   * one caller giving up does not fail the others waiting on it; its calls are bounded by timeoutMs.
+   */
+  function currentSession(): Promise<string> {
+    if (session !== undefined) return Promise.resolve(session);
+    pendingLogin ??= login()
+      .then((id) => {
+        session = id;
+        return id;
+      })
+      .finally(() => {
+        pendingLogin = undefined;
+      });
+    return pendingLogin;
+  }
+
+  /** The three lists with one session; `unauthenticated` when vCenter no longer knows it. */
+  async function listWith(
+    id: string,
+    signal: AbortSignal | undefined,
+  ): Promise<InventoryLists | 'unauthenticated'> {
+    // When one list fails, the others stop rather than retry for nothing.
+    const batch = new AbortController();
+    const both = signal === undefined ? batch.signal : AbortSignal.any([signal, batch.signal]);
+    const get = async (kind: ListKind): Promise<unknown[] | 'unauthenticated'> => {
+      const { path, plural } = LISTS[kind];
+      const answer = await http.call({ method: 'GET', path, headers: { [SESSION_HEADER]: id } }, both);
+      if (answer.status === 401) return 'unauthenticated';
+      if (answer.status === 400 && errorTypeOf(answer.body) === 'UNABLE_TO_ALLOCATE_RESOURCE') {
+        throw fail(`lists more than 1000 ${plural} (UNABLE_TO_ALLOCATE_RESOURCE)`, false, answer);
+      }
+      if (answer.status !== 200) {
+        throw fail(`answered ${refusal(answer)} to GET ${path}`, answer.status === 429, answer);
+      }
+      if (!Array.isArray(answer.body)) {
+        throw fail(`answered GET ${path} with a body that is not a list`, false, answer);
+      }
+      return answer.body;
+    };
+    const settle = (kind: ListKind) =>
+      get(kind).catch((error: unknown) => {
+        batch.abort();
+        throw error;
+      });
+    const [clusters, datastores, networks] = await Promise.all([
+      settle('cluster'),
+      settle('datastore'),
+      settle('network'),
+    ]);
+    if (
+      clusters === 'unauthenticated' ||
+      datastores === 'unauthenticated' ||
+      networks === 'unauthenticated'
+    ) {
+      return 'unauthenticated';
+    }
+    const unreadable = (path: string, issue: string) =>
+      fail(`answered GET ${path} with a body OO cannot read (${issue})`, false);
+    return {
+      clusters: mapClusters(clusters, unreadable),
+      datastores: mapDatastores(datastores, unreadable),
+      networks: mapNetworks(networks, unreadable),
+    };
+  }
+
+  return {
+    async lists(signal) {
+      signal?.throwIfAborted();
+      const held = await raced(currentSession(), signal);
+      const first = await listWith(held, signal);
+      if (first !== 'unauthenticated') return first;
+      // Forget the stale session unless a concurrent call has already replaced it.
+      if (session === held) session = undefined;
+      const fresh = await raced(currentSession(), signal);
+      const second = await listWith(fresh, signal);
+      if (second !== 'unauthenticated') return second;
+      if (session === fresh) session = undefined;
+      throw fail(`refused a new session of ${options.username} (401 UNAUTHENTICATED)`, true);
+    },
+    async close() {
+      const held = session ?? (await pendingLogin?.catch(() => undefined));
+      session = undefined;
+      if (held === undefined) return;
+      await http
+        .call({ method: 'DELETE', path: SESSION_PATH, headers: { [SESSION_HEADER]: held } }, undefined, 1)
+        .catch(() => undefined);
+    },
+  };
+}
+
+/** Scheme, host and any proxy prefix, without credentials, a trailing slash or `/api`. */
+function origin(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = new URL('invalid:');
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    // The URL itself is not echoed: it might carry credentials.
+    throw new OoError('OO_ERR_CONFIG_INVALID', 'the vCenter url is not an absolute http(s) URL');
+  }
+  const path = parsed.pathname.replace(/\/+$/, '').replace(/\/api$/, '');
+  return `${parsed.protocol}//${parsed.host}${path}`;
+}
+
+/** `promise`, or `signal.reason` as soon as `signal` aborts (the promise itself runs on). */
+function raced<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

@@ -7,8 +7,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { listen } from '../listen.js';
 import { type AwxSimUser, authenticate, unauthorized } from './auth.js';
 import {
   type AwxSimRequestRecord,
@@ -199,18 +199,10 @@ export async function startAwxSimulator(options: AwxSimulatorOptions = {}): Prom
       if (!res.headersSent) send(res, json(500, { detail: 'simulator internal error' }), {});
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = await listen(server, options.port, options.host);
 
   return {
-    url: `http://${host}:${address.port}`,
+    url,
     prefix,
     token: firstToken,
     control,

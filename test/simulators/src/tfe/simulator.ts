@@ -4,7 +4,7 @@
  * scripts and fault injection. For tests only: state lives in memory and dies with `stop()`.
  */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../listen.js';
 import { createPrincipals, type TokenSpec } from './auth.js';
 import { createControl, type TfeSimulatorControl } from './control.js';
 import { registerControlRoutes } from './control-routes.js';
@@ -99,16 +99,7 @@ export async function startTfeSimulator(options: TfeSimulatorOptions = {}): Prom
   registerControlRoutes(controlRouter, control);
 
   const server = createServer(createRequestListener(sim, api, controlRouter));
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  sim.baseUrl = `http://${host}:${port}`;
+  sim.baseUrl = await listen(server, options.port, options.host);
 
   return {
     url: sim.baseUrl,

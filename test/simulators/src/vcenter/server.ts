@@ -10,8 +10,8 @@
  * Order of handling: injected fault -> 404/405 -> session (401) -> operation.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { listen } from '../listen.js';
 import { createControl, type VcenterSimulatorControl } from './control.js';
 import { createFaultRegistry } from './faults.js';
 import { buildInventory, DEFAULT_VCENTER_SEED } from './inventory.js';
@@ -119,18 +119,10 @@ export async function startVcenterSimulator(
       if (!res.headersSent) send(res, json(500, { error_type: 'ERROR', messages: [] }));
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = await listen(server, options.port, options.host);
 
   return {
-    url: `http://${host}:${address.port}`,
+    url,
     username: first.username,
     password: first.password,
     control,

@@ -13,6 +13,8 @@ import { type GatewayDeps, openStreams, type RequestLinks } from './gateway-deps
 import { GatewayOptions } from './gateway-options.js';
 import { buildHttpApp } from './http-app.js';
 import { IDEMPOTENCY_WINDOW_MS, idempotencyStore } from './idempotency.js';
+import { cachedInventory } from './inventory/cached-inventory.js';
+import { inventorySourceOf } from './inventory/inventory-source.js';
 import { outputValues } from './output-values.js';
 import { principalMinter } from './principal-minter.js';
 import { rateLimiter } from './rate-limit.js';
@@ -52,6 +54,9 @@ export function gatewayActor(options: GatewayOptions) {
       const log = env.log.child({ component: 'http' });
       const presence = await env.bucket(BucketNames.presence, PresenceEntry);
       const streams = openStreams();
+      const inventory = o.inventory
+        ? cachedInventory(inventorySourceOf(o.inventory), o.inventory.cacheMs, env.clock.now)
+        : undefined;
       const deps: GatewayDeps = {
         readModel: o.readModel,
         auditLog: auditWriter((entries) => o.readModel.recordAudits(entries)),
@@ -76,6 +81,7 @@ export function gatewayActor(options: GatewayOptions) {
         },
         templates: o.templates ?? (() => []),
         catalog: o.catalog ?? [],
+        inventory,
         resourceTypes: o.resourceTypes,
         links: linksFor(o.publicUrl),
         traceLink: (traceId) => o.traceUrl?.replaceAll('{traceId}', encodeURIComponent(traceId)),
@@ -114,6 +120,7 @@ export function gatewayActor(options: GatewayOptions) {
           clearInterval(prune);
           streams.closeAll();
           await app.close();
+          await inventory?.close();
         },
       };
     },

@@ -11,6 +11,7 @@ import type { AuthFailures } from './auth-failures.js';
 import type { EventHub } from './event-hub.js';
 import type { Span } from './http-trace.js';
 import type { IdempotencyStore } from './idempotency.js';
+import type { CachedInventory } from './inventory/cached-inventory.js';
 import type { OutputValues } from './output-values.js';
 import type { MintPrincipal } from './principal-minter.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -58,6 +59,8 @@ export interface GatewayDeps {
   readonly natsReady: () => Promise<void>;
   readonly templates: () => readonly TemplateInfo[];
   readonly catalog: readonly string[];
+  /** The inventory (`gateway.inventory`), cached; undefined when none is configured. */
+  readonly inventory: CachedInventory | undefined;
   /** Resource types requests may ask for, managed and unmanaged (`GatewayOptions.resourceTypes`). */
   readonly resourceTypes: Readonly<Record<string, { managed: boolean; unmanaged: boolean }>>;
   readonly links: (requestId: string) => RequestLinks;

@@ -72,6 +72,36 @@ const TrustProxy = z.union(
   },
 );
 
+/**
+ * Where the inventory (clusters, datastores, networks) is read from, read-only: a JSON file or
+ * vCenter, not both. Admins see it beside the policy (`GET /v1/inventory`), and a policy change that
+ * brings in a name it lacks is refused. Without it, neither.
+ */
+export const InventoryConfig = z
+  .object({
+    /** A JSON file in the format of `InventoryLists` (contracts/src/inventory.ts). */
+    file: z.string().min(1).optional(),
+    vcenter: z
+      .object({
+        /** vCenter's origin, e.g. https://vc.example.com (its REST API, vSphere 7.0U2 or later). */
+        url: z.url({ protocol: /^https?$/ }),
+        /** A read-only account is enough: OO only lists. */
+        username: z.string().min(1),
+        password: z.string().min(1),
+        /** Per HTTP call (ms). */
+        timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+      })
+      .strict()
+      .optional(),
+    /** How long a read is kept before the source is asked again (ms). */
+    cacheMs: z.number().int().min(0).max(3_600_000).default(60_000),
+  })
+  .strict()
+  .refine((c) => (c.file === undefined) !== (c.vcenter === undefined), {
+    message: 'set either file or vcenter (one source)',
+  });
+export type InventoryConfig = z.output<typeof InventoryConfig>;
+
 /** The keys of `oo`'s `gateway` section: what an operator sets, all plain JSON. */
 export const GatewayConfig = z
   .object({
@@ -110,6 +140,7 @@ export const GatewayConfig = z
     tokenCacheMs: z.number().int().min(0).max(60_000).default(5_000),
     /** Whose X-Forwarded-For names the client address (`request.ip`); default false: nobody's. */
     trustProxy: TrustProxy.default(false),
+    inventory: InventoryConfig.optional(),
   })
   .strict();
 export type GatewayConfig = z.input<typeof GatewayConfig>;

@@ -28,6 +28,7 @@ import { excerpt, PROBLEM_JSON, toProblem } from './problem.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
+import { inventoryRoutes } from './routes/inventory.js';
 import { meRoutes } from './routes/me.js';
 import { policyRoutes } from './routes/policy.js';
 import { presenceRoutes } from './routes/presence.js';
@@ -189,6 +190,7 @@ export async function buildHttpApp(deps: GatewayDeps, options: HttpAppOptions) {
       await v1.register(meRoutes, { deps });
       await v1.register(presenceRoutes, { deps });
       await v1.register(policyRoutes, { deps });
+      await v1.register(inventoryRoutes, { deps });
     },
     { prefix: '/v1' },
   );

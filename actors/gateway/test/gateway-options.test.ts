@@ -57,3 +57,33 @@ describe('gateway options - traceUrl', () => {
     },
   );
 });
+
+describe('gateway options - inventory', () => {
+  it('takes a file or vCenter, with defaults for the cache and the timeout', () => {
+    expect(GatewayConfig.parse({ inventory: { file: '/etc/oo/inventory.json' } }).inventory).toEqual({
+      file: '/etc/oo/inventory.json',
+      cacheMs: 60_000,
+    });
+    const vcenter = { url: 'https://vc.example', username: 'ro@vsphere.local', password: 'pw' };
+    expect(GatewayConfig.parse({ inventory: { vcenter } }).inventory).toEqual({
+      vcenter: { ...vcenter, timeoutMs: 10_000 },
+      cacheMs: 60_000,
+    });
+  });
+
+  it.each([
+    [{}, /gateway\.inventory: set either file or vcenter \(one source\)/],
+    [
+      { file: '/x.json', vcenter: { url: 'https://vc.example', username: 'u', password: 'p' } },
+      /gateway\.inventory: set either file or vcenter/,
+    ],
+    [{ vcenter: { url: 'https://vc.example', username: 'u' } }, /gateway\.inventory\.vcenter\.password: /],
+    [{ vcenter: { url: 'vc.example', username: 'u', password: 'p' } }, /gateway\.inventory\.vcenter\.url: /],
+    [{ file: '/x.json', cacheMs: -1 }, /gateway\.inventory\.cacheMs: /],
+  ])('refuses %j naming the key', (inventory, message) => {
+    const start = () =>
+      gatewayActor({ port: 0, readModel, inventory: inventory as GatewayOptions['inventory'] });
+    expect(start).toThrow(expect.objectContaining({ code: 'OO_ERR_CONFIG_INVALID' }));
+    expect(start).toThrow(message);
+  });
+});

@@ -382,6 +382,7 @@ describe('gateway - probes and docs', () => {
       '/readyz',
       '/v1/catalog',
       '/v1/catalog/options',
+      '/v1/inventory',
       '/v1/me',
       '/v1/policy',
       '/v1/policy/history',

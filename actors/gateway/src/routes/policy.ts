@@ -13,6 +13,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { authorize, callerOf, type GatewayDeps } from '../gateway-deps.js';
 import type { FieldError } from '../gateway-errors.js';
 import { ifMatchVersion, PolicyHeaders, policyEtag, problems } from '../http-schemas.js';
+import { newNameGaps, newNames } from '../inventory/inventory-gaps.js';
 import { capped, fieldErrors } from '../problem.js';
 
 function invalidPolicy(errors: readonly FieldError[]): OoError {
@@ -20,6 +21,21 @@ function invalidPolicy(errors: readonly FieldError[]): OoError {
   return new OoError('OO_ERR_POLICY_INVALID', `the policy is invalid: ${count}, see errors`, {
     details: { errors: capped(errors) },
   });
+}
+
+/**
+ * With an inventory source, a policy may bring in only clusters, datastores and networks the
+ * inventory holds; the names it already had pass unread, so a change that brings in none needs no
+ * inventory (vCenter down does not stop an admin lowering a bound).
+ * @throws OoError OO_ERR_POLICY_INVALID naming each new name the inventory lacks; OO_ERR_INVENTORY_UNAVAILABLE
+ */
+async function checkNewNames(deps: GatewayDeps, next: Policy): Promise<void> {
+  if (!deps.inventory) return;
+  const { policy: current } = await deps.readModel.getPolicy();
+  if (newNames(next, current).length === 0) return;
+  const { lists } = await deps.inventory.get();
+  const gaps = newNameGaps(next, current, lists, deps.inventory.source);
+  if (gaps.length > 0) throw invalidPolicy(gaps);
 }
 
 /**
@@ -64,11 +80,13 @@ export const policyRoutes: FastifyPluginAsyncZod<{ deps: GatewayDeps }> = async 
           'Stores the body as the next version, recorded with who and when in the history and the ' +
           'audit trail, and answers it (with its `ETag`). With `If-Match`, only if the policy is still ' +
           'at that version, else 412. An invalid policy is 422 naming each field in `errors`. ' +
-          'Requests already being handled keep the version they read. Admins.',
+          'Requests already being handled keep the version they read. With an inventory source ' +
+          '(`GET /v1/inventory`), a cluster, datastore or network the policy did not name before must be ' +
+          'in the inventory (422 naming each one that is not; 503 when the inventory cannot be read). Admins.',
         tags: ['policy'],
         headers: PolicyHeaders,
         body: Policy,
-        response: { 200: PolicyRecord, ...problems(400, 401, 403, 412, 413, 415, 422, 429, 500) },
+        response: { 200: PolicyRecord, ...problems(400, 401, 403, 412, 413, 415, 422, 429, 500, 503) },
       },
       // Validation failures reach the handler: a caller who may not change the policy hears 403
       // before anything about the body, and a bad body becomes OO_ERR_POLICY_INVALID.
@@ -79,6 +97,7 @@ export const policyRoutes: FastifyPluginAsyncZod<{ deps: GatewayDeps }> = async 
       authorize(caller, 'policy');
       refuseInvalidBody(request);
       const expectedVersion = ifMatchVersion(request.headers['if-match']);
+      await checkNewNames(deps, request.body);
       const record = await deps.readModel
         .putPolicy(request.body, {
           by: caller.sub,

@@ -1,0 +1,64 @@
+/**
+ * Which names of a policy the inventory does not hold: its clusters, datastores and networks.
+ * `GET /v1/inventory` lists them for the current policy; `PUT /v1/policy` refuses a policy that
+ * brings in such a name, but not one that keeps a name it already had (a cluster renamed in vCenter
+ * must not block an unrelated change of the bounds).
+ */
+import type { InventoryGap, InventoryLists, Policy } from '@oo/contracts';
+
+interface NamedField {
+  readonly path: string;
+  readonly kind: 'cluster' | 'datastore' | 'network';
+  readonly name: string;
+}
+
+function namedFields(policy: Policy): NamedField[] {
+  return [
+    ...policy.clusters.map((name, i) => ({ path: `clusters.${i}`, kind: 'cluster' as const, name })),
+    ...policy.datastores.map((name, i) => ({ path: `datastores.${i}`, kind: 'datastore' as const, name })),
+    ...policy.networks.map((n, i) => ({
+      path: `networks.${i}.name`,
+      kind: 'network' as const,
+      name: n.name,
+    })),
+  ];
+}
+
+function known(lists: InventoryLists): Record<NamedField['kind'], ReadonlySet<string>> {
+  return {
+    cluster: new Set(lists.clusters.map((c) => c.name)),
+    datastore: new Set(lists.datastores.map((d) => d.name)),
+    network: new Set(lists.networks.map((n) => n.name)),
+  };
+}
+
+function gap(field: NamedField, source: string): InventoryGap {
+  return { path: field.path, message: `${field.kind} "${field.name}" is not in the inventory (${source})` };
+}
+
+/** Every name of `policy` the inventory lacks. */
+export function inventoryGaps(policy: Policy, lists: InventoryLists, source: string): InventoryGap[] {
+  const names = known(lists);
+  return namedFields(policy)
+    .filter((f) => !names[f.kind].has(f.name))
+    .map((f) => gap(f, source));
+}
+
+/** The names `next` brings in that `current` does not have, whatever the inventory says. */
+export function newNames(next: Policy, current: Policy): NamedField[] {
+  const had = new Set(namedFields(current).map((f) => `${f.kind}\0${f.name}`));
+  return namedFields(next).filter((f) => !had.has(`${f.kind}\0${f.name}`));
+}
+
+/** The names `next` brings in that the inventory lacks. */
+export function newNameGaps(
+  next: Policy,
+  current: Policy,
+  lists: InventoryLists,
+  source: string,
+): InventoryGap[] {
+  const names = known(lists);
+  return newNames(next, current)
+    .filter((f) => !names[f.kind].has(f.name))
+    .map((f) => gap(f, source));
+}

@@ -1,0 +1,215 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { InventoryLists, Policy } from '@oo/contracts';
+import { samplePolicy } from '@oo/read-model';
+import { startVcenterSimulator, type VcenterSimulator } from '@oo/simulators';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GatewayListening, GatewayOptions } from '../src/index.js';
+import { type GatewayBed, startGatewayBed, type Who } from './fixtures/gateway-bed.js';
+import { call } from './fixtures/http.js';
+
+/** What the sample policy names, less the DMZ network, plus a cluster and a datastore it does not use. */
+const lists: InventoryLists = {
+  clusters: [{ name: 'cluster-a' }, { name: 'cluster-b' }, { name: 'cluster-c' }],
+  datastores: [
+    { name: 'ds-fast', type: 'VSAN', capacityGb: 4096, freeGb: 2500 },
+    { name: 'ds-bulk' },
+    { name: 'ds-archive' },
+  ],
+  networks: [{ name: 'INTRANET_DEV' }, { name: 'INTRANET_PROD' }],
+};
+
+let bed: GatewayBed;
+let vcenter: VcenterSimulator;
+let folder: string;
+let file: string;
+const started: Array<{ stop(): Promise<void> }> = [];
+
+beforeAll(async () => {
+  folder = mkdtempSync(join(tmpdir(), 'oo-inventory-'));
+  file = join(folder, 'inventory.json');
+  writeFileSync(file, JSON.stringify(lists));
+  bed = await startGatewayBed();
+  vcenter = await startVcenterSimulator({ port: 0 });
+});
+afterAll(async () => {
+  for (const gateway of started) await gateway.stop();
+  await bed?.stop();
+  await vcenter?.stop();
+  rmSync(folder, { recursive: true, force: true });
+});
+
+async function gatewayWith(inventory: GatewayOptions['inventory']): Promise<GatewayListening> {
+  const another = await bed.another({ inventory });
+  started.push(another);
+  return another.listening;
+}
+
+const get = (gateway: GatewayListening, who: Who = 'adam') =>
+  call(gateway, 'GET', '/v1/inventory', { headers: bed.auth(who) });
+const put = (gateway: GatewayListening, policy: Policy) =>
+  call(gateway, 'PUT', '/v1/policy', { headers: { ...bed.auth('adam'), 'if-match': '*' }, json: policy });
+
+/** The sample policy with cluster-c (or another) added, and allowed on ds-bulk. */
+const withCluster = (cluster: string): Policy => ({
+  ...samplePolicy,
+  clusters: [...samplePolicy.clusters, cluster],
+  matrix: [...samplePolicy.matrix, { cluster, datastore: 'ds-bulk', allowed: true }],
+});
+
+describe('gateway - inventory', () => {
+  it('answers 404 naming the key when no source is configured, and checks no policy against one', async () => {
+    const res = await get(bed.listening);
+    expect(res.status).toBe(404);
+    expect(res.body).toMatchObject({ code: 'OO_ERR_INVENTORY_NOT_CONFIGURED' });
+    expect(res.body.detail).toContain('gateway.inventory');
+    const stored = await put(bed.listening, withCluster('cluster-nowhere'));
+    expect(stored.status).toBe(200);
+    expect(stored.body.policy.clusters).toContain('cluster-nowhere');
+    expect((await put(bed.listening, samplePolicy)).status).toBe(200);
+  });
+
+  it("lists a file's clusters, datastores and networks, and the policy's names it lacks", async () => {
+    const gateway = await gatewayWith({ file, cacheMs: 60_000 });
+    const res = await get(gateway);
+    expect(res.status).toBe(200);
+    const version = (await bed.readModel.getPolicy()).version;
+    expect(res.body).toEqual({
+      ...lists,
+      source: `file:${file}`,
+      fetchedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+      policyVersion: version,
+      gaps: [{ path: 'networks.2.name', message: `network "DMZ" is not in the inventory (file:${file})` }],
+    });
+  });
+
+  it('is for admins only', async () => {
+    const gateway = await gatewayWith({ file, cacheMs: 60_000 });
+    for (const who of ['alice', 'olga'] as const) {
+      const res = await get(gateway, who);
+      expect(res.status).toBe(403);
+      expect(res.body.code).toBe('OO_ERR_AUTH_FORBIDDEN');
+    }
+    expect((await call(gateway, 'GET', '/v1/inventory')).status).toBe(401);
+  });
+
+  it('refuses a policy bringing in a name the inventory lacks, naming each, and stores one it holds', async () => {
+    const gateway = await gatewayWith({ file, cacheMs: 60_000 });
+    const before = await bed.readModel.getPolicy();
+    const withTwo: Policy = {
+      ...withCluster('cluster-z'),
+      datastores: [...samplePolicy.datastores, 'ds-nowhere'],
+    };
+    const refused = await put(gateway, withTwo);
+    expect(refused.status).toBe(422);
+    expect(refused.body.code).toBe('OO_ERR_POLICY_INVALID');
+    expect(refused.body.errors).toEqual([
+      { path: 'clusters.2', message: `cluster "cluster-z" is not in the inventory (file:${file})` },
+      { path: 'datastores.2', message: `datastore "ds-nowhere" is not in the inventory (file:${file})` },
+    ]);
+    expect(await bed.readModel.getPolicy()).toEqual(before);
+
+    // DMZ is not in the inventory either, but the policy had it: it does not stand in the way.
+    const stored = await put(gateway, withCluster('cluster-c'));
+    expect(stored.status).toBe(200);
+    expect(stored.body.policy.clusters).toEqual(['cluster-a', 'cluster-b', 'cluster-c']);
+    expect((await put(gateway, samplePolicy)).status).toBe(200);
+  });
+
+  it('answers 503 when the source cannot be read, and still stores a change that brings in no name', async () => {
+    const missing = join(folder, 'missing.json');
+    const gateway = await gatewayWith({ file: missing, cacheMs: 60_000 });
+    const res = await get(gateway);
+    expect(res.status).toBe(503);
+    expect(res.body.code).toBe('OO_ERR_INVENTORY_UNAVAILABLE');
+    expect(res.body.detail).toMatch(`inventory file ${missing} cannot be read: ENOENT (trace `);
+    expect(res.body.source).toBe(`file:${missing}`);
+
+    const before = await bed.readModel.getPolicy();
+    expect((await put(gateway, withCluster('cluster-c'))).status).toBe(503);
+    expect(await bed.readModel.getPolicy()).toEqual(before);
+    const bounds: Policy = { ...samplePolicy, bounds: { ...samplePolicy.bounds, cpu: { min: 1, max: 6 } } };
+    const stored = await put(gateway, bounds);
+    expect(stored.status).toBe(200);
+    expect(stored.body.policy.bounds.cpu.max).toBe(6);
+    expect((await put(gateway, samplePolicy)).status).toBe(200);
+  });
+
+  it('names what is wrong with a file that is no inventory', async () => {
+    const bad = join(folder, 'bad.json');
+    const gateway = await gatewayWith({ file: bad, cacheMs: 0 });
+    writeFileSync(bad, '{"clusters": [');
+    expect((await get(gateway)).body.detail).toMatch(/^inventory file .*bad\.json is not JSON: /);
+    writeFileSync(bad, JSON.stringify({ clusters: [{ name: 7 }], datastores: [], networks: [], vms: [] }));
+    const res = await get(gateway);
+    expect(res.status).toBe(503);
+    expect(res.body.detail).toContain('is not an inventory: ');
+    expect(res.body.detail).toContain('clusters.0.name');
+  });
+
+  it('keeps a read for cacheMs, and reads the file again after it', async () => {
+    const changing = join(folder, 'changing.json');
+    writeFileSync(changing, JSON.stringify(lists));
+    const kept = await gatewayWith({ file: changing, cacheMs: 60_000 });
+    const fresh = await gatewayWith({ file: changing, cacheMs: 0 });
+    const first = await get(kept);
+    expect((await get(fresh)).body.clusters).toHaveLength(3);
+    writeFileSync(changing, JSON.stringify({ ...lists, clusters: [{ name: 'cluster-a' }] }));
+    const again = await get(kept);
+    expect(again.body.clusters).toHaveLength(3);
+    expect(again.body.fetchedAt).toBe(first.body.fetchedAt);
+    expect((await get(fresh)).body.clusters).toEqual([{ name: 'cluster-a' }]);
+  });
+
+  it("lists vCenter's clusters, datastores and networks through its REST API, one session for many reads", async () => {
+    const gateway = await gatewayWith({
+      vcenter: { url: vcenter.url, username: vcenter.username, password: vcenter.password, timeoutMs: 5_000 },
+      cacheMs: 0,
+    });
+    const sessionsBefore = vcenter.control.sessionsCreated();
+    const res = await get(gateway);
+    expect(res.status).toBe(200);
+    expect(res.body.source).toBe(`vcenter:${vcenter.url}`);
+    expect(res.body.clusters).toEqual([
+      { name: 'cluster-a', id: expect.stringMatching(/^domain-c\d+$/) },
+      { name: 'cluster-b', id: expect.stringMatching(/^domain-c\d+$/) },
+      { name: 'cluster-c', id: expect.stringMatching(/^domain-c\d+$/) },
+    ]);
+    expect(res.body.datastores[0]).toEqual({
+      name: 'ds-fast',
+      id: expect.stringMatching(/^datastore-\d+$/),
+      type: 'VSAN',
+      capacityGb: 4096,
+      freeGb: 2500,
+    });
+    expect(res.body.gaps).toEqual([]);
+    expect((await get(gateway)).status).toBe(200);
+    expect(vcenter.control.sessionsCreated() - sessionsBefore).toBe(1);
+
+    // vCenter forgets its sessions (a restart): the next read logs in again and still answers.
+    vcenter.control.expireSessions();
+    expect((await get(gateway)).body.clusters).toHaveLength(3);
+    expect(vcenter.control.sessionsCreated() - sessionsBefore).toBe(2);
+  });
+
+  it('answers 503 when vCenter refuses the credentials, never showing the password', async () => {
+    const password = 'not-the-password-0123';
+    const gateway = await gatewayWith({
+      vcenter: { url: vcenter.url, username: vcenter.username, password, timeoutMs: 5_000 },
+      cacheMs: 0,
+    });
+    const res = await get(gateway);
+    expect(res.status).toBe(503);
+    expect(res.body).toMatchObject({
+      code: 'OO_ERR_INVENTORY_UNAVAILABLE',
+      source: `vcenter:${vcenter.url}`,
+    });
+    expect(res.body.detail).toContain(`refused the credentials of ${vcenter.username} (401 UNAUTHENTICATED)`);
+    expect(res.text).not.toContain(password);
+
+    const before = await bed.readModel.getPolicy();
+    expect((await put(gateway, withCluster('cluster-c'))).status).toBe(503);
+    expect(await bed.readModel.getPolicy()).toEqual(before);
+  });
+});

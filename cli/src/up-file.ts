@@ -8,7 +8,9 @@ export const UpFile = z
     nats: z.string(),
     gateway: z.string().optional(),
     adminToken: z.string().optional(),
-    simulators: z.object({ awx: z.string().optional(), tfe: z.string().optional() }).optional(),
+    simulators: z
+      .object({ awx: z.string().optional(), tfe: z.string().optional(), vcenter: z.string().optional() })
+      .optional(),
     /** The Prometheus endpoint, when `metrics.port` is configured. */
     metrics: z.string().optional(),
     pid: z.number().int(),

@@ -217,3 +217,45 @@ describe('oo configuration - SMTP from the environment', () => {
     });
   });
 });
+
+describe('oo configuration - gateway inventory', () => {
+  it('has no inventory source by default (oo up then starts a simulated vCenter)', () => {
+    expect(load({}).gateway.inventory).toBeUndefined();
+  });
+
+  it('takes vCenter from VCENTER_URL, VCENTER_USERNAME and VCENTER_PASSWORD', () => {
+    const env = {
+      VCENTER_URL: 'https://vc.example',
+      VCENTER_USERNAME: 'ro@vsphere.local',
+      VCENTER_PASSWORD: 's3cret',
+    };
+    expect(load(env).gateway.inventory).toEqual({
+      vcenter: {
+        url: 'https://vc.example',
+        username: 'ro@vsphere.local',
+        password: 's3cret',
+        timeoutMs: 10_000,
+      },
+      cacheMs: 60_000,
+    });
+  });
+
+  it('takes a file from OO_INVENTORY_FILE', () => {
+    expect(load({ OO_INVENTORY_FILE: '/etc/oo/inventory.json' }).gateway.inventory).toEqual({
+      file: '/etc/oo/inventory.json',
+      cacheMs: 60_000,
+    });
+  });
+
+  it('refuses half a vCenter or two sources, naming the key', () => {
+    expect(() => load({ VCENTER_URL: 'https://vc.example' })).toThrow(
+      /gateway\.inventory\.vcenter\.username/,
+    );
+    expect(() =>
+      load(
+        { OO_INVENTORY_FILE: '/x.json' },
+        '{"gateway": {"inventory": {"vcenter": {"url": "https://vc.example", "username": "u", "password": "p"}}}}',
+      ),
+    ).toThrow(/gateway\.inventory: set either file or vcenter/);
+  });
+});

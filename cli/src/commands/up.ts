@@ -6,8 +6,9 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { InventoryConfig } from '@oo/gateway/options';
 import { type ActorHandle, startActor, startTelemetry, stopOnSignals } from '@oo/runtime';
-import { startAwxSimulator, startTfeSimulator } from '@oo/simulators';
+import { startAwxSimulator, startTfeSimulator, startVcenterSimulator } from '@oo/simulators';
 import { type NatsServer, startNatsServer } from '@oo/test-harness';
 import { pino } from 'pino';
 import { ActorRegistry } from '../actor-registry.js';
@@ -75,6 +76,22 @@ export async function up(options: UpOptions): Promise<void> {
     simulators.tfe = tfe.url;
     rows.push(['tfe', `${tfe.url} — SIMULATED (no TFE_URL configured)`]);
   } else rows.push(['tfe', config.tfe.url]);
+  if (!config.gateway.inventory) {
+    // The gateway reads the inventory admins choose the placement matrix from: a simulated vCenter.
+    const vcenter = await startVcenterSimulator({ port: 0 });
+    stops.push(() => vcenter.stop());
+    config.gateway.inventory = InventoryConfig.parse({
+      vcenter: { url: vcenter.url, username: vcenter.username, password: vcenter.password },
+    });
+    simulators.vcenter = vcenter.url;
+    rows.push([
+      'vcenter',
+      `${vcenter.url} — SIMULATED inventory (no VCENTER_URL or gateway.inventory configured)`,
+    ]);
+  } else {
+    const { file, vcenter } = config.gateway.inventory;
+    rows.push(['inventory', vcenter ? `vCenter ${vcenter.url}` : `file ${file}`]);
+  }
 
   const telemetry = startTelemetry({
     serviceName: config.telemetry.serviceName,
@@ -120,7 +137,7 @@ export async function up(options: UpOptions): Promise<void> {
     rows.push(['web UI', `${shared.urls.gateway}/ui/ (sign in with the admin token)`]);
     rows.push(['admin token', `${token.secret} (also in up.json)`]);
   }
-  if (simulators.awx || simulators.tfe) up.simulators = simulators;
+  if (Object.keys(simulators).length > 0) up.simulators = simulators;
   if (metrics) up.metrics = metrics.url;
   rows.push(['up file', writeUpFile(dataDir, up)]);
   const width = Math.max(...rows.map(([k]) => k.length));

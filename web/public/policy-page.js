@@ -2,10 +2,12 @@
 /**
  * The policy (admins): the current version as JSON to edit, saved with `If-Match` on the version
  * it was read at, so a change someone made meanwhile is not overwritten (412: read it again). An
- * invalid policy is refused with each field's path and rule. Below, the versions and who set them.
+ * invalid policy is refused with each field's path and rule. Above it, the inventory and the
+ * placement matrix (inventory-card.js); below, the versions and who set them.
  */
 import { ApiError, call, describeError } from './api.js';
 import { h, replace, when } from './dom.js';
+import { inventoryCard } from './inventory-card.js';
 
 /**
  * @typedef {{ version: number, policy: unknown, updatedBy: string, updatedAt: string }} PolicyRecord
@@ -25,6 +27,7 @@ export function policyPageView({ token, signal }) {
   const reload = h('button', { type: 'button', class: 'secondary' }, 'Read it again');
   /** The version the editor holds; saving replaces only that one. */
   let held = 0;
+  const placement = inventoryCard({ token, signal, editor });
 
   async function load() {
     replace(message);
@@ -33,6 +36,7 @@ export function policyPageView({ token, signal }) {
       if (signal.aborted) return;
       held = record.version;
       editor.value = JSON.stringify(record.policy, null, 2);
+      void placement.refresh();
       version.textContent = `Version ${record.version}, set by ${record.updatedBy} on ${when(record.updatedAt)}.`;
       const { items } = await call(token, 'GET', '/v1/policy/history?limit=20');
       replace(
@@ -107,6 +111,7 @@ export function policyPageView({ token, signal }) {
       'Requests already being handled keep the version they read.',
     ),
     version,
+    placement.element,
     h('form', { onsubmit: onSave }, editor, message, saved, save, reload),
     h('h3', {}, 'Versions'),
     history,

@@ -20,7 +20,7 @@ interface Up {
   nats: string;
   gateway: string;
   adminToken: string;
-  simulators: { awx: string; tfe: string };
+  simulators: { awx: string; tfe: string; vcenter: string };
 }
 
 let otlp: Awaited<ReturnType<typeof startOtlpReceiver>>;
@@ -231,6 +231,17 @@ describe('seed use case over HTTP', () => {
       version: 1,
       description: expect.stringContaining('DNS records'),
     });
+  });
+
+  it('reads the inventory from the simulated vCenter: what the sample policy names, and more to choose', async () => {
+    const { status, body } = await api('/v1/inventory');
+    expect(status).toBe(200);
+    expect(body.source).toBe(`vcenter:${info.simulators.vcenter}`);
+    const names = (list: unknown) => (list as Array<{ name: string }>).map((item) => item.name);
+    expect(names(body.clusters)).toEqual(['cluster-a', 'cluster-b', 'cluster-c']);
+    expect(names(body.datastores)).toEqual(['ds-fast', 'ds-bulk', 'ds-archive']);
+    expect(names(body.networks)).toEqual(expect.arrayContaining(['INTRANET_DEV', 'INTRANET_PROD', 'DMZ']));
+    expect(body.gaps).toEqual([]);
   });
 
   it('makes a DNS record through AWX: one commit in its own repository, one oo-dns-record launch', async () => {

@@ -170,6 +170,32 @@ describe('web UI', () => {
     expect(await page.textContent('#request-outputs')).toContain('"fqdn": "shop.intranet.example"');
   });
 
+  it('follows the list: a request made elsewhere shows, and reaches succeeded, without a refresh', async () => {
+    await signIn();
+    await page.waitForSelector('table.requests tbody tr');
+    const submitted = await fetch(`${gateway}/v1/requests`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        resources: [
+          {
+            type: 'dns_record',
+            zone: 'intranet.example',
+            name: 'listed',
+            recordType: 'A',
+            value: '10.10.0.78',
+          },
+        ],
+      }),
+    });
+    expect(submitted.status).toBe(202);
+    const { requestId } = (await submitted.json()) as { requestId: string };
+    const status = `table.requests tr:has(a[href="#/requests/${requestId}"]) .badge`;
+    await page.waitForSelector(status, { timeout: 20_000 });
+    await expect.poll(() => page.textContent(status), { timeout: 30_000 }).toBe('succeeded');
+    expect(troubles).toEqual([]);
+  });
+
   it('names a refused field beside it, keeps the form, and takes it corrected', async () => {
     await signIn();
     await page.click('a[href="#/new"]');
@@ -244,18 +270,57 @@ describe('web UI', () => {
     });
     expect(theirs.status).toBe(200);
     await page.click('button[type=submit]');
-    await expect.poll(() => page.textContent('[role=alert]')).toContain('Someone changed the policy');
+    await expect.poll(() => page.textContent('form [role=alert]')).toContain('Someone changed the policy');
 
     await page.fill('#policy-json', '{"images": []}');
     await page.click('button[type=button]:has-text("Read it again")');
     await expect.poll(() => page.inputValue('#policy-json')).toContain('"bounds"');
     await page.fill('#policy-json', '{"images": []}');
     await page.click('button[type=submit]');
-    await expect.poll(() => page.textContent('[role=alert]')).toContain('images');
+    await expect.poll(() => page.textContent('form [role=alert]')).toContain('images');
 
     await page.click('a[href="#/new"]');
     await page.waitForSelector('form.request-form');
     expect(await page.getAttribute('input[name=cpu]', 'max')).toBe('4');
+  });
+
+  it("lets an admin allow a pair from the inventory's matrix, and refuses a cluster the inventory lacks", async () => {
+    await signIn();
+    await page.click('a[href="#/policy"]');
+    await page.waitForSelector('table.matrix input[type=checkbox]');
+    expect(await page.textContent('#inventory')).toMatch(/From vcenter:http:\/\/127\.0\.0\.1:\d+, read /);
+    const pair = 'input[aria-label="cluster-c on ds-archive"]';
+    expect(await page.isChecked(pair)).toBe(false);
+    expect(await page.isChecked('input[aria-label="cluster-a on ds-fast"]')).toBe(true);
+    await page.click(pair);
+    const edited = JSON.parse(await page.inputValue('#policy-json')) as {
+      clusters: string[];
+      datastores: string[];
+      matrix: Array<{ cluster: string; datastore: string; allowed: boolean }>;
+    };
+    expect(edited.clusters).toContain('cluster-c');
+    expect(edited.datastores).toContain('ds-archive');
+    expect(edited.matrix.at(-1)).toEqual({ cluster: 'cluster-c', datastore: 'ds-archive', allowed: true });
+    await page.click('button[type=submit]');
+    await expect.poll(() => page.textContent('p.ok')).toMatch(/^Saved as version \d+\.$/);
+    const stored = (await (
+      await fetch(`${gateway}/v1/policy`, { headers: { authorization: `Bearer ${adminToken}` } })
+    ).json()) as { policy: typeof edited };
+    expect(stored.policy.matrix).toContainEqual({
+      cluster: 'cluster-c',
+      datastore: 'ds-archive',
+      allowed: true,
+    });
+    await page.waitForSelector(`${pair}:checked`);
+
+    // A cluster typed into the JSON that vCenter does not list is refused, naming the field.
+    edited.clusters.push('cluster-z');
+    await page.fill('#policy-json', JSON.stringify(edited, null, 2));
+    await expect.poll(() => page.textContent('#inventory')).toContain('cluster-z (not in the inventory)');
+    await page.click('button[type=submit]');
+    await expect.poll(() => page.textContent('form [role=alert]')).toContain('is not in the inventory');
+    expect(await page.textContent('form [role=alert]')).toContain(`clusters.${edited.clusters.length - 1}`);
+    expect(troubles.filter((t) => !t.includes('status of 422'))).toEqual([]);
   });
 
   it('shows why the policy refused a request, and lets an operator, not its requester, rerun it', async () => {

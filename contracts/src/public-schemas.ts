@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import { CommonResource, RepoMetadata } from './common-format.js';
 import { DeadLetter } from './dead-letter.js';
+import { InventoryLists } from './inventory.js';
 import { OutputRef } from './output-ref.js';
 import { Policy } from './policy.js';
 import { PresenceEntry } from './presence.js';
@@ -24,5 +25,7 @@ export const PublicSchemas: Readonly<Record<string, z.ZodType>> = {
   'run-event': RunEvent,
   'task-event': TaskEvent,
   policy: Policy,
+  /** The format of an inventory file (`gateway.inventory.file`). */
+  inventory: InventoryLists,
   'output-ref': OutputRef,
 };

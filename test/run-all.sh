@@ -16,6 +16,8 @@ command -v promtool >/dev/null || need+=(prometheus)
 command -v systemd-analyze >/dev/null || need+=(systemd)
 # The web UI is tested in a real browser: Debian's Chromium, driven by playwright-core.
 command -v chromium >/dev/null || need+=(chromium)
+# The vCenter inventory is tested over HTTPS with a certificate openssl makes.
+command -v openssl >/dev/null || need+=(openssl)
 if ((${#need[@]})); then
   if [ "$(id -u)" -ne 0 ]; then
     echo "missing Debian packages: ${need[*]} — run: sudo apt-get install -y ${need[*]}" >&2

@@ -121,6 +121,7 @@ export const OO_ENV_KEYS: Readonly<Record<string, string>> = {
   VCENTER_URL: 'gateway.inventory.vcenter.url',
   VCENTER_USERNAME: 'gateway.inventory.vcenter.username',
   VCENTER_PASSWORD: 'gateway.inventory.vcenter.password',
+  VCENTER_CA_FILE: 'gateway.inventory.vcenter.caFile',
   OO_FILESTORE_PORT: 'filestore.port',
   SMTP_HOST: 'notify.smtp.host',
   SMTP_PORT: 'notify.smtp.port',

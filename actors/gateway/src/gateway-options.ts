@@ -90,6 +90,11 @@ export const InventoryConfig = z
         password: z.string().min(1),
         /** Per HTTP call (ms). */
         timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+        /**
+         * A PEM file of the CA to trust besides Node's own: vCenter's certificates are usually
+         * signed by its own CA (VMCA; `https://<vcenter>/certs/download.zip`).
+         */
+        caFile: z.string().min(1).optional(),
       })
       .strict()
       .optional(),

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayListening, GatewayOptions } from '../src/index.js';
 import { type GatewayBed, startGatewayBed, type Who } from './fixtures/gateway-bed.js';
 import { call } from './fixtures/http.js';
+import { selfSignedCert } from './fixtures/self-signed.js';
 
 /** What the sample policy names, less the DMZ network, plus a cluster and a datastore it does not use. */
 const lists: InventoryLists = {
@@ -211,5 +212,32 @@ describe('gateway - inventory', () => {
     const before = await bed.readModel.getPolicy();
     expect((await put(gateway, withCluster('cluster-c'))).status).toBe(503);
     expect(await bed.readModel.getPolicy()).toEqual(before);
+  });
+
+  it("trusts vCenter's CA from caFile, and refuses to start when caFile cannot be read", async () => {
+    const tls = selfSignedCert();
+    const secure = await startVcenterSimulator({ tls: { key: tls.key, cert: tls.cert } });
+    try {
+      const vcenterOf = (caFile: string) => ({
+        url: secure.url,
+        username: secure.username,
+        password: secure.password,
+        caFile,
+        timeoutMs: 5_000,
+      });
+      const gateway = await gatewayWith({ vcenter: vcenterOf(tls.certFile), cacheMs: 0 });
+      const res = await get(gateway);
+      expect(res.status).toBe(200);
+      expect(res.body.source).toBe(`vcenter:${secure.url}`);
+      expect(res.body.networks.map((n: { name: string }) => n.name)).toContain('DMZ');
+
+      const missing = join(folder, 'no-ca.pem');
+      await expect(gatewayWith({ vcenter: vcenterOf(missing), cacheMs: 0 })).rejects.toThrow(
+        `gateway.inventory.vcenter.caFile: cannot read ${missing}: ENOENT`,
+      );
+    } finally {
+      await secure.stop();
+      tls.remove();
+    }
   });
 });

@@ -8,6 +8,7 @@ import {
   type VcenterClientOptions,
   vcenterClient,
 } from '../src/inventory/vcenter-client.js';
+import { selfSignedCert } from './fixtures/self-signed.js';
 
 const PASSWORD = 'Tr0ub4dor&3-not-in-errors';
 
@@ -271,6 +272,37 @@ describe('vcenter client - answers OO cannot read', () => {
     } finally {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
+describe('vcenter client - HTTPS', () => {
+  it("refuses vCenter's own certificate unless given its CA, then lists over HTTPS", async () => {
+    const tls = selfSignedCert();
+    const secure = await startVcenterSimulator({ tls: { key: tls.key, cert: tls.cert } });
+    try {
+      expect(secure.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      const options = {
+        url: secure.url,
+        username: secure.username,
+        password: secure.password,
+        maxAttempts: 1,
+      };
+      const untrusted = vcenterClient(options);
+      clients.push(untrusted);
+      const error = await failure(untrusted.lists());
+      expect(error.code).toBe('OO_ERR_INVENTORY_UNAVAILABLE');
+      expect(error.message).toMatch(/could not be reached for POST \/api\/session: .*SELF_SIGNED/);
+      expect(secure.control.sessionsCreated()).toBe(0);
+
+      const trusting = vcenterClient({ ...options, ca: tls.cert });
+      clients.push(trusting);
+      const lists = await trusting.lists();
+      expect(lists.clusters.map((c) => c.name)).toEqual(['cluster-a', 'cluster-b', 'cluster-c']);
+      expect(secure.control.sessionsCreated()).toBe(1);
+    } finally {
+      await secure.stop();
+      tls.remove();
     }
   });
 });

@@ -2,6 +2,7 @@
  * Where the gateway reads the inventory from, read-only: a JSON file (`InventoryLists`), or vCenter
  * through its REST API (vcenter-client.ts). A source only reads; caching is cached-inventory.ts's.
  */
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { InventoryLists, type InventoryLists as Lists, OoError } from '@oo/contracts';
 import type { InventoryConfig } from '../gateway-options.js';
@@ -60,9 +61,27 @@ export function vcenterInventorySource(options: VcenterClientOptions): Inventory
   };
 }
 
-/** The source `gateway.inventory` names. */
+/**
+ * The source `gateway.inventory` names.
+ * @throws OoError OO_ERR_CONFIG_INVALID when vcenter.caFile cannot be read
+ */
 export function inventorySourceOf(config: InventoryConfig): InventorySource {
-  if (config.vcenter) return vcenterInventorySource(config.vcenter);
+  if (config.vcenter) {
+    const { caFile, ...vcenter } = config.vcenter;
+    return vcenterInventorySource(caFile === undefined ? vcenter : { ...vcenter, ca: readCa(caFile) });
+  }
   if (config.file) return fileInventorySource(config.file);
   throw new Error('gateway.inventory names no source'); // the config's refine rules this out
+}
+
+function readCa(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code ?? String(err);
+    throw new OoError(
+      'OO_ERR_CONFIG_INVALID',
+      `gateway.inventory.vcenter.caFile: cannot read ${path}: ${why}`,
+    );
+  }
 }

@@ -17,6 +17,8 @@ export interface VcenterClientOptions {
   password: string;
   /** Per HTTP call (ms, default 10 000). */
   timeoutMs?: number;
+  /** A CA certificate (PEM) to trust besides Node's own, for vCenter's certificate (VMCA). */
+  ca?: string;
   /** Tries of a call that fails with a network error, a timeout or a 5xx (default 3; backoff 100 ms, 300 ms). */
   maxAttempts?: number;
 }
@@ -44,6 +46,7 @@ export function vcenterClient(options: VcenterClientOptions): VcenterClient {
     origin: origin(options.url),
     timeoutMs: options.timeoutMs ?? 10_000,
     maxAttempts: options.maxAttempts ?? 3,
+    ...(options.ca === undefined ? {} : { ca: options.ca }),
   });
   const basic = `Basic ${Buffer.from(`${options.username}:${options.password}`).toString('base64')}`;
   let session: string | undefined;
@@ -162,10 +165,12 @@ export function vcenterClient(options: VcenterClientOptions): VcenterClient {
     async close() {
       const held = session ?? (await pendingLogin?.catch(() => undefined));
       session = undefined;
-      if (held === undefined) return;
-      await http
-        .call({ method: 'DELETE', path: SESSION_PATH, headers: { [SESSION_HEADER]: held } }, undefined, 1)
-        .catch(() => undefined);
+      if (held !== undefined) {
+        await http
+          .call({ method: 'DELETE', path: SESSION_PATH, headers: { [SESSION_HEADER]: held } }, undefined, 1)
+          .catch(() => undefined);
+      }
+      await http.close();
     },
   };
 }

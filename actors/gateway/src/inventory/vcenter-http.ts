@@ -5,7 +5,9 @@
  * and the session id travel only in headers.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { rootCertificates } from 'node:tls';
 import { OoError } from '@oo/contracts';
+import { Agent, fetch } from 'undici';
 import { z } from 'zod';
 
 /** Waits before the 2nd and 3rd attempt; later attempts wait as long as the 3rd. */
@@ -34,6 +36,8 @@ export interface VcenterHttp {
    * timeout or a 5xx, and `signal.reason` as soon as `signal` aborts.
    */
   call(request: VcenterRequest, signal?: AbortSignal, attempts?: number): Promise<VcenterAnswer>;
+  /** Closes the connections kept open to vCenter. */
+  close(): Promise<void>;
 }
 
 const VapiError = z.looseObject({ error_type: z.string() });
@@ -48,9 +52,19 @@ export function vcenterHttp(options: {
   origin: string;
   timeoutMs: number;
   maxAttempts: number;
+  /** A CA certificate (PEM) trusted besides Node's own: vCenter's VMCA root, usually. */
+  ca?: string;
 }): VcenterHttp {
   const { origin, timeoutMs } = options;
   const source = `vcenter:${origin}`;
+  // One pool of connections to vCenter, trusting its CA too when given (`ca` replaces the defaults);
+  // made again after close, so a closed client still works (it logs in afresh).
+  const tls = options.ca === undefined ? {} : { connect: { ca: [...rootCertificates, options.ca] } };
+  let agent: Agent | undefined;
+  const pool = (): Agent => {
+    agent ??= new Agent(tls);
+    return agent;
+  };
 
   async function once(request: VcenterRequest, signal: AbortSignal | undefined): Promise<VcenterAnswer> {
     const timeout = AbortSignal.timeout(timeoutMs);
@@ -63,6 +77,7 @@ export function vcenterHttp(options: {
         method: request.method,
         headers: { accept: 'application/json', ...request.headers },
         signal: both,
+        dispatcher: pool(),
       });
       status = res.status;
       text = await res.text();
@@ -96,6 +111,11 @@ export function vcenterHttp(options: {
   return {
     source,
     origin,
+    async close() {
+      const closing = agent;
+      agent = undefined;
+      await closing?.close();
+    },
     async call(request, signal, attempts = options.maxAttempts) {
       for (let attempt = 1; ; attempt++) {
         try {

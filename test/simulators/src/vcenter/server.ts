@@ -10,6 +10,7 @@
  * Order of handling: injected fault -> 404/405 -> session (401) -> operation.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { listen } from '../listen.js';
 import { createControl, type VcenterSimulatorControl } from './control.js';
@@ -24,6 +25,11 @@ import type { VcenterSimRequestRecord, VcenterSimSeed, VcenterSimUser } from './
 export interface VcenterSimulatorOptions {
   /** 0 (default) picks a free port. */
   port?: number;
+  /**
+   * Serve HTTPS with this key and certificate (PEM), as every vCenter does, usually with a
+   * certificate of its own CA (VMCA) that clients must be given; plain HTTP without.
+   */
+  tls?: { key: string; cert: string };
   /** Interface to listen on (default 127.0.0.1). */
   host?: string;
   /** Accounts accepted by `POST /api/session` (default administrator@vsphere.local / password). */
@@ -113,12 +119,13 @@ export async function startVcenterSimulator(
     send(res, response);
   }
 
-  const server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((error: unknown) => {
       log(`vcenter-sim internal error: ${error instanceof Error ? error.stack : String(error)}`);
       if (!res.headersSent) send(res, json(500, { error_type: 'ERROR', messages: [] }));
     });
-  });
+  };
+  const server = options.tls ? createTlsServer(options.tls, listener) : createServer(listener);
   const url = await listen(server, options.port, options.host);
 
   return {

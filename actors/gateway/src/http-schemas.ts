@@ -137,6 +137,11 @@ export const FormOptions = z.object({
     disks: SizeBounds,
   }),
   dnsZones: z.array(z.string()),
+  /**
+   * The inventory the networks were narrowed by (only those it lists are offered), or null: none
+   * configured, or unreadable now (then every network the policy permits is offered).
+   */
+  inventory: z.object({ source: z.string(), fetchedAt: z.string() }).nullable(),
 });
 export type FormOptions = z.infer<typeof FormOptions>;
 export const Templates = z.object({ items: z.array(TemplateSummary) });

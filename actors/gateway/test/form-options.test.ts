@@ -34,6 +34,7 @@ describe('gateway - form options', () => {
         disks: samplePolicy.bounds.disks,
       },
       dnsZones: samplePolicy.dnsZones,
+      inventory: null,
     });
   });
 

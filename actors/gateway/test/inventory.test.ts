@@ -118,6 +118,30 @@ describe('gateway - inventory', () => {
     expect((await put(gateway, samplePolicy)).status).toBe(200);
   });
 
+  it("offers a requester's form only the networks the inventory lists, and all of them when it cannot be read", async () => {
+    const listed = await gatewayWith({ file, cacheMs: 60_000 });
+    const res = await call(listed, 'GET', '/v1/catalog/options', { headers: bed.auth('alice') });
+    expect(res.status).toBe(200);
+    expect(res.body.virtualMachine.networks).toEqual([
+      { name: 'INTRANET_DEV', env: 'dev' },
+      { name: 'INTRANET_PROD', env: 'prod' },
+    ]);
+    expect(res.body.inventory).toEqual({
+      source: `file:${file}`,
+      fetchedAt: expect.stringMatching(/^\d{4}-/),
+    });
+
+    const unreadable = await gatewayWith({ file: join(folder, 'gone.json'), cacheMs: 60_000 });
+    const fallback = await call(unreadable, 'GET', '/v1/catalog/options', { headers: bed.auth('alice') });
+    expect(fallback.status).toBe(200);
+    expect(fallback.body.virtualMachine.networks.map((n: { name: string }) => n.name)).toEqual([
+      'INTRANET_DEV',
+      'INTRANET_PROD',
+      'DMZ',
+    ]);
+    expect(fallback.body.inventory).toBeNull();
+  });
+
   it('answers 503 when the source cannot be read, and still stores a change that brings in no name', async () => {
     const missing = join(folder, 'missing.json');
     const gateway = await gatewayWith({ file: missing, cacheMs: 60_000 });

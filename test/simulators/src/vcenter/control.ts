@@ -2,7 +2,7 @@
  * The test's side door, in-process only: the request log, faults, sessions and the inventory. Tests
  * assert on it without sending API traffic that would itself refresh or create sessions.
  */
-import type { FaultRegistry } from './faults.js';
+import type { FaultRegistry } from '../faults.js';
 import type { Sessions } from './sessions.js';
 import type { VcenterSimFault, VcenterSimRequestRecord, VcenterSimSeed } from './types.js';
 

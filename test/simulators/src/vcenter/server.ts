@@ -12,9 +12,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createFaultRegistry } from '../faults.js';
 import { listen } from '../listen.js';
 import { createControl, type VcenterSimulatorControl } from './control.js';
-import { createFaultRegistry } from './faults.js';
+
 import { buildInventory, DEFAULT_VCENTER_SEED } from './inventory.js';
 import { faultResponse, json, type SimResponse } from './responses.js';
 import type { RouteContext } from './route.js';
@@ -66,7 +67,7 @@ export async function startVcenterSimulator(
 
   let inventory = buildInventory(options.seed ?? DEFAULT_VCENTER_SEED);
   const sessions = createSessions({ idleMs: options.sessionIdleMs ?? 30 * 60_000 });
-  const faults = createFaultRegistry();
+  const faults = createFaultRegistry('vcenter simulator');
   const requestLog: VcenterSimRequestRecord[] = [];
   const control = createControl({
     faults,

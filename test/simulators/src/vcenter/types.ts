@@ -3,6 +3,7 @@
  * faults and the request log.
  */
 import { z } from 'zod';
+import type { SimFault } from '../faults.js';
 
 /** `type` values of `GET /api/vcenter/datastore` (vSphere 8: com.vmware.vcenter.datastore.type). */
 export const VCENTER_DATASTORE_TYPES = ['VMFS', 'NFS', 'NFS41', 'CIFS', 'VSAN', 'VFFS', 'VVOL'] as const;
@@ -46,20 +47,8 @@ export interface VcenterSimUser {
   password: string;
 }
 
-export interface VcenterSimFault {
-  /** HTTP method to match; any when omitted. */
-  method?: string;
-  /** Matched against the request path (query excluded); a string is a RegExp source. */
-  path: RegExp | string;
-  /** Answer `status` with a vAPI error body, destroy the socket, or answer normally after `delayMs`. */
-  kind: 'status' | 'drop' | 'delay';
-  /** For `status` (400-599, default 503). */
-  status?: number;
-  /** For `delay` (ms). */
-  delayMs?: number;
-  /** How many matching requests (default 1). */
-  times?: number;
-}
+/** A fault rule; a `status` fault answers with a vAPI error body. */
+export type VcenterSimFault = SimFault;
 
 export interface VcenterSimRequestRecord {
   method: string;

@@ -3,12 +3,13 @@
  * assert on it without sending API traffic that would itself refresh or create sessions.
  */
 import type { FaultRegistry } from '../faults.js';
+import type { RequestFilter, RequestLog } from '../request-log.js';
 import type { Sessions } from './sessions.js';
 import type { VcenterSimFault, VcenterSimRequestRecord, VcenterSimSeed } from './types.js';
 
 export interface VcenterSimulatorControl {
   /** Requests received, oldest first, optionally of one method and path (a string is a RegExp source). */
-  requests(filter?: { method?: string; path?: RegExp | string }): VcenterSimRequestRecord[];
+  requests(filter?: RequestFilter): VcenterSimRequestRecord[];
   /** Adds a fault rule. Throws on a malformed one. */
   addFault(fault: VcenterSimFault): void;
   clearFaults(): void;
@@ -25,19 +26,12 @@ export interface VcenterSimulatorControl {
 export function createControl(deps: {
   faults: FaultRegistry;
   sessions: Sessions;
-  requestLog: readonly VcenterSimRequestRecord[];
+  requestLog: RequestLog<VcenterSimRequestRecord>;
   setSeed(seed: VcenterSimSeed): void;
 }): VcenterSimulatorControl {
   const { faults, sessions, requestLog } = deps;
   return {
-    requests(filter = {}) {
-      const path = typeof filter.path === 'string' ? new RegExp(filter.path) : filter.path;
-      return requestLog.filter(
-        (r) =>
-          (filter.method === undefined || r.method === filter.method.toUpperCase()) &&
-          (path === undefined || path.test(r.path)),
-      );
-    },
+    requests: (filter) => requestLog.find(filter),
     addFault: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
     expireSessions: () => sessions.expireAll(),

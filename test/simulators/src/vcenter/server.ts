@@ -9,15 +9,12 @@
  * Errors are vAPI bodies `{error_type, messages: [{args, default_message, id}]}`.
  * Order of handling: injected fault -> 404/405 -> session (401) -> operation.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createServer as createTlsServer } from 'node:https';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createFaultRegistry } from '../faults.js';
-import { listen } from '../listen.js';
+import { createRequestLog } from '../request-log.js';
+import { serve } from '../serve.js';
 import { createControl, type VcenterSimulatorControl } from './control.js';
-
 import { buildInventory, DEFAULT_VCENTER_SEED } from './inventory.js';
-import { faultResponse, json, type SimResponse } from './responses.js';
+import { faultResponse, json } from './responses.js';
 import type { RouteContext } from './route.js';
 import { dispatch } from './router.js';
 import { createSessions } from './sessions.js';
@@ -54,8 +51,6 @@ export interface VcenterSimulator {
   stop(): Promise<void>;
 }
 
-const REQUEST_LOG_LIMIT = 10_000;
-
 /** Starts a protocol-faithful vCenter list API on a real port. */
 export async function startVcenterSimulator(
   options: VcenterSimulatorOptions = {},
@@ -63,12 +58,11 @@ export async function startVcenterSimulator(
   const users = options.users ?? [{ username: 'administrator@vsphere.local', password: 'password' }];
   const first = users[0];
   if (first === undefined) throw new Error('vcenter simulator: users must not be empty');
-  const log = options.log ?? (() => {});
 
   let inventory = buildInventory(options.seed ?? DEFAULT_VCENTER_SEED);
   const sessions = createSessions({ idleMs: options.sessionIdleMs ?? 30 * 60_000 });
   const faults = createFaultRegistry('vcenter simulator');
-  const requestLog: VcenterSimRequestRecord[] = [];
+  const requestLog = createRequestLog<VcenterSimRequestRecord>();
   const control = createControl({
     faults,
     sessions,
@@ -78,82 +72,37 @@ export async function startVcenterSimulator(
     },
   });
   const ctx: RouteContext = { sessions, users, inventory: () => inventory };
-  // Ends the wait of delay faults on stop, so no timer outlives the server.
-  const stopping = new AbortController();
-
-  function record(entry: VcenterSimRequestRecord): void {
-    requestLog.push(entry);
-    if (requestLog.length > REQUEST_LOG_LIMIT) requestLog.shift();
-    log(`vcenter-sim ${entry.method} ${entry.path} -> ${entry.status}`);
-  }
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const method = (req.method ?? 'GET').toUpperCase();
-    const rawUrl = req.url ?? '/';
-    const url = new URL(rawUrl, 'http://sim.invalid');
-    const sessionHeader = req.headers['vmware-api-session-id'];
-    const sessionId = typeof sessionHeader === 'string' ? sessionHeader : undefined;
-    // No operation reads a body; drain it so the connection can be reused.
-    for await (const _chunk of req);
-
-    const fault = faults.take(method, url.pathname);
-    if (fault?.kind === 'drop') {
-      record({ method, path: rawUrl, status: 'drop', sessionId: sessionId !== undefined });
-      req.socket.destroy();
-      return;
-    }
-    if (fault?.kind === 'delay') {
-      const waited = await sleep(fault.delayMs, true, { signal: stopping.signal }).catch(() => false);
-      if (!waited) return;
-    }
-    const response =
-      fault?.kind === 'status'
-        ? faultResponse(fault.status)
-        : dispatch(ctx, {
-            method,
-            path: url.pathname,
-            query: url.searchParams,
-            authorization: req.headers.authorization,
-            sessionId,
-          });
-    record({ method, path: rawUrl, status: response.status, sessionId: sessionId !== undefined });
-    send(res, response);
-  }
-
-  const listener = (req: IncomingMessage, res: ServerResponse) => {
-    handle(req, res).catch((error: unknown) => {
-      log(`vcenter-sim internal error: ${error instanceof Error ? error.stack : String(error)}`);
-      if (!res.headersSent) send(res, json(500, { error_type: 'ERROR', messages: [] }));
-    });
+  const sessionIdOf = (headers: { [name: string]: string | string[] | undefined }) => {
+    const header = headers['vmware-api-session-id'];
+    return typeof header === 'string' ? header : undefined;
   };
-  const server = options.tls ? createTlsServer(options.tls, listener) : createServer(listener);
-  const url = await listen(server, options.port, options.host);
 
-  return {
-    url,
-    username: first.username,
-    password: first.password,
-    control,
-    async stop() {
-      stopping.abort();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
-    },
-  };
-}
-
-function send(res: ServerResponse, response: SimResponse): void {
-  if (res.destroyed) return;
-  if (response.body === undefined) {
-    res.writeHead(response.status, { 'content-length': '0' });
-    res.end();
-    return;
-  }
-  const payload = JSON.stringify(response.body);
-  res.writeHead(response.status, {
-    'content-type': 'application/json',
-    'content-length': String(Buffer.byteLength(payload)),
+  const served = await serve({
+    name: 'vcenter-sim',
+    port: options.port,
+    host: options.host,
+    tls: options.tls,
+    faults,
+    log: options.log ?? (() => {}),
+    // No operation reads a body.
+    answer: (req) =>
+      dispatch(ctx, {
+        method: req.method,
+        path: req.url.pathname,
+        query: req.url.searchParams,
+        authorization: req.headers.authorization,
+        sessionId: sessionIdOf(req.headers),
+      }),
+    faultAnswer: faultResponse,
+    internalError: () => json(500, { error_type: 'ERROR', messages: [] }),
+    record: (req, status) =>
+      requestLog.add({
+        method: req.method,
+        path: req.rawUrl,
+        status,
+        sessionId: sessionIdOf(req.headers) !== undefined,
+      }),
   });
-  res.end(payload);
+
+  return { url: served.url, username: first.username, password: first.password, control, stop: served.stop };
 }

@@ -7,4 +7,6 @@ export { startNatsServer } from './nats-server.js';
 export type { ChildHandle } from './processes.js';
 export { DEPLOYED_NODE_FLAGS, spawnCompiled, spawnTsx } from './processes.js';
 export { requireTool } from './required-tool.js';
+export type { SelfSigned } from './self-signed.js';
+export { selfSignedCert } from './self-signed.js';
 export { waitFor, within } from './wait-for.js';

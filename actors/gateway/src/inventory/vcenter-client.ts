@@ -4,9 +4,9 @@
  * session is held and reused; a 401 on it means vCenter ended it (idle timeout, restart), so the
  * client logs in again once and repeats the lists.
  */
-import { type InventoryLists, OoError } from '@oo/contracts';
+import type { InventoryLists } from '@oo/contracts';
 import { z } from 'zod';
-import { errorTypeOf, type VcenterAnswer, vcenterHttp } from './vcenter-http.js';
+import { type InventorySystem, inventoryHttp, originOf, raced } from './inventory-http.js';
 import { LISTS, type ListKind, mapClusters, mapDatastores, mapNetworks } from './vcenter-lists.js';
 
 export interface VcenterClientOptions {
@@ -36,14 +36,33 @@ export interface VcenterClient {
   close(): Promise<void>;
 }
 
+const VapiError = z.looseObject({ error_type: z.string() });
+
+/** vAPI's `error_type` (UNAUTHENTICATED, NOT_FOUND, ...) of an error answer, when it has one. */
+function errorTypeOf(body: unknown): string | undefined {
+  const parsed = VapiError.safeParse(body);
+  return parsed.success ? parsed.data.error_type : undefined;
+}
+
+const VCENTER: InventorySystem = {
+  label: 'vCenter',
+  scheme: 'vcenter',
+  errorOf(body) {
+    const errorType = errorTypeOf(body);
+    return errorType === undefined ? undefined : { text: errorType, details: { errorType } };
+  },
+  refusal: (status, error) => `${status} ${error.text}`,
+};
+
 const SESSION_PATH = '/api/session';
 const SESSION_HEADER = 'vmware-api-session-id';
 const SessionId = z.string().min(1);
 
 /** Throws OO_ERR_CONFIG_INVALID when `url` is not an absolute http(s) URL. */
 export function vcenterClient(options: VcenterClientOptions): VcenterClient {
-  const http = vcenterHttp({
-    origin: origin(options.url),
+  const http = inventoryHttp({
+    system: VCENTER,
+    origin: originOf(options.url, VCENTER),
     timeoutMs: options.timeoutMs ?? 10_000,
     maxAttempts: options.maxAttempts ?? 3,
     ...(options.ca === undefined ? {} : { ca: options.ca }),
@@ -52,22 +71,7 @@ export function vcenterClient(options: VcenterClientOptions): VcenterClient {
   let session: string | undefined;
   let pendingLogin: Promise<string> | undefined;
 
-  const fail = (message: string, retryable: boolean, answer?: VcenterAnswer): OoError => {
-    const errorType = answer === undefined ? undefined : errorTypeOf(answer.body);
-    return new OoError('OO_ERR_INVENTORY_UNAVAILABLE', `vCenter ${http.origin} ${message}`, {
-      retryable,
-      details: {
-        source: http.source,
-        ...(answer === undefined ? {} : { status: answer.status }),
-        ...(errorType === undefined ? {} : { errorType }),
-      },
-    });
-  };
-  /** `401 UNAUTHENTICATED`, or the bare status when the body names no error type. */
-  const refusal = (answer: VcenterAnswer): string => {
-    const errorType = errorTypeOf(answer.body);
-    return errorType === undefined ? String(answer.status) : `${answer.status} ${errorType}`;
-  };
+  const { fail, refusal } = http;
 
   async function login(): Promise<string> {
     const answer = await http.call({ method: 'POST', path: SESSION_PATH, headers: { authorization: basic } });
@@ -173,31 +177,4 @@ export function vcenterClient(options: VcenterClientOptions): VcenterClient {
       await http.close();
     },
   };
-}
-
-/** Scheme, host and any proxy prefix, without credentials, a trailing slash or `/api`. */
-function origin(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    parsed = new URL('invalid:');
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    // The URL itself is not echoed: it might carry credentials.
-    throw new OoError('OO_ERR_CONFIG_INVALID', 'the vCenter url is not an absolute http(s) URL');
-  }
-  const path = parsed.pathname.replace(/\/+$/, '').replace(/\/api$/, '');
-  return `${parsed.protocol}//${parsed.host}${path}`;
-}
-
-/** `promise`, or `signal.reason` as soon as `signal` aborts (the promise itself runs on). */
-function raced<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    if (signal.aborted) onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }

@@ -9,6 +9,29 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FaultRegistry } from './faults.js';
 import { listen } from './listen.js';
 
+/** How a simulator listens: the options vCenter's and APIC's share. */
+export interface SimListenOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Serve HTTPS with this key and certificate (PEM), as the real system does; plain HTTP without. */
+  tls?: { key: string; cert: string };
+  /** Interface to listen on (default 127.0.0.1). */
+  host?: string;
+  /** One line per request; silent by default. */
+  log?: (line: string) => void;
+}
+
+/** A started simulator: where it listens, the first user's account, and the test's side door. */
+export interface SimHandle<Control> {
+  /** Origin, e.g. `http://127.0.0.1:40123` (no path). */
+  readonly url: string;
+  readonly username: string;
+  readonly password: string;
+  readonly control: Control;
+  /** Drops open connections (and answers held by a delay fault) and closes the server. */
+  stop(): Promise<void>;
+}
+
 export interface SimAnswer {
   status: number;
   /** Serialised as JSON (`application/json`); no body when undefined (204). */
@@ -30,11 +53,8 @@ export interface SimIncoming {
 export interface ServeOptions {
   /** Prefixes log lines, e.g. `vcenter-sim`. */
   readonly name: string;
-  readonly port?: number | undefined;
-  readonly host?: string | undefined;
-  readonly tls?: { key: string; cert: string } | undefined;
+  readonly listen: SimListenOptions;
   readonly faults: FaultRegistry;
-  readonly log: (line: string) => void;
   /** The API's answer to a request no fault replaced. */
   answer(req: SimIncoming): SimAnswer;
   /** The system's error answer for an injected status. */
@@ -53,7 +73,8 @@ export interface Served {
 }
 
 export async function serve(options: ServeOptions): Promise<Served> {
-  const { faults, log } = options;
+  const { faults } = options;
+  const log = options.listen.log ?? (() => {});
   // Ends the wait of delay faults on stop, so no timer outlives the server.
   const stopping = new AbortController();
 
@@ -94,8 +115,9 @@ export async function serve(options: ServeOptions): Promise<Served> {
       if (!res.headersSent) send(res, options.internalError());
     });
   };
-  const server = options.tls ? createTlsServer(options.tls, listener) : createServer(listener);
-  const url = await listen(server, options.port, options.host);
+  const { tls, port, host } = options.listen;
+  const server = tls ? createTlsServer(tls, listener) : createServer(listener);
+  const url = await listen(server, port, host);
 
   return {
     url,

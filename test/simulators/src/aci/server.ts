@@ -31,7 +31,7 @@
  */
 import { createFaultRegistry } from '../faults.js';
 import { createRequestLog } from '../request-log.js';
-import { type SimIncoming, serve } from '../serve.js';
+import { type SimHandle, type SimIncoming, type SimListenOptions, serve } from '../serve.js';
 import { type AciSimulatorControl, createControl } from './control.js';
 import { buildClasses, DEFAULT_ACI_SEED } from './objects.js';
 import { apicError, faultResponse } from './responses.js';
@@ -40,36 +40,20 @@ import { dispatch } from './router.js';
 import { createTokens } from './tokens.js';
 import type { AciSimRequestRecord, AciSimSeed, AciSimUser } from './types.js';
 
-export interface AciSimulatorOptions {
-  /** 0 (default) picks a free port. */
-  port?: number;
-  /**
-   * Serve HTTPS with this key and certificate (PEM), as every APIC does (HTTP is off by default
-   * there), usually with a self-signed certificate that clients must be given; plain HTTP without.
-   */
-  tls?: { key: string; cert: string };
-  /** Interface to listen on (default 127.0.0.1). */
-  host?: string;
+/**
+ * `tls`: every APIC serves HTTPS (HTTP is off by default there), usually with a self-signed
+ * certificate that clients must be given.
+ */
+export interface AciSimulatorOptions extends SimListenOptions {
   /** Accounts accepted by aaaLogin (default admin / password). */
   users?: readonly AciSimUser[];
   /** The EPGs (default DEFAULT_ACI_SEED). */
   seed?: AciSimSeed;
   /** A token lives this long from its login or refresh (seconds, default 600; fractions allowed for tests). */
   tokenTimeoutSeconds?: number;
-  /** One line per request; silent by default. */
-  log?: (line: string) => void;
 }
 
-export interface AciSimulator {
-  /** Origin, e.g. `http://127.0.0.1:40123` (no path). */
-  readonly url: string;
-  /** The first user's account. */
-  readonly username: string;
-  readonly password: string;
-  readonly control: AciSimulatorControl;
-  /** Drops open connections (and answers held by a delay fault) and closes the server. */
-  stop(): Promise<void>;
-}
+export type AciSimulator = SimHandle<AciSimulatorControl>;
 
 /** Starts a protocol-faithful APIC class-query API on a real port. */
 export async function startAciSimulator(options: AciSimulatorOptions = {}): Promise<AciSimulator> {
@@ -95,11 +79,8 @@ export async function startAciSimulator(options: AciSimulatorOptions = {}): Prom
 
   const served = await serve({
     name: 'aci-sim',
-    port: options.port,
-    host: options.host,
-    tls: options.tls,
+    listen: options,
     faults,
-    log: options.log ?? (() => {}),
     answer: (req) =>
       dispatch(ctx, {
         method: req.method,

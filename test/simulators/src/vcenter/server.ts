@@ -11,7 +11,7 @@
  */
 import { createFaultRegistry } from '../faults.js';
 import { createRequestLog } from '../request-log.js';
-import { serve } from '../serve.js';
+import { type SimHandle, type SimListenOptions, serve } from '../serve.js';
 import { createControl, type VcenterSimulatorControl } from './control.js';
 import { buildInventory, DEFAULT_VCENTER_SEED } from './inventory.js';
 import { faultResponse, json } from './responses.js';
@@ -20,36 +20,20 @@ import { dispatch } from './router.js';
 import { createSessions } from './sessions.js';
 import type { VcenterSimRequestRecord, VcenterSimSeed, VcenterSimUser } from './types.js';
 
-export interface VcenterSimulatorOptions {
-  /** 0 (default) picks a free port. */
-  port?: number;
-  /**
-   * Serve HTTPS with this key and certificate (PEM), as every vCenter does, usually with a
-   * certificate of its own CA (VMCA) that clients must be given; plain HTTP without.
-   */
-  tls?: { key: string; cert: string };
-  /** Interface to listen on (default 127.0.0.1). */
-  host?: string;
+/**
+ * `tls`: every vCenter serves HTTPS, usually with a certificate of its own CA (VMCA) that clients
+ * must be given.
+ */
+export interface VcenterSimulatorOptions extends SimListenOptions {
   /** Accounts accepted by `POST /api/session` (default administrator@vsphere.local / password). */
   users?: readonly VcenterSimUser[];
   /** Clusters, datastores and networks (default DEFAULT_VCENTER_SEED). */
   seed?: VcenterSimSeed;
   /** A session unused this long is gone (ms, default 30 min as in vCenter). */
   sessionIdleMs?: number;
-  /** One line per request; silent by default. */
-  log?: (line: string) => void;
 }
 
-export interface VcenterSimulator {
-  /** Origin, e.g. `http://127.0.0.1:40123` (no path). */
-  readonly url: string;
-  /** The first user's account. */
-  readonly username: string;
-  readonly password: string;
-  readonly control: VcenterSimulatorControl;
-  /** Drops open connections (and answers held by a delay fault) and closes the server. */
-  stop(): Promise<void>;
-}
+export type VcenterSimulator = SimHandle<VcenterSimulatorControl>;
 
 /** Starts a protocol-faithful vCenter list API on a real port. */
 export async function startVcenterSimulator(
@@ -79,11 +63,8 @@ export async function startVcenterSimulator(
 
   const served = await serve({
     name: 'vcenter-sim',
-    port: options.port,
-    host: options.host,
-    tls: options.tls,
+    listen: options,
     faults,
-    log: options.log ?? (() => {}),
     // No operation reads a body.
     answer: (req) =>
       dispatch(ctx, {

@@ -1,6 +1,5 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { OoError } from '@oo/contracts';
 import { startVcenterSimulator, type VcenterSimulator } from '@oo/simulators';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -8,6 +7,7 @@ import {
   type VcenterClientOptions,
   vcenterClient,
 } from '../src/inventory/vcenter-client.js';
+import { everything, failure } from './fixtures/failures.js';
 import { selfSignedCert } from './fixtures/self-signed.js';
 
 const PASSWORD = 'Tr0ub4dor&3-not-in-errors';
@@ -32,20 +32,6 @@ function client(options: Partial<VcenterClientOptions> = {}): VcenterClient {
   clients.push(made);
   return made;
 }
-
-/** The error `promise` rejects with, as an OoError. */
-async function failure(promise: Promise<unknown>): Promise<OoError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(OoError);
-  return error as OoError;
-}
-
-/** Everything an error could show: message, data and stack. */
-const everything = (error: OoError): string =>
-  `${error.message} ${JSON.stringify(error.toData())} ${error.stack}`;
 
 const statuses = (path: RegExp) => sim.control.requests({ path }).map((r) => r.status);
 

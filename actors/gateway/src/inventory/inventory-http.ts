@@ -65,15 +65,22 @@ export interface InventoryHttp {
   close(): Promise<void>;
 }
 
+/**
+ * Calls to the system at `url`; `timeoutMs` per call (default 10 000), `maxAttempts` (default 3).
+ * @throws OoError OO_ERR_CONFIG_INVALID when `url` is not an absolute http(s) URL
+ */
 export function inventoryHttp(options: {
   system: InventorySystem;
-  origin: string;
-  timeoutMs: number;
-  maxAttempts: number;
+  url: string;
+  timeoutMs?: number | undefined;
+  maxAttempts?: number | undefined;
   /** A CA certificate (PEM) trusted besides Node's own: vCenter's VMCA root, APIC's own, usually. */
-  ca?: string;
+  ca?: string | undefined;
 }): InventoryHttp {
-  const { system, origin, timeoutMs } = options;
+  const { system } = options;
+  const origin = originOf(options.url, system);
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const maxAttempts = options.maxAttempts ?? 3;
   const source = `${system.scheme}:${origin}`;
   // One pool of connections, trusting the CA too when given (`ca` replaces the defaults); made
   // again after close, so a closed client still works (it logs in afresh).
@@ -143,7 +150,7 @@ export function inventoryHttp(options: {
       agent = undefined;
       await closing?.close();
     },
-    async call(request, signal, attempts = options.maxAttempts) {
+    async call(request, signal, attempts = maxAttempts) {
       for (let attempt = 1; ; attempt++) {
         try {
           return await once(request, signal);
@@ -166,7 +173,7 @@ export function inventoryHttp(options: {
  * and APIC's API live under `/api`).
  * @throws OoError OO_ERR_CONFIG_INVALID when `url` is not an absolute http(s) URL
  */
-export function originOf(url: string, system: InventorySystem): string {
+function originOf(url: string, system: InventorySystem): string {
   let parsed: URL;
   try {
     parsed = new URL(url);

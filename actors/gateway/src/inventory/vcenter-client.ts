@@ -6,7 +6,8 @@
  */
 import type { InventoryLists } from '@oo/contracts';
 import { z } from 'zod';
-import { type InventorySystem, inventoryHttp, originOf, raced } from './inventory-http.js';
+import { heldLogin, REFUSED } from './held-login.js';
+import { type InventorySystem, inventoryHttp } from './inventory-http.js';
 import { LISTS, type ListKind, mapClusters, mapDatastores, mapNetworks } from './vcenter-lists.js';
 
 export interface VcenterClientOptions {
@@ -60,16 +61,10 @@ const SessionId = z.string().min(1);
 
 /** Throws OO_ERR_CONFIG_INVALID when `url` is not an absolute http(s) URL. */
 export function vcenterClient(options: VcenterClientOptions): VcenterClient {
-  const http = inventoryHttp({
-    system: VCENTER,
-    origin: originOf(options.url, VCENTER),
-    timeoutMs: options.timeoutMs ?? 10_000,
-    maxAttempts: options.maxAttempts ?? 3,
-    ...(options.ca === undefined ? {} : { ca: options.ca }),
-  });
+  // Not the whole options: the password stays out of the HTTP layer.
+  const { url, timeoutMs, maxAttempts, ca } = options;
+  const http = inventoryHttp({ system: VCENTER, url, timeoutMs, maxAttempts, ca });
   const basic = `Basic ${Buffer.from(`${options.username}:${options.password}`).toString('base64')}`;
-  let session: string | undefined;
-  let pendingLogin: Promise<string> | undefined;
 
   const { fail, refusal } = http;
 
@@ -85,36 +80,20 @@ export function vcenterClient(options: VcenterClientOptions): VcenterClient {
     if (!id.success) throw fail(`answered POST ${SESSION_PATH} without a session id`, false, answer);
     return id.data;
   }
+  const session = heldLogin(login);
 
-  /**
-   * The held session, or the one login in flight. The login runs without any caller's signal, so
-   * one caller giving up does not fail the others waiting on it; its calls are bounded by timeoutMs.
-   */
-  function currentSession(): Promise<string> {
-    if (session !== undefined) return Promise.resolve(session);
-    pendingLogin ??= login()
-      .then((id) => {
-        session = id;
-        return id;
-      })
-      .finally(() => {
-        pendingLogin = undefined;
-      });
-    return pendingLogin;
-  }
-
-  /** The three lists with one session; `unauthenticated` when vCenter no longer knows it. */
+  /** The three lists with one session; REFUSED when vCenter no longer knows it. */
   async function listWith(
     id: string,
     signal: AbortSignal | undefined,
-  ): Promise<InventoryLists | 'unauthenticated'> {
+  ): Promise<InventoryLists | typeof REFUSED> {
     // When one list fails, the others stop rather than retry for nothing.
     const batch = new AbortController();
     const both = signal === undefined ? batch.signal : AbortSignal.any([signal, batch.signal]);
-    const get = async (kind: ListKind): Promise<unknown[] | 'unauthenticated'> => {
+    const get = async (kind: ListKind): Promise<unknown[] | typeof REFUSED> => {
       const { path, plural } = LISTS[kind];
       const answer = await http.call({ method: 'GET', path, headers: { [SESSION_HEADER]: id } }, both);
-      if (answer.status === 401) return 'unauthenticated';
+      if (answer.status === 401) return REFUSED;
       if (answer.status === 400 && errorTypeOf(answer.body) === 'UNABLE_TO_ALLOCATE_RESOURCE') {
         throw fail(`lists more than 1000 ${plural} (UNABLE_TO_ALLOCATE_RESOURCE)`, false, answer);
       }
@@ -136,13 +115,7 @@ export function vcenterClient(options: VcenterClientOptions): VcenterClient {
       settle('datastore'),
       settle('network'),
     ]);
-    if (
-      clusters === 'unauthenticated' ||
-      datastores === 'unauthenticated' ||
-      networks === 'unauthenticated'
-    ) {
-      return 'unauthenticated';
-    }
+    if (clusters === REFUSED || datastores === REFUSED || networks === REFUSED) return REFUSED;
     const unreadable = (path: string, issue: string) =>
       fail(`answered GET ${path} with a body OO cannot read (${issue})`, false);
     return {
@@ -155,20 +128,12 @@ export function vcenterClient(options: VcenterClientOptions): VcenterClient {
   return {
     async lists(signal) {
       signal?.throwIfAborted();
-      const held = await raced(currentSession(), signal);
-      const first = await listWith(held, signal);
-      if (first !== 'unauthenticated') return first;
-      // Forget the stale session unless a concurrent call has already replaced it.
-      if (session === held) session = undefined;
-      const fresh = await raced(currentSession(), signal);
-      const second = await listWith(fresh, signal);
-      if (second !== 'unauthenticated') return second;
-      if (session === fresh) session = undefined;
+      const lists = await session.use(signal, (id) => listWith(id, signal));
+      if (lists !== REFUSED) return lists;
       throw fail(`refused a new session of ${options.username} (401 UNAUTHENTICATED)`, true);
     },
     async close() {
-      const held = session ?? (await pendingLogin?.catch(() => undefined));
-      session = undefined;
+      const held = await session.release();
       if (held !== undefined) {
         await http
           .call({ method: 'DELETE', path: SESSION_PATH, headers: { [SESSION_HEADER]: held } }, undefined, 1)

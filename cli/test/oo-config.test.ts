@@ -240,6 +240,21 @@ describe('oo configuration - gateway inventory', () => {
     });
   });
 
+  it("takes ACI's networks from ACI_URL, ACI_USERNAME and ACI_PASSWORD beside a file", () => {
+    const env = {
+      OO_INVENTORY_FILE: '/x.json',
+      ACI_URL: 'https://apic.example',
+      ACI_USERNAME: 'ro',
+      ACI_PASSWORD: 'pw',
+    };
+    expect(load(env).gateway.inventory?.aci).toEqual({
+      url: 'https://apic.example',
+      username: 'ro',
+      password: 'pw',
+      timeoutMs: 10_000,
+    });
+  });
+
   it('takes a file from OO_INVENTORY_FILE', () => {
     expect(load({ OO_INVENTORY_FILE: '/etc/oo/inventory.json' }).gateway.inventory).toEqual({
       file: '/etc/oo/inventory.json',

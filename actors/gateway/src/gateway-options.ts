@@ -72,32 +72,34 @@ const TrustProxy = z.union(
   },
 );
 
+/** How the gateway reaches a system it reads the inventory from (vCenter, APIC). */
+const InventoryEndpoint = z
+  .object({
+    /** The origin, e.g. https://vc.example.com. */
+    url: z.url({ protocol: /^https?$/ }),
+    /** A read-only account is enough: OO only lists. */
+    username: z.string().min(1),
+    password: z.string().min(1),
+    /** Per HTTP call (ms). */
+    timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+    /** A PEM file of the CA to trust besides Node's own: both usually sign with a CA of their own. */
+    caFile: z.string().min(1).optional(),
+  })
+  .strict();
+
 /**
  * Where the inventory (clusters, datastores, networks) is read from, read-only: a JSON file or
- * vCenter, not both. Admins see it beside the policy (`GET /v1/inventory`), and a policy change that
+ * vCenter, not both, and the networks from Cisco ACI where it manages them. Admins see it beside the policy (`GET /v1/inventory`), and a policy change that
  * brings in a name it lacks is refused. Without it, neither.
  */
 export const InventoryConfig = z
   .object({
     /** A JSON file in the format of `InventoryLists` (contracts/src/inventory.ts). */
     file: z.string().min(1).optional(),
-    vcenter: z
-      .object({
-        /** vCenter's origin, e.g. https://vc.example.com (its REST API, vSphere 7.0U2 or later). */
-        url: z.url({ protocol: /^https?$/ }),
-        /** A read-only account is enough: OO only lists. */
-        username: z.string().min(1),
-        password: z.string().min(1),
-        /** Per HTTP call (ms). */
-        timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
-        /**
-         * A PEM file of the CA to trust besides Node's own: vCenter's certificates are usually
-         * signed by its own CA (VMCA; `https://<vcenter>/certs/download.zip`).
-         */
-        caFile: z.string().min(1).optional(),
-      })
-      .strict()
-      .optional(),
+    /** vCenter's REST API (vSphere 7.0U2 or later); its CA is VMCA (`https://<vcenter>/certs/download.zip`). */
+    vcenter: InventoryEndpoint.optional(),
+    /** Cisco APIC: when set, the networks are its EPGs instead of the file's or vCenter's. */
+    aci: InventoryEndpoint.optional(),
     /** How long a read is kept before the source is asked again (ms). */
     cacheMs: z.number().int().min(0).max(3_600_000).default(60_000),
   })

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InventoryLists, Policy } from '@oo/contracts';
 import { samplePolicy } from '@oo/read-model';
-import { startVcenterSimulator, type VcenterSimulator } from '@oo/simulators';
+import { startAciSimulator, startVcenterSimulator, type VcenterSimulator } from '@oo/simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayListening, GatewayOptions } from '../src/index.js';
 import { type GatewayBed, startGatewayBed, type Who } from './fixtures/gateway-bed.js';
@@ -262,6 +262,60 @@ describe('gateway - inventory', () => {
     } finally {
       await secure.stop();
       tls.remove();
+    }
+  });
+
+  it("takes the networks from ACI's EPGs beside vCenter's clusters, naming APIC where a network is missing", async () => {
+    const aci = await startAciSimulator({ port: 0 });
+    try {
+      const gateway = await gatewayWith({
+        vcenter: {
+          url: vcenter.url,
+          username: vcenter.username,
+          password: vcenter.password,
+          timeoutMs: 5_000,
+        },
+        aci: { url: aci.url, username: aci.username, password: aci.password, timeoutMs: 5_000 },
+        cacheMs: 0,
+      });
+      const res = await get(gateway);
+      expect(res.status).toBe(200);
+      expect(res.body.source).toBe(`vcenter:${vcenter.url}, networks from aci:${aci.url}`);
+      expect(res.body.clusters.map((c: { name: string }) => c.name)).toEqual([
+        'cluster-a',
+        'cluster-b',
+        'cluster-c',
+      ]);
+      expect(res.body.networks).toContainEqual({
+        name: 'DMZ',
+        id: 'uni/tn-OO/ap-VMS/epg-DMZ',
+        type: 'ACI_EPG',
+      });
+      expect(res.body.networks.map((n: { name: string }) => n.name).sort()).toEqual([
+        'DMZ',
+        'INTRANET_DEV',
+        'INTRANET_PROD',
+        'MGMT',
+      ]);
+      expect(res.body.gaps).toEqual([]);
+
+      const storage = {
+        name: 'STORAGE',
+        env: 'sto',
+        cidr: '10.30.0.0/24',
+        gateway: '10.30.0.1',
+        dns: ['10.30.0.2'],
+      };
+      const refused = await put(gateway, {
+        ...samplePolicy,
+        networks: [...samplePolicy.networks, { ...storage, reserved: [] }],
+      });
+      expect(refused.status).toBe(422);
+      expect(refused.body.errors).toEqual([
+        { path: 'networks.3.name', message: `network "STORAGE" is not in the inventory (aci:${aci.url})` },
+      ]);
+    } finally {
+      await aci.stop();
     }
   });
 });

@@ -8,10 +8,10 @@ import type { ErrorSpec } from '../error-spec.js';
 export const InventoryErrors = {
   OO_ERR_INVENTORY_UNAVAILABLE: {
     meaning:
-      'The inventory source (gateway.inventory: a file or vCenter) could not be read: the file is missing or not valid, or vCenter refused the credentials, answered an error or did not answer in time. `details.source` names the source.',
+      'The inventory source (gateway.inventory: a file or vCenter, and APIC for the networks) could not be read: the file is missing or not valid, or vCenter or APIC refused the credentials, answered an error or did not answer in time. `details.source` names the source.',
     retryable: true,
     http: 503,
-    fix: 'Check the source named in the message (the file, or vCenter and its account); a policy change that brings in no new cluster, datastore or network name does not need the inventory.',
+    fix: 'Check the source named in the message (the file, or vCenter or APIC and its account); a policy change that brings in no new cluster, datastore or network name does not need the inventory.',
   },
   OO_ERR_INVENTORY_NOT_CONFIGURED: {
     meaning: 'No inventory source is configured (gateway.inventory), so there is no inventory to show.',

@@ -4,7 +4,7 @@
  * the calls that arrive while it is under way. A failed read is not kept: the next call tries again.
  */
 import type { InventoryLists } from '@oo/contracts';
-import type { InventorySource } from './inventory-source.js';
+import type { InventoryKind, InventorySource } from './inventory-source.js';
 
 export interface InventorySnapshot {
   readonly lists: InventoryLists;
@@ -14,6 +14,7 @@ export interface InventorySnapshot {
 
 export interface CachedInventory {
   readonly source: string;
+  sourceOf(kind: InventoryKind): string;
   get(): Promise<InventorySnapshot>;
   close(): Promise<void>;
 }
@@ -27,6 +28,7 @@ export function cachedInventory(
   let reading: Promise<InventorySnapshot> | undefined;
   return {
     source: source.name,
+    sourceOf: (kind) => source.sourceOf(kind),
     get() {
       if (kept && now() - kept.fetchedAt < cacheMs) return Promise.resolve(kept);
       reading ??= source

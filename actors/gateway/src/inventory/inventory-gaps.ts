@@ -5,10 +5,14 @@
  * must not block an unrelated change of the bounds).
  */
 import type { InventoryGap, InventoryLists, Policy } from '@oo/contracts';
+import type { InventoryKind } from './inventory-source.js';
+
+/** The source a kind's list came from, named in a gap's message. */
+export type SourceOf = (kind: InventoryKind) => string;
 
 interface NamedField {
   readonly path: string;
-  readonly kind: 'cluster' | 'datastore' | 'network';
+  readonly kind: InventoryKind;
   readonly name: string;
 }
 
@@ -32,16 +36,19 @@ function known(lists: InventoryLists): Record<NamedField['kind'], ReadonlySet<st
   };
 }
 
-function gap(field: NamedField, source: string): InventoryGap {
-  return { path: field.path, message: `${field.kind} "${field.name}" is not in the inventory (${source})` };
+function gap(field: NamedField, sourceOf: SourceOf): InventoryGap {
+  return {
+    path: field.path,
+    message: `${field.kind} "${field.name}" is not in the inventory (${sourceOf(field.kind)})`,
+  };
 }
 
 /** Every name of `policy` the inventory lacks. */
-export function inventoryGaps(policy: Policy, lists: InventoryLists, source: string): InventoryGap[] {
+export function inventoryGaps(policy: Policy, lists: InventoryLists, sourceOf: SourceOf): InventoryGap[] {
   const names = known(lists);
   return namedFields(policy)
     .filter((f) => !names[f.kind].has(f.name))
-    .map((f) => gap(f, source));
+    .map((f) => gap(f, sourceOf));
 }
 
 /** The names `next` brings in that `current` does not have, whatever the inventory says. */
@@ -55,10 +62,10 @@ export function newNameGaps(
   next: Policy,
   current: Policy,
   lists: InventoryLists,
-  source: string,
+  sourceOf: SourceOf,
 ): InventoryGap[] {
   const names = known(lists);
   return newNames(next, current)
     .filter((f) => !names[f.kind].has(f.name))
-    .map((f) => gap(f, source));
+    .map((f) => gap(f, sourceOf));
 }

@@ -1,16 +1,23 @@
 /**
  * Where the gateway reads the inventory from, read-only: a JSON file (`InventoryLists`), or vCenter
- * through its REST API (vcenter-client.ts). A source only reads; caching is cached-inventory.ts's.
+ * through its REST API (vcenter-client.ts), with the networks from Cisco APIC (aci-client.ts) where
+ * set. A source only reads; caching is cached-inventory.ts's.
  */
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { InventoryLists, type InventoryLists as Lists, OoError } from '@oo/contracts';
 import type { InventoryConfig } from '../gateway-options.js';
+import { type AciClientOptions, aciClient } from './aci-client.js';
 import { type VcenterClientOptions, vcenterClient } from './vcenter-client.js';
+
+/** What an inventory lists. */
+export type InventoryKind = 'cluster' | 'datastore' | 'network';
 
 export interface InventorySource {
   /** `file:<path>` or `vcenter:<origin>`: shown to admins and named in errors, never a credential. */
   readonly name: string;
+  /** The source of one kind's list, where sources are combined (networks from ACI). */
+  sourceOf(kind: InventoryKind): string;
   read(signal?: AbortSignal): Promise<Lists>;
   close(): Promise<void>;
 }
@@ -28,6 +35,7 @@ export function fileInventorySource(path: string): InventorySource {
     });
   return {
     name,
+    sourceOf: () => name,
     async read() {
       let text: string;
       try {
@@ -54,34 +62,59 @@ export function fileInventorySource(path: string): InventorySource {
 
 export function vcenterInventorySource(options: VcenterClientOptions): InventorySource {
   const client = vcenterClient(options);
+  const name = `vcenter:${new URL(options.url).origin}`;
   return {
-    name: `vcenter:${new URL(options.url).origin}`,
+    name,
+    sourceOf: () => name,
     read: (signal) => client.lists(signal),
     close: () => client.close(),
   };
 }
 
 /**
- * The source `gateway.inventory` names.
- * @throws OoError OO_ERR_CONFIG_INVALID when vcenter.caFile cannot be read
+ * `base` with its networks replaced by ACI's EPGs: where ACI manages the data centre's networks, the
+ * EPGs are what VMs attach to, whatever vCenter's port groups are called.
  */
-export function inventorySourceOf(config: InventoryConfig): InventorySource {
-  if (config.vcenter) {
-    const { caFile, ...vcenter } = config.vcenter;
-    return vcenterInventorySource(caFile === undefined ? vcenter : { ...vcenter, ca: readCa(caFile) });
-  }
-  if (config.file) return fileInventorySource(config.file);
-  throw new Error('gateway.inventory names no source'); // the config's refine rules this out
+export function withAciNetworks(base: InventorySource, options: AciClientOptions): InventorySource {
+  const client = aciClient(options);
+  const aci = `aci:${new URL(options.url).origin}`;
+  return {
+    name: `${base.name}, networks from ${aci}`,
+    sourceOf: (kind) => (kind === 'network' ? aci : base.sourceOf(kind)),
+    async read(signal) {
+      const [lists, networks] = await Promise.all([base.read(signal), client.networks(signal)]);
+      return { ...lists, networks };
+    },
+    async close() {
+      await Promise.all([base.close(), client.close()]);
+    },
+  };
 }
 
-function readCa(path: string): string {
+type Endpoint = NonNullable<InventoryConfig['vcenter']>;
+
+/** An endpoint's options for its client, its CA read from `caFile` (`key` names it in errors). */
+function clientOptions(endpoint: Endpoint, key: string) {
+  const { caFile, ...options } = endpoint;
+  return caFile === undefined ? options : { ...options, ca: readCa(caFile, `${key}.caFile`) };
+}
+
+/**
+ * The source `gateway.inventory` names.
+ * @throws OoError OO_ERR_CONFIG_INVALID when a caFile cannot be read
+ */
+export function inventorySourceOf(config: InventoryConfig): InventorySource {
+  const base = config.vcenter
+    ? vcenterInventorySource(clientOptions(config.vcenter, 'gateway.inventory.vcenter'))
+    : fileInventorySource(config.file ?? ''); // the config's refine makes one of the two present
+  return config.aci ? withAciNetworks(base, clientOptions(config.aci, 'gateway.inventory.aci')) : base;
+}
+
+function readCa(path: string, key: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
     const why = (err as NodeJS.ErrnoException).code ?? String(err);
-    throw new OoError(
-      'OO_ERR_CONFIG_INVALID',
-      `gateway.inventory.vcenter.caFile: cannot read ${path}: ${why}`,
-    );
+    throw new OoError('OO_ERR_CONFIG_INVALID', `${key}: cannot read ${path}: ${why}`);
   }
 }

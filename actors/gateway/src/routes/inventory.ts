@@ -1,5 +1,5 @@
 /**
- * The inventory (admins): what the configured source (a file, vCenter) lists — clusters, datastores,
+ * The inventory (admins): what the configured source (a file, vCenter, APIC's EPGs) lists — clusters, datastores,
  * networks — with when it was read, and the names of the current policy it lacks (`gaps`). The web
  * UI's policy page builds its cluster x datastore matrix from it.
  */
@@ -27,7 +27,7 @@ export const inventoryRoutes: FastifyPluginAsyncZod<{ deps: GatewayDeps }> = asy
         summary: 'Read the inventory',
         description:
           'The clusters, datastores and networks the inventory source (`gateway.inventory`: a file or ' +
-          'vCenter, read-only) lists, when it was read (answers are kept for `cacheMs`), and `gaps`: ' +
+          'vCenter, with the networks from APIC where set; read-only) lists, when it was read (answers are kept for `cacheMs`), and `gaps`: ' +
           'the names of the current policy it does not hold. 404 when no source is configured, 503 ' +
           'when it cannot be read. Admins.',
         tags: ['policy'],
@@ -43,7 +43,7 @@ export const inventoryRoutes: FastifyPluginAsyncZod<{ deps: GatewayDeps }> = asy
         source: inventory.source,
         fetchedAt: new Date(snapshot.fetchedAt).toISOString(),
         policyVersion: record.version,
-        gaps: inventoryGaps(record.policy, snapshot.lists, inventory.source),
+        gaps: inventoryGaps(record.policy, snapshot.lists, inventory.sourceOf),
       };
     },
   );

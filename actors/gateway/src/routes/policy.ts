@@ -34,7 +34,7 @@ async function checkNewNames(deps: GatewayDeps, next: Policy): Promise<void> {
   const { policy: current } = await deps.readModel.getPolicy();
   if (newNames(next, current).length === 0) return;
   const { lists } = await deps.inventory.get();
-  const gaps = newNameGaps(next, current, lists, deps.inventory.source);
+  const gaps = newNameGaps(next, current, lists, deps.inventory.sourceOf);
   if (gaps.length > 0) throw invalidPolicy(gaps);
 }
 

@@ -1,23 +1,25 @@
 // @ts-check
 /**
- * The DNS record part of the request form: a zone the policy permits, the name in it, an A or
- * CNAME record and its value, and the resource it makes.
+ * One DNS record of the request form: a zone the policy permits, the name in it, an A or CNAME
+ * record and its value, and the resource it makes.
  */
 import { h } from './dom.js';
-import { field, managedControl, numberInput, setValue, textOf } from './form-fields.js';
+import { field, numberInput, reindex, setValue, valueIn } from './form-fields.js';
 
 /**
  * @param {string[]} zones the DNS zones records may be made in
- * @param {{ managed: boolean, unmanaged: boolean }} modes how records may be made
+ * @param {number} start its place in `resources` to begin with (setIndex moves it)
  * @returns {import('./form-fields.js').ResourceFields}
  */
-export function dnsFields(zones, modes) {
+export function dnsFields(zones, start) {
+  const legend = h('legend', {}, 'DNS record');
+  const at = (/** @type {string} */ name) => `resources.${start}.${name}`;
   const element = h(
     'fieldset',
     { class: 'resource-dns' },
-    h('legend', {}, 'DNS record'),
+    legend,
     field(
-      'resources.0.zone',
+      at('zone'),
       'Zone',
       h(
         'select',
@@ -26,13 +28,13 @@ export function dnsFields(zones, modes) {
       ),
     ),
     field(
-      'resources.0.name',
+      at('name'),
       'Name',
       h('input', { name: 'name', required: true, autocomplete: 'off', placeholder: 'app' }),
       'the label in the zone: app makes app.<zone>',
     ),
     field(
-      'resources.0.recordType',
+      at('recordType'),
       'Type',
       h(
         'select',
@@ -42,29 +44,32 @@ export function dnsFields(zones, modes) {
       ),
     ),
     field(
-      'resources.0.value',
+      at('value'),
       'Value',
       h('input', { name: 'value', required: true, autocomplete: 'off', placeholder: '10.10.0.77' }),
     ),
-    field('resources.0.ttl', 'TTL (seconds)', numberInput('ttl', { min: 60, max: 86_400 }, 3_600)),
-    managedControl(modes),
+    field(at('ttl'), 'TTL (seconds)', numberInput('ttl', { min: 60, max: 86_400 }, 3_600)),
   );
 
   return {
     element,
-    fill(resource, managed) {
+    setIndex(index, of) {
+      reindex(element, index);
+      legend.textContent = of > 1 ? `DNS record ${index + 1}` : 'DNS record';
+    },
+    fill(resource) {
       for (const name of ['zone', 'name', 'recordType', 'value', 'ttl'])
         setValue(element, name, resource[name]);
-      setValue(element, 'managed', managed);
     },
-    resource(data) {
+    resource() {
+      const value = (/** @type {string} */ name) => valueIn(element, name);
       return {
         type: 'dns_record',
-        zone: textOf(data, 'zone'),
-        name: textOf(data, 'name'),
-        recordType: textOf(data, 'recordType'),
-        value: textOf(data, 'value'),
-        ttl: Number(textOf(data, 'ttl')),
+        zone: value('zone'),
+        name: value('name'),
+        recordType: value('recordType'),
+        value: value('value'),
+        ttl: Number(value('ttl')),
       };
     },
   };

@@ -9,10 +9,12 @@ import { h, replace } from './dom.js';
  * @typedef {{ min: number, max: number }} Bounds
  * @typedef {import('./api.js').FieldError} FieldError
  * @typedef {{
- *   element: HTMLElement,
- *   fill(resource: Record<string, unknown>, managed: boolean | null): void,
- *   resource(data: FormData): Record<string, unknown>,
- * }} ResourceFields the fields of one resource type: shown, filled from a resource, read back
+ *   element: HTMLFieldSetElement,
+ *   fill(resource: Record<string, unknown>): void,
+ *   resource(): Record<string, unknown>,
+ *   setIndex(index: number, of: number): void,
+ * }} ResourceFields the fields of one resource of a request: shown, filled from a resource, read
+ * back, and told its place in `resources` (its fields' paths follow it)
  */
 
 /**
@@ -90,6 +92,36 @@ export function showFieldErrors(form, errors, summary) {
  */
 export function textOf(data, name) {
   return String(data.get(name) ?? '').trim();
+}
+
+/**
+ * The trimmed value of the control named `name` inside `root` ('' when absent): a resource's
+ * fields are read from its own fieldset, as a form holds several resources with the same names.
+ * @param {ParentNode} root
+ * @param {string} name
+ */
+export function valueIn(root, name) {
+  const control = /** @type {HTMLInputElement | HTMLSelectElement | null} */ (
+    root.querySelector(`[name="${name}"]`)
+  );
+  return (control?.value ?? '').trim();
+}
+
+/**
+ * Moves the fields inside `root` to resource `index`: each `resources.<n>` path (and the control id
+ * and label made from it) becomes `resources.<index>`, so a refusal still finds its field.
+ * @param {ParentNode} root
+ * @param {number} index
+ */
+export function reindex(root, index) {
+  for (const holder of root.querySelectorAll('[data-path]')) {
+    const path = (holder.getAttribute('data-path') ?? '').replace(/^resources\.\d+/, `resources.${index}`);
+    holder.setAttribute('data-path', path);
+    const label = holder.querySelector('label');
+    const control = holder.querySelector('input, select, textarea');
+    if (control) control.id = `f-${path}`;
+    if (label && control) label.htmlFor = control.id;
+  }
 }
 
 /**

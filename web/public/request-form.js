@@ -1,7 +1,7 @@
 // @ts-check
 /**
- * Ask for something: a virtual machine or a DNS record (one type per request, as the requests
- * actor takes them), from a form offering what the policy permits (`GET /v1/catalog/options`),
+ * Ask for something: virtual machines or DNS records (one type per request, as the requests actor
+ * takes them; one or more of it), from a form offering what the policy permits (`GET /v1/catalog/options`),
  * sent as `POST /v1/requests`. Each form carries one Idempotency-Key, so sending it twice (a double
  * click, a retry after a lost answer) makes one request. A refusal shows each failing field's rule
  * beside the field.
@@ -10,6 +10,7 @@ import { ApiError, call, describeError } from './api.js';
 import { dnsFields } from './dns-fields.js';
 import { h, replace } from './dom.js';
 import { field, setValue, showFieldErrors, textOf } from './form-fields.js';
+import { resourceList } from './resource-list.js';
 import { vmFields } from './vm-fields.js';
 
 /**
@@ -55,18 +56,6 @@ export function requestFormView({ token, signal, rerunOf }) {
   ])
     .then(([/** @type {FormOptions} */ options, /** @type {Original | undefined} */ original]) => {
       if (signal.aborted) return;
-      if (original && original.resources.length !== 1) {
-        replace(
-          view,
-          title,
-          h(
-            'p',
-            { class: 'error' },
-            `This request holds ${original.resources.length} resources; the form edits one. Rerun it as it is from its page.`,
-          ),
-        );
-        return;
-      }
       replace(view, title, form(token, options, original));
     })
     .catch((err) => replace(view, title, h('p', { class: 'error' }, describeError(err))));
@@ -82,10 +71,28 @@ function form(token, options, original) {
   const idempotencyKey = crypto.randomUUID();
   const vmModes = offered(options, 'virtual_machine');
   const dnsModes = offered(options, 'dns_record');
-  /** @type {Record<string, import('./form-fields.js').ResourceFields>} */
+  /** @type {Record<string, ReturnType<typeof resourceList>>} */
   const kinds = {
-    ...(vmModes ? { virtual_machine: vmFields(options.virtualMachine, vmModes) } : {}),
-    ...(dnsModes && options.dnsZones.length > 0 ? { dns_record: dnsFields(options.dnsZones, dnsModes) } : {}),
+    ...(vmModes
+      ? {
+          virtual_machine: resourceList({
+            type: 'virtual_machine',
+            noun: 'virtual machine',
+            make: (index) => vmFields(options.virtualMachine, index),
+            modes: vmModes,
+          }),
+        }
+      : {}),
+    ...(dnsModes && options.dnsZones.length > 0
+      ? {
+          dns_record: resourceList({
+            type: 'dns_record',
+            noun: 'DNS record',
+            make: (index) => dnsFields(options.dnsZones, index),
+            modes: dnsModes,
+          }),
+        }
+      : {}),
   };
   const first = Object.keys(kinds)[0];
   if (first === undefined)
@@ -105,7 +112,7 @@ function form(token, options, original) {
   function choose(/** @type {string} */ chosen) {
     kind = chosen;
     for (const [name, part] of Object.entries(kinds)) {
-      const fieldset = /** @type {HTMLFieldSetElement} */ (part.element);
+      const fieldset = part.element;
       fieldset.hidden = name !== chosen;
       fieldset.disabled = name !== chosen;
       const radio = radios.get(name);
@@ -116,12 +123,7 @@ function form(token, options, original) {
     'div',
     { class: 'kinds', role: 'radiogroup', 'aria-label': 'What do you need?' },
     [...radios].map(([name, radio]) =>
-      h(
-        'label',
-        { class: 'inline' },
-        radio,
-        name === 'dns_record' ? ' a DNS record ' : ' a virtual machine ',
-      ),
+      h('label', { class: 'inline' }, radio, name === 'dns_record' ? ' DNS records ' : ' virtual machines '),
     ),
   );
   choose(kind);
@@ -143,6 +145,7 @@ function form(token, options, original) {
     submit,
   );
 
+  // A request holds resources of one type (the requests actor refuses mixed ones).
   const asked = original?.resources[0];
   if (original && asked) {
     const type = String(asked.type);
@@ -151,7 +154,7 @@ function form(token, options, original) {
       return h('p', { class: 'error' }, `A ${type} cannot be asked for here any more; nothing to edit.`);
     }
     choose(type);
-    part.fill(asked, original.managed);
+    part.fill(original.resources, original.managed);
     setValue(el, 'notes', original.notes);
     setValue(el, 'notify', original.notify.join(', '));
     submit.textContent = 'Rerun with these';
@@ -161,7 +164,7 @@ function form(token, options, original) {
   function body() {
     const data = new FormData(el);
     /** @type {Record<string, unknown>} */
-    const request = { resources: [kinds[kind]?.resource(data)], managed: data.get('managed') === 'on' };
+    const request = { resources: kinds[kind]?.resources() ?? [], managed: data.get('managed') === 'on' };
     if (textOf(data, 'notes')) request.notes = textOf(data, 'notes');
     // The form offers no catalog item (OO has none configured by default); a rerun keeps the original's.
     if (original?.catalogItem) request.catalogItem = original.catalogItem;

@@ -130,7 +130,8 @@ export function requestPageView({ token, requestId, signal, me }) {
         { type: 'button', class: 'secondary', onclick: () => act('restart') },
         'Rerun from scratch',
       ),
-      view.resources.length === 1
+      // The form holds what was asked for once the read model has folded the body.
+      view.resources.length > 0
         ? h(
             'a',
             { class: 'button secondary', href: `#/requests/${encodeURIComponent(view.requestId)}/edit` },

@@ -1,10 +1,10 @@
 // @ts-check
 /**
- * The virtual machine part of the request form: image, network and sizes within the policy's
- * bounds, disks added and removed within its disk count, and the resource it makes.
+ * One virtual machine of the request form: image, network and sizes within the policy's bounds,
+ * disks added and removed within its disk count, and the resource it makes.
  */
 import { h } from './dom.js';
-import { field, managedControl, numberInput, setValue, textOf } from './form-fields.js';
+import { field, numberInput, reindex, setValue, valueIn } from './form-fields.js';
 
 /**
  * @typedef {import('./form-fields.js').Bounds} Bounds
@@ -24,22 +24,24 @@ const within = (value, bounds) => Math.max(bounds.min, Math.min(value, bounds.ma
 
 /**
  * @param {VmOptions} vm what the policy permits
- * @param {{ managed: boolean, unmanaged: boolean }} modes how VMs may be built
+ * @param {number} start its place in `resources` to begin with (setIndex moves it)
  * @returns {import('./form-fields.js').ResourceFields}
  */
-export function vmFields(vm, modes) {
+export function vmFields(vm, start) {
+  let index = start;
   const disks = h('div', { class: 'disks' });
   const addDisk = h('button', { type: 'button', class: 'secondary' }, 'Add a disk');
 
   function renumberDisks() {
     const rows = [...disks.children];
     rows.forEach((row, i) => {
-      row.setAttribute('data-path', `resources.0.disks.${i}.sizeGb`);
+      const path = `resources.${index}.disks.${i}.sizeGb`;
+      row.setAttribute('data-path', path);
       const label = row.querySelector('label');
       if (label) label.textContent = `Disk ${i + 1} (GB)`;
       const input = row.querySelector('input');
       if (input && label) {
-        input.id = `f-disk-${i}`;
+        input.id = `f-${path}`;
         label.htmlFor = input.id;
       }
       const remove = row.querySelector('button');
@@ -49,7 +51,12 @@ export function vmFields(vm, modes) {
   }
   function diskRow(size = within(100, vm.diskGb)) {
     const input = numberInput('diskGb', vm.diskGb, size);
-    const row = field('resources.0.disks.0.sizeGb', 'Disk', input, `${vm.diskGb.min}–${vm.diskGb.max}`);
+    const row = field(
+      `resources.${index}.disks.0.sizeGb`,
+      'Disk',
+      input,
+      `${vm.diskGb.min}–${vm.diskGb.max}`,
+    );
     const remove = h('button', { type: 'button', class: 'secondary' }, 'Remove');
     remove.addEventListener('click', () => {
       row.remove();
@@ -62,12 +69,14 @@ export function vmFields(vm, modes) {
   addDisk.addEventListener('click', () => diskRow());
   for (let i = 0; i < vm.disks.min; i++) diskRow();
 
+  const legend = h('legend', {}, 'Virtual machine');
+  const at = (/** @type {string} */ name) => `resources.${index}.${name}`;
   const element = h(
     'fieldset',
     { class: 'resource-vm' },
-    h('legend', {}, 'Virtual machine'),
+    legend,
     field(
-      'resources.0.os',
+      at('os'),
       'Operating system',
       h(
         'select',
@@ -76,7 +85,7 @@ export function vmFields(vm, modes) {
       ),
     ),
     field(
-      'resources.0.network',
+      at('network'),
       'Network',
       h(
         'select',
@@ -86,68 +95,65 @@ export function vmFields(vm, modes) {
         ),
       ),
     ),
+    field(at('cpu'), 'CPUs', numberInput('cpu', vm.cpu, within(2, vm.cpu)), `${vm.cpu.min}–${vm.cpu.max}`),
     field(
-      'resources.0.cpu',
-      'CPUs',
-      numberInput('cpu', vm.cpu, within(2, vm.cpu)),
-      `${vm.cpu.min}–${vm.cpu.max}`,
-    ),
-    field(
-      'resources.0.memoryGb',
+      at('memoryGb'),
       'Memory (GB)',
       numberInput('memoryGb', vm.memoryGb, within(8, vm.memoryGb)),
       `${vm.memoryGb.min}–${vm.memoryGb.max}`,
     ),
     disks,
     addDisk,
+    field(at('count'), 'How many', numberInput('count', { min: 1, max: 100 }, 1), 'identical machines'),
     field(
-      'resources.0.count',
-      'How many',
-      numberInput('count', { min: 1, max: 100 }, 1),
-      'identical machines',
-    ),
-    field(
-      'resources.0.hostname',
+      at('hostname'),
       'Host name (optional)',
       h('input', { name: 'hostname', autocomplete: 'off' }),
       'named for you when left empty',
     ),
     field(
-      'resources.0.lease',
+      at('lease'),
       'Lease in days (optional)',
       h('input', { name: 'leaseDays', type: 'number', min: 1, max: 3650, step: 1 }),
     ),
-    managedControl(modes),
   );
 
   return {
     element,
-    fill(resource, managed) {
+    setIndex(next, of) {
+      index = next;
+      reindex(element, index);
+      renumberDisks();
+      legend.textContent = of > 1 ? `Virtual machine ${index + 1}` : 'Virtual machine';
+    },
+    fill(resource) {
       for (const name of ['os', 'network', 'cpu', 'memoryGb', 'count', 'hostname']) {
         setValue(element, name, resource[name]);
       }
       const lease = /** @type {{ days?: number } | undefined} */ (resource.lease);
       setValue(element, 'leaseDays', lease?.days);
-      setValue(element, 'managed', managed);
       const sizes = /** @type {{ sizeGb: number }[]} */ (resource.disks ?? []);
       if (sizes.length > 0) {
         while (disks.firstChild) disks.removeChild(disks.firstChild);
         for (const disk of sizes) diskRow(disk.sizeGb);
       }
     },
-    resource(data) {
+    resource() {
+      const value = (/** @type {string} */ name) => valueIn(element, name);
       /** @type {Record<string, unknown>} */
       const resource = {
         type: 'virtual_machine',
-        os: textOf(data, 'os'),
-        network: textOf(data, 'network'),
-        cpu: Number(textOf(data, 'cpu')),
-        memoryGb: Number(textOf(data, 'memoryGb')),
-        disks: data.getAll('diskGb').map((size) => ({ sizeGb: Number(size) })),
-        count: Number(textOf(data, 'count')),
+        os: value('os'),
+        network: value('network'),
+        cpu: Number(value('cpu')),
+        memoryGb: Number(value('memoryGb')),
+        disks: [...disks.querySelectorAll('input[name=diskGb]')].map((input) => ({
+          sizeGb: Number(/** @type {HTMLInputElement} */ (input).value),
+        })),
+        count: Number(value('count')),
       };
-      if (textOf(data, 'hostname')) resource.hostname = textOf(data, 'hostname');
-      if (textOf(data, 'leaseDays')) resource.lease = { days: Number(textOf(data, 'leaseDays')) };
+      if (value('hostname')) resource.hostname = value('hostname');
+      if (value('leaseDays')) resource.lease = { days: Number(value('leaseDays')) };
       return resource;
     },
   };

@@ -156,8 +156,8 @@ describe('web UI', () => {
     await page.click('a[href="#/new"]');
     await page.waitForSelector('form.request-form');
     // VMs may be managed or not; DNS records are made unmanaged only (oo up's routes).
-    expect(await page.$('fieldset.resource-vm input[name=managed][type=checkbox]')).not.toBeNull();
-    expect(await page.$('fieldset.resource-dns input[name=managed]')).toBeNull();
+    expect(await page.$('fieldset.kind-virtual_machine input[name=managed][type=checkbox]')).not.toBeNull();
+    expect(await page.$('fieldset.kind-dns_record input[name=managed]')).toBeNull();
     await page.check('input[name=kind][value=dns_record]');
     expect(await page.isHidden('fieldset.resource-vm')).toBe(true);
     await page.selectOption('select[name=zone]', 'intranet.example');
@@ -168,6 +168,45 @@ describe('web UI', () => {
     await page.waitForSelector('#request-status [data-status=succeeded]', { timeout: 60_000 });
     expect(await page.textContent('dl.facts')).toContain('DNS A shop.intranet.example');
     expect(await page.textContent('#request-outputs')).toContain('"fqdn": "shop.intranet.example"');
+  });
+
+  it('asks for two different VMs in one request, naming a refusal beside the second one', async () => {
+    await signIn();
+    await page.click('a[href="#/new"]');
+    await page.waitForSelector('form.request-form');
+    expect(await page.isHidden('fieldset.resource-vm .remove-resource')).toBe(true);
+    await page.click('button:has-text("Add another virtual machine")');
+    const second = 'fieldset.resource-vm:nth-of-type(2)';
+    await page.waitForSelector(second);
+    expect(await page.textContent(`${second} legend`)).toBe('Virtual machine 2');
+    await page.fill(`${second} input[name=cpu]`, '4');
+    await page.fill(`${second} input[name=memoryGb]`, '16');
+    await page.fill(`${second} input[name=hostname]`, 'Bad_Host!');
+    await page.click('button[type=submit]');
+    await page.waitForSelector(`${second} .field.invalid[data-path="resources.1.hostname"]`);
+    expect(await page.textContent('.summary')).toContain('resources.1.hostname');
+    expect(await page.$$('fieldset.resource-vm:nth-of-type(1) .field.invalid')).toEqual([]);
+
+    await page.fill(`${second} input[name=hostname]`, 'web-ui-db');
+    await page.click('button[type=submit]');
+    await page.waitForURL(/#\/requests\/req_[^/]+$/);
+    await page.waitForSelector('#request-status [data-status=succeeded]', { timeout: 120_000 });
+    const requestId = decodeURIComponent(page.url().split('/').pop() ?? '');
+    const stored = (await (
+      await fetch(`${gateway}/v1/requests/${requestId}`, {
+        headers: { authorization: `Bearer ${adminToken}` },
+      })
+    ).json()) as {
+      resources: Array<{ cpu: number; hostname?: string }>;
+      outputs: { vms: Array<{ name: string }> };
+    };
+    expect(stored.resources.map((r) => [r.cpu, r.hostname])).toEqual([
+      [2, undefined],
+      [4, 'web-ui-db'],
+    ]);
+    expect(stored.outputs.vms.map((vm) => vm.name)).toContain('web-ui-db');
+    expect(stored.outputs.vms).toHaveLength(2);
+    expect(troubles.filter((t) => !t.includes('status of 422'))).toEqual([]);
   });
 
   it('follows the list: a request made elsewhere shows, and reaches succeeded, without a refresh', async () => {
@@ -338,6 +377,15 @@ describe('web UI', () => {
             memoryGb: 8,
             disks: [{ sizeGb: 100 }],
           },
+          {
+            type: 'virtual_machine',
+            os: 'rhel9',
+            network: 'INTRANET_DEV',
+            cpu: 2,
+            memoryGb: 4,
+            disks: [{ sizeGb: 50 }, { sizeGb: 20 }],
+            hostname: 'ruth-db',
+          },
         ],
       }),
     });
@@ -372,12 +420,29 @@ describe('web UI', () => {
     await page.waitForSelector('form.request-form');
     expect(await page.inputValue('input[name=cpu]')).toBe('64');
     expect(await page.inputValue('select[name=os]')).toBe('rhel9');
+    // Both VMs are in the form, the second as it was asked for.
+    const second = 'fieldset.resource-vm:nth-of-type(2)';
+    expect(await page.inputValue(`${second} input[name=hostname]`)).toBe('ruth-db');
+    expect(
+      await page.$$eval(`${second} input[name=diskGb]`, (disks) =>
+        disks.map((d) => (d as { value: string }).value),
+      ),
+    ).toEqual(['50', '20']);
     await page.fill('input[name=cpu]', '2');
     await page.click('button[type=submit]');
     await page.waitForURL((url) => /^#\/requests\/[^/]+$/.test(url.hash) && !url.hash.endsWith(requestId));
     await page.waitForSelector('#request-status [data-status=succeeded]', { timeout: 60_000 });
     expect(await page.textContent('dl.facts')).toContain(`Rerun of${requestId}`);
     expect(await page.textContent('dl.facts')).toContain('2 CPU');
+    const rerunId = decodeURIComponent(page.url().split('/').pop() ?? '');
+    const rerun = (await (
+      await fetch(`${gateway}/v1/requests/${rerunId}`, { headers: { authorization: `Bearer ${adminToken}` } })
+    ).json()) as { resources: Array<{ cpu: number; hostname?: string }>; outputs: { vms: unknown[] } };
+    expect(rerun.resources.map((r) => [r.cpu, r.hostname])).toEqual([
+      [2, undefined],
+      [2, 'ruth-db'],
+    ]);
+    expect(rerun.outputs.vms).toHaveLength(2);
   });
 
   it('lets an admin make a token that works at once, and revoke it', async () => {

@@ -91,11 +91,14 @@ describe('seed use case over HTTP', () => {
     const request = await finished(requestId);
     expect(request).toMatchObject({ status: 'succeeded', traceId, template: 'vm-unmanaged' });
     expect((request.commits as unknown[]).length).toBe(1);
+    // A list, also of one VM: a client reads one shape whatever the count.
     expect(request.outputs).toMatchObject({
-      vms: {
-        name: expect.stringMatching(/^dev-rhel9-\d{4}$/),
-        ip: expect.stringMatching(/^10\.10\.0\.\d+$/),
-      },
+      vms: [
+        {
+          name: expect.stringMatching(/^dev-rhel9-\d{4}$/),
+          ip: expect.stringMatching(/^10\.10\.0\.\d+$/),
+        },
+      ],
     });
 
     const launches = (await (await fetch(`${info.simulators.awx}/_sim/launches`)).json()) as {
@@ -153,9 +156,13 @@ describe('seed use case over HTTP', () => {
     expect(request).toMatchObject({
       status: 'succeeded',
       template: 'vm-managed',
-      outputs: { vms: { status: 'applied', outputs: { vm_name: expect.stringMatching(/^prod-ubuntu24-/) } } },
+      outputs: {
+        vms: [{ status: 'applied', outputs: { vm_name: expect.stringMatching(/^prod-ubuntu24-/) } }],
+      },
     });
-    const vm = (request.outputs as { vms: { workspace: string } }).vms;
+    const vms = (request.outputs as { vms: Array<{ workspace: string }> }).vms;
+    expect(vms).toHaveLength(1);
+    const vm = vms[0] as { workspace: string };
     const workspace = (await (
       await fetch(`${info.simulators.tfe}/_sim/workspaces/${vm.workspace}`)
     ).json()) as {
@@ -228,7 +235,7 @@ describe('seed use case over HTTP', () => {
       expect.arrayContaining(['vm-unmanaged', 'vm-managed', 'dns-record', 'awx-job', 'tfe-run']),
     );
     expect(items.find((t) => t.name === 'dns-record')).toMatchObject({
-      version: 1,
+      version: 2,
       description: expect.stringContaining('DNS records'),
     });
   });
@@ -260,8 +267,8 @@ describe('seed use case over HTTP', () => {
       template: 'dns-record',
       outputs: {
         repo: join(data, 'git', 'dns_record.git'),
-        records: { fqdn: 'app.intranet.example', type: 'A', value: '10.10.0.77' },
-        jobs: { status: 'successful' },
+        records: [{ fqdn: 'app.intranet.example', type: 'A', value: '10.10.0.77' }],
+        jobs: [{ status: 'successful' }],
       },
     });
     const repo = join(data, 'git', 'dns_record.git');

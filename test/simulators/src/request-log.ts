@@ -1,4 +1,4 @@
-/** The request log the vCenter and APIC simulators keep for tests: newest last, the oldest dropped past a limit. */
+/** The request log the AWX, vCenter and APIC simulators keep for tests: newest last, the oldest dropped past a limit. */
 
 export interface RequestFilter {
   /** Any case. */

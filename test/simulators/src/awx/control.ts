@@ -12,6 +12,7 @@
  * | PATCH | `/_sim/job_templates/<name>` | `AwxSimJobTemplatePatch` |
  * | GET | `/_sim/requests` | `{ requests: AwxSimRequestRecord[] }` |
  */
+import type { RequestFilter, RequestLog } from '../request-log.js';
 import type { AwxSimFaultState, FaultRegistry } from './faults.js';
 import { json, type SimResponse } from './responses.js';
 import type { AwxSimJobTemplate, AwxSimStore } from './store.js';
@@ -84,13 +85,13 @@ export interface AwxSimulatorControl {
   /** Host names of an inventory. */
   hosts(inventory: string): string[];
   /** Requests received, oldest first (`/_sim/` ones excluded). */
-  requests(filter?: { method?: string; path?: RegExp | string }): AwxSimRequestRecord[];
+  requests(filter?: RequestFilter): AwxSimRequestRecord[];
 }
 
 export function createControl(
   store: AwxSimStore,
   faults: FaultRegistry,
-  requestLog: readonly AwxSimRequestRecord[],
+  requestLog: RequestLog<AwxSimRequestRecord>,
 ): AwxSimulatorControl {
   const template = (name: string): AwxSimJobTemplate => {
     const jt = store.findJobTemplate(name);
@@ -153,14 +154,7 @@ export function createControl(
       if (inv === undefined) throw new Error(`awx simulator: unknown inventory "${inventory}"`);
       return [...store.hosts.values()].filter((h) => h.inventory === inv.id).map((h) => h.name);
     },
-    requests(filter = {}) {
-      const path = typeof filter.path === 'string' ? new RegExp(filter.path) : filter.path;
-      return requestLog.filter(
-        (r) =>
-          (filter.method === undefined || r.method === filter.method.toUpperCase()) &&
-          (path === undefined || path.test(r.path)),
-      );
-    },
+    requests: (filter) => requestLog.find(filter),
   };
 }
 

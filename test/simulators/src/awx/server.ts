@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { listen } from '../listen.js';
+import { createRequestLog } from '../request-log.js';
 import { type AwxSimUser, authenticate, unauthorized } from './auth.js';
 import {
   type AwxSimRequestRecord,
@@ -58,8 +59,6 @@ export interface AwxSimulator {
   stop(): Promise<void>;
 }
 
-const REQUEST_LOG_LIMIT = 10_000;
-
 /** Starts a protocol-faithful AWX API on a real port. See awx-api.md §7 for what it covers. */
 export async function startAwxSimulator(options: AwxSimulatorOptions = {}): Promise<AwxSimulator> {
   const prefix = normalisePrefix(options.prefix ?? '/api/v2/');
@@ -77,13 +76,12 @@ export async function startAwxSimulator(options: AwxSimulatorOptions = {}): Prom
     slowRunningMs: options.slowRunningMs ?? 600_000,
   });
   const faults = createFaultRegistry();
-  const requestLog: AwxSimRequestRecord[] = [];
+  const requestLog = createRequestLog<AwxSimRequestRecord>();
   const control = createControl(store, faults, requestLog);
   const ctx: RouteContext = { store, lifecycle, stdoutMaxBytes: options.stdoutMaxBytes ?? 1_048_576 };
 
   function record(entry: AwxSimRequestRecord): void {
-    requestLog.push(entry);
-    if (requestLog.length > REQUEST_LOG_LIMIT) requestLog.shift();
+    requestLog.add(entry);
     log(`awx-sim ${entry.method} ${entry.path} -> ${entry.status}${entry.fault === null ? '' : ' (fault)'}`);
   }
 

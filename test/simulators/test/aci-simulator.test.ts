@@ -8,6 +8,7 @@ import {
   DEFAULT_ACI_SEED,
   startAciSimulator,
 } from '../src/index.js';
+import { type Answer, answerOf } from './answer.js';
 
 let sim: AciSimulator;
 
@@ -25,13 +26,6 @@ afterEach(async () => {
   await sim.stop();
 });
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  // biome-ignore lint/suspicious/noExplicitAny: assertions read APIC's JSON answers freely; the shapes are what is tested.
-  body: any;
-}
-
 /** One real HTTP call to the simulator; `body` is sent as given (a string) or as JSON. */
 async function call(
   path: string,
@@ -43,7 +37,7 @@ async function call(
   const body =
     typeof init.body === 'string' || init.body === undefined ? init.body : JSON.stringify(init.body);
   const res = await fetch(`${sim.url}${path}`, { method: init.method ?? 'GET', headers, body });
-  return { status: res.status, headers: res.headers, body: JSON.parse(await res.text()) };
+  return answerOf(res);
 }
 
 const loginBody = (name: string, pwd: string) => ({ aaaUser: { attributes: { name, pwd } } });

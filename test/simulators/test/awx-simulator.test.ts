@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AwxSimulator, type AwxSimulatorOptions, startAwxSimulator } from '../src/index.js';
+import { type Answer, answerOf } from './answer.js';
 
 const STEP_MS = 20;
 
@@ -19,13 +20,6 @@ afterEach(async () => {
   await sim.stop();
 });
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  // biome-ignore lint/suspicious/noExplicitAny: assertions read AWX's JSON answers freely; the shapes are what is tested.
-  body: any;
-}
-
 /** One real HTTP call to the simulator's API; `path` is below the prefix unless it starts with `/`. */
 async function call(
   path: string,
@@ -42,14 +36,7 @@ async function call(
     redirect: 'manual',
     ...(payload === undefined ? {} : { body: payload }),
   });
-  const text = await res.text();
-  let body: unknown = text;
-  try {
-    body = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    // Text answers (stdout, HTML) stay text.
-  }
-  return { status: res.status, headers: res.headers, body };
+  return answerOf(res);
 }
 
 async function templateId(name: string): Promise<number> {

@@ -5,6 +5,7 @@ import {
   type VcenterSimulator,
   type VcenterSimulatorOptions,
 } from '../src/index.js';
+import { type Answer, answerOf } from './answer.js';
 
 let sim: VcenterSimulator;
 
@@ -22,13 +23,6 @@ afterEach(async () => {
   await sim.stop();
 });
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  // biome-ignore lint/suspicious/noExplicitAny: assertions read vCenter's JSON answers freely; the shapes are what is tested.
-  body: any;
-}
-
 /** One real HTTP call to the simulator. */
 async function call(
   path: string,
@@ -38,8 +32,7 @@ async function call(
   if (init.session !== undefined) headers['vmware-api-session-id'] = init.session;
   if (init.basic !== undefined) headers.authorization = `Basic ${Buffer.from(init.basic).toString('base64')}`;
   const res = await fetch(`${sim.url}${path}`, { method: init.method ?? 'GET', headers });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, body: text === '' ? undefined : JSON.parse(text) };
+  return answerOf(res);
 }
 
 async function login(): Promise<string> {

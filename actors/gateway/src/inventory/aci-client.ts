@@ -24,6 +24,8 @@ export interface AciClientOptions {
 }
 
 export interface AciClient {
+  /** `aci:<origin>`: what errors name as `details.source`, and the inventory as its source. */
+  readonly source: string;
   /**
    * Every EPG as a network `{ name, id: dn, type: 'ACI_EPG' }`, sorted by dn, read in pages of 500
    * until totalCount is reached; logs in first when no token is held, and once again on a 403.
@@ -106,6 +108,7 @@ export function aciClient(options: AciClientOptions): AciClient {
   }
 
   return {
+    source: http.source,
     async networks(signal) {
       signal?.throwIfAborted();
       for (let pass = 1; ; pass++) {

@@ -62,10 +62,9 @@ export function fileInventorySource(path: string): InventorySource {
 
 export function vcenterInventorySource(options: VcenterClientOptions): InventorySource {
   const client = vcenterClient(options);
-  const name = `vcenter:${new URL(options.url).origin}`;
   return {
-    name,
-    sourceOf: () => name,
+    name: client.source,
+    sourceOf: () => client.source,
     read: (signal) => client.lists(signal),
     close: () => client.close(),
   };
@@ -77,7 +76,7 @@ export function vcenterInventorySource(options: VcenterClientOptions): Inventory
  */
 export function withAciNetworks(base: InventorySource, options: AciClientOptions): InventorySource {
   const client = aciClient(options);
-  const aci = `aci:${new URL(options.url).origin}`;
+  const aci = client.source;
   return {
     name: `${base.name}, networks from ${aci}`,
     sourceOf: (kind) => (kind === 'network' ? aci : base.sourceOf(kind)),

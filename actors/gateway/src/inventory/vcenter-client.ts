@@ -25,6 +25,8 @@ export interface VcenterClientOptions {
 }
 
 export interface VcenterClient {
+  /** `vcenter:<origin>`: what errors name as `details.source`, and the inventory as its source. */
+  readonly source: string;
   /**
    * Lists clusters, datastores and networks (three GETs in parallel), logging in first when no
    * session is held; a 401 on a held session logs in again once and repeats. Concurrent calls share
@@ -126,6 +128,7 @@ export function vcenterClient(options: VcenterClientOptions): VcenterClient {
   }
 
   return {
+    source: http.source,
     async lists(signal) {
       signal?.throwIfAborted();
       const lists = await session.use(signal, (id) => listWith(id, signal));

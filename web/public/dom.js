@@ -72,9 +72,9 @@ export function badge(status) {
 
 /**
  * A table of class `className`: a header row of `titles` over `body`, the rows (a tbody the caller
- * may keep filling).
+ * may keep filling). A title is text, or an element where it says more (a mark).
  * @param {string} className
- * @param {string[]} titles
+ * @param {Child[]} titles
  * @param {HTMLTableSectionElement} body
  */
 export function table(className, titles, body) {

@@ -83,13 +83,7 @@ export function inventoryCard({ token, signal, editor }) {
         ),
       ),
     );
-    const head = table('matrix', ['cluster \\ datastore', ...datastores.map((d) => d.name)], body);
-    // Mark the datastores the inventory lacks in the header too.
-    datastores.forEach((d, i) => {
-      const cell = head.tHead?.rows[0]?.cells[i + 1];
-      if (cell && !d.inInventory) replace(cell, axisLabel(d));
-    });
-    replace(grid, head);
+    replace(grid, table('matrix', ['cluster \\ datastore', ...datastores.map(axisLabel)], body));
     const policyNetworks = Array.isArray(held.networks)
       ? /** @type {{ name?: unknown }[]} */ (held.networks).map((n) => String(n?.name))
       : [];

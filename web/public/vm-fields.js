@@ -123,7 +123,6 @@ export function vmFields(vm, start) {
     setIndex(next, of) {
       index = next;
       reindex(element, index);
-      renumberDisks();
       legend.textContent = of > 1 ? `Virtual machine ${index + 1}` : 'Virtual machine';
     },
     fill(resource) {

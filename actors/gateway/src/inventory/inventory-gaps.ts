@@ -10,7 +10,7 @@ import type { InventoryKind } from './inventory-source.js';
 /** The source a kind's list came from, named in a gap's message. */
 export type SourceOf = (kind: InventoryKind) => string;
 
-interface NamedField {
+export interface NamedField {
   readonly path: string;
   readonly kind: InventoryKind;
   readonly name: string;
@@ -43,29 +43,23 @@ function gap(field: NamedField, sourceOf: SourceOf): InventoryGap {
   };
 }
 
+/** Those of `fields` the inventory lacks. */
+export function missingNames(
+  fields: readonly NamedField[],
+  lists: InventoryLists,
+  sourceOf: SourceOf,
+): InventoryGap[] {
+  const names = known(lists);
+  return fields.filter((f) => !names[f.kind].has(f.name)).map((f) => gap(f, sourceOf));
+}
+
 /** Every name of `policy` the inventory lacks. */
 export function inventoryGaps(policy: Policy, lists: InventoryLists, sourceOf: SourceOf): InventoryGap[] {
-  const names = known(lists);
-  return namedFields(policy)
-    .filter((f) => !names[f.kind].has(f.name))
-    .map((f) => gap(f, sourceOf));
+  return missingNames(namedFields(policy), lists, sourceOf);
 }
 
 /** The names `next` brings in that `current` does not have, whatever the inventory says. */
 export function newNames(next: Policy, current: Policy): NamedField[] {
   const had = new Set(namedFields(current).map((f) => `${f.kind}\0${f.name}`));
   return namedFields(next).filter((f) => !had.has(`${f.kind}\0${f.name}`));
-}
-
-/** The names `next` brings in that the inventory lacks. */
-export function newNameGaps(
-  next: Policy,
-  current: Policy,
-  lists: InventoryLists,
-  sourceOf: SourceOf,
-): InventoryGap[] {
-  const names = known(lists);
-  return newNames(next, current)
-    .filter((f) => !names[f.kind].has(f.name))
-    .map((f) => gap(f, sourceOf));
 }

@@ -11,7 +11,7 @@ import type { CachedInventory } from '../inventory/cached-inventory.js';
 import { inventoryGaps } from '../inventory/inventory-gaps.js';
 
 /** @throws OoError OO_ERR_INVENTORY_NOT_CONFIGURED without a source */
-export function configuredInventory(deps: GatewayDeps): CachedInventory {
+function configuredInventory(deps: GatewayDeps): CachedInventory {
   if (deps.inventory) return deps.inventory;
   throw new OoError(
     'OO_ERR_INVENTORY_NOT_CONFIGURED',

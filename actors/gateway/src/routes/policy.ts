@@ -13,7 +13,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { authorize, callerOf, type GatewayDeps } from '../gateway-deps.js';
 import type { FieldError } from '../gateway-errors.js';
 import { ifMatchVersion, PolicyHeaders, policyEtag, problems } from '../http-schemas.js';
-import { newNameGaps, newNames } from '../inventory/inventory-gaps.js';
+import { missingNames, newNames } from '../inventory/inventory-gaps.js';
 import { capped, fieldErrors } from '../problem.js';
 
 function invalidPolicy(errors: readonly FieldError[]): OoError {
@@ -32,9 +32,10 @@ function invalidPolicy(errors: readonly FieldError[]): OoError {
 async function checkNewNames(deps: GatewayDeps, next: Policy): Promise<void> {
   if (!deps.inventory) return;
   const { policy: current } = await deps.readModel.getPolicy();
-  if (newNames(next, current).length === 0) return;
+  const brought = newNames(next, current);
+  if (brought.length === 0) return;
   const { lists } = await deps.inventory.get();
-  const gaps = newNameGaps(next, current, lists, deps.inventory.sourceOf);
+  const gaps = missingNames(brought, lists, deps.inventory.sourceOf);
   if (gaps.length > 0) throw invalidPolicy(gaps);
 }
 

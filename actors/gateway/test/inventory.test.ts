@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { InventoryLists, Policy } from '@oo/contracts';
+import { EXAMPLE_VM, type InventoryLists, type Policy } from '@oo/contracts';
 import { samplePolicy } from '@oo/read-model';
 import { startAciSimulator, startVcenterSimulator, type VcenterSimulator } from '@oo/simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayListening, GatewayOptions } from '../src/index.js';
-import { type GatewayBed, startGatewayBed, type Who } from './fixtures/gateway-bed.js';
+import { type GatewayBed, startGatewayBed, validBody, type Who } from './fixtures/gateway-bed.js';
 import { call } from './fixtures/http.js';
 import { selfSignedCert } from './fixtures/self-signed.js';
 
@@ -317,5 +317,74 @@ describe('gateway - inventory', () => {
     } finally {
       await aci.stop();
     }
+  });
+  it('refuses a request for a network the policy permits but the inventory lacks, naming each field', async () => {
+    const gateway = await gatewayWith({ file, cacheMs: 60_000 });
+    const dmz = { ...EXAMPLE_VM, network: 'DMZ' };
+    const dns = {
+      type: 'dns_record',
+      zone: 'intranet.example',
+      name: 'app',
+      recordType: 'A',
+      value: '10.0.0.9',
+    };
+    const sentBefore = bed.commands.all.length;
+    const refused = await call(gateway, 'POST', '/v1/requests', {
+      headers: bed.auth('alice'),
+      json: { resources: [EXAMPLE_VM, dns, dmz, dmz] },
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body.code).toBe('OO_ERR_INVENTORY_NAME_UNKNOWN');
+    expect(refused.body.detail).toContain('the request asks for 2 networks the inventory does not hold');
+    const missing = `network "DMZ" is not in the inventory (file:${file})`;
+    expect(refused.body.errors).toEqual([
+      { path: 'resources.2.network', message: missing },
+      { path: 'resources.3.network', message: missing },
+    ]);
+
+    const accepted = await call(gateway, 'POST', '/v1/requests', {
+      headers: bed.auth('alice'),
+      json: validBody,
+    });
+    expect(accepted.status).toBe(202);
+    const sent = await bed.commands.next((c) => c.requestId === accepted.body.requestId);
+    expect(sent.subject).toBe('oo.cmd.requests.submit');
+    // Only the accepted one reached the bus.
+    expect(bed.commands.all.slice(sentBefore).map((c) => c.requestId)).toEqual([accepted.body.requestId]);
+  });
+
+  it('still takes a request when the inventory cannot be read, and checks none without a source', async () => {
+    const dmz = { resources: [{ ...EXAMPLE_VM, network: 'DMZ' }] };
+    const unreadable = await gatewayWith({ file: join(folder, 'absent.json'), cacheMs: 60_000 });
+    for (const gateway of [unreadable, bed.listening]) {
+      const res = await call(gateway, 'POST', '/v1/requests', { headers: bed.auth('alice'), json: dmz });
+      expect(res.status).toBe(202);
+      expect((await bed.commands.next((c) => c.requestId === res.body.requestId)).body).toMatchObject(dmz);
+    }
+  });
+
+  it('holds a rerun to the inventory: the edited body, else the original', async () => {
+    const gateway = await gatewayWith({ file, cacheMs: 60_000 });
+    const original = await bed.knownRequest({ by: 'alice', status: 'failed' });
+    const rerun = (json: unknown) =>
+      call(gateway, 'POST', `/v1/requests/${original.requestId}/rerun`, { headers: bed.auth('olga'), json });
+    const edited = await rerun({ mode: 'restart', body: { resources: [{ ...EXAMPLE_VM, network: 'DMZ' }] } });
+    expect(edited.status).toBe(422);
+    expect(edited.body.errors).toEqual([
+      { path: 'resources.0.network', message: `network "DMZ" is not in the inventory (file:${file})` },
+    ]);
+    expect((await rerun({ mode: 'resume' })).status).toBe(202);
+
+    const onDmz = await bed.knownRequest({ by: 'alice', status: 'failed' });
+    await bed.fold({
+      ...onDmz,
+      body: { managed: false, resources: [{ ...EXAMPLE_VM, network: 'DMZ', count: 1 }] },
+    });
+    const again = await call(gateway, 'POST', `/v1/requests/${onDmz.requestId}/rerun`, {
+      headers: bed.auth('olga'),
+      json: { mode: 'resume' },
+    });
+    expect(again.status).toBe(422);
+    expect(again.body.errors.map((e: { path: string }) => e.path)).toEqual(['resources.0.network']);
   });
 });

@@ -19,4 +19,11 @@ export const InventoryErrors = {
     http: 404,
     fix: 'Set gateway.inventory to a file (`{ "kind": "file", "path": ... }`) or to vCenter (`{ "kind": "vcenter", "url", "username", "password" }`).',
   },
+  OO_ERR_INVENTORY_NAME_UNKNOWN: {
+    meaning:
+      'The request asks for a network the policy permits but the inventory does not hold (renamed or removed in vCenter or APIC since the policy named it), so the build would fail. `details.errors` names each field (`resources.0.network`) and the source read.',
+    retryable: false,
+    http: 422,
+    fix: 'Choose a network the form offers (GET /v1/catalog/options lists those the inventory holds); an admin sees the policy names the inventory lacks in GET /v1/inventory `gaps`.',
+  },
 } as const satisfies Record<string, ErrorSpec>;

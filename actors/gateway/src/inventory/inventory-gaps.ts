@@ -2,9 +2,10 @@
  * Which names of a policy the inventory does not hold: its clusters, datastores and networks.
  * `GET /v1/inventory` lists them for the current policy; `PUT /v1/policy` refuses a policy that
  * brings in such a name, but not one that keeps a name it already had (a cluster renamed in vCenter
- * must not block an unrelated change of the bounds).
+ * must not block an unrelated change of the bounds). A request's networks are held to it too (see
+ * requested-names.ts).
  */
-import type { InventoryGap, InventoryLists, Policy } from '@oo/contracts';
+import type { InventoryGap, InventoryLists, Policy, ResourceSpec } from '@oo/contracts';
 import type { InventoryKind } from './inventory-source.js';
 
 /** The source a kind's list came from, named in a gap's message. */
@@ -26,6 +27,15 @@ function namedFields(policy: Policy): NamedField[] {
       name: n.name,
     })),
   ];
+}
+
+/** The names a request's resources ask for: each VM's network (clusters and datastores are RFM's choice). */
+export function requestedNames(resources: readonly ResourceSpec[]): NamedField[] {
+  return resources.flatMap((r, i) =>
+    r.type === 'virtual_machine'
+      ? [{ path: `resources.${i}.network`, kind: 'network' as const, name: r.network }]
+      : [],
+  );
 }
 
 function known(lists: InventoryLists): Record<NamedField['kind'], ReadonlySet<string>> {

@@ -19,6 +19,7 @@ import {
   RequestIdParams,
   RerunBody,
 } from '../http-schemas.js';
+import { checkRequestedNames } from '../inventory/requested-names.js';
 
 // `rejected` by its run (the policy) too: say once an admin widened the policy. A request rejected
 // before it ran has no run to rerun (runId null).
@@ -47,7 +48,9 @@ export const requestActionRoutes: FastifyPluginAsyncZod<{ deps: GatewayDeps }> =
         description:
           'A new request (new id) in the same trace as the original. `resume` keeps the outputs of tasks ' +
           'that succeeded and runs only the others; `restart` runs everything again. A request its run ' +
-          'rejected (the policy) may be rerun, one rejected before it ran may not. Operators and admins.',
+          'rejected (the policy) may be rerun, one rejected before it ran may not. With an inventory ' +
+          'source, the resources it would build (the edited body, else the original) may ask only for ' +
+          'networks the inventory holds (422 `OO_ERR_INVENTORY_NAME_UNKNOWN`). Operators and admins.',
         tags: ['requests'],
         params: RequestIdParams,
         body: RerunBody,
@@ -76,6 +79,7 @@ export const requestActionRoutes: FastifyPluginAsyncZod<{ deps: GatewayDeps }> =
       }
       const requestId = newId('req');
       const { mode, body } = request.body;
+      await checkRequestedNames(deps.inventory, body?.resources ?? original.resources, request.log);
       const span = startSpanInTrace(deps.tracer, original.traceId, 'request rerun', {
         link: spanOf(request),
         attributes: { 'oo.request.id': requestId, 'oo.rerun.of': original.requestId },

@@ -28,7 +28,12 @@ export interface NatsCluster {
  * Until a stream with `replicas` copies can be placed: a fresh meta leader may not yet know the
  * other nodes, and OO's first provisioning would then fail for want of peers.
  */
-async function untilReplicatedStreamsFit(url: string, replicas: number, deadline: number): Promise<void> {
+async function untilReplicatedStreamsFit(
+  url: string,
+  replicas: number,
+  deadline: number,
+  assertNodesUp: () => void,
+): Promise<void> {
   const nc = await connect({ servers: url.split(','), maxReconnectAttempts: -1 });
   try {
     // No API check here: it asks once, and a slow host's cluster may still be electing its meta
@@ -41,6 +46,7 @@ async function untilReplicatedStreamsFit(url: string, replicas: number, deadline
         await jsm.streams.delete(probe.name);
         return;
       } catch (err) {
+        assertNodesUp();
         if (Date.now() > deadline)
           throw new Error(`the NATS cluster cannot place ${replicas} copies: ${err}`);
         await new Promise((resolve) => setTimeout(resolve, 200));
@@ -57,7 +63,25 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /** Starts `size` nodes (3 by default) and resolves once JetStream places streams of `size` copies. */
+/** A node could not bind a port picked free: another process took it in between (ephemeral ports are shared). */
+class PortTaken extends Error {}
+
+/**
+ * Starts a cluster of `size` nodes on ports picked free. The ports must be known before the nodes
+ * start (each routes to the others), so another process can take one in between; the cluster is
+ * then started again on new ports, up to three times.
+ */
 export async function startNatsCluster(size = 3): Promise<NatsCluster> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnFreePorts(size);
+    } catch (err) {
+      if (!(err instanceof PortTaken) || attempt === 3) throw err;
+    }
+  }
+}
+
+async function startOnFreePorts(size: number): Promise<NatsCluster> {
   const bin = process.env.NATS_SERVER_BIN ?? 'nats-server';
   const ports = await Promise.all(
     Array.from({ length: size }, async () => [await freePort(), await freePort()]),
@@ -98,6 +122,11 @@ export async function startNatsCluster(size = 3): Promise<NatsCluster> {
         });
       }),
     );
+    const assertNodesUp = () => {
+      if (!children.some((c) => c.exitCode !== null)) return;
+      const why = `a NATS node exited:\n${logs.join('\n---\n')}`;
+      throw logs.some((log) => log.includes('address already in use')) ? new PortTaken(why) : new Error(why);
+    };
     // A meta leader means the cluster formed and JetStream can create replicated assets.
     const deadline = Date.now() + 30_000;
     while (
@@ -107,11 +136,10 @@ export async function startNatsCluster(size = 3): Promise<NatsCluster> {
     ) {
       if (Date.now() > deadline)
         throw new Error(`NATS cluster did not elect a leader in 30 s:\n${logs.join('\n---\n')}`);
-      if (children.some((c) => c.exitCode !== null))
-        throw new Error(`a NATS node exited:\n${logs.join('\n---\n')}`);
+      assertNodesUp();
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    await untilReplicatedStreamsFit(url, size, deadline);
+    await untilReplicatedStreamsFit(url, size, deadline, assertNodesUp);
   } catch (err) {
     await stop();
     throw err;

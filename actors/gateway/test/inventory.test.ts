@@ -318,7 +318,7 @@ describe('gateway - inventory', () => {
       await aci.stop();
     }
   });
-  it('refuses a request for a network the policy permits but the inventory lacks, naming each field', async () => {
+  it('refuses a request for a network the policy permits but the inventory lacks, naming each, and leaves one it does not permit to the policy', async () => {
     const gateway = await gatewayWith({ file, cacheMs: 60_000 });
     const dmz = { ...EXAMPLE_VM, network: 'DMZ' };
     const dns = {
@@ -331,7 +331,7 @@ describe('gateway - inventory', () => {
     const sentBefore = bed.commands.all.length;
     const refused = await call(gateway, 'POST', '/v1/requests', {
       headers: bed.auth('alice'),
-      json: { resources: [EXAMPLE_VM, dns, dmz, dmz] },
+      json: { resources: [EXAMPLE_VM, dns, dmz, dmz, { ...EXAMPLE_VM, network: 'NOWHERE' }] },
     });
     expect(refused.status).toBe(422);
     expect(refused.body.code).toBe('OO_ERR_INVENTORY_NAME_UNKNOWN');
@@ -342,15 +342,18 @@ describe('gateway - inventory', () => {
       { path: 'resources.3.network', message: missing },
     ]);
 
-    const accepted = await call(gateway, 'POST', '/v1/requests', {
-      headers: bed.auth('alice'),
-      json: validBody,
-    });
-    expect(accepted.status).toBe(202);
-    const sent = await bed.commands.next((c) => c.requestId === accepted.body.requestId);
-    expect(sent.subject).toBe('oo.cmd.requests.submit');
-    // Only the accepted one reached the bus.
-    expect(bed.commands.all.slice(sentBefore).map((c) => c.requestId)).toEqual([accepted.body.requestId]);
+    // A network the policy does not permit is the policy's to reject, with every other reason.
+    const notPermitted = { resources: [{ ...EXAMPLE_VM, network: 'NOWHERE' }] };
+    const accepted: string[] = [];
+    for (const json of [validBody, notPermitted]) {
+      const res = await call(gateway, 'POST', '/v1/requests', { headers: bed.auth('alice'), json });
+      expect(res.status).toBe(202);
+      accepted.push(res.body.requestId);
+      const sent = await bed.commands.next((c) => c.requestId === res.body.requestId);
+      expect(sent.subject).toBe('oo.cmd.requests.submit');
+    }
+    // Only the accepted ones reached the bus.
+    expect(bed.commands.all.slice(sentBefore).map((c) => c.requestId)).toEqual(accepted);
   });
 
   it('still takes a request when the inventory cannot be read, and checks none without a source', async () => {

@@ -49,8 +49,8 @@ export const requestActionRoutes: FastifyPluginAsyncZod<{ deps: GatewayDeps }> =
           'A new request (new id) in the same trace as the original. `resume` keeps the outputs of tasks ' +
           'that succeeded and runs only the others; `restart` runs everything again. A request its run ' +
           'rejected (the policy) may be rerun, one rejected before it ran may not. With an inventory ' +
-          'source, the resources it would build (the edited body, else the original) may ask only for ' +
-          'networks the inventory holds (422 `OO_ERR_INVENTORY_NAME_UNKNOWN`). Operators and admins.',
+          'source, the resources it would build (the edited body, else the original) may not ask for a ' +
+          'network the policy permits but the inventory lacks (422 `OO_ERR_INVENTORY_NAME_UNKNOWN`). Operators and admins.',
         tags: ['requests'],
         params: RequestIdParams,
         body: RerunBody,
@@ -79,7 +79,12 @@ export const requestActionRoutes: FastifyPluginAsyncZod<{ deps: GatewayDeps }> =
       }
       const requestId = newId('req');
       const { mode, body } = request.body;
-      await checkRequestedNames(deps.inventory, body?.resources ?? original.resources, request.log);
+      await checkRequestedNames(
+        deps.inventory,
+        () => deps.readModel.getPolicy(),
+        body?.resources ?? original.resources,
+        request.log,
+      );
       const span = startSpanInTrace(deps.tracer, original.traceId, 'request rerun', {
         link: spanOf(request),
         attributes: { 'oo.request.id': requestId, 'oo.rerun.of': original.requestId },

@@ -31,7 +31,7 @@ export const requestRoutes: FastifyPluginAsyncZod<{ deps: GatewayDeps }> = async
         description:
           'Answers 202 as soon as the request is on the bus; follow it with the `events` link. With an ' +
           '`Idempotency-Key`, the same key and body within 24 h get the same answer and submit nothing new. ' +
-          'With an inventory source, a VM may ask only for a network the inventory holds (422 ' +
+          'With an inventory source, a VM may not ask for a network the policy permits but the inventory does not hold (422 ' +
           '`OO_ERR_INVENTORY_NAME_UNKNOWN` naming each field); an inventory that cannot be read does not stop a submit.',
         tags: ['requests'],
         headers: SubmitHeaders,
@@ -55,7 +55,12 @@ export const requestRoutes: FastifyPluginAsyncZod<{ deps: GatewayDeps }> = async
         const earlier = await deps.idempotency.find(caller.sub, key, hash);
         if (earlier) return answer(earlier, true);
       }
-      await checkRequestedNames(deps.inventory, request.body.resources, request.log);
+      await checkRequestedNames(
+        deps.inventory,
+        () => deps.readModel.getPolicy(),
+        request.body.resources,
+        request.log,
+      );
 
       const requestId = newId('req');
       const span = spanOf(request);

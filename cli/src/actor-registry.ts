@@ -9,7 +9,6 @@ import type { ReadModel } from '@oo/read-model';
 import type { ActorDefinition } from '@oo/runtime';
 import type { Logger } from 'pino';
 import type { OoConfig } from './oo-config.js';
-import { knownTaskTypes } from './task-catalog.js';
 import { checkTemplateRoutes } from './template-routes.js';
 
 /** The Terraform modules shipped with OO. */
@@ -67,7 +66,8 @@ export const ActorRegistry: Readonly<Record<string, ActorFactory>> = {
   engine: async (config) =>
     (await import('@oo/engine')).engineActor({
       templatesDir: config.engine.templatesDir,
-      knownTaskTypes: knownTaskTypes(),
+      // Every actor's task types: loaded here, not at the top, as it imports every task package.
+      knownTaskTypes: (await import('./task-catalog.js')).knownTaskTypes(),
       reconcileIntervalMs: config.engine.reconcileIntervalMs,
       stuckAfterMs: config.engine.stuckAfterMs,
       abandonAfterMs: config.engine.abandonAfterMs,

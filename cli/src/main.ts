@@ -1,13 +1,10 @@
-/** The `oo` command. */
+/**
+ * The `oo` command. Each subcommand's module is imported when it runs, not here: `up` and `actor`
+ * load every actor, and `oo request list` in a script should not wait for them.
+ */
 import { OoError } from '@oo/contracts';
 import { Command } from 'commander';
 import { actorNames } from './actor-registry.js';
-import { actor } from './commands/actor.js';
-import { ledgerRebuild } from './commands/ledger.js';
-import { status } from './commands/status.js';
-import { validateTemplates } from './commands/templates.js';
-import { createToken } from './commands/token.js';
-import { up } from './commands/up.js';
 
 const program = new Command()
   .name('oo')
@@ -19,18 +16,18 @@ program
   .description('start the whole system in one process on embedded defaults')
   .option('--data <dir>', 'folder for all state (NATS data, up.json, ...)', '.oo')
   .option('--no-install', 'do not install a missing nats-server with apt-get')
-  .action((opts: { data: string; install: boolean }) => up(opts));
+  .action(async (opts: { data: string; install: boolean }) => (await import('./commands/up.js')).up(opts));
 
 program
   .command('status')
   .description('print the actor instances alive now (presence)')
   .option('--data <dir>', 'folder of a running `oo up`, to find its NATS', '.oo')
-  .action((opts: { data: string }) => status(opts));
+  .action(async (opts: { data: string }) => (await import('./commands/status.js')).status(opts));
 
 program
   .command('actor <name>')
   .description(`run one actor alone (${actorNames().join(', ') || 'none yet'})`)
-  .action((name: string) => actor(name));
+  .action(async (name: string) => (await import('./commands/actor.js')).actor(name));
 
 program
   .command('token')
@@ -42,9 +39,79 @@ program
   .option('--nats', 'mint a signed principal token for the oo-principal header instead')
   .option('--days <n>', 'lifetime of a --nats token in days', '365')
   .option('--data <dir>', 'data folder of the installation', '.oo')
-  .action((opts: { role: string; name: string; nats?: boolean; days: string; data: string }) =>
-    createToken(opts),
+  .action(async (opts: { role: string; name: string; nats?: boolean; days: string; data: string }) =>
+    (await import('./commands/token.js')).createToken(opts),
   );
+
+const request = program
+  .command('request')
+  .description(
+    'submit, follow, read, list, cancel and rerun requests through the gateway (OO_GATEWAY_URL and OO_TOKEN, ' +
+      'else the running `oo up`); JSON on stdout; exit 0 done, 1 error, 3 the request ended otherwise',
+  );
+/** The options every request subcommand shares; --wait ones for those that can follow a request. */
+const gatewayOption = (c: Command) => c.option('--data <dir>', 'folder of a running `oo up`', '.oo');
+const followOptions = (c: Command) =>
+  c
+    .option('--timeout <seconds>', 'give up waiting after this long', '3600')
+    .option('--quiet', 'tell no steps on stderr, print only the ended request');
+const waitOptions = (c: Command) =>
+  followOptions(c).option(
+    '--wait',
+    'follow the request to its end, telling each step on stderr, then print it',
+  );
+const requests = () => import('./commands/request.js');
+const run = async (action: Promise<number>) => {
+  process.exitCode = await action;
+};
+
+waitOptions(
+  gatewayOption(
+    request
+      .command('submit <file>')
+      .description('submit the request body in <file> (JSON; - for stdin), as POST /v1/requests takes it')
+      .option('--idempotency-key <key>', 'the same key and body within 24 h submit nothing new'),
+  ),
+).action(async (file: string, opts) => run((await requests()).submitRequest(file, opts)));
+
+gatewayOption(
+  request.command('show <requestId>').description('print a request with its runs, tasks and commits'),
+).action(async (id: string, opts) => run((await requests()).showRequest(id, opts)));
+
+followOptions(
+  gatewayOption(
+    request.command('wait <requestId>').description('follow a request to its end, then print it'),
+  ),
+).action(async (id: string, opts) => run((await requests()).waitRequest(id, opts)));
+
+gatewayOption(
+  request
+    .command('list')
+    .description('list requests, newest first (a requester sees their own)')
+    .option('--status <status>', 'only those with this status')
+    .option('--mine', 'only those the token submitted')
+    .option('--limit <n>', 'how many', '20')
+    .option('--json', 'the page as JSON instead of a table'),
+).action(async (opts) => run((await requests()).listRequests(opts)));
+
+waitOptions(
+  gatewayOption(
+    request
+      .command('cancel <requestId>')
+      .description('cancel a request in progress (its runs, children and running tasks)')
+      .option('--reason <text>', 'why, for the audit trail'),
+  ),
+).action(async (id: string, opts) => run((await requests()).cancelRequest(id, opts)));
+
+waitOptions(
+  gatewayOption(
+    request
+      .command('rerun <requestId>')
+      .description('rerun an ended request: a new request id in the same trace')
+      .requiredOption('--mode <mode>', 'resume (keep what succeeded) or restart')
+      .option('--body <file>', 'an edited request body (JSON), validated again'),
+  ),
+).action(async (id: string, opts) => run((await requests()).rerunRequest(id, opts)));
 
 program
   .command('ledger')
@@ -53,8 +120,8 @@ program
   .description('empty the projected tables and fold the retained event stream into them again')
   .option('--data <dir>', 'data folder of the installation', '.oo')
   .option('--timeout <minutes>', 'give up when the replay has not caught up by then', '30')
-  .action((opts: { data: string; timeout: string }) =>
-    ledgerRebuild({ data: opts.data, timeoutMinutes: opts.timeout }),
+  .action(async (opts: { data: string; timeout: string }) =>
+    (await import('./commands/ledger.js')).ledgerRebuild({ data: opts.data, timeoutMinutes: opts.timeout }),
   );
 
 program
@@ -62,8 +129,8 @@ program
   .description('work with workflow templates')
   .command('validate [dir]')
   .description('check every template in a folder as the engine does when it loads them')
-  .action((dir: string | undefined) => {
-    process.exitCode = validateTemplates(dir ?? 'templates');
+  .action(async (dir: string | undefined) => {
+    process.exitCode = (await import('./commands/templates.js')).validateTemplates(dir ?? 'templates');
   });
 
 try {

@@ -8,11 +8,10 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { spawnTsx } from '@oo/test-harness';
 import { describe, expect, it } from 'vitest';
 import { findOnPath } from '../src/find-binary.js';
+import { spawnOo } from './fixtures/oo-process.js';
 
-const main = new URL('../src/main.ts', import.meta.url).pathname;
 const ooBin = new URL('../bin/oo.js', import.meta.url).pathname;
 const run = promisify(execFile);
 const realNatsServer = findOnPath('nats-server') ?? '/usr/sbin/nats-server';
@@ -32,12 +31,7 @@ function fakeDebian() {
   };
 }
 
-const oo = (args: string[], path: string) =>
-  spawnTsx(
-    main,
-    { PATH: path, NATS_URL: '', OO_LOG_LEVEL: 'warn', OO_GATEWAY_PORT: '0', OO_FILESTORE_PORT: '0' },
-    args,
-  );
+const oo = (args: string[], path: string) => spawnOo(args, { PATH: path });
 
 describe('oo up without nats-server', { timeout: 180_000 }, () => {
   const root = process.getuid?.() === 0;

@@ -3,24 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EngineSubjects, newId } from '@oo/contracts';
 import { defineActor, on, RuntimeConfig, startActor } from '@oo/runtime';
-import { spawnTsx, waitFor } from '@oo/test-harness';
+import { waitFor } from '@oo/test-harness';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { UpFile } from '../src/index.js';
+import { spawnOo } from './fixtures/oo-process.js';
 
-const main = new URL('../src/main.ts', import.meta.url).pathname;
-const oo = (args: string[]) =>
-  spawnTsx(
-    main,
-    {
-      NATS_URL: '',
-      OO_LOG_LEVEL: 'warn',
-      OO_GATEWAY_PORT: '0',
-      OO_FILESTORE_PORT: '0',
-      OO_METRICS_PORT: '0',
-    },
-    args,
-  );
+const oo = (args: string[]) => spawnOo(args);
 
 describe('oo up', { timeout: 240_000 }, () => {
   it('starts a private nats-server and every actor, writes up.json 0600, and runs a workflow end to end', async () => {

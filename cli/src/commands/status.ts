@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { BucketNames, PresenceEntry } from '@oo/contracts';
 import { connectNats, jsonBucket, loadConfig, provisionAll, readPresence } from '@oo/runtime';
 import { OO_ENV_KEYS, OoConfig } from '../oo-config.js';
+import { textTable } from '../text-table.js';
 import { readUpFile } from '../up-file.js';
 
 export function presenceTable(entries: readonly PresenceEntry[], now = Date.now()): string {
@@ -18,15 +19,7 @@ export function presenceTable(entries: readonly PresenceEntry[], now = Date.now(
     `${Math.max(0, Math.round((now - Date.parse(e.heartbeatAt)) / 1000))}s ago`,
     e.lastError ? `${e.lastError.code}` : '',
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  return [header, ...rows]
-    .map((r) =>
-      r
-        .map((c, i) => c.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+  return textTable(header, rows);
 }
 
 export async function status(options: { data: string }): Promise<void> {

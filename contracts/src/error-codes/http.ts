@@ -71,4 +71,11 @@ export const HttpErrors = {
     http: 503,
     fix: 'Read `checks` for which one; start it or restore the connection.',
   },
+  OO_ERR_HTTP_UNREACHABLE: {
+    meaning:
+      'A client of the gateway (`oo request`) could not connect to it: nothing listens at the URL, or the network refused or dropped the connection. The gateway itself never answers this code.',
+    retryable: true,
+    http: 503,
+    fix: 'Check OO_GATEWAY_URL (or that `oo up` is running when it is not set) and that the gateway is reachable from here.',
+  },
 } as const satisfies Record<string, ErrorSpec>;

@@ -1,0 +1,78 @@
+/**
+ * Follows a request to its end over the gateway's event stream (`GET /v1/requests/:id/events`):
+ * the events so far, then live ones, until its `end` frame. Each request, run and task change is
+ * told as one line; a dropped stream is opened again after the last event seen (`Last-Event-ID`),
+ * so a gateway restart or a proxy's timeout does not lose the end.
+ */
+import { OoError } from '@oo/contracts';
+import type { GatewayClient, SseFrame } from './gateway-client.js';
+
+const RECONNECTS = 10;
+const RECONNECT_DELAY_MS = 1_000;
+
+interface EventFrame {
+  runId?: string | null;
+  at?: string;
+  body?: Record<string, unknown>;
+}
+
+/** One line for a request, run or task frame; undefined for frames worth no line. */
+export function progressLine(frame: SseFrame): string | undefined {
+  if (!['request', 'run', 'task'].includes(frame.event)) return undefined;
+  let parsed: EventFrame;
+  try {
+    parsed = JSON.parse(frame.data) as EventFrame;
+  } catch {
+    return undefined;
+  }
+  const body = parsed.body ?? {};
+  const time = typeof parsed.at === 'string' ? `${parsed.at.slice(11, 19)} ` : '';
+  const error = body.error as { code?: string; message?: string } | undefined;
+  const why = error?.code ? ` (${error.code}: ${error.message ?? ''})` : '';
+  if (frame.event === 'request') return `${time}request ${body.status}${why}`;
+  if (frame.event === 'run') return `${time}run ${body.runId} ${body.template} ${body.status}${why}`;
+  const attempt = typeof body.attempt === 'number' && body.attempt > 1 ? ` (attempt ${body.attempt})` : '';
+  return `${time}task ${body.taskKey} ${body.type} ${body.status}${attempt}${why}`;
+}
+
+/**
+ * Resolves with the status the request ended in, telling each change to `tell`.
+ * @throws OoError when the stream cannot be opened again after RECONNECTS tries, or `timeoutMs` passes
+ */
+export async function followRequest(
+  gateway: GatewayClient,
+  requestId: string,
+  tell: (line: string) => void,
+  timeoutMs: number,
+): Promise<string> {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const path = `/v1/requests/${encodeURIComponent(requestId)}/events`;
+  let lastId: string | undefined;
+  let failures = 0;
+  for (;;) {
+    let lost: unknown;
+    try {
+      for await (const frame of gateway.events(path, lastId, timeout)) {
+        failures = 0;
+        if (frame.id) lastId = frame.id;
+        if (frame.event === 'end') return (JSON.parse(frame.data) as { status: string }).status;
+        const line = progressLine(frame);
+        if (line) tell(line);
+      }
+    } catch (err) {
+      if (timeout.aborted) {
+        throw new OoError('OO_ERR_TIMEOUT', `request ${requestId} did not end within ${timeoutMs / 1000} s`);
+      }
+      // A problem answer (unknown request, no right to it) will not change by asking again.
+      if (err instanceof OoError && err.code !== 'OO_ERR_HTTP_UNREACHABLE') throw err;
+      lost = err;
+    }
+    // The stream broke or ended without its end frame (the gateway stopped, a proxy cut it).
+    if (++failures > RECONNECTS) {
+      throw (
+        lost ?? new OoError('OO_ERR_HTTP_UNREACHABLE', `the event stream of ${requestId} kept ending early`)
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, RECONNECT_DELAY_MS));
+  }
+}

@@ -44,10 +44,18 @@ export function gatewayTarget(
       `no gateway to call: set OO_GATEWAY_URL and OO_TOKEN (an API token), or start \`oo up\` (it writes ${resolve(dataDir, 'up.json')})`,
     );
   }
+  let parsed: URL;
   try {
-    new URL(url);
+    parsed = new URL(url);
   } catch {
     throw new OoError('OO_ERR_CONFIG_INVALID', `OO_GATEWAY_URL: ${JSON.stringify(url)} is not a URL`);
+  }
+  // Credentials in the URL would be echoed in every error; the token travels in its header only.
+  if (parsed.username || parsed.password) {
+    throw new OoError(
+      'OO_ERR_CONFIG_INVALID',
+      'OO_GATEWAY_URL must not carry credentials; put the API token in OO_TOKEN',
+    );
   }
   return { url: url.replace(/\/+$/, ''), token };
 }

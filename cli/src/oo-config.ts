@@ -40,7 +40,15 @@ export const OoConfig = RuntimeConfig.extend({
     })
     .prefault({}),
   /** PostgreSQL for the read model; embedded PGlite under the data folder when absent. */
-  database: z.object({ url: z.string().optional() }).strict().prefault({}),
+  database: z
+    .object({
+      url: z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'must be a PostgreSQL URL: postgres://user@host:5432/database')
+        .optional(),
+    })
+    .strict()
+    .prefault({}),
   /** The gateway's own schema: its rules and defaults are written once, in @oo/gateway. */
   gateway: GatewayConfig.prefault({}),
   filestore: z

@@ -1,9 +1,9 @@
 /** The resources actors of one process share (see actor-registry.ts `Shared`). */
-import { join } from 'node:path';
-import { openReadModel, type ReadModel } from '@oo/read-model';
+import type { ReadModel } from '@oo/read-model';
 import type { Logger } from 'pino';
 import type { Shared, TemplateSummary } from './actor-registry.js';
 import type { OoConfig } from './oo-config.js';
+import { openInstallationReadModel } from './read-model-access.js';
 
 export function sharedResources(config: OoConfig, log: Logger): Shared & { close(): Promise<void> } {
   let opened: Promise<ReadModel> | undefined;
@@ -22,10 +22,7 @@ export function sharedResources(config: OoConfig, log: Logger): Shared & { close
       return templates;
     },
     readModel() {
-      opened ??= openReadModel({
-        ...(config.database.url ? { databaseUrl: config.database.url } : { dataDir: join(config.dataDir) }),
-        log: log.child({ component: 'read-model' }),
-      });
+      opened ??= openInstallationReadModel(config, config.dataDir, log.child({ component: 'read-model' }));
       return opened;
     },
     async close() {

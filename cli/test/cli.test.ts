@@ -44,3 +44,31 @@ describe('oo command', () => {
     expect(result).toMatchObject({ code: 1, stderr: expect.stringContaining('unknown actor "nope"') });
   });
 });
+
+describe('oo token create outside a deployment environment', () => {
+  it('says a --nats token without OO_AUTH_SECRET is signed with the data folder secret of oo up only', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'oo-token-'));
+    const env = { ...process.env, OO_AUTH_SECRET: '' };
+    const args = [oo, 'token', 'create', '--role', 'service', '--name', 'm', '--nats', '--data', data];
+    const unset = await run(process.execPath, args, { env });
+    expect(unset.stdout.trim()).toMatch(/^[\w-]+\.[\w-]+/);
+    expect(unset.stderr).toContain('no auth.secret (OO_AUTH_SECRET) set');
+    const set = await run(process.execPath, args, {
+      env: { ...env, OO_AUTH_SECRET: 'token-test-secret-0123456789abcdefgh' },
+    });
+    expect(set.stderr).toBe('');
+  });
+
+  it('says an API token without DATABASE_URL went to the embedded database', {
+    timeout: 120_000,
+  }, async () => {
+    const data = mkdtempSync(join(tmpdir(), 'oo-token-'));
+    const env = { ...process.env, DATABASE_URL: '' };
+    const args = [oo, 'token', 'create', '--role', 'admin', '--name', 'a', '--data', data];
+    const { stdout, stderr } = await run(process.execPath, args, { env });
+    expect(stdout).toMatch(/^oo_tok_/);
+    expect(stderr).toContain(
+      `no database.url (DATABASE_URL) set: token stored in the embedded database in ${data}/pglite`,
+    );
+  });
+});

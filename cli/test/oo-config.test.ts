@@ -274,3 +274,17 @@ describe('oo configuration - gateway inventory', () => {
     ).toThrow(/gateway\.inventory: set either file or vcenter/);
   });
 });
+
+describe('oo configuration - database', () => {
+  it('takes a PostgreSQL URL from DATABASE_URL', () => {
+    expect(load({ DATABASE_URL: 'postgresql://oo@db:5432/oo' }).database.url).toBe(
+      'postgresql://oo@db:5432/oo',
+    );
+  });
+
+  it('refuses a DATABASE_URL that is not a PostgreSQL URL, naming the key and variable', () => {
+    expect(() => load({ DATABASE_URL: '127.0.0.1:5432/oo' })).toThrow(
+      /database\.url: must be a PostgreSQL URL.*\[env DATABASE_URL\]/,
+    );
+  });
+});

@@ -77,7 +77,14 @@ export function filestoreActor(options: FilestoreOptions) {
         tokens: principalTokens(secret),
         log: env.log.child({ component: 'http' }),
       });
-      await app.listen({ port, host });
+      await app.listen({ port, host }).catch(async (err: Error) => {
+        await app.close().catch(() => undefined);
+        throw new OoError(
+          'OO_ERR_CONFIG_INVALID',
+          `the filestore cannot listen on ${host}:${port} (filestore.host, filestore.port / OO_FILESTORE_PORT): ${err.message}`,
+          { cause: err },
+        );
+      });
       const address = app.server.address();
       const bound = typeof address === 'object' && address ? address.port : port;
       const url = `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;

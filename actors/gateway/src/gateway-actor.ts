@@ -100,7 +100,15 @@ export function gatewayActor(options: GatewayOptions) {
         requestTimeoutMs: o.requestTimeoutMs,
         trustProxy: o.trustProxy,
       });
-      await app.listen({ host: o.host, port: o.port });
+      await app.listen({ host: o.host, port: o.port }).catch(async (err: Error) => {
+        await app.close().catch(() => undefined);
+        await inventory?.close();
+        throw new OoError(
+          'OO_ERR_CONFIG_INVALID',
+          `the gateway cannot listen on ${o.host}:${o.port} (gateway.host, gateway.port / OO_GATEWAY_PORT): ${err.message}`,
+          { cause: err },
+        );
+      });
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : o.port;
       const url = `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}`;

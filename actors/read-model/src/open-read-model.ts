@@ -2,10 +2,17 @@
  * Opening the read model: PostgreSQL through a `pg` Pool when a URL is given, else embedded PGlite
  * (on disk under `<dataDir>/pglite`, or in memory), migrated before the first query.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite, type PGliteInterface } from '@electric-sql/pglite';
-import type { PolicyRecord, RequestEvent, Role, RunEvent, TaskEvent } from '@oo/contracts';
+import {
+  OoError,
+  type PolicyRecord,
+  type RequestEvent,
+  type Role,
+  type RunEvent,
+  type TaskEvent,
+} from '@oo/contracts';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { type AuditInput, type AuditQuery, listAudit, recordAudit, recordAudits } from './audit.js';
@@ -123,15 +130,76 @@ function openPostgres(options: OpenReadModelOptions & { databaseUrl: string }): 
   return pgDb(pool);
 }
 
-async function startPglite(dataDir: string | undefined): Promise<PGliteInterface> {
-  if (!dataDir) return PGlite.create();
-  const dir = join(dataDir, 'pglite');
-  mkdirSync(dir, { recursive: true });
-  return PGlite.create(dir);
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists, under another user.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * PGlite's files have one owner: a second process opening them (two `oo actor` processes on one data
+ * folder without PostgreSQL) would write the same files with no locking between them. A lock file
+ * beside them names the owner's pid; one left by a process that is gone is taken over.
+ * Returns the release, or throws OoError OO_ERR_CONFIG_INVALID naming the owner.
+ */
+export function lockPgliteDir(dataDir: string): () => void {
+  const file = join(dataDir, 'pglite.lock');
+  mkdirSync(dataDir, { recursive: true });
+  for (let attempt = 0; ; attempt++) {
+    try {
+      writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
+      return () => rmSync(file, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw err;
+    }
+    const holder = Number(readFileSync(file, 'utf8').trim());
+    // This process opened it before (tests, a command run in `oo up`'s process): its own to share.
+    if (holder === process.pid) return () => undefined;
+    if (Number.isInteger(holder) && holder > 0 && alive(holder)) {
+      throw new OoError(
+        'OO_ERR_CONFIG_INVALID',
+        `the embedded database in ${join(dataDir, 'pglite')} is open in process ${holder}, and PGlite has one owner: ` +
+          'run every process of an installation against PostgreSQL (database.url, DATABASE_URL), or stop that one',
+      );
+    }
+    rmSync(file, { force: true });
+  }
+}
+
+async function startPglite(
+  dataDir: string | undefined,
+): Promise<{ pglite: PGliteInterface; release(): void }> {
+  if (!dataDir) return { pglite: await PGlite.create(), release: () => undefined };
+  const release = lockPgliteDir(dataDir);
+  try {
+    const dir = join(dataDir, 'pglite');
+    mkdirSync(dir, { recursive: true });
+    return { pglite: await PGlite.create(dir), release };
+  } catch (err) {
+    release();
+    throw err;
+  }
 }
 
 async function openPglite(options: OpenReadModelOptions): Promise<Db> {
-  const db = pgliteDb(options.pglite ?? (await startPglite(options.dataDir)));
+  const started = options.pglite
+    ? { pglite: options.pglite, release: () => undefined }
+    : await startPglite(options.dataDir);
+  const opened = pgliteDb(started.pglite);
+  const db: Db = {
+    ...opened,
+    async close() {
+      try {
+        await opened.close();
+      } finally {
+        started.release();
+      }
+    },
+  };
   if (options.schema)
     await db.exec(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"; SET search_path TO "${options.schema}"`);
   return db;

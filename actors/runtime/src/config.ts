@@ -187,11 +187,22 @@ export function loadConfig<S extends z.ZodType>(schema: S, options: LoadConfigOp
       const from = origin.get(path.slice(0, n).join('.'));
       if (from !== undefined) return from;
     }
+    // A rule over a section (an unknown key, two keys that go together) comes from the variables
+    // that set keys inside it, the nearest section holding any: not from the defaults.
+    for (let n = path.length; n > 0; n--) {
+      const prefix = `${path.slice(0, n).join('.')}.`;
+      const inside = [...origin].filter(([key]) => key.startsWith(prefix)).map(([, from]) => from);
+      if (inside.length > 0) return [...inside, ...(file ? [`file ${file}`] : [])].join(', ');
+    }
     return file ? `file ${file}` : 'defaults';
   };
   const problems = result.error.issues.map((issue) => {
     const key = issue.path.join('.') || '(root)';
-    const from = originOf(issue.path);
+    const from = originOf(
+      issue.code === 'unrecognized_keys' && issue.keys.length === 1
+        ? [...issue.path, issue.keys[0] as string]
+        : issue.path,
+    );
     const unknown = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
     return { key, from, rule: `${issue.message}${unknown}` };
   });

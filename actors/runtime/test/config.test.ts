@@ -50,6 +50,19 @@ describe('runtime - configuration', () => {
     );
   });
 
+  it('names the variable behind an unknown key or a rule over a section, not the defaults', () => {
+    expect(() => loadConfig(RuntimeConfig, { env: { OO__natz__url: 'x' }, file: file('{}') })).toThrow(
+      /\(root\): .*natz.*\[env OO__natz__url, file /,
+    );
+    const Smtp = z.object({
+      smtp: z.object({ host: z.string(), port: z.number() }).optional(),
+      other: z.string().optional(),
+    });
+    expect(() => loadConfig(Smtp, { env: { OO__smtp__host: 'mail', OO__other: 'x' } })).toThrow(
+      /smtp\.port: .*\[env OO__smtp__host\]$/,
+    );
+  });
+
   it('rejects a config file that is not JSON with its path', () => {
     const path = file('{ nope');
     expect(() => loadConfig(RuntimeConfig, { env: {}, file: path })).toThrow(

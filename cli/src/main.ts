@@ -6,6 +6,9 @@ import { OoError } from '@oo/contracts';
 import { Command } from 'commander';
 import { actorNames } from './actor-registry.js';
 
+/** Every command's `--data`: the installation's data folder, as `oo actor` reads it (OO_DATA_DIR). */
+const DATA_DIR = process.env.OO_DATA_DIR || '.oo';
+
 const program = new Command()
   .name('oo')
   .description('OO, the Orchestrator of Orchestrators')
@@ -14,14 +17,14 @@ const program = new Command()
 program
   .command('up')
   .description('start the whole system in one process on embedded defaults')
-  .option('--data <dir>', 'folder for all state (NATS data, up.json, ...)', '.oo')
+  .option('--data <dir>', 'folder for all state (NATS data, up.json, ...)', DATA_DIR)
   .option('--no-install', 'do not install a missing nats-server with apt-get')
   .action(async (opts: { data: string; install: boolean }) => (await import('./commands/up.js')).up(opts));
 
 program
   .command('status')
   .description('print the actor instances alive now (presence)')
-  .option('--data <dir>', 'folder of a running `oo up`, to find its NATS', '.oo')
+  .option('--data <dir>', 'folder of a running `oo up`, to find its NATS', DATA_DIR)
   .action(async (opts: { data: string }) => (await import('./commands/status.js')).status(opts));
 
 program
@@ -38,7 +41,7 @@ program
   .requiredOption('--name <name>', 'who or what the token is for (a user or service name)')
   .option('--nats', 'mint a signed principal token for the oo-principal header instead')
   .option('--days <n>', 'lifetime of a --nats token in days', '365')
-  .option('--data <dir>', 'data folder of the installation', '.oo')
+  .option('--data <dir>', 'data folder of the installation', DATA_DIR)
   .action(async (opts: { role: string; name: string; nats?: boolean; days: string; data: string }) =>
     (await import('./commands/token.js')).createToken(opts),
   );
@@ -50,7 +53,7 @@ const request = program
       'else the running `oo up`); JSON on stdout; exit 0 done, 1 error, 3 the request ended otherwise',
   );
 /** The options every request subcommand shares; --wait ones for those that can follow a request. */
-const gatewayOption = (c: Command) => c.option('--data <dir>', 'folder of a running `oo up`', '.oo');
+const gatewayOption = (c: Command) => c.option('--data <dir>', 'folder of a running `oo up`', DATA_DIR);
 const followOptions = (c: Command) =>
   c
     .option('--timeout <seconds>', 'give up waiting after this long', '3600')
@@ -118,7 +121,7 @@ program
   .description('the read model PostgreSQL holds')
   .command('rebuild')
   .description('empty the projected tables and fold the retained event stream into them again')
-  .option('--data <dir>', 'data folder of the installation', '.oo')
+  .option('--data <dir>', 'data folder of the installation', DATA_DIR)
   .option('--timeout <minutes>', 'give up when the replay has not caught up by then', '30')
   .action(async (opts: { data: string; timeout: string }) =>
     (await import('./commands/ledger.js')).ledgerRebuild({ data: opts.data, timeoutMinutes: opts.timeout }),

@@ -43,6 +43,24 @@ describe('oo command', () => {
     const result = await run(process.execPath, [oo, 'actor', 'nope']).catch((e: unknown) => e);
     expect(result).toMatchObject({ code: 1, stderr: expect.stringContaining('unknown actor "nope"') });
   });
+
+  it('takes the data folder from OO_DATA_DIR, as oo actor does, unless --data says otherwise', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'oo-data-'));
+    const env = { ...process.env, OO_DATA_DIR: data, OO_GATEWAY_URL: '', OO_TOKEN: '' };
+    const fromEnv = await run(process.execPath, [oo, 'request', 'list'], { env }).catch((e: unknown) => e);
+    expect(fromEnv).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining(`start \`oo up\` (it writes ${data}/up.json)`),
+    });
+    const other = mkdtempSync(join(tmpdir(), 'oo-data-'));
+    const fromFlag = await run(process.execPath, [oo, 'request', 'list', '--data', other], { env }).catch(
+      (e: unknown) => e,
+    );
+    expect(fromFlag).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining(`(it writes ${other}/up.json)`),
+    });
+  });
 });
 
 describe('oo token create outside a deployment environment', () => {

@@ -115,7 +115,7 @@ export const ActorRegistry: Readonly<Record<string, ActorFactory>> = {
     );
     return requestsActor({
       templates: config.requests.templates,
-      filestoreUrl: shared.urls.filestore ?? `http://${config.filestore.host}:${config.filestore.port}`,
+      filestoreUrl: filestoreUrlOf(config, shared),
       notify: { defaultTo: config.notify.defaultTo },
       ...(config.requests.catalog ? { catalog: config.requests.catalog } : {}),
       keepEndedRequestsMs: config.requests.keepEndedRequestsMs,
@@ -148,6 +148,18 @@ export const ActorRegistry: Readonly<Record<string, ActorFactory>> = {
     });
   },
 };
+
+/**
+ * Where the requests actor reaches the filestore: the one this process started (`oo up`), else
+ * `filestore.url`, else its listen address (right only when both run on one machine).
+ */
+export function filestoreUrlOf(config: OoConfig, shared: Pick<Shared, 'urls'>): string {
+  return (
+    shared.urls.filestore ??
+    config.filestore.url ??
+    `http://${config.filestore.host}:${config.filestore.port}`
+  );
+}
 
 export function actorNames(): string[] {
   return Object.keys(ActorRegistry);

@@ -55,6 +55,13 @@ export const OoConfig = RuntimeConfig.extend({
     .object({
       host: z.string().default('127.0.0.1'),
       port: Port.default(7071),
+      /**
+       * Where the other actors reach it (the requests actor writes request files there and gives
+       * runs their URL); by default http://host:port, which is right only on the filestore's machine.
+       */
+      url: z
+        .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://files.example:7071' })
+        .optional(),
       maxBytes: z
         .number()
         .int()
@@ -135,6 +142,7 @@ export const OO_ENV_KEYS: Readonly<Record<string, string>> = {
   ACI_PASSWORD: 'gateway.inventory.aci.password',
   ACI_CA_FILE: 'gateway.inventory.aci.caFile',
   OO_FILESTORE_PORT: 'filestore.port',
+  OO_FILESTORE_URL: 'filestore.url',
   SMTP_HOST: 'notify.smtp.host',
   SMTP_PORT: 'notify.smtp.port',
   SMTP_USER: 'notify.smtp.user',

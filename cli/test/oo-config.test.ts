@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@oo/runtime';
 import { describe, expect, it } from 'vitest';
+import { filestoreUrlOf } from '../src/actor-registry.js';
 import { OO_ENV_KEYS, OoConfig } from '../src/oo-config.js';
 
 function file(content: string): string {
@@ -104,6 +105,25 @@ describe('oo configuration - upload retention', () => {
       code: 'OO_ERR_CONFIG_INVALID',
       message: expect.stringMatching(/filestore\.keepUploadsMs: must be at least an hour/),
     });
+  });
+});
+
+describe('oo configuration - where the filestore is reached', () => {
+  it('is the filestore this process started, else OO_FILESTORE_URL, else its listen address', () => {
+    const here = { urls: {} };
+    expect(filestoreUrlOf(load({}), here)).toBe('http://127.0.0.1:7071');
+    const elsewhere = load({ OO_FILESTORE_URL: 'http://files.example:7071' });
+    expect(elsewhere.filestore.url).toBe('http://files.example:7071');
+    expect(filestoreUrlOf(elsewhere, here)).toBe('http://files.example:7071');
+    expect(filestoreUrlOf(elsewhere, { urls: { filestore: 'http://127.0.0.1:40001' } })).toBe(
+      'http://127.0.0.1:40001',
+    );
+  });
+
+  it('refuses a filestore.url that is not http(s), naming the key', () => {
+    expect(() => load({ OO_FILESTORE_URL: 'files.example:7071' })).toThrow(
+      /filestore\.url.*must be an http\(s\) URL such as http:\/\/files\.example:7071/,
+    );
   });
 });
 

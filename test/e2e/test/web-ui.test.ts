@@ -493,4 +493,38 @@ describe('web UI', () => {
     // Ended: the admin is offered the two reruns, resume and restart.
     expect(await page.$$('.actions button')).toHaveLength(2);
   });
+
+  it('fits a phone: the navigation wraps on screen, and wide tables scroll inside their card', async () => {
+    const submitted = await fetch(`${gateway}/v1/requests`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        resources: [
+          {
+            type: 'dns_record',
+            zone: 'intranet.example',
+            name: 'phone',
+            recordType: 'A',
+            value: '10.10.0.79',
+          },
+        ],
+      }),
+    });
+    expect(submitted.status).toBe(202);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await signIn();
+    await page.waitForSelector('table.requests tbody tr a');
+    const fits = () =>
+      page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+    expect(await fits()).toBe(true);
+    const signOut = await page.locator('nav button.link').boundingBox();
+    expect(signOut && signOut.x + signOut.width <= 390).toBe(true);
+    await page.click('table.requests tbody tr a');
+    await page.waitForSelector('#request-status .badge');
+    expect(await fits()).toBe(true);
+    await page.click('a[href="#/status"]');
+    await page.waitForSelector('table.presence tbody tr');
+    expect(await fits()).toBe(true);
+    expect(troubles).toEqual([]);
+  });
 });

@@ -479,9 +479,26 @@ describe('web UI', () => {
       .poll(() => page.textContent('ol.events'), { timeout: 60_000 })
       .toContain('task wait (awx.wait_job) running');
 
+    // Cancel asks first: declined, nothing is sent.
+    const cancels: string[] = [];
+    page.on('request', (req) => {
+      if (req.url().endsWith('/cancel')) cancels.push(req.url());
+    });
+    page.once('dialog', (dialog) => void dialog.dismiss());
     await page.click('.actions button:has-text("Cancel")');
-    await expect.poll(() => page.textContent('[role=alert]')).toContain('Cancel sent.');
+    await page.waitForTimeout(500);
+    expect(cancels).toEqual([]);
+    expect(await page.isEnabled('.actions button.danger')).toBe(true);
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.click('.actions button:has-text("Cancel")');
+    // Said as news, not as an error, and the button cannot be pressed again meanwhile.
+    await expect.poll(() => page.textContent('p[role=status]')).toContain('Cancel sent');
+    expect(await page.textContent('p.error[role=alert]')).toBe('');
+    expect(cancels).toHaveLength(1);
     await page.waitForSelector('#request-status [data-status=cancelled]', { timeout: 60_000 });
+    // Once ended, the note has done its work.
+    await expect.poll(() => page.textContent('p[role=status]')).toBe('');
     // The runner cancels the job as the run's cancel reaches the waiting task.
     const slowJob = async () => {
       const { jobs } = (await (await fetch(`${awx}/_sim/jobs?job_template=oo-build-vm`)).json()) as {

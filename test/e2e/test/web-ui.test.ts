@@ -184,7 +184,9 @@ describe('web UI', () => {
     await page.fill(`${second} input[name=hostname]`, 'Bad_Host!');
     await page.click('button[type=submit]');
     await page.waitForSelector(`${second} .field.invalid[data-path="resources.1.hostname"]`);
-    expect(await page.textContent('.summary')).toContain('resources.1.hostname');
+    // Named as the person sees it, not by its body path; the refused field takes the focus.
+    expect(await page.textContent('.summary')).toContain('Virtual machine 2, Host name: must be');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('f-resources.1.hostname');
     expect(await page.$$('fieldset.resource-vm:nth-of-type(1) .field.invalid')).toEqual([]);
 
     await page.fill(`${second} input[name=hostname]`, 'web-ui-db');
@@ -244,7 +246,11 @@ describe('web UI', () => {
     const error = page.locator('.field[data-path="resources.0.hostname"] .field-error');
     await expect.poll(() => error.textContent()).toContain('RFC 1123');
     expect(page.url()).toMatch(/#\/new$/);
-    expect(await page.locator('.summary li').first().textContent()).toContain('resources.0.hostname');
+    expect(await page.locator('.summary li').first().textContent()).toContain('Virtual machine, Host name:');
+    expect(await page.textContent('form p[role=status]')).toBe(
+      'Not sent: correct the field marked in the form.',
+    );
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('f-resources.0.hostname');
 
     // Corrected, the same form (and its Idempotency-Key) is taken.
     await page.fill('input[name=hostname]', 'web-ui-01');

@@ -112,7 +112,16 @@ export function policyPageView({ token, signal }) {
     ),
     version,
     placement.element,
-    h('form', { onsubmit: onSave }, editor, message, saved, save, reload),
+    h(
+      'form',
+      { onsubmit: onSave },
+      h('label', { for: 'policy-json' }, 'The policy, as JSON'),
+      editor,
+      message,
+      saved,
+      save,
+      reload,
+    ),
     h('h3', {}, 'Versions'),
     history,
   );

@@ -337,7 +337,15 @@ describe('web UI', () => {
     const pair = 'input[aria-label="cluster-c on ds-archive"]';
     expect(await page.isChecked(pair)).toBe(false);
     expect(await page.isChecked('input[aria-label="cluster-a on ds-fast"]')).toBe(true);
-    await page.click(pair);
+    // By keyboard: the box ticked keeps the focus though the grid is drawn again.
+    await page.focus(pair);
+    await page.keyboard.press('Space');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
+      'cluster-c on ds-archive',
+    );
+    expect(await page.isChecked(pair)).toBe(true);
+    // The editor is named for those who cannot see it beside the heading.
+    expect(await page.getByLabel('The policy, as JSON').count()).toBe(1);
     const edited = JSON.parse(await page.inputValue('#policy-json')) as {
       clusters: string[];
       datastores: string[];

@@ -59,6 +59,19 @@ function navigation(me) {
   ];
 }
 
+/**
+ * Marks the link of the page shown, so the navigation says where one is (a request's page is
+ * under Requests).
+ * @param {string} route
+ */
+function markCurrent(route) {
+  for (const link of nav.querySelectorAll('a[href^="#/"]')) {
+    const to = (link.getAttribute('href') ?? '').slice(1);
+    const here = route === to || (to === '/requests' && route.startsWith('/requests/'));
+    if (here) link.setAttribute('aria-current', 'page');
+  }
+}
+
 async function show() {
   current?.abort();
   current = new AbortController();
@@ -70,6 +83,8 @@ async function show() {
     replace(nav);
     const next = route === '/sign-in' ? '#/requests' : `#${route}`;
     replace(main, signInView({ next }));
+    // The one thing to do here is paste a token: the field is ready for it.
+    main.querySelector('input')?.focus();
     return;
   }
   let me;
@@ -82,6 +97,7 @@ async function show() {
   }
   if (signal.aborted) return;
   replace(nav, navigation(me));
+  markCurrent(route);
   const edit = route.match(/^\/requests\/([^/]+)\/edit$/);
   const one = route.match(/^\/requests\/([^/]+)$/);
   if (edit?.[1])
@@ -94,7 +110,10 @@ async function show() {
   else if (route === '/tokens') replace(main, tokensPageView({ token: held, signal }));
   else
     replace(main, requestListView({ token: held, signal, mayReadAll: me.permissions.includes('readAll') }));
-  main.focus();
+  // A new page starts at its top, the navigation in view: focusing a page taller than the window
+  // would scroll the navigation away.
+  main.focus({ preventScroll: true });
+  window.scrollTo(0, 0);
 }
 
 window.addEventListener('hashchange', () => void show());

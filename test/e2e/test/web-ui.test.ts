@@ -94,12 +94,19 @@ async function signIn(token = adminToken, { wait = true } = {}) {
 
 describe('web UI', () => {
   it('refuses a wrong token, then signs in with a good one', async () => {
+    await page.goto(gateway);
+    // The token field has the focus: paste, Enter.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('token');
     await signIn('oo_not-a-token', { wait: false });
     await expect.poll(() => page.textContent('p[role=alert]')).toBe('This token is not accepted.');
     await page.fill('#token', adminToken);
     await page.click('button[type=submit]');
     await page.waitForSelector('table.requests');
     expect(page.url()).toMatch(/\/ui\/#\/requests$/);
+    // The navigation says where one is.
+    expect(await page.textContent('nav a[aria-current=page]')).toBe('Requests');
+    await page.click('a[href="#/new"]');
+    await expect.poll(() => page.textContent('nav a[aria-current=page]')).toBe('New request');
     // The wrong token's 401 is the one error: the browser logs it on the console too.
     expect(refusals).toEqual(['401 /v1/me']);
     expect(troubles.filter((t) => !t.includes('status of 401'))).toEqual([]);
@@ -294,6 +301,8 @@ describe('web UI', () => {
     await signIn();
     await page.click('a[href="#/policy"]');
     await expect.poll(() => page.inputValue('#policy-json')).toContain('"bounds"');
+    // The page, taller than the window, opens at its top with the navigation in view.
+    expect(await page.evaluate(() => window.scrollY)).toBe(0);
     const edited = JSON.parse(await page.inputValue('#policy-json')) as { bounds: { cpu: { max: number } } };
     edited.bounds.cpu.max = 4;
     await page.fill('#policy-json', JSON.stringify(edited, null, 2));

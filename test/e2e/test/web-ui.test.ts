@@ -182,6 +182,17 @@ describe('web UI', () => {
     await page.click('a[href="#/new"]');
     await page.waitForSelector('form.request-form');
     expect(await page.isHidden('fieldset.resource-vm .remove-resource')).toBe(true);
+    const focused = () =>
+      page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent);
+    // Adding puts the focus in what was added; removing leaves it on the Add button, not nowhere.
+    await page.click('button:has-text("Add another virtual machine")');
+    expect(await focused()).toBe('f-resources.1.os');
+    await page.click('fieldset.resource-vm:nth-of-type(2) .remove-resource');
+    expect(await focused()).toBe('Add another virtual machine');
+    await page.click('button:has-text("Add a disk")');
+    expect(await focused()).toBe('f-resources.0.disks.1.sizeGb');
+    await page.click('.disks .field:nth-child(2) button:has-text("Remove")');
+    expect(await focused()).toBe('Add a disk');
     await page.click('button:has-text("Add another virtual machine")');
     const second = 'fieldset.resource-vm:nth-of-type(2)';
     await page.waitForSelector(second);

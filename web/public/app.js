@@ -33,6 +33,21 @@ async function whoIs(held) {
   return caller.me;
 }
 
+/** What each page is called in the window's title. */
+/** @type {Record<string, string>} */
+const PAGE_NAMES = {
+  '/new': 'New request',
+  '/status': 'Status',
+  '/policy': 'Policy',
+  '/tokens': 'API tokens',
+};
+
+/**
+ * The window's title for a page: the tab, the history and a screen reader say which page it is.
+ * @param {string} page
+ */
+const titled = (page) => `${page} — OO`;
+
 /** @param {Me} me */
 function navigation(me) {
   const may = (/** @type {string} */ permission) => me.permissions.includes(permission);
@@ -82,6 +97,7 @@ async function show() {
     caller = undefined;
     replace(nav);
     const next = route === '/sign-in' ? '#/requests' : `#${route}`;
+    document.title = titled('Sign in');
     replace(main, signInView({ next }));
     // The one thing to do here is paste a token: the field is ready for it.
     main.querySelector('input')?.focus();
@@ -100,6 +116,13 @@ async function show() {
   markCurrent(route);
   const edit = route.match(/^\/requests\/([^/]+)\/edit$/);
   const one = route.match(/^\/requests\/([^/]+)$/);
+  document.title = titled(
+    edit?.[1]
+      ? `Edit and rerun ${decodeURIComponent(edit[1])}`
+      : one?.[1]
+        ? `Request ${decodeURIComponent(one[1])}`
+        : (PAGE_NAMES[route] ?? 'Requests'),
+  );
   if (edit?.[1])
     replace(main, requestFormView({ token: held, signal, rerunOf: decodeURIComponent(edit[1]) }));
   else if (one?.[1])

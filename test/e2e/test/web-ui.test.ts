@@ -312,8 +312,9 @@ describe('web UI', () => {
     await signIn();
     await page.click('a[href="#/policy"]');
     await expect.poll(() => page.inputValue('#policy-json')).toContain('"bounds"');
-    // The page, taller than the window, opens at its top with the navigation in view.
+    // The page, taller than the window, opens at its top with the navigation in view; the window is titled for it.
     expect(await page.evaluate(() => window.scrollY)).toBe(0);
+    expect(await page.title()).toBe('Policy — OO');
     const edited = JSON.parse(await page.inputValue('#policy-json')) as { bounds: { cpu: { max: number } } };
     edited.bounds.cpu.max = 4;
     await page.fill('#policy-json', JSON.stringify(edited, null, 2));
@@ -337,7 +338,12 @@ describe('web UI', () => {
     await page.click('button[type=submit]');
     await expect.poll(() => page.textContent('form [role=alert]')).toContain('Someone changed the policy');
 
+    // Reading again would drop the edit not saved: it asks first, and declined keeps it.
     await page.fill('#policy-json', '{"images": []}');
+    page.once('dialog', (dialog) => void dialog.dismiss());
+    await page.click('button[type=button]:has-text("Read it again")');
+    expect(await page.inputValue('#policy-json')).toBe('{"images": []}');
+    page.once('dialog', (dialog) => void dialog.accept());
     await page.click('button[type=button]:has-text("Read it again")');
     await expect.poll(() => page.inputValue('#policy-json')).toContain('"bounds"');
     await page.fill('#policy-json', '{"images": []}');

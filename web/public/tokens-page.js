@@ -5,6 +5,7 @@
  */
 import { call, describeError } from './api.js';
 import { h, replace, table, when } from './dom.js';
+import { tokenIdOf } from './token-id.js';
 
 /**
  * @typedef {{ id: string, name: string, role: string, createdAt: string, lastUsedAt: string | null, revokedAt: string | null }} TokenInfo
@@ -44,8 +45,13 @@ export function tokensPageView({ token, signal }) {
     }
   }
 
+  /** The token this page is signed in with: revoking it signs the page out. */
+  const mine = tokenIdOf(token);
+
   /** @param {TokenInfo} info */
   function row(info) {
+    const warning =
+      info.id === mine ? ' This is the token you are signed in with: you are signed out at once.' : '';
     const revoke = info.revokedAt
       ? `revoked ${when(info.revokedAt)}`
       : h(
@@ -54,7 +60,11 @@ export function tokensPageView({ token, signal }) {
             type: 'button',
             class: 'danger',
             onclick: async () => {
-              if (!confirm(`Revoke the token of ${info.name} (${info.role})? It stops working at once.`))
+              if (
+                !confirm(
+                  `Revoke the token of ${info.name} (${info.role})? It stops working at once.${warning}`,
+                )
+              )
                 return;
               try {
                 await call(token, 'DELETE', `/v1/tokens/${encodeURIComponent(info.id)}`);
@@ -70,7 +80,7 @@ export function tokensPageView({ token, signal }) {
     return h(
       'tr',
       { 'data-token': info.id },
-      h('td', {}, info.name),
+      h('td', {}, info.name, info.id === mine ? h('span', { class: 'muted' }, ' (signed in with it)') : null),
       h('td', {}, info.role),
       h('td', {}, when(info.createdAt)),
       h('td', {}, info.lastUsedAt ? when(info.lastUsedAt) : 'never'),

@@ -495,6 +495,18 @@ describe('web UI', () => {
     const asTess = () => fetch(`${gateway}/v1/me`, { headers: { authorization: `Bearer ${made}` } });
     expect((await (await asTess()).json()) as unknown).toMatchObject({ name: 'tess', role: 'requester' });
 
+    // The admin's own token is marked, and revoking it warns that it signs the page out.
+    const own = page.locator('table.tokens tr', { hasText: 'oo-up-admin' });
+    expect(await own.textContent()).toContain('(signed in with it)');
+    const warned = new Promise<string>((resolve) =>
+      page.once('dialog', (dialog) => {
+        resolve(dialog.message());
+        void dialog.dismiss();
+      }),
+    );
+    await own.locator('button:has-text("Revoke")').click();
+    expect(await warned).toContain('you are signed out at once');
+
     const row = page.locator('table.tokens tr', { hasText: 'tess' });
     page.once('dialog', (dialog) => void dialog.accept());
     await row.locator('button:has-text("Revoke")').click();

@@ -96,6 +96,18 @@ export function tokensPageView({ token, signal }) {
     replace(made);
     try {
       const created = await call(token, 'POST', '/v1/tokens', { name: name.value.trim(), role: role.value });
+      const secret = h('code', { id: 'new-secret' }, created.secret);
+      const copied = h('span', { class: 'muted', role: 'status' });
+      const copy = async () => {
+        try {
+          await navigator.clipboard.writeText(created.secret);
+          copied.textContent = ' Copied.';
+        } catch {
+          // No clipboard (a page served over plain http to another host): the text is selected instead.
+          getSelection()?.selectAllChildren(secret);
+          copied.textContent = ' Selected: copy it with Ctrl+C.';
+        }
+      };
       replace(
         made,
         h(
@@ -103,7 +115,8 @@ export function tokensPageView({ token, signal }) {
           {},
           `The token of ${created.token.name} (${created.token.role}). Copy it now: it is not shown again.`,
         ),
-        h('code', { id: 'new-secret' }, created.secret),
+        secret,
+        h('p', {}, h('button', { type: 'button', class: 'secondary', onclick: copy }, 'Copy'), copied),
       );
       name.value = '';
       await load();

@@ -492,6 +492,11 @@ describe('web UI', () => {
     await page.selectOption('#token-role', 'requester');
     await page.click('form.inline-form button[type=submit]');
     const made = String(await (await page.waitForSelector('#new-secret')).textContent());
+    // Shown once, so it is copied with one click.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: gateway });
+    await page.click('.made button:has-text("Copy")');
+    await expect.poll(() => page.textContent('.made [role=status]')).toBe(' Copied.');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(made);
     const asTess = () => fetch(`${gateway}/v1/me`, { headers: { authorization: `Bearer ${made}` } });
     expect((await (await asTess()).json()) as unknown).toMatchObject({ name: 'tess', role: 'requester' });
 

@@ -97,6 +97,7 @@ describe('web UI', () => {
     await page.goto(gateway);
     // The token field has the focus: paste, Enter.
     await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('token');
+    expect(await page.textContent('form .hint code')).toBe('oo token create --role requester');
     await signIn('oo_not-a-token', { wait: false });
     await expect.poll(() => page.textContent('p[role=alert]')).toBe('This token is not accepted.');
     await page.fill('#token', adminToken);

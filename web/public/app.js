@@ -33,6 +33,21 @@ async function whoIs(held) {
   return caller.me;
 }
 
+/** What each page is called in the window's title. */
+/** @type {Record<string, string>} */
+const PAGE_NAMES = {
+  '/new': 'New request',
+  '/status': 'Status',
+  '/policy': 'Policy',
+  '/tokens': 'API tokens',
+};
+
+/**
+ * The window's title for a page: the tab, the history and a screen reader say which page it is.
+ * @param {string} page
+ */
+const titled = (page) => `${page} — OO`;
+
 /** @param {Me} me */
 function navigation(me) {
   const may = (/** @type {string} */ permission) => me.permissions.includes(permission);
@@ -59,6 +74,19 @@ function navigation(me) {
   ];
 }
 
+/**
+ * Marks the link of the page shown, so the navigation says where one is (a request's page is
+ * under Requests).
+ * @param {string} route
+ */
+function markCurrent(route) {
+  for (const link of nav.querySelectorAll('a[href^="#/"]')) {
+    const to = (link.getAttribute('href') ?? '').slice(1);
+    const here = route === to || (to === '/requests' && route.startsWith('/requests/'));
+    if (here) link.setAttribute('aria-current', 'page');
+  }
+}
+
 async function show() {
   current?.abort();
   current = new AbortController();
@@ -69,7 +97,10 @@ async function show() {
     caller = undefined;
     replace(nav);
     const next = route === '/sign-in' ? '#/requests' : `#${route}`;
+    document.title = titled('Sign in');
     replace(main, signInView({ next }));
+    // The one thing to do here is paste a token: the field is ready for it.
+    main.querySelector('input')?.focus();
     return;
   }
   let me;
@@ -82,8 +113,16 @@ async function show() {
   }
   if (signal.aborted) return;
   replace(nav, navigation(me));
+  markCurrent(route);
   const edit = route.match(/^\/requests\/([^/]+)\/edit$/);
   const one = route.match(/^\/requests\/([^/]+)$/);
+  document.title = titled(
+    edit?.[1]
+      ? `Edit and rerun ${decodeURIComponent(edit[1])}`
+      : one?.[1]
+        ? `Request ${decodeURIComponent(one[1])}`
+        : (PAGE_NAMES[route] ?? 'Requests'),
+  );
   if (edit?.[1])
     replace(main, requestFormView({ token: held, signal, rerunOf: decodeURIComponent(edit[1]) }));
   else if (one?.[1])
@@ -94,7 +133,10 @@ async function show() {
   else if (route === '/tokens') replace(main, tokensPageView({ token: held, signal }));
   else
     replace(main, requestListView({ token: held, signal, mayReadAll: me.permissions.includes('readAll') }));
-  main.focus();
+  // A new page starts at its top, the navigation in view: focusing a page taller than the window
+  // would scroll the navigation away.
+  main.focus({ preventScroll: true });
+  window.scrollTo(0, 0);
 }
 
 window.addEventListener('hashchange', () => void show());

@@ -72,24 +72,29 @@ export function badge(status) {
 
 /**
  * A table of class `className`: a header row of `titles` over `body`, the rows (a tbody the caller
- * may keep filling). A title is text, or an element where it says more (a mark).
+ * may keep filling). A title is text, or an element where it says more (a mark). It comes in a
+ * box that scrolls sideways, so a wide table does not widen a narrow screen's page.
  * @param {string} className
  * @param {Child[]} titles
  * @param {HTMLTableSectionElement} body
  */
 export function table(className, titles, body) {
   return h(
-    'table',
-    { class: className },
+    'div',
+    { class: 'table-scroll' },
     h(
-      'thead',
-      {},
+      'table',
+      { class: className },
       h(
-        'tr',
+        'thead',
         {},
-        titles.map((title) => h('th', {}, title)),
+        h(
+          'tr',
+          {},
+          titles.map((title) => h('th', {}, title)),
+        ),
       ),
+      body,
     ),
-    body,
   );
 }

@@ -54,8 +54,20 @@ export function numberInput(name, bounds, value) {
 }
 
 /**
+ * What a person calls the field `holder`: its label, after its resource's legend where the form
+ * holds several ("Virtual machine 2, Host name"), rather than the body path the gateway names.
+ * @param {Element} holder
+ */
+function fieldName(holder) {
+  const label = (holder.querySelector('label')?.textContent ?? '').replace(/ \(optional\)$/, '');
+  const legend = holder.closest('fieldset')?.querySelector(':scope > legend')?.textContent;
+  return legend ? `${legend}, ${label}` : label;
+}
+
+/**
  * Puts each error under the field whose path is the longest prefix of the error's path, and every
- * error, with its path, in the summary (where the ones no field holds show too).
+ * error in the summary, named by its field (by its path where no field holds it). The first field
+ * refused takes the focus, so it is on screen and typing corrects it.
  * @param {HTMLFormElement} form
  * @param {FieldError[]} errors
  * @param {HTMLElement} summary
@@ -80,9 +92,15 @@ export function showFieldErrors(form, errors, summary) {
       holder.classList.add('invalid');
       slot.textContent = slot.textContent ? `${slot.textContent}; ${error.message}` : error.message;
     }
-    listed.push(h('li', {}, `${error.path}: ${error.message}`));
+    listed.push(
+      h('li', { 'data-path': error.path }, `${holder ? fieldName(holder) : error.path}: ${error.message}`),
+    );
   }
   replace(summary, listed.length ? h('ul', {}, listed) : null);
+  const first = /** @type {HTMLElement | null} */ (
+    form.querySelector('.field.invalid input, .field.invalid select, .field.invalid textarea')
+  );
+  first?.focus();
 }
 
 /**

@@ -76,6 +76,11 @@ export function inventoryCard({ token, signal, editor }) {
                     2,
                   );
                   render();
+                  // The grid is drawn anew: the same box takes the focus, so the keyboard stays where it was.
+                  const label = CSS.escape(box.getAttribute('aria-label') ?? '');
+                  /** @type {HTMLElement | null} */ (
+                    grid.querySelector(`input[aria-label="${label}"]`)
+                  )?.focus();
                 },
               }),
             ),

@@ -27,6 +27,8 @@ export function policyPageView({ token, signal }) {
   const reload = h('button', { type: 'button', class: 'secondary' }, 'Read it again');
   /** The version the editor holds; saving replaces only that one. */
   let held = 0;
+  /** The editor's text as read, to tell whether it holds changes not saved. */
+  let asRead = '';
   const placement = inventoryCard({ token, signal, editor });
 
   async function load() {
@@ -36,6 +38,7 @@ export function policyPageView({ token, signal }) {
       if (signal.aborted) return;
       held = record.version;
       editor.value = JSON.stringify(record.policy, null, 2);
+      asRead = editor.value;
       void placement.refresh();
       version.textContent = `Version ${record.version}, set by ${record.updatedBy} on ${when(record.updatedAt)}.`;
       const { items } = await call(token, 'GET', '/v1/policy/history?limit=20');
@@ -95,6 +98,12 @@ export function policyPageView({ token, signal }) {
   }
 
   reload.addEventListener('click', () => {
+    // Reading again replaces the editor's text: changes not saved (a tick in the grid) would be lost unseen.
+    if (
+      editor.value !== asRead &&
+      !confirm('Drop the changes you have not saved, and read the policy again?')
+    )
+      return;
     saved.textContent = '';
     void load();
   });
@@ -112,7 +121,16 @@ export function policyPageView({ token, signal }) {
     ),
     version,
     placement.element,
-    h('form', { onsubmit: onSave }, editor, message, saved, save, reload),
+    h(
+      'form',
+      { onsubmit: onSave },
+      h('label', { for: 'policy-json' }, 'The policy, as JSON'),
+      editor,
+      message,
+      saved,
+      save,
+      reload,
+    ),
     h('h3', {}, 'Versions'),
     history,
   );

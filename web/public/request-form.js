@@ -192,8 +192,12 @@ function form(token, options, original) {
         // A rerun's body is its `body` field: its paths start with it.
         const errors = err.problem.errors.map((e) => ({ ...e, path: e.path.replace(/^body\./, '') }));
         showFieldErrors(el, errors, summary);
-      } else replace(summary);
-      status.textContent = describeError(err);
+        // The gateway's "the request body is invalid … see errors" speaks to a program; the fields say what to do.
+        status.textContent = `Not sent: correct ${errors.length === 1 ? 'the field' : `the ${errors.length} fields`} marked in the form.`;
+      } else {
+        replace(summary);
+        status.textContent = describeError(err);
+      }
       submit.disabled = false;
     }
   });

@@ -58,6 +58,8 @@ export function requestPageView({ token, requestId, signal, me }) {
   const detail = h('div', {}, h('p', {}, 'Loading…'));
   const actions = h('div', { class: 'actions' });
   const actionMessage = h('p', { class: 'error', role: 'alert' });
+  // What an action did, told apart from what went wrong (not in red, not an alert).
+  const actionNote = h('p', { class: 'hint', role: 'status' });
   const log = h('ol', { class: 'events' });
   const feedState = h('p', { class: 'hint' }, 'following events…');
   /** Sequences of stored events shown, so a stream opened again shows each once. */
@@ -67,6 +69,8 @@ export function requestPageView({ token, requestId, signal, me }) {
   /** The status the event stream ended with; the view is read again until it shows it. */
   let endedAs = '';
   let lateReads = 0;
+  /** Cancel was sent: the button stays off until the request ends, however often it redraws. */
+  let cancelSent = false;
 
   async function refresh() {
     if (refreshing) {
@@ -81,6 +85,7 @@ export function requestPageView({ token, requestId, signal, me }) {
       if (!signal.aborted) {
         replace(detail, render(view));
         replace(actions, actionButtons(view));
+        if (ENDED.has(view.status)) actionNote.textContent = '';
         // The stream tells the end as it happens; the read model folds it a moment later.
         if (endedAs && view.status !== endedAs && lateReads++ < LATE_READS) setTimeout(refresh, LATE_READ_MS);
       }
@@ -101,13 +106,25 @@ export function requestPageView({ token, requestId, signal, me }) {
     const id = encodeURIComponent(requestId);
     try {
       if (what === 'cancel') {
+        // One click on a red button should not stop a build by mistake.
+        if (!confirm(`Cancel request ${requestId}? The work under way is stopped.`)) return;
+        cancelSent = true;
+        for (const button of actions.querySelectorAll('button')) button.disabled = true;
+        const cancel = actions.querySelector('button.danger');
+        if (cancel) cancel.textContent = 'Cancelling…';
         await call(token, 'POST', `/v1/requests/${id}/cancel`, { reason: 'cancelled in the web UI' });
-        actionMessage.textContent = 'Cancel sent.';
+        actionNote.textContent = 'Cancel sent; the request ends once its running tasks stop.';
       } else {
         const accepted = await call(token, 'POST', `/v1/requests/${id}/rerun`, { mode: what });
         location.hash = `#/requests/${encodeURIComponent(accepted.requestId)}`;
       }
     } catch (err) {
+      if (what === 'cancel') {
+        cancelSent = false;
+        for (const button of actions.querySelectorAll('button')) button.disabled = false;
+        const cancel = actions.querySelector('button.danger');
+        if (cancel) cancel.textContent = 'Cancel';
+      }
       actionMessage.textContent = describeError(err);
     }
   }
@@ -118,7 +135,11 @@ export function requestPageView({ token, requestId, signal, me }) {
       // Requesters may cancel their own requests; operators and admins any.
       const mayCancel = me.permissions.includes('cancel') || view.submittedBy === me.name;
       return mayCancel
-        ? h('button', { type: 'button', class: 'danger', onclick: () => act('cancel') }, 'Cancel')
+        ? h(
+            'button',
+            { type: 'button', class: 'danger', disabled: cancelSent, onclick: () => act('cancel') },
+            cancelSent ? 'Cancelling…' : 'Cancel',
+          )
         : null;
     }
     // A request refused before it ran has nothing to rerun: submit it again instead.
@@ -191,6 +212,7 @@ export function requestPageView({ token, requestId, signal, me }) {
     detail,
     actions,
     actionMessage,
+    actionNote,
     h('h3', {}, 'Events'),
     feedState,
     log,

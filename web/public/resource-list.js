@@ -40,6 +40,8 @@ export function resourceList({ type, noun, make, modes }) {
       items.splice(items.indexOf(item), 1);
       item.element.remove();
       renumber();
+      // The button pressed is gone; the focus goes on rather than back to the page's start.
+      add.focus();
     });
     item.element.appendChild(remove);
     items.push(item);
@@ -47,7 +49,10 @@ export function resourceList({ type, noun, make, modes }) {
     renumber();
     return item;
   }
-  add.addEventListener('click', () => append());
+  // The new resource's first field takes the focus: that is where one types next.
+  add.addEventListener('click', () => {
+    /** @type {HTMLElement | null} */ (append().element.querySelector('select, input'))?.focus();
+  });
   append();
 
   // A fieldset, so disabling it (another type chosen) keeps all of it out of the form's data.

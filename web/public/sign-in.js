@@ -50,7 +50,16 @@ export function signInView({ next }) {
       { onsubmit: onSubmit },
       h('label', { for: 'token' }, 'API token'),
       input,
-      h('p', { class: 'hint' }, 'An admin makes one with `oo token create --role requester`.'),
+      // Commands as code, not as the backquoted text of a README.
+      h(
+        'p',
+        { class: 'hint' },
+        'An admin makes one with ',
+        h('code', {}, 'oo token create --role requester'),
+        '; ',
+        h('code', {}, 'oo up'),
+        ' prints the admin token.',
+      ),
       message,
       submit,
     ),

@@ -5,6 +5,7 @@
  */
 import { call, describeError } from './api.js';
 import { h, replace, table, when } from './dom.js';
+import { tokenIdOf } from './token-id.js';
 
 /**
  * @typedef {{ id: string, name: string, role: string, createdAt: string, lastUsedAt: string | null, revokedAt: string | null }} TokenInfo
@@ -44,8 +45,13 @@ export function tokensPageView({ token, signal }) {
     }
   }
 
+  /** The token this page is signed in with: revoking it signs the page out. */
+  const mine = tokenIdOf(token);
+
   /** @param {TokenInfo} info */
   function row(info) {
+    const warning =
+      info.id === mine ? ' This is the token you are signed in with: you are signed out at once.' : '';
     const revoke = info.revokedAt
       ? `revoked ${when(info.revokedAt)}`
       : h(
@@ -54,7 +60,11 @@ export function tokensPageView({ token, signal }) {
             type: 'button',
             class: 'danger',
             onclick: async () => {
-              if (!confirm(`Revoke the token of ${info.name} (${info.role})? It stops working at once.`))
+              if (
+                !confirm(
+                  `Revoke the token of ${info.name} (${info.role})? It stops working at once.${warning}`,
+                )
+              )
                 return;
               try {
                 await call(token, 'DELETE', `/v1/tokens/${encodeURIComponent(info.id)}`);
@@ -70,7 +80,7 @@ export function tokensPageView({ token, signal }) {
     return h(
       'tr',
       { 'data-token': info.id },
-      h('td', {}, info.name),
+      h('td', {}, info.name, info.id === mine ? h('span', { class: 'muted' }, ' (signed in with it)') : null),
       h('td', {}, info.role),
       h('td', {}, when(info.createdAt)),
       h('td', {}, info.lastUsedAt ? when(info.lastUsedAt) : 'never'),
@@ -86,6 +96,18 @@ export function tokensPageView({ token, signal }) {
     replace(made);
     try {
       const created = await call(token, 'POST', '/v1/tokens', { name: name.value.trim(), role: role.value });
+      const secret = h('code', { id: 'new-secret' }, created.secret);
+      const copied = h('span', { class: 'muted', role: 'status' });
+      const copy = async () => {
+        try {
+          await navigator.clipboard.writeText(created.secret);
+          copied.textContent = ' Copied.';
+        } catch {
+          // No clipboard (a page served over plain http to another host): the text is selected instead.
+          getSelection()?.selectAllChildren(secret);
+          copied.textContent = ' Selected: copy it with Ctrl+C.';
+        }
+      };
       replace(
         made,
         h(
@@ -93,7 +115,8 @@ export function tokensPageView({ token, signal }) {
           {},
           `The token of ${created.token.name} (${created.token.role}). Copy it now: it is not shown again.`,
         ),
-        h('code', { id: 'new-secret' }, created.secret),
+        secret,
+        h('p', {}, h('button', { type: 'button', class: 'secondary', onclick: copy }, 'Copy'), copied),
       );
       name.value = '';
       await load();

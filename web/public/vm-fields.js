@@ -61,12 +61,17 @@ export function vmFields(vm, start) {
     remove.addEventListener('click', () => {
       row.remove();
       renumberDisks();
+      // The button pressed is gone; the focus goes on rather than back to the page's start.
+      addDisk.focus();
     });
     input.after(remove);
     disks.appendChild(row);
     renumberDisks();
   }
-  addDisk.addEventListener('click', () => diskRow());
+  addDisk.addEventListener('click', () => {
+    diskRow();
+    /** @type {HTMLElement | null} */ (disks.lastElementChild?.querySelector('input') ?? null)?.focus();
+  });
   for (let i = 0; i < vm.disks.min; i++) diskRow();
 
   const legend = h('legend', {}, 'Virtual machine');

@@ -94,12 +94,20 @@ async function signIn(token = adminToken, { wait = true } = {}) {
 
 describe('web UI', () => {
   it('refuses a wrong token, then signs in with a good one', async () => {
+    await page.goto(gateway);
+    // The token field has the focus: paste, Enter.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('token');
+    expect(await page.textContent('form .hint code')).toBe('oo token create --role requester');
     await signIn('oo_not-a-token', { wait: false });
     await expect.poll(() => page.textContent('p[role=alert]')).toBe('This token is not accepted.');
     await page.fill('#token', adminToken);
     await page.click('button[type=submit]');
     await page.waitForSelector('table.requests');
     expect(page.url()).toMatch(/\/ui\/#\/requests$/);
+    // The navigation says where one is.
+    expect(await page.textContent('nav a[aria-current=page]')).toBe('Requests');
+    await page.click('a[href="#/new"]');
+    await expect.poll(() => page.textContent('nav a[aria-current=page]')).toBe('New request');
     // The wrong token's 401 is the one error: the browser logs it on the console too.
     expect(refusals).toEqual(['401 /v1/me']);
     expect(troubles.filter((t) => !t.includes('status of 401'))).toEqual([]);
@@ -175,6 +183,17 @@ describe('web UI', () => {
     await page.click('a[href="#/new"]');
     await page.waitForSelector('form.request-form');
     expect(await page.isHidden('fieldset.resource-vm .remove-resource')).toBe(true);
+    const focused = () =>
+      page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent);
+    // Adding puts the focus in what was added; removing leaves it on the Add button, not nowhere.
+    await page.click('button:has-text("Add another virtual machine")');
+    expect(await focused()).toBe('f-resources.1.os');
+    await page.click('fieldset.resource-vm:nth-of-type(2) .remove-resource');
+    expect(await focused()).toBe('Add another virtual machine');
+    await page.click('button:has-text("Add a disk")');
+    expect(await focused()).toBe('f-resources.0.disks.1.sizeGb');
+    await page.click('.disks .field:nth-child(2) button:has-text("Remove")');
+    expect(await focused()).toBe('Add a disk');
     await page.click('button:has-text("Add another virtual machine")');
     const second = 'fieldset.resource-vm:nth-of-type(2)';
     await page.waitForSelector(second);
@@ -184,7 +203,9 @@ describe('web UI', () => {
     await page.fill(`${second} input[name=hostname]`, 'Bad_Host!');
     await page.click('button[type=submit]');
     await page.waitForSelector(`${second} .field.invalid[data-path="resources.1.hostname"]`);
-    expect(await page.textContent('.summary')).toContain('resources.1.hostname');
+    // Named as the person sees it, not by its body path; the refused field takes the focus.
+    expect(await page.textContent('.summary')).toContain('Virtual machine 2, Host name: must be');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('f-resources.1.hostname');
     expect(await page.$$('fieldset.resource-vm:nth-of-type(1) .field.invalid')).toEqual([]);
 
     await page.fill(`${second} input[name=hostname]`, 'web-ui-db');
@@ -244,7 +265,11 @@ describe('web UI', () => {
     const error = page.locator('.field[data-path="resources.0.hostname"] .field-error');
     await expect.poll(() => error.textContent()).toContain('RFC 1123');
     expect(page.url()).toMatch(/#\/new$/);
-    expect(await page.locator('.summary li').first().textContent()).toContain('resources.0.hostname');
+    expect(await page.locator('.summary li').first().textContent()).toContain('Virtual machine, Host name:');
+    expect(await page.textContent('form p[role=status]')).toBe(
+      'Not sent: correct the field marked in the form.',
+    );
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('f-resources.0.hostname');
 
     // Corrected, the same form (and its Idempotency-Key) is taken.
     await page.fill('input[name=hostname]', 'web-ui-01');
@@ -288,6 +313,9 @@ describe('web UI', () => {
     await signIn();
     await page.click('a[href="#/policy"]');
     await expect.poll(() => page.inputValue('#policy-json')).toContain('"bounds"');
+    // The page, taller than the window, opens at its top with the navigation in view; the window is titled for it.
+    expect(await page.evaluate(() => window.scrollY)).toBe(0);
+    expect(await page.title()).toBe('Policy — OO');
     const edited = JSON.parse(await page.inputValue('#policy-json')) as { bounds: { cpu: { max: number } } };
     edited.bounds.cpu.max = 4;
     await page.fill('#policy-json', JSON.stringify(edited, null, 2));
@@ -311,7 +339,12 @@ describe('web UI', () => {
     await page.click('button[type=submit]');
     await expect.poll(() => page.textContent('form [role=alert]')).toContain('Someone changed the policy');
 
+    // Reading again would drop the edit not saved: it asks first, and declined keeps it.
     await page.fill('#policy-json', '{"images": []}');
+    page.once('dialog', (dialog) => void dialog.dismiss());
+    await page.click('button[type=button]:has-text("Read it again")');
+    expect(await page.inputValue('#policy-json')).toBe('{"images": []}');
+    page.once('dialog', (dialog) => void dialog.accept());
     await page.click('button[type=button]:has-text("Read it again")');
     await expect.poll(() => page.inputValue('#policy-json')).toContain('"bounds"');
     await page.fill('#policy-json', '{"images": []}');
@@ -331,7 +364,15 @@ describe('web UI', () => {
     const pair = 'input[aria-label="cluster-c on ds-archive"]';
     expect(await page.isChecked(pair)).toBe(false);
     expect(await page.isChecked('input[aria-label="cluster-a on ds-fast"]')).toBe(true);
-    await page.click(pair);
+    // By keyboard: the box ticked keeps the focus though the grid is drawn again.
+    await page.focus(pair);
+    await page.keyboard.press('Space');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
+      'cluster-c on ds-archive',
+    );
+    expect(await page.isChecked(pair)).toBe(true);
+    // The editor is named for those who cannot see it beside the heading.
+    expect(await page.getByLabel('The policy, as JSON').count()).toBe(1);
     const edited = JSON.parse(await page.inputValue('#policy-json')) as {
       clusters: string[];
       datastores: string[];
@@ -452,8 +493,25 @@ describe('web UI', () => {
     await page.selectOption('#token-role', 'requester');
     await page.click('form.inline-form button[type=submit]');
     const made = String(await (await page.waitForSelector('#new-secret')).textContent());
+    // Shown once, so it is copied with one click.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: gateway });
+    await page.click('.made button:has-text("Copy")');
+    await expect.poll(() => page.textContent('.made [role=status]')).toBe(' Copied.');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(made);
     const asTess = () => fetch(`${gateway}/v1/me`, { headers: { authorization: `Bearer ${made}` } });
     expect((await (await asTess()).json()) as unknown).toMatchObject({ name: 'tess', role: 'requester' });
+
+    // The admin's own token is marked, and revoking it warns that it signs the page out.
+    const own = page.locator('table.tokens tr', { hasText: 'oo-up-admin' });
+    expect(await own.textContent()).toContain('(signed in with it)');
+    const warned = new Promise<string>((resolve) =>
+      page.once('dialog', (dialog) => {
+        resolve(dialog.message());
+        void dialog.dismiss();
+      }),
+    );
+    await own.locator('button:has-text("Revoke")').click();
+    expect(await warned).toContain('you are signed out at once');
 
     const row = page.locator('table.tokens tr', { hasText: 'tess' });
     page.once('dialog', (dialog) => void dialog.accept());
@@ -479,9 +537,26 @@ describe('web UI', () => {
       .poll(() => page.textContent('ol.events'), { timeout: 60_000 })
       .toContain('task wait (awx.wait_job) running');
 
+    // Cancel asks first: declined, nothing is sent.
+    const cancels: string[] = [];
+    page.on('request', (req) => {
+      if (req.url().endsWith('/cancel')) cancels.push(req.url());
+    });
+    page.once('dialog', (dialog) => void dialog.dismiss());
     await page.click('.actions button:has-text("Cancel")');
-    await expect.poll(() => page.textContent('[role=alert]')).toContain('Cancel sent.');
+    await page.waitForTimeout(500);
+    expect(cancels).toEqual([]);
+    expect(await page.isEnabled('.actions button.danger')).toBe(true);
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.click('.actions button:has-text("Cancel")');
+    // Said as news, not as an error, and the button cannot be pressed again meanwhile.
+    await expect.poll(() => page.textContent('p[role=status]')).toContain('Cancel sent');
+    expect(await page.textContent('p.error[role=alert]')).toBe('');
+    expect(cancels).toHaveLength(1);
     await page.waitForSelector('#request-status [data-status=cancelled]', { timeout: 60_000 });
+    // Once ended, the note has done its work.
+    await expect.poll(() => page.textContent('p[role=status]')).toBe('');
     // The runner cancels the job as the run's cancel reaches the waiting task.
     const slowJob = async () => {
       const { jobs } = (await (await fetch(`${awx}/_sim/jobs?job_template=oo-build-vm`)).json()) as {
@@ -492,5 +567,39 @@ describe('web UI', () => {
     await expect.poll(async () => (await slowJob())?.status, { timeout: 30_000 }).toBe('canceled');
     // Ended: the admin is offered the two reruns, resume and restart.
     expect(await page.$$('.actions button')).toHaveLength(2);
+  });
+
+  it('fits a phone: the navigation wraps on screen, and wide tables scroll inside their card', async () => {
+    const submitted = await fetch(`${gateway}/v1/requests`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        resources: [
+          {
+            type: 'dns_record',
+            zone: 'intranet.example',
+            name: 'phone',
+            recordType: 'A',
+            value: '10.10.0.79',
+          },
+        ],
+      }),
+    });
+    expect(submitted.status).toBe(202);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await signIn();
+    await page.waitForSelector('table.requests tbody tr a');
+    const fits = () =>
+      page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+    expect(await fits()).toBe(true);
+    const signOut = await page.locator('nav button.link').boundingBox();
+    expect(signOut && signOut.x + signOut.width <= 390).toBe(true);
+    await page.click('table.requests tbody tr a');
+    await page.waitForSelector('#request-status .badge');
+    expect(await fits()).toBe(true);
+    await page.click('a[href="#/status"]');
+    await page.waitForSelector('table.presence tbody tr');
+    expect(await fits()).toBe(true);
+    expect(troubles).toEqual([]);
   });
 });

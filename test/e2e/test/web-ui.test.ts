@@ -1,3 +1,5 @@
+// The functions given to page.evaluate run in the browser: they see its document and window.
+/// <reference lib="dom" />
 /**
  * The web UI in a real browser (Debian's Chromium, driven by playwright-core) against `oo up`: a
  * person signs in with a token, asks for the seed's VM from the form and watches it succeed; a
@@ -466,7 +468,7 @@ describe('web UI', () => {
     expect(await page.inputValue(`${second} input[name=hostname]`)).toBe('ruth-db');
     expect(
       await page.$$eval(`${second} input[name=diskGb]`, (disks) =>
-        disks.map((d) => (d as { value: string }).value),
+        disks.map((d) => (d as HTMLInputElement).value),
       ),
     ).toEqual(['50', '20']);
     await page.fill('input[name=cpu]', '2');

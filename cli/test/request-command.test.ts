@@ -39,7 +39,8 @@ beforeAll(async () => {
 afterAll(async () => {
   expect(await up?.kill('SIGTERM')).toBe(0);
   rmSync(data, { recursive: true, force: true });
-});
+  // Stopping drains every actor; in one CI run it outlasted the default 30 s hook timeout.
+}, 120_000);
 
 /** Captures what a command writes. */
 function captured(): Io & { stdout: () => string; stderr: () => string } {

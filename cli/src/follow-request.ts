@@ -76,3 +76,23 @@ export async function followRequest(
     await new Promise((resolve) => setTimeout(resolve, RECONNECT_DELAY_MS));
   }
 }
+
+/**
+ * The request as the read model holds it once it shows `status`. The event stream hears the end
+ * from the bus, and the ledger folds it into the read model a moment later: read at once, the
+ * request may still say `running`. Read again, backing off, for up to `timeoutMs`; then the
+ * last read is answered as it is.
+ */
+export async function readEnded<T extends { status: string }>(
+  gateway: GatewayClient,
+  requestId: string,
+  status: string,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delayMs = 50; ; delayMs = Math.min(delayMs * 2, 1_000)) {
+    const view = await gateway.call<T>('GET', `/v1/requests/${encodeURIComponent(requestId)}`);
+    if (view.status === status || Date.now() + delayMs > deadline) return view;
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+  }
+}

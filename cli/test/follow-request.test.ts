@@ -1,6 +1,6 @@
 import { OoError } from '@oo/contracts';
 import { describe, expect, it } from 'vitest';
-import { followRequest, progressLine } from '../src/follow-request.js';
+import { followRequest, progressLine, readEnded } from '../src/follow-request.js';
 import type { GatewayClient, SseFrame } from '../src/gateway-client.js';
 
 const task = (
@@ -87,5 +87,27 @@ describe('following a request', () => {
     );
     expect(progressLine({ event: 'error', id: undefined, data: '{"message":"x"}' })).toBeUndefined();
     expect(progressLine({ event: 'task', id: '2', data: 'not json' })).toBeUndefined();
+  });
+});
+
+describe('reading a request that ended', () => {
+  it('reads again until the read model shows the end the stream told, then gives up after the time allowed', async () => {
+    const reads: string[] = [];
+    const lagging = (statuses: string[]): GatewayClient => ({
+      url: 'http://gateway.test',
+      async call<T>(_method: string, path: string) {
+        reads.push(path);
+        return { requestId: 'req_1', status: statuses.shift() ?? 'running' } as T;
+      },
+      events: () => (async function* () {})(),
+    });
+    const view = await readEnded(lagging(['running', 'running', 'succeeded']), 'req_1', 'succeeded');
+    expect(view.status).toBe('succeeded');
+    expect(reads).toEqual(['/v1/requests/req_1', '/v1/requests/req_1', '/v1/requests/req_1']);
+
+    const started = Date.now();
+    const stale = await readEnded(lagging([]), 'req_1', 'succeeded', 300);
+    expect(stale.status).toBe('running');
+    expect(Date.now() - started).toBeLessThan(2_000);
   });
 });

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { OoError } from '@oo/contracts';
-import { followRequest } from '../follow-request.js';
+import { followRequest, readEnded } from '../follow-request.js';
 import { type GatewayClient, gatewayClient, gatewayTarget } from '../gateway-client.js';
 import { textTable } from '../text-table.js';
 
@@ -87,7 +87,7 @@ function timeoutMs(seconds: string): number {
 async function followAndPrint(gateway: GatewayClient, requestId: string, options: WaitOptions, io: Io) {
   const tell = options.quiet ? () => undefined : (line: string) => io.err(`${line}\n`);
   const status = await followRequest(gateway, requestId, tell, timeoutMs(options.timeout));
-  io.out(json(await gateway.call<RequestView>('GET', path(requestId))));
+  io.out(json(await readEnded<RequestView>(gateway, requestId, status)));
   return status;
 }
 

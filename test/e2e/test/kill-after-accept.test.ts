@@ -151,7 +151,7 @@ async function submitConsumer() {
  * leaves the next test a consumer with nothing in flight (its freeze counts ack-pending submits).
  */
 async function expectBuiltOnce(requestId: string): Promise<void> {
-  const request = await finished(requestId);
+  await finished(requestId);
   await waitFor(
     async () => {
       const consumer = await submitConsumer();
@@ -159,6 +159,9 @@ async function expectBuiltOnce(requestId: string): Promise<void> {
     },
     { timeoutMs: 45_000, what: 'every submit settled (a held one comes back after the 10 s ack wait)' },
   );
+  // Read again now: the ledger folds run and request events on consumers of their own, so the read
+  // that first showed the request succeeded may have had its run a moment behind.
+  const request = await finished(requestId);
   expect(request).toMatchObject({ status: 'succeeded' });
   const runs = request.runs as RunView[];
   expect(runs.map((r) => [r.template, r.status])).toEqual([

@@ -4,7 +4,7 @@
  * `setup` and closes in `stop`, after in-flight requests finish.
  */
 import { KEEP_ENDED_REQUESTS_MS, ObjectStoreNames, OoError } from '@oo/contracts';
-import { defineActor, principalTokens } from '@oo/runtime';
+import { defineActor, listenNamingKeys, principalTokens } from '@oo/runtime';
 import { z } from 'zod';
 import { startUploadRetention } from './upload-retention.js';
 
@@ -77,17 +77,12 @@ export function filestoreActor(options: FilestoreOptions) {
         tokens: principalTokens(secret),
         log: env.log.child({ component: 'http' }),
       });
-      await app.listen({ port, host }).catch(async (err: Error) => {
-        await app.close().catch(() => undefined);
-        throw new OoError(
-          'OO_ERR_CONFIG_INVALID',
-          `the filestore cannot listen on ${host}:${port} (filestore.host, filestore.port / OO_FILESTORE_PORT): ${err.message}`,
-          { cause: err },
-        );
-      });
-      const address = app.server.address();
-      const bound = typeof address === 'object' && address ? address.port : port;
-      const url = `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
+      const url = await listenNamingKeys(
+        app,
+        { host, port },
+        'the filestore',
+        'filestore.host, filestore.port / OO_FILESTORE_PORT',
+      );
       env.log.info({ url }, 'filestore listening');
       onListening?.(url);
       const retention = startUploadRetention({

@@ -4,7 +4,7 @@
  * streams and closes the server after in-flight calls finish.
  */
 import { BucketNames, ObjectStoreNames, OoError, PresenceEntry } from '@oo/contracts';
-import { defineActor, principalTokens, readPresence } from '@oo/runtime';
+import { defineActor, listenNamingKeys, principalTokens, readPresence } from '@oo/runtime';
 import { apiAuth } from './api-auth.js';
 import { auditWriter } from './audit-writer.js';
 import { authFailures } from './auth-failures.js';
@@ -100,18 +100,15 @@ export function gatewayActor(options: GatewayOptions) {
         requestTimeoutMs: o.requestTimeoutMs,
         trustProxy: o.trustProxy,
       });
-      await app.listen({ host: o.host, port: o.port }).catch(async (err: Error) => {
-        await app.close().catch(() => undefined);
+      const url = await listenNamingKeys(
+        app,
+        { host: o.host, port: o.port },
+        'the gateway',
+        'gateway.host, gateway.port / OO_GATEWAY_PORT',
+      ).catch(async (err: unknown) => {
         await inventory?.close();
-        throw new OoError(
-          'OO_ERR_CONFIG_INVALID',
-          `the gateway cannot listen on ${o.host}:${o.port} (gateway.host, gateway.port / OO_GATEWAY_PORT): ${err.message}`,
-          { cause: err },
-        );
+        throw err;
       });
-      const address = app.server.address();
-      const port = typeof address === 'object' && address ? address.port : o.port;
-      const url = `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}`;
       env.log.info({ url, docs: `${url}/docs` }, 'gateway listening');
       o.onListening?.({ url, inject: (request) => app.inject(request) });
 

@@ -22,6 +22,7 @@ export type {
 export { defineActor, on } from './define-actor.js';
 export type { FileRetention, FileRetentionOptions, SelectFile } from './file-retention.js';
 export { removeFilesWrittenBefore, startFileRetention } from './file-retention.js';
+export { type ListeningApp, listenNamingKeys } from './http-listen.js';
 export type { BucketConnection, JsonBucket, JsonBucketOptions, KeyWrite, Versioned } from './json-bucket.js';
 export { jsonBucket } from './json-bucket.js';
 export { stopOnSignals } from './lifecycle.js';

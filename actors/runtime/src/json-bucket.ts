@@ -40,7 +40,8 @@ export interface JsonBucket<T> {
   /**
    * Every key's current value, streamed by one watcher rather than read key by key (a sweep over
    * 10,000 runs is one consumer, not 10,000 requests). Ends once it has caught up; values that fail
-   * the schema are skipped here (`get` reports them).
+   * the schema are skipped here (`get` reports them). A key written while the sweep runs may come
+   * twice, the later with the newer value.
    */
   latest(): AsyncIterable<{ key: string } & Versioned<T>>;
   /**
@@ -79,10 +80,13 @@ function buffered(watcher: object): number {
   return typeof iterator.getPending === 'function' ? iterator.getPending() : 0;
 }
 
+/** Updates a sweep reads past the values it started with, chasing a stream's end, at least. */
+const MAX_CHASED_UPDATES = 1_000;
+
 /** A sweep that received nothing for two of these asks whether anything is left to receive. */
 const SWEEP_IDLE_CHECK_MS = 250;
 
-/** A watcher's entries up to the last one there was when it started; then it is stopped. */
+/** A watcher's entries until it has caught up with the stream's end; then it is stopped. */
 async function* caughtUp(kv: KV, options: KvWatchOptions): AsyncIterable<KvEntry> {
   const watcher = await kv.watch(options);
   // With nothing to start from (an empty bucket, no write since), or values that expire before
@@ -103,11 +107,15 @@ async function* caughtUp(kv: KV, options: KvWatchOptions): AsyncIterable<KvEntry
     );
   }, SWEEP_IDLE_CHECK_MS);
   try {
-    if ((await undelivered(watcher, true)) === 0) return;
+    const pendingAtStart = await undelivered(watcher, true);
+    if (pendingAtStart === 0) return;
+    let updates = 0;
     for await (const entry of watcher) {
       received++;
       yield entry;
-      if (entry.isUpdate || entry.delta === 0) break;
+      if (entry.delta === 0) break;
+      // Under writes faster than the sweep reads, the end keeps moving: so many updates, no more.
+      if (entry.isUpdate && ++updates > Math.max(pendingAtStart ?? 0, MAX_CHASED_UPDATES)) break;
     }
   } finally {
     clearInterval(idle);
@@ -170,6 +178,8 @@ export function jsonBucket<S extends z.ZodType>(
 ): JsonBucket<z.output<S>> {
   type T = z.output<S>;
   const { jsm, publish } = connection;
+  /** The bucket's history setting, read at the first sweep. */
+  let history: number | undefined;
   // Buffer.from, not TextEncoder: pooled, about 3x faster for small strings on Node 20.
   const encode = (value: T, json?: string) => Buffer.from(json ?? JSON.stringify(value));
   /**
@@ -258,7 +268,13 @@ export function jsonBucket<S extends z.ZodType>(
       return purged.purged;
     },
     async *latest() {
-      for await (const entry of caughtUp(kv, { include: KvWatchInclude.LastValue })) {
+      // With history 1 (every OO bucket), every stored message in order rather than each key's last
+      // value: the same messages, but nats-server 2.9's last-per-subject delivery goes wrong when a
+      // key is rewritten during the sweep (one value delivered again and again, other keys never).
+      // A key rewritten meanwhile comes again further on, so the sweep runs to the stream's end.
+      history ??= (await kv.status()).history;
+      const include = history === 1 ? KvWatchInclude.AllHistory : KvWatchInclude.LastValue;
+      for await (const entry of caughtUp(kv, { include })) {
         if (entry.operation !== 'PUT') continue;
         const value = decode(entry.json());
         if (value.ok) yield { key: entry.key, value: value.data, revision: entry.revision };

@@ -72,12 +72,15 @@ export async function readPresence(
   bucket: JsonBucket<PresenceEntry>,
   now = Date.now(),
 ): Promise<PresenceEntry[]> {
-  const entries: PresenceEntry[] = [];
-  for await (const { value } of bucket.latest()) {
-    if (now - Date.parse(value.heartbeatAt) > PRESENCE_TTL_MS) continue;
-    entries.push(value);
+  // A heartbeat written during the sweep comes again, newer: one entry a key, the last read.
+  const byKey = new Map<string, PresenceEntry>();
+  for await (const { key, value } of bucket.latest()) {
+    if (now - Date.parse(value.heartbeatAt) > PRESENCE_TTL_MS) byKey.delete(key);
+    else byKey.set(key, value);
   }
-  return entries.sort((a, b) => a.actor.localeCompare(b.actor) || a.instance.localeCompare(b.instance));
+  return [...byKey.values()].sort(
+    (a, b) => a.actor.localeCompare(b.actor) || a.instance.localeCompare(b.instance),
+  );
 }
 
 export const PRESENCE_BUCKET = BucketNames.presence;

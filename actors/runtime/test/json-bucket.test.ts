@@ -100,6 +100,33 @@ describe('runtime - json bucket latest()', () => {
     }
     expect(new Set(seen).size).toBe(2_000);
   });
+
+  it('streams every key while the keys are rewritten meanwhile, as presence heartbeats are', async () => {
+    // With history 1 a rewrite deletes the value a sweep was about to deliver: the key is then read
+    // only as the update that replaced it, which may come after updates of other keys. A sweep that
+    // stopped at its first update missed it (seen as an actor missing from the status page in CI).
+    const name = `test_${freshName()}`;
+    const kv = await nats.kvm.create(name, { history: 1 });
+    const bucket = jsonBucket(kv, name, Counter);
+    const keys = Array.from({ length: 12 }, (_, i) => `actor${i}`);
+    await Promise.all(keys.map((key) => bucket.put(key, { n: 0 })));
+    let writing = true;
+    const writer = (async () => {
+      for (let n = 1; writing; n++) await Promise.all(keys.map((key) => bucket.put(key, { n })));
+    })();
+    const incomplete: string[][] = [];
+    try {
+      for (let sweep = 0; sweep < 40; sweep++) {
+        const seen = new Set((await collect(bucket.latest())).map((entry) => entry.key));
+        const missing = keys.filter((key) => !seen.has(key));
+        if (missing.length > 0) incomplete.push(missing);
+      }
+    } finally {
+      writing = false;
+      await writer;
+    }
+    expect(incomplete).toEqual([]);
+  });
 });
 
 describe('runtime - json bucket expunge()', () => {

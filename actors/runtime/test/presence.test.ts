@@ -55,4 +55,40 @@ describe('runtime - presence', () => {
     expect(Date.now() - killedAt).toBeLessThanOrEqual(15_500);
     await reader.close();
   });
+
+  it('lists each instance once while every one of them beats meanwhile', async () => {
+    // The status page once showed one actor twice and another not at all: heartbeats written during
+    // the read. Here a dozen instances beat without pause while the list is read again and again.
+    const nats = await connectNats(testConfig(server.url).nats, 'presence-beats');
+    const name = `presence_${freshName()}`;
+    const bucket = jsonBucket(await nats.kvm.create(name, { history: 1 }), name, PresenceEntry);
+    const instances = Array.from({ length: 12 }, (_, i) => `inst_${i}`);
+    const entry = (instance: string, handled: number): PresenceEntry => ({
+      actor: 'beater',
+      instance,
+      host: 'here',
+      pid: 1,
+      versions: { node: process.version, actor: '1', runtime: '1' },
+      startedAt: new Date().toISOString(),
+      heartbeatAt: new Date().toISOString(),
+      inFlight: 0,
+      handled,
+      failed: 0,
+    });
+    await Promise.all(instances.map((i) => bucket.put(i, entry(i, 0))));
+    let beating = true;
+    const beats = (async () => {
+      for (let n = 1; beating; n++) await Promise.all(instances.map((i) => bucket.put(i, entry(i, n))));
+    })();
+    const lists: string[][] = [];
+    try {
+      for (let read = 0; read < 20; read++) lists.push((await readPresence(bucket)).map((e) => e.instance));
+    } finally {
+      beating = false;
+      await beats;
+      await nats.nc.close();
+    }
+    const sorted = [...instances].sort();
+    expect(lists).toEqual(lists.map(() => sorted));
+  });
 });

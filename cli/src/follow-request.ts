@@ -7,6 +7,10 @@
 import { OoError } from '@oo/contracts';
 import type { GatewayClient, SseFrame } from './gateway-client.js';
 
+/** A request's path on the gateway, `rest` after it (`/events`, `/cancel`). */
+export const requestPath = (requestId: string, rest = '') =>
+  `/v1/requests/${encodeURIComponent(requestId)}${rest}`;
+
 const RECONNECTS = 10;
 const RECONNECT_DELAY_MS = 1_000;
 
@@ -46,7 +50,7 @@ export async function followRequest(
   timeoutMs: number,
 ): Promise<string> {
   const timeout = AbortSignal.timeout(timeoutMs);
-  const path = `/v1/requests/${encodeURIComponent(requestId)}/events`;
+  const path = requestPath(requestId, '/events');
   let lastId: string | undefined;
   let failures = 0;
   for (;;) {
@@ -91,7 +95,7 @@ export async function readEnded<T extends { status: string }>(
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (let delayMs = 50; ; delayMs = Math.min(delayMs * 2, 1_000)) {
-    const view = await gateway.call<T>('GET', `/v1/requests/${encodeURIComponent(requestId)}`);
+    const view = await gateway.call<T>('GET', requestPath(requestId));
     if (view.status === status || Date.now() + delayMs > deadline) return view;
     await new Promise((resolve) => setTimeout(resolve, delayMs));
   }

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { OoError } from '@oo/contracts';
-import { followRequest, readEnded } from '../follow-request.js';
+import { followRequest, readEnded, requestPath } from '../follow-request.js';
 import { type GatewayClient, gatewayClient, gatewayTarget } from '../gateway-client.js';
 import { textTable } from '../text-table.js';
 
@@ -58,7 +58,6 @@ interface RequestSummary {
 
 const connect = (options: GatewayOptions): GatewayClient => gatewayClient(gatewayTarget(options.data));
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
-const path = (requestId: string, rest = '') => `/v1/requests/${encodeURIComponent(requestId)}${rest}`;
 
 /** A body from a file, or from stdin for `-`. */
 function readBody(file: string): unknown {
@@ -112,7 +111,7 @@ export async function submitRequest(
 }
 
 export async function showRequest(requestId: string, options: GatewayOptions, io: Io = processIo) {
-  io.out(json(await connect(options).call('GET', path(requestId))));
+  io.out(json(await connect(options).call('GET', requestPath(requestId))));
   return 0;
 }
 
@@ -161,7 +160,7 @@ export async function cancelRequest(
   const gateway = connect(options);
   const answer = await gateway.call(
     'POST',
-    path(requestId, '/cancel'),
+    requestPath(requestId, '/cancel'),
     options.reason ? { reason: options.reason } : {},
   );
   if (!options.wait) {
@@ -182,7 +181,7 @@ export async function rerunRequest(
   }
   const gateway = connect(options);
   const body = { mode: options.mode, ...(options.body ? { body: readBody(options.body) } : {}) };
-  const accepted = await gateway.call<Accepted>('POST', path(requestId, '/rerun'), body);
+  const accepted = await gateway.call<Accepted>('POST', requestPath(requestId, '/rerun'), body);
   if (!options.wait) {
     io.out(json(accepted));
     return 0;

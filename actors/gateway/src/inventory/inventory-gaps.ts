@@ -46,7 +46,8 @@ function known(lists: InventoryLists): Record<NamedField['kind'], ReadonlySet<st
   };
 }
 
-function gap(field: NamedField, sourceOf: SourceOf): InventoryGap {
+/** A missing name as a refusal names it: its field and the source that lacks it. */
+export function gap(field: NamedField, sourceOf: SourceOf): InventoryGap {
   return {
     path: field.path,
     message: `${field.kind} "${field.name}" is not in the inventory (${sourceOf(field.kind)})`,
@@ -54,13 +55,18 @@ function gap(field: NamedField, sourceOf: SourceOf): InventoryGap {
 }
 
 /** Those of `fields` the inventory lacks. */
+export function missingFields(fields: readonly NamedField[], lists: InventoryLists): NamedField[] {
+  const names = known(lists);
+  return fields.filter((f) => !names[f.kind].has(f.name));
+}
+
+/** Those of `fields` the inventory lacks, as gaps. */
 export function missingNames(
   fields: readonly NamedField[],
   lists: InventoryLists,
   sourceOf: SourceOf,
 ): InventoryGap[] {
-  const names = known(lists);
-  return fields.filter((f) => !names[f.kind].has(f.name)).map((f) => gap(f, sourceOf));
+  return missingFields(fields, lists).map((f) => gap(f, sourceOf));
 }
 
 /** Every name of `policy` the inventory lacks. */

@@ -13,7 +13,7 @@ import { OoError, type PolicyRecord, type ResourceSpec } from '@oo/contracts';
 import type { FastifyBaseLogger } from 'fastify';
 import { capped } from '../problem.js';
 import type { CachedInventory } from './cached-inventory.js';
-import { missingNames, requestedNames } from './inventory-gaps.js';
+import { gap, missingFields, requestedNames } from './inventory-gaps.js';
 
 /** @throws OoError OO_ERR_INVENTORY_NAME_UNKNOWN naming each network of `resources` the inventory lacks */
 export async function checkRequestedNames(
@@ -31,14 +31,11 @@ export async function checkRequestedNames(
     log.warn({ err }, 'inventory unreadable: the request is checked against the policy only');
     return;
   }
-  if (missingNames(fields, lists, inventory.sourceOf).length === 0) return;
+  const missing = missingFields(fields, lists);
+  if (missing.length === 0) return;
   // Read only now: the policy is a database read that a request on listed networks does not need.
   const permitted = new Set((await policy()).policy.networks.map((n) => n.name));
-  const errors = missingNames(
-    fields.filter((f) => permitted.has(f.name)),
-    lists,
-    inventory.sourceOf,
-  );
+  const errors = missing.filter((f) => permitted.has(f.name)).map((f) => gap(f, inventory.sourceOf));
   if (errors.length === 0) return;
   const count = `${errors.length} network${errors.length === 1 ? '' : 's'}`;
   throw new OoError(

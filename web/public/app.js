@@ -8,6 +8,7 @@
  */
 import { call, describeError } from './api.js';
 import { h, replace } from './dom.js';
+import { guardLeaving, mayLeave } from './leave-guard.js';
 import { policyPageView } from './policy-page.js';
 import { requestFormView } from './request-form.js';
 import { requestListView } from './request-list.js';
@@ -23,6 +24,8 @@ const main = /** @type {HTMLElement} */ (document.getElementById('main'));
 const nav = /** @type {HTMLElement} */ (document.getElementById('nav'));
 /** @type {AbortController | undefined} */
 let current;
+/** The hash of the page on screen: where a navigation the user took back returns to. */
+let shownHash = location.hash;
 /** The caller, once asked, for the token held. */
 /** @type {{ token: string, me: Me } | undefined} */
 let caller;
@@ -88,6 +91,8 @@ function markCurrent(route) {
 }
 
 async function show() {
+  guardLeaving(undefined);
+  shownHash = location.hash;
   current?.abort();
   current = new AbortController();
   const signal = current.signal;
@@ -139,9 +144,19 @@ async function show() {
   window.scrollTo(0, 0);
 }
 
-window.addEventListener('hashchange', () => void show());
+window.addEventListener('hashchange', () => {
+  if (location.hash === shownHash) return;
+  // Declined: the address goes back to the page still on screen, without showing it anew.
+  if (!mayLeave()) {
+    history.replaceState(null, '', `${location.pathname}${location.search}${shownHash}`);
+    return;
+  }
+  void show();
+});
 window.addEventListener('oo:unauthorized', (event) => {
   if (/** @type {CustomEvent<{ token: string }>} */ (event).detail.token !== token()) return;
+  // The token is refused: nothing on this page can be saved with it any more.
+  guardLeaving(undefined);
   signOut();
   location.hash = '#/sign-in';
 });

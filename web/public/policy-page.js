@@ -8,6 +8,7 @@
 import { ApiError, call, describeError } from './api.js';
 import { h, replace, when } from './dom.js';
 import { inventoryCard } from './inventory-card.js';
+import { guardLeaving } from './leave-guard.js';
 
 /**
  * @typedef {{ version: number, policy: unknown, updatedBy: string, updatedAt: string }} PolicyRecord
@@ -30,6 +31,7 @@ export function policyPageView({ token, signal }) {
   /** The editor's text as read, to tell whether it holds changes not saved. */
   let asRead = '';
   const placement = inventoryCard({ token, signal, editor });
+  guardLeaving(() => (editor.value !== asRead ? 'The policy has changes you have not saved.' : undefined));
 
   async function load() {
     replace(message);

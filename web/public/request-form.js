@@ -10,6 +10,7 @@ import { ApiError, call, describeError } from './api.js';
 import { dnsFields } from './dns-fields.js';
 import { h, replace } from './dom.js';
 import { field, setValue, showFieldErrors, textOf } from './form-fields.js';
+import { guardLeaving } from './leave-guard.js';
 import { resourceList } from './resource-list.js';
 import { vmFields } from './vm-fields.js';
 
@@ -145,6 +146,13 @@ function form(token, options, original) {
     submit,
   );
 
+  // Leaving a form the user has typed in asks first; one sent, or left as offered, does not.
+  let edited = false;
+  el.addEventListener('input', () => {
+    edited = true;
+  });
+  guardLeaving(() => (edited ? 'The request you are filling in has not been sent.' : undefined));
+
   // A request holds resources of one type (the requests actor refuses mixed ones).
   const asked = original?.resources[0];
   if (original && asked) {
@@ -186,6 +194,7 @@ function form(token, options, original) {
             body: body(),
           })
         : await call(token, 'POST', '/v1/requests', body(), { 'idempotency-key': idempotencyKey });
+      edited = false;
       location.hash = `#/requests/${encodeURIComponent(accepted.requestId)}`;
     } catch (err) {
       if (err instanceof ApiError && err.problem.errors?.length) {

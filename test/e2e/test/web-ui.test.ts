@@ -273,6 +273,17 @@ describe('web UI', () => {
     );
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('f-resources.0.hostname');
 
+    // Typed in and not sent: leaving by the navigation asks first; declined, the form stays filled.
+    const asked: string[] = [];
+    page.once('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page.click('a[href="#/requests"]');
+    expect(asked).toEqual(['The request you are filling in has not been sent. Leave this page all the same?']);
+    expect(new URL(page.url()).hash).toBe('#/new');
+    expect(await page.inputValue('input[name=hostname]')).toBe('Bad_Host!');
+
     // Corrected, the same form (and its Idempotency-Key) is taken.
     await page.fill('input[name=hostname]', 'web-ui-01');
     await page.click('button[type=submit]');
@@ -353,6 +364,17 @@ describe('web UI', () => {
     await page.click('button[type=submit]');
     await expect.poll(() => page.textContent('form [role=alert]')).toContain('images');
 
+    // The refused edit is not saved: leaving by the navigation asks too, and declined stays put.
+    const asked: string[] = [];
+    page.once('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page.click('a[href="#/new"]');
+    expect(asked).toEqual(['The policy has changes you have not saved. Leave this page all the same?']);
+    expect(new URL(page.url()).hash).toBe('#/policy');
+    expect(await page.inputValue('#policy-json')).toBe('{"images": []}');
+    page.once('dialog', (dialog) => void dialog.accept());
     await page.click('a[href="#/new"]');
     await page.waitForSelector('form.request-form');
     expect(await page.getAttribute('input[name=cpu]', 'max')).toBe('4');

@@ -86,6 +86,26 @@ async function tokenFor(name: string, role: 'requester' | 'operator'): Promise<s
   return ((await created.json()) as { secret: string }).secret;
 }
 
+/** Submits over the API, as another program would (the list and pages must show it); its id. */
+async function submitOverApi(resources: unknown[], token = adminToken): Promise<string> {
+  const submitted = await fetch(`${gateway}/v1/requests`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ resources }),
+  });
+  expect(submitted.status).toBe(202);
+  return ((await submitted.json()) as { requestId: string }).requestId;
+}
+
+/** An A record in `oo up`'s DNS zone. */
+const aRecord = (name: string, value: string) => ({
+  type: 'dns_record',
+  zone: 'intranet.example',
+  name,
+  recordType: 'A',
+  value,
+});
+
 /** Opens the UI and signs in; with `wait` (the default), returns once the page is signed in. */
 async function signIn(token = adminToken, { wait = true } = {}) {
   await page.goto(gateway);
@@ -235,23 +255,7 @@ describe('web UI', () => {
   it('follows the list: a request made elsewhere shows, and reaches succeeded, without a refresh', async () => {
     await signIn();
     await page.waitForSelector('table.requests tbody tr');
-    const submitted = await fetch(`${gateway}/v1/requests`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        resources: [
-          {
-            type: 'dns_record',
-            zone: 'intranet.example',
-            name: 'listed',
-            recordType: 'A',
-            value: '10.10.0.78',
-          },
-        ],
-      }),
-    });
-    expect(submitted.status).toBe(202);
-    const { requestId } = (await submitted.json()) as { requestId: string };
+    const requestId = await submitOverApi([aRecord('listed', '10.10.0.78')]);
     const status = `table.requests tr:has(a[href="#/requests/${requestId}"]) .badge`;
     await page.waitForSelector(status, { timeout: 20_000 });
     await expect.poll(() => page.textContent(status), { timeout: 30_000 }).toBe('succeeded');
@@ -280,7 +284,9 @@ describe('web UI', () => {
       void dialog.dismiss();
     });
     await page.click('a[href="#/requests"]');
-    expect(asked).toEqual(['The request you are filling in has not been sent. Leave this page all the same?']);
+    expect(asked).toEqual([
+      'The request you are filling in has not been sent. Leave this page all the same?',
+    ]);
     expect(new URL(page.url()).hash).toBe('#/new');
     expect(await page.inputValue('input[name=hostname]')).toBe('Bad_Host!');
 
@@ -429,33 +435,28 @@ describe('web UI', () => {
 
   it('shows why the policy refused a request, and lets an operator, not its requester, rerun it', async () => {
     const requester = await tokenFor('ruth', 'requester');
-    const submitted = await fetch(`${gateway}/v1/requests`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${requester}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        resources: [
-          {
-            type: 'virtual_machine',
-            os: 'rhel9',
-            network: 'INTRANET_DEV',
-            cpu: 64,
-            memoryGb: 8,
-            disks: [{ sizeGb: 100 }],
-          },
-          {
-            type: 'virtual_machine',
-            os: 'rhel9',
-            network: 'INTRANET_DEV',
-            cpu: 2,
-            memoryGb: 4,
-            disks: [{ sizeGb: 50 }, { sizeGb: 20 }],
-            hostname: 'ruth-db',
-          },
-        ],
-      }),
-    });
-    expect(submitted.status).toBe(202);
-    const { requestId } = (await submitted.json()) as { requestId: string };
+    const requestId = await submitOverApi(
+      [
+        {
+          type: 'virtual_machine',
+          os: 'rhel9',
+          network: 'INTRANET_DEV',
+          cpu: 64,
+          memoryGb: 8,
+          disks: [{ sizeGb: 100 }],
+        },
+        {
+          type: 'virtual_machine',
+          os: 'rhel9',
+          network: 'INTRANET_DEV',
+          cpu: 2,
+          memoryGb: 4,
+          disks: [{ sizeGb: 50 }, { sizeGb: 20 }],
+          hostname: 'ruth-db',
+        },
+      ],
+      requester,
+    );
 
     await signIn(requester);
     await page.goto(`${gateway}/ui/#/requests/${requestId}`);
@@ -594,22 +595,7 @@ describe('web UI', () => {
   });
 
   it('fits a phone: the navigation wraps on screen, and wide tables scroll inside their card', async () => {
-    const submitted = await fetch(`${gateway}/v1/requests`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        resources: [
-          {
-            type: 'dns_record',
-            zone: 'intranet.example',
-            name: 'phone',
-            recordType: 'A',
-            value: '10.10.0.79',
-          },
-        ],
-      }),
-    });
-    expect(submitted.status).toBe(202);
+    await submitOverApi([aRecord('phone', '10.10.0.79')]);
     await page.setViewportSize({ width: 390, height: 844 });
     await signIn();
     await page.waitForSelector('table.requests tbody tr a');

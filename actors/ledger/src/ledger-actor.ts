@@ -7,6 +7,7 @@ import { EngineSubjects, RequestSubjects } from '@oo/contracts';
 import { type OpenReadModelOptions, openReadModel, type ReadModel } from '@oo/read-model';
 import { type ActorEnv, type ActorSetup, defineActor, type HandlerOptions, on } from '@oo/runtime';
 import { projection } from './project.js';
+import { afterItsRun } from './request-after-run.js';
 
 export const LEDGER_VERSION = '0.1.0';
 
@@ -76,7 +77,10 @@ export function ledgerActor(options: LedgerOptions) {
           ),
           on(
             RequestSubjects.events,
-            projection((seq, event) => readModel.applyRequestEvent(seq, event)),
+            afterItsRun(
+              readModel,
+              projection((seq, event) => readModel.applyRequestEvent(seq, event)),
+            ),
             HANDLER_OPTIONS,
           ),
         ],

@@ -131,6 +131,50 @@ describe.each(databases)('ledger ($kind)', (database) => {
     await ledger.stop();
   });
 
+  it("folds a request's end only once its run's end is folded, as a reader must see them", async () => {
+    const ledger = await startLedger();
+    onTestFinished(() => ledger.stop());
+    const s = story();
+    const runEnd = s.events.findIndex((e) => e.kind === 'run' && e.event.status === 'succeeded');
+    const [runSucceeded] = s.events.splice(runEnd, 1);
+    // The request's end is published first, its run's end a moment later (folded on another consumer).
+    await publish(publisher, s.events.slice(0, -1));
+    await waitFor(async () => (await readModel.getRequest(s.requestId))?.status === 'running');
+    const seen: string[] = [];
+    let reading = true;
+    const reader = (async () => {
+      while (reading) {
+        const view = await readModel.getRequest(s.requestId);
+        seen.push(`request ${view?.status}, run ${view?.runs[0]?.status}`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    })();
+    await publish(publisher, s.events.slice(-1));
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    await publish(publisher, [runSucceeded!]);
+    await waitFor(async () => (await readModel.getRequest(s.requestId))?.status === 'succeeded');
+    reading = false;
+    await reader;
+    // Never the request ended beside its run running; the other way round for a moment, as it happens.
+    expect(seen).not.toContain('request succeeded, run running');
+    expect(seen).toContain('request running, run running');
+    expect(seen.at(-1)).toBe('request succeeded, run succeeded');
+  });
+
+  it("folds a request's end all the same when its run's end never comes", async () => {
+    const ledger = await startLedger();
+    onTestFinished(() => ledger.stop());
+    const s = story();
+    await publish(
+      publisher,
+      s.events.filter((e) => !(e.kind === 'run' && e.event.status === 'succeeded')),
+    );
+    await waitFor(async () => (await readModel.getRequest(s.requestId))?.status === 'succeeded', {
+      timeoutMs: 20_000,
+    });
+    expect((await readModel.getRequest(s.requestId))?.runs[0]?.status).toBe('running');
+  });
+
   it('catches up on the events published while it was stopped', async () => {
     const s = story();
     const ledger = await startLedger();

@@ -33,7 +33,7 @@ import { listRequests, type RequestListQuery } from './request-list.js';
 import { applyRequestEvent } from './request-projection.js';
 import { getRequest } from './request-view.js';
 import { resetProjections } from './reset-projections.js';
-import { applyRunEvent } from './run-projection.js';
+import { applyRunEvent, runEnded } from './run-projection.js';
 import { applyTaskEvent } from './task-projection.js';
 import { createToken, findTokenBySecret, listTokens, revokeToken, touchToken } from './tokens.js';
 import type {
@@ -81,6 +81,8 @@ export interface ReadModel {
   applyRunEvent(seq: number, event: RunEvent): Promise<boolean>;
   applyTaskEvent(seq: number, event: TaskEvent): Promise<boolean>;
   applyRequestEvent(seq: number, event: RequestEvent): Promise<boolean>;
+  /** Whether the run's end is folded (the ledger folds a request's end after its run's). */
+  runEnded(runId: string): Promise<boolean>;
   /** Empties the projected tables before a rebuild (see reset-projections.ts). */
   resetProjections(): Promise<void>;
 
@@ -226,6 +228,7 @@ export async function openReadModel(options: OpenReadModelOptions): Promise<Read
     applyRunEvent: (seq, event) => applyRunEvent(db, seq, event),
     applyTaskEvent: (seq, event) => applyTaskEvent(db, seq, event),
     applyRequestEvent: (seq, event) => applyRequestEvent(db, seq, event),
+    runEnded: (runId) => runEnded(db, runId),
     resetProjections: () => resetProjections(db),
     getRequest: (requestId) => getRequest(db, requestId),
     listRequests: (query) => listRequests(db, query),

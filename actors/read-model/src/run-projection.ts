@@ -45,3 +45,9 @@ export function applyRunEvent(db: Db, seq: number, event: RunEvent): Promise<boo
     ]);
   });
 }
+
+/** Whether the run's end is folded: false for a run still running or not known yet. */
+export async function runEnded(db: Db, runId: string): Promise<boolean> {
+  const [row] = await db.query<{ status: string }>('SELECT status FROM runs WHERE run_id = $1', [runId]);
+  return row !== undefined && RUN_ENDED.has(row.status);
+}

@@ -6,14 +6,10 @@
  */
 import { resolve } from 'node:path';
 import { OoError } from '@oo/contracts';
+import { type SseFrame, sseParser } from '@oo/web/sse-parser';
 import { readUpFile } from './up-file.js';
 
-/** One Server-Sent Events frame. */
-export interface SseFrame {
-  readonly event: string;
-  readonly data: string;
-  readonly id: string | undefined;
-}
+export type { SseFrame };
 
 export interface GatewayClient {
   readonly url: string;
@@ -76,29 +72,8 @@ function problemError(status: number, text: string): OoError {
 
 async function* sseFrames(body: ReadableStream<Uint8Array>): AsyncIterable<SseFrame> {
   const decoder = new TextDecoder();
-  let buffer = '';
-  let frame = { event: 'message', data: [] as string[], id: undefined as string | undefined };
-  for await (const chunk of body) {
-    buffer += decoder.decode(chunk, { stream: true });
-    let newline = buffer.indexOf('\n');
-    while (newline >= 0) {
-      const line = buffer.slice(0, newline).replace(/\r$/, '');
-      buffer = buffer.slice(newline + 1);
-      newline = buffer.indexOf('\n');
-      if (line === '') {
-        if (frame.data.length > 0) yield { event: frame.event, data: frame.data.join('\n'), id: frame.id };
-        frame = { event: 'message', data: [], id: undefined };
-        continue;
-      }
-      if (line.startsWith(':')) continue;
-      const colon = line.indexOf(':');
-      const field = colon < 0 ? line : line.slice(0, colon);
-      const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-      if (field === 'event') frame.event = value;
-      else if (field === 'data') frame.data.push(value);
-      else if (field === 'id') frame.id = value;
-    }
-  }
+  const parser = sseParser();
+  for await (const chunk of body) yield* parser.push(decoder.decode(chunk, { stream: true }));
 }
 
 export function gatewayClient(target: { url: string; token: string }): GatewayClient {

@@ -1,57 +1,16 @@
 // @ts-check
 /**
  * A request's events, live: `GET /v1/requests/:id/events` read as Server-Sent Events over fetch.
- * The browser's EventSource cannot send an Authorization header, so the frames are parsed here.
+ * The browser's EventSource cannot send an Authorization header, so the frames are parsed by
+ * sse-parser.js.
  * A dropped stream is opened again after `Last-Event-ID`, the last stored event seen, until the
  * gateway sends `end` or the caller aborts.
  */
 
 import { ApiError, gatewayUrl, refusal } from './api.js';
+import { sseParser } from './sse-parser.js';
 
-/**
- * @typedef {{ event: string, data: string, id: string | undefined }} SseFrame
- */
-
-/**
- * Parses an event stream fed in chunks: `push` a chunk of text, get the frames it completed.
- * Follows the SSE rules the gateway uses: `field: value` lines, a blank line ends a frame, lines
- * starting with `:` are comments, `data` lines join with a newline.
- */
-export function sseParser() {
-  let buffer = '';
-  /** @type {{ event: string, data: string[], id: string | undefined }} */
-  let frame = { event: 'message', data: [], id: undefined };
-  return {
-    /**
-     * @param {string} chunk
-     * @returns {SseFrame[]}
-     */
-    push(chunk) {
-      buffer += chunk;
-      /** @type {SseFrame[]} */
-      const frames = [];
-      let end = buffer.search(/\r\n|\r|\n/);
-      while (end >= 0) {
-        const line = buffer.slice(0, end);
-        buffer = buffer.slice(buffer.startsWith('\r\n', end) ? end + 2 : end + 1);
-        if (line === '') {
-          if (frame.data.length > 0)
-            frames.push({ event: frame.event, data: frame.data.join('\n'), id: frame.id });
-          frame = { event: 'message', data: [], id: undefined };
-        } else if (!line.startsWith(':')) {
-          const colon = line.indexOf(':');
-          const field = colon < 0 ? line : line.slice(0, colon);
-          const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-          if (field === 'event') frame.event = value;
-          else if (field === 'data') frame.data.push(value);
-          else if (field === 'id') frame.id = value;
-        }
-        end = buffer.search(/\r\n|\r|\n/);
-      }
-      return frames;
-    },
-  };
-}
+/** @typedef {import('./sse-parser.js').SseFrame} SseFrame */
 
 /** How long to wait before opening a dropped stream again (ms). */
 const REOPEN_MS = 1_000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sseParser } from '../public/event-feed.js';
+import { sseParser } from '../public/sse-parser.js';
 
 describe('web - event stream parser', () => {
   it('reads frames split anywhere across chunks', () => {
@@ -18,6 +18,14 @@ describe('web - event stream parser', () => {
     expect(parser.push(': keep-alive\r\n\r\ndata: one\r\ndata: two\r\n\r\n')).toEqual([
       { event: 'message', data: 'one\ntwo', id: undefined },
     ]);
+  });
+
+  it('reads a CRLF split between two chunks as one line end, not two', () => {
+    const parser = sseParser();
+    expect(parser.push('data: one\r')).toEqual([]);
+    expect(parser.push('\ndata: two\r')).toEqual([]);
+    expect(parser.push('\n\r')).toEqual([]);
+    expect(parser.push('\n')).toEqual([{ event: 'message', data: 'one\ntwo', id: undefined }]);
   });
 
   it('holds a frame until its blank line arrives', () => {

@@ -47,7 +47,7 @@ async function restartWith(epgs: number, onFirstPage: () => void): Promise<void>
     users: [{ username: 'admin', password: PASSWORD }],
     seed: { epgs: manyEpgs(epgs) },
     log: (line) => {
-      if (/fvAEPg\.json\?page-size=500&page=0 -> 200$/.test(line)) onFirstPage();
+      if (/fvAEPg\.json\?order-by=fvAEPg\.dn\|asc&page-size=500&page=0 -> 200$/.test(line)) onFirstPage();
     },
   });
 }
@@ -71,9 +71,9 @@ describe('aci client - networks', () => {
     expect(new Set(networks.map((n) => n.id)).size).toBe(1201);
     expect(networks.at(-1)?.name).toBe('epg-1200');
     expect(sim.control.requests({ path: EPGS }).map((r) => r.path)).toEqual([
-      '/api/class/fvAEPg.json?page-size=500&page=0',
-      '/api/class/fvAEPg.json?page-size=500&page=1',
-      '/api/class/fvAEPg.json?page-size=500&page=2',
+      '/api/class/fvAEPg.json?order-by=fvAEPg.dn|asc&page-size=500&page=0',
+      '/api/class/fvAEPg.json?order-by=fvAEPg.dn|asc&page-size=500&page=1',
+      '/api/class/fvAEPg.json?order-by=fvAEPg.dn|asc&page-size=500&page=2',
     ]);
   });
 
@@ -212,7 +212,7 @@ describe('aci client - errors', () => {
     const error = await failure(apic.networks());
     expect(error.retryable).toBe(true);
     expect(error.message).toBe(
-      `APIC ${sim.url} answered 503: Injected 503 to GET /api/class/fvAEPg.json?page-size=500&page=0 (3 attempts)`,
+      `APIC ${sim.url} answered 503: Injected 503 to GET /api/class/fvAEPg.json?order-by=fvAEPg.dn|asc&page-size=500&page=0 (3 attempts)`,
     );
     expect(error.details).toEqual({
       source: `aci:${sim.url}`,
@@ -240,7 +240,7 @@ describe('aci client - errors', () => {
     expect(performance.now() - started).toBeLessThan(3_000);
     expect(error.retryable).toBe(true);
     expect(error.message).toBe(
-      `APIC ${sim.url} did not answer GET /api/class/fvAEPg.json?page-size=500&page=0 within 100 ms`,
+      `APIC ${sim.url} did not answer GET /api/class/fvAEPg.json?order-by=fvAEPg.dn|asc&page-size=500&page=0 within 100 ms`,
     );
   });
 

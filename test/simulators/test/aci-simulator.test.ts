@@ -251,6 +251,24 @@ describe('aci simulator - class queries', () => {
     }
   });
 
+  it('aci simulator - orders by the attribute order-by names, and refuses one it cannot', async () => {
+    const token = await login();
+    const byName = (order: string) =>
+      call(`/api/class/fvAEPg.json?order-by=${order}&page-size=10`, { token });
+    expect(epgNames(await byName('fvAEPg.name|desc'))).toEqual([
+      'MGMT',
+      'INTRANET_PROD',
+      'INTRANET_DEV',
+      'DMZ',
+    ]);
+    expect(epgNames(await byName('fvAEPg.name'))).toEqual(['DMZ', 'INTRANET_DEV', 'INTRANET_PROD', 'MGMT']);
+    for (const order of ['fvTenant.dn', 'fvAEPg.noSuch', 'fvAEPg.dn|up', 'dn']) {
+      const res = await byName(order);
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual(apicError(400, `Request failed, invalid value for order-by: ${order}`));
+    }
+  });
+
   it('aci simulator - answers 400 unresolved class to an unknown class', async () => {
     const res = await call('/api/class/fvNoSuch.json', { token: await login() });
     expect(res.status).toBe(400);

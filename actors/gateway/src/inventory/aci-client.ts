@@ -86,7 +86,8 @@ export function aciClient(options: AciClientOptions): AciClient {
     const items: unknown[] = [];
     let total: number | undefined;
     for (let page = 0; total === undefined || items.length < total; page++) {
-      const path = `${EPG_PATH}?page-size=${PAGE_SIZE}&page=${page}`;
+      // Ordered explicitly: pages of a query APIC is free to order differently could skip or repeat EPGs.
+      const path = `${EPG_PATH}?order-by=fvAEPg.dn|asc&page-size=${PAGE_SIZE}&page=${page}`;
       const answer = await http.call({ method: 'GET', path, headers: cookie(token) }, signal);
       if (answer.status === 403) return REFUSED;
       if (answer.status !== 200) {

@@ -25,8 +25,9 @@
  *   where APIC's web server may answer HTML) and 405; the attributes besides token,
  *   refreshTimeoutSeconds and userName, and fvAEPg's beyond those the gateway reads; the login's
  *   children (user domains) are left out.
- * - Objects are sorted by dn (APIC orders by dn unless `order-by` says otherwise; `order-by` and
- *   `query-target-filter` are not implemented and are ignored).
+ * - Objects are sorted by dn unless `order-by` (`<class>.<attribute>|asc|desc`) says otherwise; an
+ *   `order-by` naming another class or an attribute the objects lack is a 400 (its text assumed);
+ *   `query-target-filter` is not implemented and is ignored.
  * Order of handling: injected fault -> 404/405 -> token (403) -> operation.
  */
 import { createFaultRegistry } from '../faults.js';

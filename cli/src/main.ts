@@ -116,6 +116,28 @@ waitOptions(
   ),
 ).action(async (id: string, opts) => run((await requests()).rerunRequest(id, opts)));
 
+const dlq = program
+  .command('dlq')
+  .description(
+    'the dead letters: messages an actor could not handle, each with the reason (NATS_URL, else `oo up`)',
+  );
+const deadLetters = () => import('./commands/dlq.js');
+dlq
+  .command('list')
+  .description('list dead letters, oldest first')
+  .option('--actor <name>', "only this actor's")
+  .option('--since <when>', 'only those since then: 30m, 24h, 7d, or a time (ISO 8601)')
+  .option('--after <seq>', 'only those after this sequence (to page on)')
+  .option('--limit <n>', 'how many', '50')
+  .option('--json', 'the letters whole, as JSON, instead of a table')
+  .option('--data <dir>', 'folder of a running `oo up`, to find its NATS', DATA_DIR)
+  .action(async (opts) => run((await deadLetters()).listDeadLetters(opts)));
+dlq
+  .command('show <seq>')
+  .description('print one dead letter whole: where it came from, its headers and body, and why')
+  .option('--data <dir>', 'folder of a running `oo up`, to find its NATS', DATA_DIR)
+  .action(async (seq: string, opts) => run((await deadLetters()).showDeadLetter(seq, opts)));
+
 program
   .command('ledger')
   .description('the read model PostgreSQL holds')

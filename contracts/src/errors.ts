@@ -39,6 +39,11 @@ const CoreErrors = {
     http: 422,
     fix: 'Upgrade the consuming actor before its publishers.',
   },
+  OO_ERR_DEAD_LETTER_NOT_FOUND: {
+    meaning: 'The dead-letter stream holds no letter at the sequence asked for.',
+    retryable: false,
+    fix: 'Take a sequence `oo dlq list` shows; letters older than the stream keeps them (30 days) are gone.',
+  },
   OO_ERR_MSG_UNKNOWN_SUBJECT: {
     meaning: 'A message arrived on a subject no handler of this actor declares.',
     retryable: false,

@@ -10,6 +10,8 @@ export type { LoadConfigOptions } from './config.js';
 export { ENV_KEYS, LogLevel, loadConfig, RuntimeConfig } from './config.js';
 export type { Nats } from './connection.js';
 export { connectNats } from './connection.js';
+export type { DeadLetterPage, DeadLetterQuery, StoredDeadLetter } from './dead-letter-reader.js';
+export { readDeadLetter, readDeadLetters } from './dead-letter-reader.js';
 export type {
   ActorDefinition,
   ActorSetup,

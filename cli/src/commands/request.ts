@@ -20,7 +20,7 @@ export interface Io {
   err(text: string): void;
 }
 
-const processIo: Io = {
+export const processIo: Io = {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
 };

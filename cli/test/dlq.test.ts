@@ -1,0 +1,115 @@
+/**
+ * `oo dlq` as an operator runs it against an installation's NATS: the letters real actors wrote
+ * for bodies they could not handle, listed, paged and shown.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { subject } from '@oo/contracts';
+import { defineActor, on, RuntimeConfig, readDeadLetters, startActor } from '@oo/runtime';
+import { freshName, type NatsServer, startNatsServer, waitFor } from '@oo/test-harness';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { sinceOf } from '../src/commands/dlq.js';
+
+const execute = promisify(execFile);
+const oo = new URL('../bin/oo.js', import.meta.url).pathname;
+
+let server: NatsServer;
+beforeAll(async () => {
+  server = await startNatsServer();
+});
+afterAll(() => server.stop());
+
+/** Runs `oo dlq ...` with the installation's NATS in NATS_URL; never throws for an exit code. */
+async function ooDlq(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  // An empty data folder: no `oo up` to take NATS from, only NATS_URL.
+  const data = mkdtempSync(join(tmpdir(), 'oo-dlq-'));
+  try {
+    const { stdout, stderr } = await execute(process.execPath, [oo, 'dlq', ...args, '--data', data], {
+      env: { ...process.env, NATS_URL: server.url },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const failed = err as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe('oo dlq', () => {
+  const actor = `orders-${freshName()}`;
+  beforeAll(async () => {
+    const config = RuntimeConfig.parse({ nats: { url: server.url }, log: { level: 'silent' } });
+    const orders = subject(`oo.cmd.${actor}.place`, z.object({ item: z.string() }).strict());
+    const handle = await startActor(
+      defineActor({ name: actor, version: '1.0.0', handlers: [on(orders, async () => undefined)] }),
+      { config, log: pino({ level: 'silent' }) },
+    );
+    await handle.nats.js.publish(orders.name, new TextEncoder().encode('{not json'));
+    await handle.nats.js.publish(orders.name, new TextEncoder().encode('{"item": 7}'));
+    await handle.nats.js.publish(orders.name, new TextEncoder().encode('{"item": "x", "rogue": true}'));
+    await waitFor(
+      async () => (await readDeadLetters(handle.nats, { actor, limit: 10 })).letters.length === 3,
+    );
+    await handle.stop();
+  });
+
+  it('lists an actor’s letters as a table with the reason, and says how to page on', async () => {
+    const page = await ooDlq('list', '--actor', actor, '--limit', '2');
+    expect(page.code).toBe(0);
+    const [header, ...rows] = page.stdout.trimEnd().split('\n');
+    expect(header).toMatch(/^SEQ\s+AT\s+ACTOR\s+SUBJECT\s+ERROR\s+MESSAGE$/);
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toContain('OO_ERR_MSG_INVALID_JSON');
+    expect(rows[1]).toMatch(
+      new RegExp(`${actor}\\s+oo\\.cmd\\.${actor}\\.place\\s+OO_ERR_MSG_SCHEMA\\s+.*item`),
+    );
+    const lastSeq = rows[1]?.split(/\s+/)[0];
+    expect(page.stderr).toBe(`more follow: oo dlq list --after ${lastSeq}\n`);
+
+    const rest = await ooDlq('list', '--actor', actor, '--after', String(lastSeq), '--json');
+    expect(rest.code).toBe(0);
+    const answer = JSON.parse(rest.stdout) as { items: Array<{ seq: number; body: string }>; more: boolean };
+    expect(answer.more).toBe(false);
+    expect(answer.items.map((i) => i.body)).toEqual(['{"item": "x", "rogue": true}']);
+  });
+
+  it('shows one letter whole, and names the code for a sequence it does not hold', async () => {
+    const listed = JSON.parse((await ooDlq('list', '--actor', actor, '--json')).stdout) as {
+      items: Array<{ seq: number }>;
+    };
+    const shown = await ooDlq('show', String(listed.items[0]?.seq));
+    expect(shown.code).toBe(0);
+    expect(JSON.parse(shown.stdout)).toMatchObject({
+      seq: listed.items[0]?.seq,
+      actor,
+      subject: `oo.cmd.${actor}.place`,
+      body: '{not json',
+      bodyEncoding: 'utf8',
+      error: { code: 'OO_ERR_MSG_INVALID_JSON' },
+    });
+
+    const missing = await ooDlq('show', '99999999');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('OO_ERR_DEAD_LETTER_NOT_FOUND: no dead letter at sequence 99999999');
+    const bad = await ooDlq('list', '--since', 'yesterday');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--since must be like 30m, 24h or 7d');
+    expect((await ooDlq('list', '--actor', `nobody-${freshName()}`)).stdout).toBe('no dead letters\n');
+  });
+});
+
+describe('oo dlq --since', () => {
+  it('takes minutes, hours or days before now, or a time', () => {
+    const now = Date.parse('2026-11-27T12:00:00Z');
+    expect(sinceOf('30m', now).toISOString()).toBe('2026-11-27T11:30:00.000Z');
+    expect(sinceOf('24h', now).toISOString()).toBe('2026-11-26T12:00:00.000Z');
+    expect(sinceOf('7d', now).toISOString()).toBe('2026-11-20T12:00:00.000Z');
+    expect(sinceOf('2026-11-27T10:00:00Z', now).toISOString()).toBe('2026-11-27T10:00:00.000Z');
+    for (const text of ['', '5', '5w', '-1h', 'today', '1e3h'])
+      expect(() => sinceOf(text, now)).toThrow(/--since/);
+  });
+});

@@ -1,9 +1,10 @@
 // @ts-check
 /**
  * The actor instances alive now (`GET /v1/presence`): what each has handled, what fails, when it
- * last reported. Operators and admins.
+ * last reported; below, the dead letters of the last day (dead-letters-card.js). Operators and admins.
  */
 import { call, describeError } from './api.js';
+import { deadLettersCard } from './dead-letters-card.js';
 import { h, replace, table, when } from './dom.js';
 
 /**
@@ -38,7 +39,7 @@ export function statusPageView({ token, signal }) {
   }
   void load();
 
-  return h(
+  const presence = h(
     'section',
     { class: 'card' },
     h('h2', {}, 'Actors alive'),
@@ -61,6 +62,7 @@ export function statusPageView({ token, signal }) {
       rows,
     ),
   );
+  return h('div', {}, presence, deadLettersCard({ token, signal }));
 }
 
 /** @param {PresenceEntry} entry */

@@ -75,6 +75,7 @@ export function gatewayActor(options: GatewayOptions) {
         hub: eventHub(env, log),
         streams,
         presence: () => readPresence(presence, env.clock.now()),
+        deadLetters: (query) => env.deadLetters(query),
         // A KV read is a request to the server: it answers only while NATS is connected.
         natsReady: async () => {
           await presence.get('gateway-readyz');

@@ -55,6 +55,8 @@ export interface GatewayDeps {
   readonly hub: EventHub;
   readonly streams: OpenStreams;
   readonly presence: () => Promise<PresenceEntry[]>;
+  /** What actors could not handle, oldest first (the runtime's dead-letter reader). */
+  readonly deadLetters: ActorEnv['deadLetters'];
   /** Resolves when NATS answers a request now; rejects otherwise. */
   readonly natsReady: () => Promise<void>;
   readonly templates: () => readonly TemplateInfo[];

@@ -26,6 +26,7 @@ import { acceptJsonBodies } from './json-body.js';
 import { openApiOptions } from './openapi-document.js';
 import { excerpt, PROBLEM_JSON, toProblem } from './problem.js';
 import { catalogRoutes } from './routes/catalog.js';
+import { deadLetterRoutes } from './routes/dead-letters.js';
 import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
 import { inventoryRoutes } from './routes/inventory.js';
@@ -189,6 +190,7 @@ export async function buildHttpApp(deps: GatewayDeps, options: HttpAppOptions) {
       await v1.register(tokenRoutes, { deps });
       await v1.register(meRoutes, { deps });
       await v1.register(presenceRoutes, { deps });
+      await v1.register(deadLetterRoutes, { deps });
       await v1.register(policyRoutes, { deps });
       await v1.register(inventoryRoutes, { deps });
     },

@@ -4,6 +4,7 @@
  * `registerApiSchemas` names become components there.
  */
 import {
+  DeadLetter,
   Permissions,
   Policy,
   PolicyImage,
@@ -16,6 +17,7 @@ import {
   SizeBounds,
 } from '@oo/contracts';
 import { Cursor, EventRecord, RequestPage, RequestSummary, RequestView } from '@oo/read-model';
+import { ACTOR_NAME } from '@oo/runtime';
 import { z } from 'zod';
 import { Problem } from './problem.js';
 
@@ -146,6 +148,23 @@ export const FormOptions = z.object({
 export type FormOptions = z.infer<typeof FormOptions>;
 export const Templates = z.object({ items: z.array(TemplateSummary) });
 export const Presence = z.object({ items: z.array(PresenceEntry) });
+
+export const DeadLettersQuery = z.object({
+  actor: z
+    .string()
+    .regex(ACTOR_NAME, 'an actor name is 1-64 of A-Z a-z 0-9 _ -')
+    .optional()
+    .describe("Only this actor's letters"),
+  since: z.iso.datetime({ offset: true }).optional().describe('Only letters stored at or after this time'),
+  after: z.coerce.number().int().min(0).optional().describe('Only letters after this sequence (to page on)'),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export const DeadLetterPage = z.object({
+  /** Oldest first, each with its sequence in the dead-letter stream. */
+  items: z.array(DeadLetter.extend({ seq: z.number().int() })),
+  /** Pass back as `after` for the next page; null on the last page. */
+  nextAfter: z.number().int().nullable(),
+});
 
 /**
  * `If-Match` of `PUT /v1/policy`: the ETag `GET /v1/policy` answered (`"<version>"`), or `*` (any

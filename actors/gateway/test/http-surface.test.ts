@@ -1,10 +1,18 @@
-import { EXAMPLE_VM } from '@oo/contracts';
+import { EXAMPLE_VM, subject } from '@oo/contracts';
 import type { ReadModel } from '@oo/read-model';
-import type { Clock } from '@oo/runtime';
+import { type Clock, defineActor, on, startActor } from '@oo/runtime';
 import { waitFor } from '@oo/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import type { GatewayListening, Problem } from '../src/index.js';
-import { type GatewayBed, startGatewayBed, validBody } from './fixtures/gateway-bed.js';
+import {
+  type GatewayBed,
+  randomTraceId,
+  silentLog,
+  startGatewayBed,
+  testConfig,
+  validBody,
+} from './fixtures/gateway-bed.js';
 import { call } from './fixtures/http.js';
 
 let bed: GatewayBed;
@@ -349,6 +357,60 @@ describe('gateway - catalog, templates, presence', () => {
   });
 });
 
+describe('gateway - dead letters', () => {
+  it('shows operators what an actor could not handle, with the reason, paged on by sequence', async () => {
+    // A real actor refusing bodies it cannot read: each goes to its dead letters.
+    const name = `orders-${randomTraceId().slice(0, 8)}`;
+    const orders = subject(`oo.cmd.${name}.place`, z.object({ item: z.string() }).strict());
+    const actor = await startActor(
+      defineActor({ name, version: '1.0.0', handlers: [on(orders, async () => undefined)] }),
+      { config: testConfig(bed.server.url), log: silentLog },
+    );
+    for (const body of ['{not json', '{"item": 7}', '{"item": "x", "rogue": true}'])
+      await actor.nats.js.publish(orders.name, new TextEncoder().encode(body));
+    const page = (query: string) =>
+      call(bed.listening, 'GET', `/v1/dead-letters?actor=${name}&${query}`, { headers: bed.auth('olga') });
+    await waitFor(async () => (await page('limit=10')).body.items?.length === 3);
+    await actor.stop();
+
+    const first = await page('limit=2');
+    expect(first.status).toBe(200);
+    expect(first.body.items.map((l: { error: { code: string } }) => l.error.code)).toEqual([
+      'OO_ERR_MSG_INVALID_JSON',
+      'OO_ERR_MSG_SCHEMA',
+    ]);
+    expect(first.body.items[0]).toMatchObject({
+      actor: name,
+      subject: orders.name,
+      body: '{not json',
+      bodyEncoding: 'utf8',
+    });
+    expect(first.body.nextAfter).toBe(first.body.items[1].seq);
+    const rest = await page(`after=${first.body.nextAfter}`);
+    expect(rest.body.items.map((l: { body: string }) => l.body)).toEqual(['{"item": "x", "rogue": true}']);
+    expect(rest.body.nextAfter).toBeNull();
+    const later = await page(`since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`);
+    expect(later.body.items).toEqual([]);
+  });
+
+  it('refuses requesters with 403, and a query it cannot take with 400 naming the field', async () => {
+    const refused = await call(bed.listening, 'GET', '/v1/dead-letters', { headers: bed.auth('alice') });
+    expect(refused.status).toBe(403);
+    for (const [query, field] of [
+      ['actor=oo.>', 'actor'],
+      ['since=yesterday', 'since'],
+      ['limit=0', 'limit'],
+      ['after=-1', 'after'],
+    ] as const) {
+      const res = await call(bed.listening, 'GET', `/v1/dead-letters?${query}`, {
+        headers: bed.auth('olga'),
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.errors.map((e: { path: string }) => e.path)).toContain(`query.${field}`);
+    }
+  });
+});
+
 describe('gateway - probes and docs', () => {
   it('answers /healthz and /readyz without a token', async () => {
     expect((await call(bed.listening, 'GET', '/healthz')).body).toEqual({ status: 'ok' });
@@ -382,6 +444,7 @@ describe('gateway - probes and docs', () => {
       '/readyz',
       '/v1/catalog',
       '/v1/catalog/options',
+      '/v1/dead-letters',
       '/v1/inventory',
       '/v1/me',
       '/v1/policy',

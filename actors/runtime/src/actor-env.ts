@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Clock } from './clock.js';
 import type { RuntimeConfig } from './config.js';
+import type { DeadLetterPage, DeadLetterQuery } from './dead-letter-reader.js';
 import type { JsonBucket, JsonBucketOptions } from './json-bucket.js';
 import type { ObjectFiles } from './object-files.js';
 import type { Publish } from './publisher.js';
@@ -41,4 +42,6 @@ export interface ActorEnv {
   ): Promise<JsonBucket<z.output<S>>>;
   /** Opens a provisioned object store (`ObjectStoreNames`) as files with SHA-256 digests. */
   objects(name: string): Promise<ObjectFiles>;
+  /** Dead letters, oldest first (dead-letter-reader.ts), for the tools operators read them with. */
+  deadLetters(query: DeadLetterQuery): Promise<DeadLetterPage>;
 }

@@ -15,6 +15,7 @@ import { type Clock, systemClock } from './clock.js';
 import type { RuntimeConfig } from './config.js';
 import { connectNats, type Nats } from './connection.js';
 import { type ConsumerLoop, startConsumerLoop } from './consumer-loop.js';
+import { readDeadLetters } from './dead-letter-reader.js';
 import type { ActorDefinition, HandlerDef } from './define-actor.js';
 import { FailureCount, failureCounts } from './failure-counts.js';
 import { collectWhenIdle } from './idle-collection.js';
@@ -134,6 +135,7 @@ export async function startActor(
       buckets.set(key, opened);
       return opened;
     },
+    deadLetters: (query) => readDeadLetters(nats, query),
     async objects(name) {
       const cached = objectStores.get(name);
       if (cached) return cached;

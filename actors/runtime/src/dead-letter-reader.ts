@@ -52,8 +52,17 @@ function parsed(seq: number, data: Uint8Array): StoredDeadLetter {
   return { seq, letter: letter.data };
 }
 
-/** The letters a query asks for, oldest first. */
+/** An actor name as a subject token: no wildcard, no dot, no space. */
+export const ACTOR_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * The letters a query asks for, oldest first.
+ * @throws OoError OO_ERR_CONFIG_INVALID for an actor name that is not one subject token
+ */
 export async function readDeadLetters(nats: Nats, query: DeadLetterQuery): Promise<DeadLetterPage> {
+  if (query.actor !== undefined && !ACTOR_NAME.test(query.actor)) {
+    throw new OoError('OO_ERR_CONFIG_INVALID', `an actor name is 1-64 of A-Z a-z 0-9 _ -: ${query.actor}`);
+  }
   const filter = query.actor ? deadLetterSubjectName(query.actor) : 'oo.dlq.>';
   // The stream's count for the filter first: an ordered consumer with nothing to deliver would
   // only end when its fetch expires.

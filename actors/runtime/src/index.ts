@@ -11,7 +11,7 @@ export { ENV_KEYS, LogLevel, loadConfig, RuntimeConfig } from './config.js';
 export type { Nats } from './connection.js';
 export { connectNats } from './connection.js';
 export type { DeadLetterPage, DeadLetterQuery, StoredDeadLetter } from './dead-letter-reader.js';
-export { readDeadLetter, readDeadLetters } from './dead-letter-reader.js';
+export { ACTOR_NAME, readDeadLetter, readDeadLetters } from './dead-letter-reader.js';
 export type {
   ActorDefinition,
   ActorSetup,

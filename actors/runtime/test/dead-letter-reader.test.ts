@@ -83,6 +83,16 @@ describe('runtime - reading dead letters back', () => {
     await actor.stop();
   });
 
+  it('refuses an actor name that would widen the filter, naming the rule', async () => {
+    const { actor } = await refusingActor();
+    for (const name of ['>', '*', 'a.b', 'a b', '']) {
+      await expect(readDeadLetters(actor.nats, { actor: name, limit: 1 })).rejects.toThrow(
+        /an actor name is 1-64 of A-Z a-z 0-9 _ -/,
+      );
+    }
+    await actor.stop();
+  });
+
   it('reads one letter by its sequence, and nothing where the stream holds none', async () => {
     const { actor, name, refuse } = await refusingActor();
     await refuse('one', 1);

@@ -8,6 +8,8 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { jetstream } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { type ChildHandle, requireTool, spawnTsx } from '@oo/test-harness';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -23,6 +25,7 @@ let up: ChildHandle;
 let gateway: string;
 let adminToken: string;
 let awx: string;
+let natsUrl: string;
 let browser: Browser;
 let page: Page;
 /** What the page reported going wrong: script errors, console errors (a CSP refusal is one). */
@@ -45,9 +48,11 @@ beforeAll(async () => {
   const info = JSON.parse(readFileSync(join(data, 'up.json'), 'utf8')) as {
     gateway: string;
     adminToken: string;
+    nats: string;
     simulators: { awx: string };
   };
   ({ gateway, adminToken } = info);
+  natsUrl = info.nats;
   awx = info.simulators.awx;
   // As root (CI) Chromium needs --no-sandbox.
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
@@ -326,6 +331,28 @@ describe('web UI', () => {
       cells.map((c) => c.textContent),
     );
     expect(actors).toEqual(expect.arrayContaining(['engine', 'runner', 'gateway', 'requests', 'rfm']));
+
+    // Below them the dead letters: a body some program put on the bus that the requests actor could
+    // not read, with the reason, and the body as it came when opened.
+    const nc = await connect({ servers: natsUrl });
+    await jetstream(nc).publish('oo.cmd.requests.submit', '{"resources": "<b>five</b>"}');
+    await nc.close();
+    const letter = 'table.dead-letters tbody tr:has-text("oo.cmd.requests.submit")';
+    await expect
+      .poll(
+        async () => {
+          await page.click('a[href="#/requests"]');
+          await page.click('a[href="#/status"]');
+          await page.waitForSelector('table.presence tbody tr');
+          return page.$(letter);
+        },
+        { timeout: 20_000 },
+      )
+      .not.toBeNull();
+    expect(await page.textContent(`${letter} td:nth-child(4)`)).toBe('OO_ERR_MSG_SCHEMA');
+    await page.click(`${letter} summary`);
+    expect(await page.textContent(`${letter} details pre:last-child`)).toBe('{"resources": "<b>five</b>"}');
+    expect(await page.$('table.dead-letters b')).toBeNull();
   });
 
   it('lets an admin change the policy, refuses a stale save, and the form offers the new bounds', async () => {

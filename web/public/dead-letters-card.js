@@ -1,0 +1,102 @@
+// @ts-check
+/**
+ * The dead letters of the last day (`GET /v1/dead-letters`): what actors could not handle, each with
+ * the reason, oldest first; a letter opens to its headers and body as they came. Operators and admins.
+ */
+import { call, describeError } from './api.js';
+import { h, replace, table, when } from './dom.js';
+
+/**
+ * @typedef {{
+ *   seq: number, actor: string, subject: string, deliveries: number,
+ *   headers: Record<string, string[]>, body: string, bodyEncoding: 'utf8' | 'base64',
+ *   error: { code: string, message: string }, at: string,
+ * }} DeadLetter
+ */
+
+/** How far back the card looks (ms), and how many letters a page holds. */
+const LOOK_BACK_MS = 24 * 60 * 60 * 1000;
+const PAGE = 50;
+
+/**
+ * @param {{ token: string, signal: AbortSignal }} how
+ * @returns {HTMLElement}
+ */
+export function deadLettersCard({ token, signal }) {
+  const rows = h('tbody');
+  const message = h('p', { class: 'error', role: 'alert' });
+  const summary = h('p', { class: 'hint' });
+  const more = h('button', { type: 'button', class: 'secondary', hidden: true }, 'Show more');
+  const since = new Date(Date.now() - LOOK_BACK_MS).toISOString();
+  let shown = 0;
+  /** @type {number | null} */
+  let nextAfter = null;
+
+  /** @param {boolean} again the next page, after the last letter shown */
+  async function load(again) {
+    const query = again && nextAfter !== null ? `after=${nextAfter}` : `since=${encodeURIComponent(since)}`;
+    try {
+      const page = /** @type {{ items: DeadLetter[], nextAfter: number | null }} */ (
+        await call(token, 'GET', `/v1/dead-letters?${query}&limit=${PAGE}`)
+      );
+      if (signal.aborted) return;
+      message.textContent = '';
+      if (!again) replace(rows);
+      rows.append(...page.items.map(row));
+      shown = (again ? shown : 0) + page.items.length;
+      nextAfter = page.nextAfter;
+      more.hidden = nextAfter === null;
+      summary.textContent =
+        shown === 0
+          ? 'None in the last 24 hours.'
+          : `${shown}${nextAfter === null ? '' : '+'} in the last 24 hours, oldest first.`;
+    } catch (err) {
+      message.textContent = describeError(err);
+    }
+  }
+  more.addEventListener('click', () => void load(true));
+  void load(false);
+
+  return h(
+    'section',
+    { class: 'card' },
+    h('h2', {}, 'Dead letters'),
+    h(
+      'p',
+      {},
+      'Messages an actor could not handle, each with the reason (',
+      h('code', {}, 'oo dlq list'),
+      ' reads them too).',
+    ),
+    summary,
+    message,
+    table('dead-letters', ['At', 'Actor', 'Subject', 'Error', 'Why'], rows),
+    more,
+  );
+}
+
+/** @param {DeadLetter} letter */
+function row(letter) {
+  return h(
+    'tr',
+    {},
+    h('td', {}, when(letter.at)),
+    h('td', {}, letter.actor),
+    h('td', {}, h('code', {}, letter.subject)),
+    h('td', {}, h('code', {}, letter.error.code)),
+    h(
+      'td',
+      {},
+      h(
+        'details',
+        {},
+        h('summary', {}, letter.error.message),
+        h('p', { class: 'hint' }, `Sequence ${letter.seq}, delivered ${letter.deliveries} time(s).`),
+        h('p', { class: 'hint' }, 'Headers'),
+        h('pre', { class: 'code' }, JSON.stringify(letter.headers, null, 2)),
+        h('p', { class: 'hint' }, letter.bodyEncoding === 'base64' ? 'Body (not UTF-8: base64)' : 'Body'),
+        h('pre', { class: 'code' }, letter.body),
+      ),
+    ),
+  );
+}

@@ -23,13 +23,17 @@ describe('oo command', () => {
       inFlight: 1,
       handled: 10,
       failed: 2,
+      deadLettered: 3,
       lastError: { code: 'OO_ERR_TIMEOUT', message: 'x', at: '2026-01-01T00:00:04.000Z' },
     };
-    const table = presenceTable([entry], Date.parse('2026-01-01T00:00:07.000Z')).split('\n');
+    // An instance of a build before dead letters were counted in presence: 0, not a gap.
+    const { deadLettered: _, ...older } = { ...entry, instance: 'inst_0' };
+    const table = presenceTable([entry, older], Date.parse('2026-01-01T00:00:07.000Z')).split('\n');
     expect(table[0]).toMatch(
-      /^ACTOR\s+INSTANCE\s+HOST\s+PID\s+IN-FLIGHT\s+HANDLED\s+FAILED\s+SEEN\s+LAST ERROR$/,
+      /^ACTOR\s+INSTANCE\s+HOST\s+PID\s+IN-FLIGHT\s+HANDLED\s+FAILED\s+DEAD-LETTERED\s+SEEN\s+LAST ERROR$/,
     );
-    expect(table[1]).toMatch(/^engine\s+inst_1\s+h\s+7\s+1\s+10\s+2\s+2s ago\s+OO_ERR_TIMEOUT$/);
+    expect(table[1]).toMatch(/^engine\s+inst_1\s+h\s+7\s+1\s+10\s+2\s+3\s+2s ago\s+OO_ERR_TIMEOUT$/);
+    expect(table[2]).toMatch(/^engine\s+inst_0\s+h\s+7\s+1\s+10\s+2\s+0\s+2s ago\s+OO_ERR_TIMEOUT$/);
   });
 
   it('tells which Debian package to install when nats-server is missing', async () => {

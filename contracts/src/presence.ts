@@ -13,6 +13,8 @@ export const PresenceEntry = z.object({
   inFlight: z.number().int().nonnegative(),
   handled: z.number().int().nonnegative(),
   failed: z.number().int().nonnegative(),
+  /** Deliveries dead-lettered (absent from instances of builds before it was counted here). */
+  deadLettered: z.number().int().nonnegative().optional(),
   lastError: z.object({ code: z.string(), message: z.string(), at: Timestamp }).optional(),
 });
 export type PresenceEntry = z.infer<typeof PresenceEntry>;

@@ -12,6 +12,7 @@ import { h, replace, table, when } from './dom.js';
  *   actor: string, instance: string, host: string, pid: number,
  *   versions: { node: string, actor: string, runtime: string },
  *   startedAt: string, heartbeatAt: string, inFlight: number, handled: number, failed: number,
+ *   deadLettered?: number,
  *   lastError?: { code: string, message: string, at: string },
  * }} PresenceEntry
  */
@@ -57,6 +58,7 @@ export function statusPageView({ token, signal }) {
         'In flight',
         'Handled',
         'Failed',
+        'Dead letters',
         'Last error',
       ],
       rows,
@@ -78,6 +80,7 @@ function row(entry) {
     h('td', {}, String(entry.inFlight)),
     h('td', {}, String(entry.handled)),
     h('td', {}, String(entry.failed)),
+    h('td', {}, String(entry.deadLettered ?? 0)),
     h(
       'td',
       {},

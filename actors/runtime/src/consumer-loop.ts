@@ -150,6 +150,7 @@ export async function startConsumerLoop(def: HandlerDef, deps: LoopDeps): Promis
       await deadLetter(deps.publish, deps.actor, deps.instance, msg, error, deps.maxPayload());
       msg.ack();
       counts.deadLettered++;
+      deps.stats.lastError = { code: error.code, message: error.message, at: deps.clock.iso() };
       log.warn({ err: error, subject: msg.subject, seq: msg.info.streamSequence }, 'message dead-lettered');
     } catch (err) {
       // Could not record why; leave the message for a later attempt rather than lose it.

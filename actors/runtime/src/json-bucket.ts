@@ -38,10 +38,18 @@ export interface JsonBucket<T> {
    */
   expunge(key: string, upTo?: number): Promise<number>;
   /**
+   * The keys written, from the stream's index of subjects: one request, and a snapshot, so a key
+   * rewritten meanwhile is listed all the same (a sweep may miss it). A key deleted last is listed
+   * too (its marker is a message): `get` it. Needs the JetStream manager, as `expunge` does.
+   */
+  keys(): Promise<string[]>;
+  /**
    * Every key's current value, streamed by one watcher rather than read key by key (a sweep over
    * 10,000 runs is one consumer, not 10,000 requests). Ends once it has caught up; values that fail
    * the schema are skipped here (`get` reports them). A key written while the sweep runs may come
-   * twice, the later with the newer value.
+   * twice (the later is newer), or not at all if it was rewritten before the sweep reached it (its
+   * new value lies past where the sweep ends): read what was written since to learn of it, as the
+   * reconcilers do, or take `keys` for a list that misses none.
    */
   latest(): AsyncIterable<{ key: string } & Versioned<T>>;
   /**
@@ -80,14 +88,16 @@ function buffered(watcher: object): number {
   return typeof iterator.getPending === 'function' ? iterator.getPending() : 0;
 }
 
-/** Updates a sweep reads past the values it started with, chasing a stream's end, at least. */
-const MAX_CHASED_UPDATES = 1_000;
-
 /** A sweep that received nothing for two of these asks whether anything is left to receive. */
 const SWEEP_IDLE_CHECK_MS = 250;
 
-/** A watcher's entries until it has caught up with the stream's end; then it is stopped. */
+/**
+ * A watcher's entries up to the last message the stream held when the sweep began; then it is
+ * stopped. Not to where the server says nothing is pending: nats-server 2.9 counts that wrong on a
+ * stream with deletes inside it (a history-1 bucket being rewritten), and ended sweeps early.
+ */
 async function* caughtUp(kv: KV, options: KvWatchOptions): AsyncIterable<KvEntry> {
+  const end = (await kv.status()).streamInfo.state.last_seq;
   const watcher = await kv.watch(options);
   // With nothing to start from (an empty bucket, no write since), or values that expire before
   // they are delivered (presence entries do), the watcher would wait for an update that may never
@@ -107,15 +117,12 @@ async function* caughtUp(kv: KV, options: KvWatchOptions): AsyncIterable<KvEntry
     );
   }, SWEEP_IDLE_CHECK_MS);
   try {
-    const pendingAtStart = await undelivered(watcher, true);
-    if (pendingAtStart === 0) return;
-    let updates = 0;
+    if ((await undelivered(watcher, true)) === 0) return;
     for await (const entry of watcher) {
       received++;
       yield entry;
-      if (entry.delta === 0) break;
-      // Under writes faster than the sweep reads, the end keeps moving: so many updates, no more.
-      if (entry.isUpdate && ++updates > Math.max(pendingAtStart ?? 0, MAX_CHASED_UPDATES)) break;
+      // The message at `end` may have been rewritten meanwhile: then the first one past it ends it.
+      if (entry.revision >= end) break;
     }
   } finally {
     clearInterval(idle);
@@ -267,11 +274,17 @@ export function jsonBucket<S extends z.ZodType>(
       );
       return purged.purged;
     },
+    async keys() {
+      if (!jsm) throw new Error(`KV ${name} was opened without a JetStream manager: it cannot list keys`);
+      const { bucket, streamInfo } = await kv.status();
+      const prefix = `$KV.${bucket}.`;
+      const info = await jsm.streams.info(streamInfo.config.name, { subjects_filter: `${prefix}>` });
+      return Object.keys(info.state.subjects ?? {}).map((subject) => subject.slice(prefix.length));
+    },
     async *latest() {
       // With history 1 (every OO bucket), every stored message in order rather than each key's last
       // value: the same messages, but nats-server 2.9's last-per-subject delivery goes wrong when a
       // key is rewritten during the sweep (one value delivered again and again, other keys never).
-      // A key rewritten meanwhile comes again further on, so the sweep runs to the stream's end.
       history ??= (await kv.status()).history;
       const include = history === 1 ? KvWatchInclude.AllHistory : KvWatchInclude.LastValue;
       for await (const entry of caughtUp(kv, { include })) {

@@ -49,6 +49,7 @@ export function startPresence(
     inFlight: stats.inFlight,
     handled: stats.handled,
     failed: stats.failed,
+    deadLettered: stats.deadLettered,
     ...(stats.lastError ? { lastError: stats.lastError } : {}),
   });
   const beat = async () => {
@@ -67,20 +68,20 @@ export function startPresence(
   };
 }
 
-/** Instances alive now, sorted by actor then instance. */
+/**
+ * Instances alive now, sorted by actor then instance. The keys from the bucket's index, then each
+ * one's value: a sweep of the bucket misses an entry whose heartbeat is rewritten while it runs.
+ */
 export async function readPresence(
   bucket: JsonBucket<PresenceEntry>,
   now = Date.now(),
 ): Promise<PresenceEntry[]> {
-  // A heartbeat written during the sweep comes again, newer: one entry a key, the last read.
-  const byKey = new Map<string, PresenceEntry>();
-  for await (const { key, value } of bucket.latest()) {
-    if (now - Date.parse(value.heartbeatAt) > PRESENCE_TTL_MS) byKey.delete(key);
-    else byKey.set(key, value);
-  }
-  return [...byKey.values()].sort(
-    (a, b) => a.actor.localeCompare(b.actor) || a.instance.localeCompare(b.instance),
-  );
+  const values = await Promise.all((await bucket.keys()).map((key) => bucket.get(key)));
+  return values
+    .flatMap((found) =>
+      found && now - Date.parse(found.value.heartbeatAt) <= PRESENCE_TTL_MS ? [found.value] : [],
+    )
+    .sort((a, b) => a.actor.localeCompare(b.actor) || a.instance.localeCompare(b.instance));
 }
 
 export const PRESENCE_BUCKET = BucketNames.presence;

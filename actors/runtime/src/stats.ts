@@ -20,6 +20,13 @@ export class ActorStats {
     for (const counts of this.subjects.values()) sum += counts.failed;
     return sum;
   }
+
+  /** Deliveries that ended in the dead-letter subject, every subject together. */
+  get deadLettered(): number {
+    let sum = 0;
+    for (const counts of this.subjects.values()) sum += counts.deadLettered;
+    return sum;
+  }
 }
 
 /** Upper bounds (s) of the handler-duration histogram: 1 ms to 30 s, as tasks span that range. */

@@ -66,6 +66,9 @@ describe('runtime - invalid bodies go to the dead-letter subject', () => {
     expect(letter?.body.body).toBe('{not json');
     expect(letter?.body.subject).toBe(s.ping.name);
     expect(actor.calls()).toBe(0);
+    // Counted for the instance's presence entry, and its reason is the instance's last error.
+    await expect.poll(() => actor.handle.stats.deadLettered).toBe(1);
+    expect(actor.handle.stats.lastError?.code).toBe('OO_ERR_MSG_INVALID_JSON');
     await actor.handle.stop();
     await dlq.handle.stop();
   });

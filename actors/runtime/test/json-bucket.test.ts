@@ -101,31 +101,49 @@ describe('runtime - json bucket latest()', () => {
     expect(new Set(seen).size).toBe(2_000);
   });
 
-  it('streams every key while the keys are rewritten meanwhile, as presence heartbeats are', async () => {
-    // With history 1 a rewrite deletes the value a sweep was about to deliver: the key is then read
-    // only as the update that replaced it, which may come after updates of other keys. A sweep that
-    // stopped at its first update missed it (seen as an actor missing from the status page in CI).
+  it('ends when the last message the stream held is gone (expunged), with every key left', async () => {
     const name = `test_${freshName()}`;
     const kv = await nats.kvm.create(name, { history: 1 });
-    const bucket = jsonBucket(kv, name, Counter);
-    const keys = Array.from({ length: 12 }, (_, i) => `actor${i}`);
-    await Promise.all(keys.map((key) => bucket.put(key, { n: 0 })));
+    const bucket = jsonBucket(kv, name, Counter, {}, { jsm: nats.jsm });
+    for (const key of ['a', 'b', 'c']) await bucket.put(key, { n: 1 });
+    await bucket.expunge('c');
+    const t0 = performance.now();
+    expect((await collect(bucket.latest())).map((e) => e.key)).toEqual(['a', 'b']);
+    expect((await collect(bucket.writtenSince(0))).map((w) => w.key)).toEqual(['a', 'b']);
+    expect(performance.now() - t0).toBeLessThan(5_000);
+  });
+
+  it('streams every key not rewritten during the sweep while others are, and ends', async () => {
+    // nats-server 2.9's last-value delivery, rewrites going on, delivered one value again and again
+    // and other keys never; and a sweep that stopped where the server said nothing was pending
+    // stopped early (it counts that wrong with deletes inside the stream, which rewrites leave).
+    const name = `test_${freshName()}`;
+    const kv = await nats.kvm.create(name, { history: 1 });
+    const bucket = jsonBucket(kv, name, Counter, {}, { jsm: nats.jsm });
+    const beating = Array.from({ length: 6 }, (_, i) => `beating${i}`);
+    const still = Array.from({ length: 6 }, (_, i) => `still${i}`);
+    await Promise.all([...beating, ...still].map((key) => bucket.put(key, { n: 0 })));
     let writing = true;
     const writer = (async () => {
-      for (let n = 1; writing; n++) await Promise.all(keys.map((key) => bucket.put(key, { n })));
+      for (let n = 1; writing; n++) await Promise.all(beating.map((key) => bucket.put(key, { n })));
     })();
     const incomplete: string[][] = [];
+    const listed: string[][] = [];
     try {
       for (let sweep = 0; sweep < 40; sweep++) {
         const seen = new Set((await collect(bucket.latest())).map((entry) => entry.key));
-        const missing = keys.filter((key) => !seen.has(key));
+        const missing = still.filter((key) => !seen.has(key));
         if (missing.length > 0) incomplete.push(missing);
+        listed.push((await bucket.keys()).sort());
       }
     } finally {
       writing = false;
       await writer;
     }
     expect(incomplete).toEqual([]);
+    // The keys from the stream's index miss none, rewritten or not.
+    const all = [...beating, ...still].sort();
+    expect(listed).toEqual(listed.map(() => all));
   });
 });
 

@@ -14,7 +14,8 @@ const relay = new URL('./fixtures/relay-process.ts', import.meta.url).pathname;
 
 async function presenceOf(actor: string) {
   const nats = await connectNats(testConfig(server.url).nats, 'presence-reader');
-  const bucket = jsonBucket(await nats.kvm.open(BucketNames.presence), BucketNames.presence, PresenceEntry);
+  const presence = await nats.kvm.open(BucketNames.presence);
+  const bucket = jsonBucket(presence, BucketNames.presence, PresenceEntry, {}, nats);
   return {
     read: async () => (await readPresence(bucket)).filter((e) => e.actor === actor),
     close: () => nats.nc.close(),
@@ -61,7 +62,7 @@ describe('runtime - presence', () => {
     // the read. Here a dozen instances beat without pause while the list is read again and again.
     const nats = await connectNats(testConfig(server.url).nats, 'presence-beats');
     const name = `presence_${freshName()}`;
-    const bucket = jsonBucket(await nats.kvm.create(name, { history: 1 }), name, PresenceEntry);
+    const bucket = jsonBucket(await nats.kvm.create(name, { history: 1 }), name, PresenceEntry, {}, nats);
     const instances = Array.from({ length: 12 }, (_, i) => `inst_${i}`);
     const entry = (instance: string, handled: number): PresenceEntry => ({
       actor: 'beater',

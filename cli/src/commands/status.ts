@@ -5,7 +5,18 @@ import { withInstallationNats } from '../installation-nats.js';
 import { textTable } from '../text-table.js';
 
 export function presenceTable(entries: readonly PresenceEntry[], now = Date.now()): string {
-  const header = ['ACTOR', 'INSTANCE', 'HOST', 'PID', 'IN-FLIGHT', 'HANDLED', 'FAILED', 'SEEN', 'LAST ERROR'];
+  const header = [
+    'ACTOR',
+    'INSTANCE',
+    'HOST',
+    'PID',
+    'IN-FLIGHT',
+    'HANDLED',
+    'FAILED',
+    'DEAD-LETTERED',
+    'SEEN',
+    'LAST ERROR',
+  ];
   const rows = entries.map((e) => [
     e.actor,
     e.instance,
@@ -14,6 +25,7 @@ export function presenceTable(entries: readonly PresenceEntry[], now = Date.now(
     String(e.inFlight),
     String(e.handled),
     String(e.failed),
+    String(e.deadLettered ?? 0),
     `${Math.max(0, Math.round((now - Date.parse(e.heartbeatAt)) / 1000))}s ago`,
     e.lastError ? `${e.lastError.code}` : '',
   ]);
@@ -22,7 +34,8 @@ export function presenceTable(entries: readonly PresenceEntry[], now = Date.now(
 
 export async function status(options: { data: string }): Promise<void> {
   await withInstallationNats(options.data, 'oo-status', async (nats, url) => {
-    const bucket = jsonBucket(await nats.kvm.open(BucketNames.presence), BucketNames.presence, PresenceEntry);
+    const presence = await nats.kvm.open(BucketNames.presence);
+    const bucket = jsonBucket(presence, BucketNames.presence, PresenceEntry, {}, nats);
     const entries = await readPresence(bucket);
     process.stdout.write(
       entries.length === 0 ? `no actor instances alive on ${url}\n` : `${presenceTable(entries)}\n`,

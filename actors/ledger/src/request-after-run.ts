@@ -17,8 +17,8 @@ const REQUEST_ENDED: ReadonlySet<RequestEvent['status']> = new Set([
   'rejected',
 ]);
 
-/** Looks at the run's end before folding the request's end anyway; the wait is at most about 2 s. */
-export const RUN_END_LOOKS = 10;
+/** Looks at the run's end before folding the request's end anyway: at most about 5 s, far past a run end's usual fold (ms). */
+export const RUN_END_LOOKS = 25;
 export const RUN_END_LOOK_MS = 200;
 
 /** `fold`, but a request's end with a run whose end is not folded yet is delivered again shortly. */

@@ -96,7 +96,10 @@ export async function readDeadLetters(nats: Nats, query: DeadLetterQuery): Promi
   return { letters, more };
 }
 
-/** One letter by its sequence; undefined when the stream holds none there (or not a letter). */
+/**
+ * One letter by its sequence; undefined when the stream holds none there.
+ * @throws OoError OO_ERR_MSG_SCHEMA when what is there is not a letter OO wrote
+ */
 export async function readDeadLetter(nats: Nats, seq: number): Promise<StoredDeadLetter | undefined> {
   try {
     const msg = await nats.jsm.streams.getMessage(StreamNames.deadLetters, { seq });

@@ -92,12 +92,12 @@ function buffered(watcher: object): number {
 const SWEEP_IDLE_CHECK_MS = 250;
 
 /**
- * A watcher's entries up to the last message the stream held when the sweep began; then it is
- * stopped. Not to where the server says nothing is pending: nats-server 2.9 counts that wrong on a
- * stream with deletes inside it (a history-1 bucket being rewritten), and ended sweeps early.
+ * A watcher's entries up to `end`, the last message the stream held when the sweep began (its
+ * `last_seq`, read before the watcher starts); then it is stopped. Not to where the server says
+ * nothing is pending: nats-server 2.9 counts that wrong on a stream with deletes inside it (a
+ * history-1 bucket being rewritten), and ended sweeps early.
  */
-async function* caughtUp(kv: KV, options: KvWatchOptions): AsyncIterable<KvEntry> {
-  const end = (await kv.status()).streamInfo.state.last_seq;
+async function* caughtUp(kv: KV, end: number, options: KvWatchOptions): AsyncIterable<KvEntry> {
   const watcher = await kv.watch(options);
   // With nothing to start from (an empty bucket, no write since), or values that expire before
   // they are delivered (presence entries do), the watcher would wait for an update that may never
@@ -185,8 +185,6 @@ export function jsonBucket<S extends z.ZodType>(
 ): JsonBucket<z.output<S>> {
   type T = z.output<S>;
   const { jsm, publish } = connection;
-  /** The bucket's history setting, read at the first sweep. */
-  let history: number | undefined;
   // Buffer.from, not TextEncoder: pooled, about 3x faster for small strings on Node 20.
   const encode = (value: T, json?: string) => Buffer.from(json ?? JSON.stringify(value));
   /**
@@ -285,16 +283,17 @@ export function jsonBucket<S extends z.ZodType>(
       // With history 1 (every OO bucket), every stored message in order rather than each key's last
       // value: the same messages, but nats-server 2.9's last-per-subject delivery goes wrong when a
       // key is rewritten during the sweep (one value delivered again and again, other keys never).
-      history ??= (await kv.status()).history;
+      const { history, streamInfo } = await kv.status();
       const include = history === 1 ? KvWatchInclude.AllHistory : KvWatchInclude.LastValue;
-      for await (const entry of caughtUp(kv, { include })) {
+      for await (const entry of caughtUp(kv, streamInfo.state.last_seq, { include })) {
         if (entry.operation !== 'PUT') continue;
         const value = decode(entry.json());
         if (value.ok) yield { key: entry.key, value: value.data, revision: entry.revision };
       }
     },
     async *writtenSince(revision) {
-      for await (const entry of caughtUp(kv, { headers_only: true, resumeFromRevision: revision + 1 })) {
+      const end = (await kv.status()).streamInfo.state.last_seq;
+      for await (const entry of caughtUp(kv, end, { headers_only: true, resumeFromRevision: revision + 1 })) {
         yield {
           key: entry.key,
           revision: entry.revision,

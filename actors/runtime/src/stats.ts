@@ -9,22 +9,22 @@ export class ActorStats {
 
   /** Deliveries handled, every subject together. */
   get handled(): number {
-    let sum = 0;
-    for (const counts of this.subjects.values()) sum += counts.handled;
-    return sum;
+    return this.total('handled');
   }
 
   /** Deliveries whose handler threw, every subject together. */
   get failed(): number {
-    let sum = 0;
-    for (const counts of this.subjects.values()) sum += counts.failed;
-    return sum;
+    return this.total('failed');
   }
 
   /** Deliveries that ended in the dead-letter subject, every subject together. */
   get deadLettered(): number {
+    return this.total('deadLettered');
+  }
+
+  private total(counter: 'handled' | 'failed' | 'deadLettered'): number {
     let sum = 0;
-    for (const counts of this.subjects.values()) sum += counts.deadLettered;
+    for (const counts of this.subjects.values()) sum += counts[counter];
     return sum;
   }
 }

@@ -8,6 +8,8 @@ import { actorNames } from './actor-registry.js';
 
 /** Every command's `--data`: the installation's data folder, as `oo actor` reads it (OO_DATA_DIR). */
 const DATA_DIR = process.env.OO_DATA_DIR || '.oo';
+/** The `--data` of commands that read the installation's NATS (status, dlq). */
+const NATS_DATA_OPTION = ['--data <dir>', 'folder of a running `oo up`, to find its NATS', DATA_DIR] as const;
 
 const program = new Command()
   .name('oo')
@@ -24,7 +26,7 @@ program
 program
   .command('status')
   .description('print the actor instances alive now (presence)')
-  .option('--data <dir>', 'folder of a running `oo up`, to find its NATS', DATA_DIR)
+  .option(...NATS_DATA_OPTION)
   .action(async (opts: { data: string }) => (await import('./commands/status.js')).status(opts));
 
 program
@@ -130,12 +132,12 @@ dlq
   .option('--after <seq>', 'only those after this sequence (to page on)')
   .option('--limit <n>', 'how many', '50')
   .option('--json', 'the letters whole, as JSON, instead of a table')
-  .option('--data <dir>', 'folder of a running `oo up`, to find its NATS', DATA_DIR)
+  .option(...NATS_DATA_OPTION)
   .action(async (opts) => run((await deadLetters()).listDeadLetters(opts)));
 dlq
   .command('show <seq>')
   .description('print one dead letter whole: where it came from, its headers and body, and why')
-  .option('--data <dir>', 'folder of a running `oo up`, to find its NATS', DATA_DIR)
+  .option(...NATS_DATA_OPTION)
   .action(async (seq: string, opts) => run((await deadLetters()).showDeadLetter(seq, opts)));
 
 program

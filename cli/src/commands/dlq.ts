@@ -5,9 +5,9 @@
  */
 import { OoError } from '@oo/contracts';
 import { readDeadLetter, readDeadLetters, type StoredDeadLetter } from '@oo/runtime';
+import { type Io, json, processIo } from '../command-io.js';
 import { withInstallationNats } from '../installation-nats.js';
 import { textTable } from '../text-table.js';
-import { type Io, processIo } from './request.js';
 
 export interface DlqOptions {
   data: string;
@@ -65,9 +65,7 @@ export async function listDeadLetters(
   };
   const page = await withInstallationNats(options.data, 'oo-dlq', (nats) => readDeadLetters(nats, query));
   if (options.json) {
-    io.out(
-      `${JSON.stringify({ items: page.letters.map(({ seq, letter }) => ({ seq, ...letter })), more: page.more }, null, 2)}\n`,
-    );
+    io.out(json({ items: page.letters.map(({ seq, letter }) => ({ seq, ...letter })), more: page.more }));
     return 0;
   }
   io.out(page.letters.length === 0 ? 'no dead letters\n' : `${deadLetterTable(page.letters)}\n`);
@@ -84,6 +82,6 @@ export async function showDeadLetter(
   const seq = positive('the sequence', seqText);
   const stored = await withInstallationNats(options.data, 'oo-dlq', (nats) => readDeadLetter(nats, seq));
   if (!stored) throw new OoError('OO_ERR_DEAD_LETTER_NOT_FOUND', `no dead letter at sequence ${seq}`);
-  io.out(`${JSON.stringify({ seq, ...stored.letter }, null, 2)}\n`);
+  io.out(json({ seq, ...stored.letter }));
   return 0;
 }

@@ -8,22 +8,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { OoError } from '@oo/contracts';
+import { type Io, json, processIo } from '../command-io.js';
 import { followRequest, readEnded, requestPath } from '../follow-request.js';
 import { type GatewayClient, gatewayClient, gatewayTarget } from '../gateway-client.js';
 import { textTable } from '../text-table.js';
 
 export const EXIT_ENDED_OTHERWISE = 3;
-
-/** Where output goes; the tests give their own. */
-export interface Io {
-  out(text: string): void;
-  err(text: string): void;
-}
-
-export const processIo: Io = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-};
 
 export interface GatewayOptions {
   data: string;
@@ -57,7 +47,6 @@ interface RequestSummary {
 }
 
 const connect = (options: GatewayOptions): GatewayClient => gatewayClient(gatewayTarget(options.data));
-const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
 /** A body from a file, or from stdin for `-`. */
 function readBody(file: string): unknown {

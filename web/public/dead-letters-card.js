@@ -28,7 +28,6 @@ export function deadLettersCard({ token, signal }) {
   const summary = h('p', { class: 'hint' });
   const more = h('button', { type: 'button', class: 'secondary', hidden: true }, 'Show more');
   const since = new Date(Date.now() - LOOK_BACK_MS).toISOString();
-  let shown = 0;
   /** @type {number | null} */
   let nextAfter = null;
 
@@ -43,7 +42,7 @@ export function deadLettersCard({ token, signal }) {
       message.textContent = '';
       if (!again) replace(rows);
       rows.append(...page.items.map(row));
-      shown = (again ? shown : 0) + page.items.length;
+      const shown = rows.childElementCount;
       nextAfter = page.nextAfter;
       more.hidden = nextAfter === null;
       summary.textContent =

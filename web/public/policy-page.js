@@ -31,7 +31,8 @@ export function policyPageView({ token, signal }) {
   /** The editor's text as read, to tell whether it holds changes not saved. */
   let asRead = '';
   const placement = inventoryCard({ token, signal, editor });
-  guardLeaving(() => (editor.value !== asRead ? 'The policy has changes you have not saved.' : undefined));
+  const unsaved = () => editor.value !== asRead;
+  guardLeaving(() => (unsaved() ? 'The policy has changes you have not saved.' : undefined));
 
   async function load() {
     replace(message);
@@ -101,11 +102,7 @@ export function policyPageView({ token, signal }) {
 
   reload.addEventListener('click', () => {
     // Reading again replaces the editor's text: changes not saved (a tick in the grid) would be lost unseen.
-    if (
-      editor.value !== asRead &&
-      !confirm('Drop the changes you have not saved, and read the policy again?')
-    )
-      return;
+    if (unsaved() && !confirm('Drop the changes you have not saved, and read the policy again?')) return;
     saved.textContent = '';
     void load();
   });

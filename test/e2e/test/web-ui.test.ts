@@ -288,11 +288,12 @@ describe('web UI', () => {
       asked.push(dialog.message());
       void dialog.dismiss();
     });
+    // The question comes on the hash change, after the click has returned.
     await page.click('a[href="#/requests"]');
-    expect(asked).toEqual([
-      'The request you are filling in has not been sent. Leave this page all the same?',
-    ]);
-    expect(new URL(page.url()).hash).toBe('#/new');
+    await expect
+      .poll(() => asked)
+      .toEqual(['The request you are filling in has not been sent. Leave this page all the same?']);
+    await expect.poll(() => new URL(page.url()).hash).toBe('#/new');
     expect(await page.inputValue('input[name=hostname]')).toBe('Bad_Host!');
 
     // Corrected, the same form (and its Idempotency-Key) is taken.
@@ -404,8 +405,10 @@ describe('web UI', () => {
       void dialog.dismiss();
     });
     await page.click('a[href="#/new"]');
-    expect(asked).toEqual(['The policy has changes you have not saved. Leave this page all the same?']);
-    expect(new URL(page.url()).hash).toBe('#/policy');
+    await expect
+      .poll(() => asked)
+      .toEqual(['The policy has changes you have not saved. Leave this page all the same?']);
+    await expect.poll(() => new URL(page.url()).hash).toBe('#/policy');
     expect(await page.inputValue('#policy-json')).toBe('{"images": []}');
     page.once('dialog', (dialog) => void dialog.accept());
     await page.click('a[href="#/new"]');

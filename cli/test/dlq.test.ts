@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { subject } from '@oo/contracts';
+import { OoError, subject, type TaskMessage, taskSubject } from '@oo/contracts';
 import { defineActor, on, RuntimeConfig, readDeadLetters, startActor } from '@oo/runtime';
 import { freshName, type NatsServer, startNatsServer, waitFor } from '@oo/test-harness';
 import { pino } from 'pino';
@@ -99,6 +99,78 @@ describe('oo dlq', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('--since must be like 30m, 24h or 7d');
     expect((await ooDlq('list', '--actor', `nobody-${freshName()}`)).stdout).toBe('no dead letters\n');
+  });
+});
+
+describe('oo dlq replay', () => {
+  it('sends an actor’s letters again once it is fixed, and says which it could not send and why', async () => {
+    const actor = `fixer-${freshName()}`;
+    const tasks = taskSubject(`fix-${freshName()}`);
+    let broken = true;
+    const handled: string[] = [];
+    const config = RuntimeConfig.parse({ nats: { url: server.url }, log: { level: 'silent' } });
+    const handle = await startActor(
+      defineActor({
+        name: actor,
+        version: '1.0.0',
+        handlers: [
+          on(tasks, async (_ctx, task) => {
+            if (broken)
+              throw new OoError('OO_ERR_HANDLER_FAILED', 'broken until fixed', { retryable: false });
+            handled.push(task.taskKey);
+          }),
+        ],
+      }),
+      { config, log: pino({ level: 'silent' }) },
+    );
+    const task = (taskKey: string): TaskMessage => ({
+      runId: 'run_1',
+      taskKey,
+      type: tasks.name.slice('oo.task.'.length),
+      attempt: 1,
+      input: {},
+    });
+    await handle.publish(tasks, task('first'));
+    await handle.publish(tasks, task('second'));
+    await handle.nats.js.publish(tasks.name, new TextEncoder().encode('{not json'));
+    await waitFor(
+      async () => (await readDeadLetters(handle.nats, { actor, limit: 10 })).letters.length === 3,
+    );
+    broken = false;
+
+    const replay = await ooDlq('replay', '--actor', actor);
+    expect(replay.code).toBe(1);
+    const lines = replay.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    for (const line of lines)
+      expect(line).toMatch(
+        new RegExp(`^replayed \\d+: ${tasks.name.replaceAll('.', '\\.')} -> OO_TASK #\\d+$`),
+      );
+    expect(replay.stderr).toMatch(
+      /^not replayed \d+: OO_ERR_DEAD_LETTER_NOT_REPLAYABLE: .*its body is not JSON\n$/,
+    );
+    await waitFor(() => handled.length === 2, { what: 'the two replayed tasks handled' });
+    expect(handled.sort()).toEqual(['first', 'second']);
+
+    // What could not go is still a letter; asked for by sequence, the answer says so as JSON.
+    const left = await readDeadLetters(handle.nats, { actor, limit: 10 });
+    expect(left.letters.map((l) => l.letter.body)).toEqual(['{not json']);
+    const again = await ooDlq('replay', String(left.letters[0]?.seq), '--json');
+    expect(again.code).toBe(1);
+    expect(JSON.parse(again.stdout)).toEqual({
+      items: [
+        {
+          seq: left.letters[0]?.seq,
+          error: expect.objectContaining({ code: 'OO_ERR_DEAD_LETTER_NOT_REPLAYABLE' }),
+        },
+      ],
+    });
+    const gone = await ooDlq('replay', '99999999');
+    expect(gone.stderr).toContain('not replayed 99999999: OO_ERR_DEAD_LETTER_NOT_FOUND');
+    const nothing = await ooDlq('replay');
+    expect(nothing.code).toBe(1);
+    expect(nothing.stderr).toContain('name the letters to replay (their sequences) or an --actor');
+    await handle.stop();
   });
 });
 

@@ -42,7 +42,15 @@ const CoreErrors = {
   OO_ERR_DEAD_LETTER_NOT_FOUND: {
     meaning: 'The dead-letter stream holds no letter at the sequence asked for.',
     retryable: false,
+    http: 404,
     fix: 'Take a sequence `oo dlq list` shows; letters older than the stream keeps them (30 days) are gone.',
+  },
+  OO_ERR_DEAD_LETTER_NOT_REPLAYABLE: {
+    meaning:
+      'A dead letter cannot be sent again as it is: its body was cut to fit the letter, its subject is not one OO knows, its body still does not match the subject, or its handler acts as the caller, whose identity a letter does not keep.',
+    retryable: false,
+    http: 409,
+    fix: 'Read the letter (`oo dlq show`); a command acting as its caller must be sent again by the caller.',
   },
   OO_ERR_MSG_UNKNOWN_SUBJECT: {
     meaning: 'A message arrived on a subject no handler of this actor declares.',

@@ -14,6 +14,8 @@ export const Headers = {
   schema: 'oo-schema',
   /** The actor instance that published the message. */
   sender: 'oo-sender',
+  /** On a message sent again from a dead letter: that letter's sequence in the dead-letter stream. */
+  replayOf: 'oo-replay-of',
   /** JetStream's de-duplication id. */
   msgId: 'Nats-Msg-Id',
 } as const;

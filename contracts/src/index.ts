@@ -78,6 +78,7 @@ export {
   StreamNames,
   Streams,
 } from './streams.js';
+export { subjectNamed } from './subject-catalog.js';
 export type { BodyOf, ParsedBodyOf, Subject, SubjectKind } from './subjects.js';
 export {
   assertSubjectName,

@@ -172,9 +172,9 @@ export type RequestEvent = z.infer<typeof RequestEvent>;
  * carry ends in the read model. Their events need no such check: they carry what a command brought.
  */
 export const RequestSubjects = {
-  submit: subject('oo.cmd.requests.submit', storableText(RequestBody)),
-  rerun: subject('oo.cmd.requests.rerun', storableText(RerunRequest)),
-  cancel: subject('oo.cmd.requests.cancel', storableText(CancelRequest)),
+  submit: subject('oo.cmd.requests.submit', storableText(RequestBody), { needsCaller: true }),
+  rerun: subject('oo.cmd.requests.rerun', storableText(RerunRequest), { needsCaller: true }),
+  cancel: subject('oo.cmd.requests.cancel', storableText(CancelRequest), { needsCaller: true }),
   events: subject('oo.evt.request.*', RequestEvent, { pattern: true }),
 } as const;
 

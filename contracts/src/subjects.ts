@@ -25,6 +25,11 @@ export interface Subject<S extends z.ZodType = z.ZodType, N extends string = str
   readonly version: number;
   /** The stream that captures this subject. */
   readonly stream: StreamName;
+  /**
+   * Its handler acts as the caller, so it needs the caller's verified `oo-principal` token: a
+   * message that lost it (a dead letter keeps none) cannot be sent again on anyone's behalf.
+   */
+  readonly needsCaller: boolean;
 }
 
 /** The body type a subject carries (what `publish` accepts). */
@@ -66,11 +71,18 @@ const streamFor: Record<SubjectKind, StreamName> = {
 export function subject<const N extends string, S extends z.ZodType>(
   name: N,
   schema: S,
-  options: { version?: number; pattern?: boolean } = {},
+  options: { version?: number; pattern?: boolean; needsCaller?: boolean } = {},
 ): Subject<S, N> {
   assertSubjectName(name, { pattern: options.pattern ?? false });
   const kind = kindOf(name);
-  return Object.freeze({ kind, name, schema, version: options.version ?? 1, stream: streamFor[kind] });
+  return Object.freeze({
+    kind,
+    name,
+    schema,
+    version: options.version ?? 1,
+    stream: streamFor[kind],
+    needsCaller: options.needsCaller ?? false,
+  });
 }
 
 /** True when `name` is a wildcard pattern (only consumable, never publishable). */

@@ -133,8 +133,9 @@ async function show() {
   else if (one?.[1])
     replace(main, requestPageView({ token: held, requestId: decodeURIComponent(one[1]), signal, me }));
   else if (route === '/new') replace(main, requestFormView({ token: held, signal }));
-  else if (route === '/status') replace(main, statusPageView({ token: held, signal }));
-  else if (route === '/policy') replace(main, policyPageView({ token: held, signal }));
+  else if (route === '/status') {
+    replace(main, statusPageView({ token: held, signal, mayReplay: me.permissions.includes('replay') }));
+  } else if (route === '/policy') replace(main, policyPageView({ token: held, signal }));
   else if (route === '/tokens') replace(main, tokensPageView({ token: held, signal }));
   else
     replace(main, requestListView({ token: held, signal, mayReadAll: me.permissions.includes('readAll') }));

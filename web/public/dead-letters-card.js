@@ -1,7 +1,9 @@
 // @ts-check
 /**
  * The dead letters of the last day (`GET /v1/dead-letters`): what actors could not handle, each with
- * the reason, oldest first; a letter opens to its headers and body as they came. Operators and admins.
+ * the reason, oldest first; a letter opens to its headers and body as they came, and, for those who
+ * may, to a button sending it again once its cause is fixed (`POST /v1/dead-letters/{seq}/replay`).
+ * Operators and admins.
  */
 import { call, describeError } from './api.js';
 import { h, replace, table, when } from './dom.js';
@@ -19,10 +21,10 @@ const LOOK_BACK_MS = 24 * 60 * 60 * 1000;
 const PAGE = 50;
 
 /**
- * @param {{ token: string, signal: AbortSignal }} how
+ * @param {{ token: string, signal: AbortSignal, mayReplay: boolean }} how
  * @returns {HTMLElement}
  */
-export function deadLettersCard({ token, signal }) {
+export function deadLettersCard({ token, signal, mayReplay }) {
   const rows = h('tbody');
   const message = h('p', { class: 'error', role: 'alert' });
   const summary = h('p', { class: 'hint' });
@@ -41,7 +43,7 @@ export function deadLettersCard({ token, signal }) {
       if (signal.aborted) return;
       message.textContent = '';
       if (!again) replace(rows);
-      rows.append(...page.items.map(row));
+      rows.append(...page.items.map((letter) => row(letter, mayReplay ? () => replay(token, letter) : null)));
       const shown = rows.childElementCount;
       nextAfter = page.nextAfter;
       more.hidden = nextAfter === null;
@@ -74,8 +76,48 @@ export function deadLettersCard({ token, signal }) {
   );
 }
 
-/** @param {DeadLetter} letter */
-function row(letter) {
+/**
+ * Sends a letter again; answers what to say of it.
+ * @param {string} token
+ * @param {DeadLetter} letter
+ * @returns {Promise<string>}
+ */
+async function replay(token, letter) {
+  const sent = /** @type {{ stream: string, streamSeq: number, duplicate: boolean }} */ (
+    await call(token, 'POST', `/v1/dead-letters/${letter.seq}/replay`)
+  );
+  return sent.duplicate
+    ? `Already sent again (${sent.stream} #${sent.streamSeq}): not sent twice.`
+    : `Sent again (${sent.stream} #${sent.streamSeq}); if it fails again, a new letter is written.`;
+}
+
+/**
+ * A button that sends the letter again, and what came of it; once sent, the button is gone.
+ * @param {() => Promise<string>} send
+ */
+function replayControl(send) {
+  const outcome = h('p', { role: 'status' });
+  const button = h('button', { type: 'button', class: 'secondary' }, 'Send again');
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      outcome.className = 'hint';
+      outcome.textContent = await send();
+      button.remove();
+    } catch (err) {
+      outcome.className = 'error';
+      outcome.textContent = describeError(err);
+      button.disabled = false;
+    }
+  });
+  return h('div', {}, button, outcome);
+}
+
+/**
+ * @param {DeadLetter} letter
+ * @param {(() => Promise<string>) | null} send sends it again; null for those who may not
+ */
+function row(letter, send) {
   return h(
     'tr',
     {},
@@ -95,6 +137,7 @@ function row(letter) {
         h('pre', { class: 'code' }, JSON.stringify(letter.headers, null, 2)),
         h('p', { class: 'hint' }, letter.bodyEncoding === 'base64' ? 'Body (not UTF-8: base64)' : 'Body'),
         h('pre', { class: 'code' }, letter.body),
+        send ? replayControl(send) : null,
       ),
     ),
   );

@@ -18,10 +18,10 @@ import { h, replace, table, when } from './dom.js';
  */
 
 /**
- * @param {{ token: string, signal: AbortSignal }} how
+ * @param {{ token: string, signal: AbortSignal, mayReplay: boolean }} how
  * @returns {HTMLElement}
  */
-export function statusPageView({ token, signal }) {
+export function statusPageView({ token, signal, mayReplay }) {
   const rows = h('tbody');
   const message = h('p', { class: 'error', role: 'alert' });
   const summary = h('p', { class: 'hint' });
@@ -64,7 +64,7 @@ export function statusPageView({ token, signal }) {
       rows,
     ),
   );
-  return h('div', {}, presence, deadLettersCard({ token, signal }));
+  return h('div', {}, presence, deadLettersCard({ token, signal, mayReplay }));
 }
 
 /** @param {PresenceEntry} entry */

@@ -57,6 +57,7 @@ export interface GatewayDeps {
   readonly presence: () => Promise<PresenceEntry[]>;
   /** What actors could not handle, oldest first (the runtime's dead-letter reader). */
   readonly deadLetters: ActorEnv['deadLetters'];
+  readonly replayDeadLetter: ActorEnv['replayDeadLetter'];
   /** Resolves when NATS answers a request now; rejects otherwise. */
   readonly natsReady: () => Promise<void>;
   readonly templates: () => readonly TemplateInfo[];
@@ -105,6 +106,7 @@ const VERBS: Readonly<Record<Permission, string>> = {
   readAll: 'read',
   rerun: 'rerun requests',
   cancel: 'cancel',
+  replay: 'replay dead letters',
   policy: 'read or change the policy',
   tokens: 'manage tokens',
 };

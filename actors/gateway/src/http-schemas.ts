@@ -165,6 +165,26 @@ export const DeadLetterPage = z.object({
   /** Pass back as `after` for the next page; null on the last page. */
   nextAfter: z.number().int().nullable(),
 });
+export const DeadLetterParams = z.object({
+  seq: z
+    .string()
+    .regex(/^[1-9][0-9]{0,14}$/, 'a letter’s sequence: a whole number from 1, in digits')
+    .transform(Number)
+    .describe('The letter’s sequence (`seq` of GET /v1/dead-letters)'),
+});
+export const DeadLetterReplayed = z.object({
+  seq: z.number().int(),
+  subject: z.string(),
+  /** Where the message was stored again. */
+  stream: z.string(),
+  streamSeq: z.number().int(),
+  /** Already sent again from this letter within the stream's duplicate window: not sent twice. */
+  duplicate: z.boolean(),
+  /** The letter was taken out of the dead letters (false: it stays, replay it no more). */
+  removed: z.boolean(),
+  /** The trace the message belongs to, when it had one. */
+  traceId: z.string().optional(),
+});
 
 /**
  * `If-Match` of `PUT /v1/policy`: the ETag `GET /v1/policy` answered (`"<version>"`), or `*` (any

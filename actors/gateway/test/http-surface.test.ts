@@ -1,4 +1,4 @@
-import { EXAMPLE_VM, subject } from '@oo/contracts';
+import { EXAMPLE_VM, OoError, subject, taskSubject } from '@oo/contracts';
 import type { ReadModel } from '@oo/read-model';
 import { type Clock, defineActor, on, startActor } from '@oo/runtime';
 import { waitFor } from '@oo/test-harness';
@@ -393,6 +393,75 @@ describe('gateway - dead letters', () => {
     expect(later.body.items).toEqual([]);
   });
 
+  it('sends a letter again once its cause is fixed, audited, and refuses what cannot go again with 409', async () => {
+    const name = `fixer-${randomTraceId().slice(0, 8)}`;
+    const tasks = taskSubject(`fix-${randomTraceId().slice(0, 8)}`);
+    let broken = true;
+    const handled: string[] = [];
+    const actor = await startActor(
+      defineActor({
+        name,
+        version: '1.0.0',
+        handlers: [
+          on(tasks, async (_ctx, task) => {
+            if (broken)
+              throw new OoError('OO_ERR_HANDLER_FAILED', 'broken until fixed', { retryable: false });
+            handled.push(task.taskKey);
+          }),
+        ],
+      }),
+      { config: testConfig(bed.server.url), log: silentLog },
+    );
+    const type = tasks.name.slice('oo.task.'.length);
+    const { traceId } = await actor.publish(tasks, {
+      runId: 'run_1',
+      taskKey: 'a',
+      type,
+      attempt: 1,
+      input: {},
+    });
+    await actor.nats.js.publish(tasks.name, new TextEncoder().encode('{not json'));
+    const letters = async () =>
+      (await call(bed.listening, 'GET', `/v1/dead-letters?actor=${name}`, { headers: bed.auth('olga') })).body
+        .items as Array<{ seq: number; body: string }>;
+    await waitFor(async () => (await letters()).length === 2);
+    const [valid, garbled] = await letters();
+    broken = false;
+    const replay = (who: 'alice' | 'olga', seq: number | string) =>
+      call(bed.listening, 'POST', `/v1/dead-letters/${seq}/replay`, { headers: bed.auth(who) });
+
+    expect((await replay('alice', valid!.seq)).status).toBe(403);
+    const replayed = await replay('olga', valid!.seq);
+    expect(replayed.status).toBe(200);
+    expect(replayed.body).toEqual({
+      seq: valid!.seq,
+      subject: tasks.name,
+      stream: 'OO_TASK',
+      streamSeq: expect.any(Number),
+      duplicate: false,
+      removed: true,
+      traceId,
+    });
+    await waitFor(() => handled.length === 1, { what: 'the replayed task handled' });
+    expect(handled).toEqual(['a']);
+    const audited = await bed.readModel.listAudit({
+      target: String(valid!.seq),
+      action: 'dead-letter.replay',
+    });
+    expect(audited.items).toEqual([expect.objectContaining({ principal: 'olga', traceId })]);
+
+    const refused = await replay('olga', garbled!.seq);
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ code: 'OO_ERR_DEAD_LETTER_NOT_REPLAYABLE' });
+    expect(refused.body.detail).toContain('its body is not JSON');
+    expect((await replay('olga', valid!.seq)).body.code).toBe('OO_ERR_DEAD_LETTER_NOT_FOUND');
+    expect((await replay('olga', valid!.seq)).status).toBe(404);
+    expect((await letters()).map((l) => l.seq)).toEqual([garbled!.seq]);
+    for (const seq of ['0', 'x', '1e3', '99999999999999999999'])
+      expect((await replay('olga', seq)).status).toBe(400);
+    await actor.stop();
+  });
+
   it('refuses requesters with 403, and a query it cannot take with 400 naming the field', async () => {
     const refused = await call(bed.listening, 'GET', '/v1/dead-letters', { headers: bed.auth('alice') });
     expect(refused.status).toBe(403);
@@ -445,6 +514,7 @@ describe('gateway - probes and docs', () => {
       '/v1/catalog',
       '/v1/catalog/options',
       '/v1/dead-letters',
+      '/v1/dead-letters/{seq}/replay',
       '/v1/inventory',
       '/v1/me',
       '/v1/policy',

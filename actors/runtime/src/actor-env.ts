@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { Clock } from './clock.js';
 import type { RuntimeConfig } from './config.js';
 import type { DeadLetterPage, DeadLetterQuery } from './dead-letter-reader.js';
+import type { DeadLetterReplay } from './dead-letter-replay.js';
 import type { JsonBucket, JsonBucketOptions } from './json-bucket.js';
 import type { ObjectFiles } from './object-files.js';
 import type { Publish } from './publisher.js';
@@ -44,4 +45,6 @@ export interface ActorEnv {
   objects(name: string): Promise<ObjectFiles>;
   /** Dead letters, oldest first (dead-letter-reader.ts), for the tools operators read them with. */
   deadLetters(query: DeadLetterQuery): Promise<DeadLetterPage>;
+  /** Sends a dead letter's message again and removes the letter (dead-letter-replay.ts). */
+  replayDeadLetter(seq: number): Promise<DeadLetterReplay>;
 }

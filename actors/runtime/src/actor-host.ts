@@ -16,6 +16,7 @@ import type { RuntimeConfig } from './config.js';
 import { connectNats, type Nats } from './connection.js';
 import { type ConsumerLoop, startConsumerLoop } from './consumer-loop.js';
 import { readDeadLetters } from './dead-letter-reader.js';
+import { replayDeadLetter } from './dead-letter-replay.js';
 import type { ActorDefinition, HandlerDef } from './define-actor.js';
 import { FailureCount, failureCounts } from './failure-counts.js';
 import { collectWhenIdle } from './idle-collection.js';
@@ -136,6 +137,7 @@ export async function startActor(
       return opened;
     },
     deadLetters: (query) => readDeadLetters(nats, query),
+    replayDeadLetter: (seq) => replayDeadLetter(nats, seq),
     async objects(name) {
       const cached = objectStores.get(name);
       if (cached) return cached;

@@ -1,7 +1,6 @@
 /**
  * Reading dead letters back (`oo dlq`): what actors could not handle, with the reason, as
- * dead-letter.ts stored them in the dead-letter stream. Read-only: a letter is for reading, not
- * for replaying as its sender (its identity token is redacted).
+ * dead-letter.ts stored them in the dead-letter stream. Sending one again is dead-letter-replay.ts.
  */
 import { DeliverPolicy, JetStreamApiError } from '@nats-io/jetstream';
 import { DeadLetter, deadLetterSubjectName, OoError, StreamNames } from '@oo/contracts';

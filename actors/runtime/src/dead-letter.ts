@@ -1,7 +1,8 @@
 /**
  * Sends a message an actor cannot handle to `oo.dlq.<actor>` with the reason: its body and headers
  * as they came, but for the caller's signed identity token, which is a credential: it is replaced
- * by a marker (the letter is for reading, not for replaying as its sender).
+ * by a marker. A letter can be sent again once its cause is fixed (dead-letter-replay.ts), but not as
+ * its sender: a command acting as its caller cannot be replayed.
  */
 
 import type { JsMsg } from '@nats-io/jetstream';

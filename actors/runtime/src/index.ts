@@ -12,6 +12,7 @@ export type { Nats } from './connection.js';
 export { connectNats } from './connection.js';
 export type { DeadLetterPage, DeadLetterQuery, StoredDeadLetter } from './dead-letter-reader.js';
 export { ACTOR_NAME, readDeadLetter, readDeadLetters } from './dead-letter-reader.js';
+export { type DeadLetterReplay, replayDeadLetter } from './dead-letter-replay.js';
 export type {
   ActorDefinition,
   ActorSetup,

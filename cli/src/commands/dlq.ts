@@ -1,10 +1,18 @@
 /**
  * `oo dlq`: the dead letters — messages an actor could not handle, each with the reason — read from
  * the installation's NATS (NATS_URL, else the running `oo up`'s). `list` shows them oldest first as a
- * table (or JSON) and pages on with `--after`; `show` prints one whole, its body as it came.
+ * table (or JSON) and pages on with `--after`; `show` prints one whole, its body as it came; `replay`
+ * sends letters again once their cause is fixed, and takes them out of the dead letters.
  */
-import { OoError } from '@oo/contracts';
-import { readDeadLetter, readDeadLetters, type StoredDeadLetter } from '@oo/runtime';
+import { type ErrorData, OoError, toOoError } from '@oo/contracts';
+import {
+  type DeadLetterReplay,
+  type Nats,
+  readDeadLetter,
+  readDeadLetters,
+  replayDeadLetter,
+  type StoredDeadLetter,
+} from '@oo/runtime';
 import { type Io, json, processIo } from '../command-io.js';
 import { withInstallationNats } from '../installation-nats.js';
 import { textTable } from '../text-table.js';
@@ -84,4 +92,89 @@ export async function showDeadLetter(
   if (!stored) throw new OoError('OO_ERR_DEAD_LETTER_NOT_FOUND', `no dead letter at sequence ${seq}`);
   io.out(json({ seq, ...stored.letter }));
   return 0;
+}
+
+/** How many letters one page of a selection reads. */
+const SELECT_PAGE = 200;
+
+/** The sequences of the letters `--actor`/`--since` select, oldest first, at most `limit`. */
+async function selected(
+  nats: Nats,
+  query: { actor: string; since: Date | undefined },
+  limit: number,
+): Promise<number[]> {
+  const seqs: number[] = [];
+  let afterSeq: number | undefined;
+  for (;;) {
+    const page = await readDeadLetters(nats, {
+      ...query,
+      afterSeq,
+      limit: Math.min(SELECT_PAGE, limit - seqs.length),
+    });
+    seqs.push(...page.letters.map((l) => l.seq));
+    afterSeq = page.letters.at(-1)?.seq;
+    if (!page.more || seqs.length >= limit || afterSeq === undefined) return seqs;
+  }
+}
+
+type ReplayOutcome = { seq: number; replayed: DeadLetterReplay } | { seq: number; error: ErrorData };
+
+/**
+ * Replays the letters named, or those of `--actor` (since `--since`), oldest first. The selection
+ * is read whole before the first is sent: a message that fails again writes a new letter, which this
+ * replay must not reach. Exit 1 when any letter was not sent.
+ */
+export async function replayDeadLetters(
+  seqTexts: readonly string[],
+  options: DlqOptions & { actor?: string; since?: string; limit: string; json?: boolean },
+  io: Io = processIo,
+): Promise<number> {
+  if (seqTexts.length === 0 && options.actor === undefined) {
+    throw new OoError('OO_ERR_CONFIG_INVALID', 'name the letters to replay (their sequences) or an --actor');
+  }
+  if (seqTexts.length > 0 && (options.actor !== undefined || options.since !== undefined)) {
+    throw new OoError('OO_ERR_CONFIG_INVALID', 'give either sequences or --actor/--since, not both');
+  }
+  const named = seqTexts.map((text) => positive('a sequence', text));
+  const since = options.since === undefined ? undefined : sinceOf(options.since);
+  const limit = positive('--limit', options.limit);
+  const outcomes = await withInstallationNats(options.data, 'oo-dlq', async (nats) => {
+    const seqs =
+      options.actor === undefined ? named : await selected(nats, { actor: options.actor, since }, limit);
+    const done: ReplayOutcome[] = [];
+    for (const seq of seqs) {
+      try {
+        done.push({ seq, replayed: await replayDeadLetter(nats, seq) });
+      } catch (err) {
+        const error = toOoError(err);
+        // Refusals are the letter's; anything else (NATS gone) stops the replay where it is.
+        if (
+          error.code !== 'OO_ERR_DEAD_LETTER_NOT_FOUND' &&
+          error.code !== 'OO_ERR_DEAD_LETTER_NOT_REPLAYABLE'
+        ) {
+          throw error;
+        }
+        done.push({ seq, error: error.toData() });
+      }
+    }
+    return done;
+  });
+  if (options.json) io.out(json({ items: outcomes }));
+  for (const outcome of outcomes) {
+    if ('error' in outcome) {
+      io.err(`not replayed ${outcome.seq}: ${outcome.error.code}: ${outcome.error.message}\n`);
+      continue;
+    }
+    if (options.json) continue;
+    const { replayed } = outcome;
+    const kept = replayed.removed ? '' : ' (the letter could not be removed: do not replay it again)';
+    const again = replayed.duplicate
+      ? ' (already sent again within the duplicate window: not sent twice)'
+      : '';
+    io.out(
+      `replayed ${replayed.seq}: ${replayed.subject} -> ${replayed.stream} #${replayed.streamSeq}${again}${kept}\n`,
+    );
+  }
+  if (outcomes.length === 0) io.err('no dead letters selected\n');
+  return outcomes.some((o) => 'error' in o) ? 1 : 0;
 }

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstream } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
+import { connect, headers } from '@nats-io/transport-node';
 import { type ChildHandle, requireTool, spawnTsx } from '@oo/test-harness';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -110,6 +110,21 @@ const aRecord = (name: string, value: string) => ({
   recordType: 'A',
   value,
 });
+
+/** Opens the status page again until `selector` is on it (the dead letters are read as it opens). */
+async function statusPageShows(selector: string): Promise<void> {
+  await expect
+    .poll(
+      async () => {
+        await page.click('a[href="#/requests"]');
+        await page.click('a[href="#/status"]');
+        await page.waitForSelector('table.presence tbody tr');
+        return page.$(selector);
+      },
+      { timeout: 20_000 },
+    )
+    .not.toBeNull();
+}
 
 /** Opens the UI and signs in; with `wait` (the default), returns once the page is signed in. */
 async function signIn(token = adminToken, { wait = true } = {}) {
@@ -339,21 +354,43 @@ describe('web UI', () => {
     await jetstream(nc).publish('oo.cmd.requests.submit', '{"resources": "<b>five</b>"}');
     await nc.close();
     const letter = 'table.dead-letters tbody tr:has-text("oo.cmd.requests.submit")';
-    await expect
-      .poll(
-        async () => {
-          await page.click('a[href="#/requests"]');
-          await page.click('a[href="#/status"]');
-          await page.waitForSelector('table.presence tbody tr');
-          return page.$(letter);
-        },
-        { timeout: 20_000 },
-      )
-      .not.toBeNull();
+    await statusPageShows(letter);
     expect(await page.textContent(`${letter} td:nth-child(4)`)).toBe('OO_ERR_MSG_SCHEMA');
     await page.click(`${letter} summary`);
-    expect(await page.textContent(`${letter} details pre:last-child`)).toBe('{"resources": "<b>five</b>"}');
+    expect(await page.textContent(`${letter} details pre >> nth=1`)).toBe('{"resources": "<b>five</b>"}');
     expect(await page.$('table.dead-letters b')).toBeNull();
+    // A submit acts as its caller, whose identity the letter does not keep: sending it again is refused.
+    await page.click(`${letter} button:has-text("Send again")`);
+    await expect
+      .poll(() => page.textContent(`${letter} details p.error`))
+      .toMatch(/acts as its caller.*the caller must send it again/);
+  });
+
+  it('lets an operator send a dead letter again from the status page', async () => {
+    // A mail command of a schema version no notifier knows yet: dead-lettered, and sent again as it is.
+    const nc = await connect({ servers: natsUrl });
+    const js = jetstream(nc);
+    const mail = {
+      to: ['ops@example.org'],
+      subject: 'later',
+      text: 'x',
+      requestId: 'req_1',
+      traceId: 't',
+      kind: 'succeeded',
+    };
+    const h = headers();
+    h.set('oo-schema', 'oo.cmd.notify.email@9');
+    await js.publish('oo.cmd.notify.email', JSON.stringify(mail), { headers: h });
+    await nc.close();
+    await signIn(await tokenFor('otto', 'operator'));
+    const letter = 'table.dead-letters tbody tr:has-text("OO_ERR_MSG_SCHEMA_VERSION")';
+    await statusPageShows(letter);
+    await page.click(`${letter} summary`);
+    await page.click(`${letter} button:has-text("Send again")`);
+    await expect
+      .poll(() => page.textContent(`${letter} details p.hint[role=status]`))
+      .toMatch(/^Sent again \(OO_CMD #\d+\)/);
+    expect(await page.$(`${letter} button:has-text("Send again")`)).toBeNull();
   });
 
   it('lets an admin change the policy, refuses a stale save, and the form offers the new bounds', async () => {

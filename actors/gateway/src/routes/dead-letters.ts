@@ -1,10 +1,17 @@
 /**
  * What actors could not handle, each with the reason: the dead-letter stream, oldest first, paged by
- * sequence. Operators and admins (a letter holds the body as it came; its identity token is redacted).
+ * sequence; and sending a letter again once its cause is fixed. Operators and admins (a letter holds
+ * the body as it came; its identity token is redacted). A replay is audited.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { authorize, callerOf, type GatewayDeps } from '../gateway-deps.js';
-import { DeadLetterPage, DeadLettersQuery, problems } from '../http-schemas.js';
+import { audit, authorize, callerOf, type GatewayDeps } from '../gateway-deps.js';
+import {
+  DeadLetterPage,
+  DeadLetterParams,
+  DeadLetterReplayed,
+  DeadLettersQuery,
+  problems,
+} from '../http-schemas.js';
 
 export const deadLetterRoutes: FastifyPluginAsyncZod<{ deps: GatewayDeps }> = async (app, { deps }) => {
   app.get(
@@ -33,6 +40,47 @@ export const deadLetterRoutes: FastifyPluginAsyncZod<{ deps: GatewayDeps }> = as
         items: page.letters.map(({ seq, letter }) => ({ seq, ...letter })),
         nextAfter: page.more ? (page.letters.at(-1)?.seq ?? null) : null,
       };
+    },
+  );
+
+  app.post(
+    '/dead-letters/:seq/replay',
+    {
+      schema: {
+        summary: 'Send a dead letter again, once its cause is fixed',
+        description:
+          'Publishes the message again on its subject, with its headers (in its trace) but no caller token, ' +
+          'and takes the letter out of the dead letters; if it fails again, a new letter is written. Refused ' +
+          '(409 `OO_ERR_DEAD_LETTER_NOT_REPLAYABLE`) for a body cut to fit the letter, a subject OO does not publish, ' +
+          'a body that still does not match its subject, and a command acting as its caller (submit, cancel, ' +
+          'rerun: the caller sends it again). Replaying a letter twice within the duplicate window sends it ' +
+          'once. Operators and admins; audited.',
+        tags: ['operations'],
+        params: DeadLetterParams,
+        response: { 200: DeadLetterReplayed, ...problems(400, 401, 403, 404, 409, 429, 500, 503) },
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      authorize(caller, 'replay');
+      const replayed = await deps.replayDeadLetter(request.params.seq);
+      await audit(deps, {
+        principal: caller.sub,
+        action: 'dead-letter.replay',
+        target: String(replayed.seq),
+        ...(replayed.traceId ? { traceId: replayed.traceId } : {}),
+        details: {
+          subject: replayed.subject,
+          streamSeq: replayed.streamSeq,
+          duplicate: replayed.duplicate,
+          tokenId: caller.tokenId ?? null,
+        },
+      });
+      request.log.info(
+        { seq: replayed.seq, subject: replayed.subject, by: caller.sub },
+        'dead letter replayed',
+      );
+      return replayed;
     },
   );
 };

@@ -139,17 +139,26 @@ dlq
   .description('print one dead letter whole: where it came from, its headers and body, and why')
   .option(...NATS_DATA_OPTION)
   .action(async (seq: string, opts) => run((await deadLetters()).showDeadLetter(seq, opts)));
-dlq
-  .command('replay [seq...]')
-  .description(
-    'send dead letters again once their cause is fixed, and take them out of the dead letters (a command acting as its caller cannot be)',
-  )
-  .option('--actor <name>', "all of this actor's letters, instead of sequences")
-  .option('--since <when>', 'with --actor: only those since then: 30m, 24h, 7d, or a time')
-  .option('--limit <n>', 'with --actor: at most this many', '1000')
-  .option('--json', 'what happened to each letter, as JSON')
-  .option(...NATS_DATA_OPTION)
-  .action(async (seqs: string[], opts) => run((await deadLetters()).replayDeadLetters(seqs, opts)));
+/** Which letters `replay` and `discard` act on: sequences, or an actor's (since a time). */
+const letterSelection = (c: Command) =>
+  c
+    .option('--actor <name>', "all of this actor's letters, instead of sequences")
+    .option('--since <when>', 'with --actor: only those since then: 30m, 24h, 7d, or a time')
+    .option('--limit <n>', 'with --actor: at most this many', '1000')
+    .option('--json', 'what happened to each letter, as JSON')
+    .option(...NATS_DATA_OPTION);
+letterSelection(
+  dlq
+    .command('replay [seq...]')
+    .description(
+      'send dead letters again once their cause is fixed, and take them out of the dead letters (a command acting as its caller cannot be)',
+    ),
+).action(async (seqs: string[], opts) => run((await deadLetters()).replayDeadLetters(seqs, opts)));
+letterSelection(
+  dlq
+    .command('discard [seq...]')
+    .description('take dead letters out without sending their messages again (judged not worth sending)'),
+).action(async (seqs: string[], opts) => run((await deadLetters()).discardDeadLetters(seqs, opts)));
 
 program
   .command('ledger')

@@ -165,11 +165,23 @@ describe('oo dlq replay', () => {
         },
       ],
     });
+    // Judged not worth sending, it is discarded instead.
+    const discarded = await ooDlq('discard', String(left.letters[0]?.seq), '--json');
+    expect(discarded.code).toBe(0);
+    expect(JSON.parse(discarded.stdout)).toEqual({ items: [{ seq: left.letters[0]?.seq, discarded: true }] });
+    expect((await readDeadLetters(handle.nats, { actor, limit: 10 })).letters).toEqual([]);
+    expect(handled).toHaveLength(2);
+    const twice = await ooDlq('discard', String(left.letters[0]?.seq));
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toContain(`not discarded ${left.letters[0]?.seq}: OO_ERR_DEAD_LETTER_NOT_FOUND`);
     const gone = await ooDlq('replay', '99999999');
     expect(gone.stderr).toContain('not replayed 99999999: OO_ERR_DEAD_LETTER_NOT_FOUND');
     const nothing = await ooDlq('replay');
     expect(nothing.code).toBe(1);
     expect(nothing.stderr).toContain('name the letters to replay (their sequences) or an --actor');
+    const both = await ooDlq('discard', '1', '--actor', actor);
+    expect(both.code).toBe(1);
+    expect(both.stderr).toContain('give either sequences or --actor/--since, not both');
     await handle.stop();
   });
 });

@@ -27,8 +27,8 @@ export const Permissions = {
   readAll: ['operator', 'admin'],
   rerun: ['operator', 'admin'],
   cancel: ['operator', 'admin'],
-  /** Send a dead letter's message again (operations). */
-  replay: ['operator', 'admin'],
+  /** Send a dead letter's message again, or discard the letter (operations). */
+  settleDeadLetters: ['operator', 'admin'],
   policy: ['admin'],
   tokens: ['admin'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -134,7 +134,10 @@ async function show() {
     replace(main, requestPageView({ token: held, requestId: decodeURIComponent(one[1]), signal, me }));
   else if (route === '/new') replace(main, requestFormView({ token: held, signal }));
   else if (route === '/status') {
-    replace(main, statusPageView({ token: held, signal, mayReplay: me.permissions.includes('replay') }));
+    replace(
+      main,
+      statusPageView({ token: held, signal, maySettle: me.permissions.includes('settleDeadLetters') }),
+    );
   } else if (route === '/policy') replace(main, policyPageView({ token: held, signal }));
   else if (route === '/tokens') replace(main, tokensPageView({ token: held, signal }));
   else

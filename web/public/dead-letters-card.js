@@ -2,8 +2,8 @@
 /**
  * The dead letters of the last day (`GET /v1/dead-letters`): what actors could not handle, each with
  * the reason, oldest first; a letter opens to its headers and body as they came, and, for those who
- * may, to a button sending it again once its cause is fixed (`POST /v1/dead-letters/{seq}/replay`).
- * Operators and admins.
+ * may, to buttons sending it again once its cause is fixed (`POST /v1/dead-letters/{seq}/replay`) or
+ * discarding it (`DELETE /v1/dead-letters/{seq}`). Operators and admins.
  */
 import { call, describeError } from './api.js';
 import { h, replace, table, when } from './dom.js';
@@ -21,10 +21,10 @@ const LOOK_BACK_MS = 24 * 60 * 60 * 1000;
 const PAGE = 50;
 
 /**
- * @param {{ token: string, signal: AbortSignal, mayReplay: boolean }} how
+ * @param {{ token: string, signal: AbortSignal, maySettle: boolean }} how
  * @returns {HTMLElement}
  */
-export function deadLettersCard({ token, signal, mayReplay }) {
+export function deadLettersCard({ token, signal, maySettle }) {
   const rows = h('tbody');
   const message = h('p', { class: 'error', role: 'alert' });
   const summary = h('p', { class: 'hint' });
@@ -43,7 +43,7 @@ export function deadLettersCard({ token, signal, mayReplay }) {
       if (signal.aborted) return;
       message.textContent = '';
       if (!again) replace(rows);
-      rows.append(...page.items.map((letter) => row(letter, mayReplay ? () => replay(token, letter) : null)));
+      rows.append(...page.items.map((letter) => row(letter, maySettle ? token : null)));
       const shown = rows.childElementCount;
       nextAfter = page.nextAfter;
       more.hidden = nextAfter === null;
@@ -92,32 +92,57 @@ async function replay(token, letter) {
 }
 
 /**
- * A button that sends the letter again, and what came of it; once sent, the button is gone.
- * @param {() => Promise<string>} send
+ * Discards a letter, once the user agrees; answers what to say of it (undefined: not discarded).
+ * @param {string} token
+ * @param {DeadLetter} letter
+ * @returns {Promise<string | undefined>}
  */
-function replayControl(send) {
+async function discard(token, letter) {
+  if (!confirm(`Discard letter ${letter.seq}? Its message will not be sent again.`)) return undefined;
+  await call(token, 'DELETE', `/v1/dead-letters/${letter.seq}`);
+  return 'Discarded: its message will not be sent again.';
+}
+
+/**
+ * The buttons that settle a letter, and what came of it; once it is settled, the buttons are gone.
+ * @param {string} token
+ * @param {DeadLetter} letter
+ */
+function settleControls(token, letter) {
   const outcome = h('p', { role: 'status' });
-  const button = h('button', { type: 'button', class: 'secondary' }, 'Send again');
-  button.addEventListener('click', async () => {
-    button.disabled = true;
-    try {
-      outcome.className = 'hint';
-      outcome.textContent = await send();
-      button.remove();
-    } catch (err) {
-      outcome.className = 'error';
-      outcome.textContent = describeError(err);
-      button.disabled = false;
-    }
-  });
-  return h('div', {}, button, outcome);
+  const buttons = h('p', {});
+  /**
+   * @param {string} label
+   * @param {(token: string, letter: DeadLetter) => Promise<string | undefined>} act
+   */
+  const button = (label, act) => {
+    const element = h('button', { type: 'button', class: 'secondary' }, label);
+    element.addEventListener('click', async () => {
+      for (const b of buttons.querySelectorAll('button')) b.disabled = true;
+      try {
+        const said = await act(token, letter);
+        if (said === undefined) return;
+        outcome.className = 'hint';
+        outcome.textContent = said;
+        buttons.remove();
+      } catch (err) {
+        outcome.className = 'error';
+        outcome.textContent = describeError(err);
+      } finally {
+        for (const b of buttons.querySelectorAll('button')) b.disabled = false;
+      }
+    });
+    return element;
+  };
+  buttons.append(button('Send again', replay), ' ', button('Discard', discard));
+  return h('div', {}, buttons, outcome);
 }
 
 /**
  * @param {DeadLetter} letter
- * @param {(() => Promise<string>) | null} send sends it again; null for those who may not
+ * @param {string | null} token the caller's, when they may settle letters
  */
-function row(letter, send) {
+function row(letter, token) {
   return h(
     'tr',
     {},
@@ -137,7 +162,7 @@ function row(letter, send) {
         h('pre', { class: 'code' }, JSON.stringify(letter.headers, null, 2)),
         h('p', { class: 'hint' }, letter.bodyEncoding === 'base64' ? 'Body (not UTF-8: base64)' : 'Body'),
         h('pre', { class: 'code' }, letter.body),
-        send ? replayControl(send) : null,
+        token ? settleControls(token, letter) : null,
       ),
     ),
   );

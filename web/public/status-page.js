@@ -18,10 +18,10 @@ import { h, replace, table, when } from './dom.js';
  */
 
 /**
- * @param {{ token: string, signal: AbortSignal, mayReplay: boolean }} how
+ * @param {{ token: string, signal: AbortSignal, maySettle: boolean }} how
  * @returns {HTMLElement}
  */
-export function statusPageView({ token, signal, mayReplay }) {
+export function statusPageView({ token, signal, maySettle }) {
   const rows = h('tbody');
   const message = h('p', { class: 'error', role: 'alert' });
   const summary = h('p', { class: 'hint' });
@@ -64,7 +64,7 @@ export function statusPageView({ token, signal, mayReplay }) {
       rows,
     ),
   );
-  return h('div', {}, presence, deadLettersCard({ token, signal, mayReplay }));
+  return h('div', {}, presence, deadLettersCard({ token, signal, maySettle }));
 }
 
 /** @param {PresenceEntry} entry */

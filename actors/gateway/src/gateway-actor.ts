@@ -77,6 +77,7 @@ export function gatewayActor(options: GatewayOptions) {
         presence: () => readPresence(presence, env.clock.now()),
         deadLetters: (query) => env.deadLetters(query),
         replayDeadLetter: (seq) => env.replayDeadLetter(seq),
+        discardDeadLetter: (seq) => env.discardDeadLetter(seq),
         // A KV read is a request to the server: it answers only while NATS is connected.
         natsReady: async () => {
           await presence.get('gateway-readyz');

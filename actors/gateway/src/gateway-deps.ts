@@ -58,6 +58,7 @@ export interface GatewayDeps {
   /** What actors could not handle, oldest first (the runtime's dead-letter reader). */
   readonly deadLetters: ActorEnv['deadLetters'];
   readonly replayDeadLetter: ActorEnv['replayDeadLetter'];
+  readonly discardDeadLetter: ActorEnv['discardDeadLetter'];
   /** Resolves when NATS answers a request now; rejects otherwise. */
   readonly natsReady: () => Promise<void>;
   readonly templates: () => readonly TemplateInfo[];
@@ -106,7 +107,7 @@ const VERBS: Readonly<Record<Permission, string>> = {
   readAll: 'read',
   rerun: 'rerun requests',
   cancel: 'cancel',
-  replay: 'replay dead letters',
+  settleDeadLetters: 'replay or discard dead letters',
   policy: 'read or change the policy',
   tokens: 'manage tokens',
 };

@@ -151,6 +151,7 @@ const V1_ROUTES: Route[] = [
   get('/v1/presence'),
   get('/v1/dead-letters'),
   { method: 'POST', path: '/v1/dead-letters/1/replay' },
+  { method: 'DELETE', path: '/v1/dead-letters/1' },
   get('/v1/policy'),
   get('/v1/policy/history'),
   get('/v1/tokens'),
@@ -264,6 +265,12 @@ function hostileRequestIds(action: string): HostileCase[] {
     at({ method, path: `/v1/requests/${id}${action}` }, what!, input, badRequest('path.id')),
   );
 }
+
+/** What an operator does to one dead letter, by its sequence. */
+const LETTER_ACTIONS = [
+  { method: 'POST', path: (seq: string) => `/v1/dead-letters/${seq}/replay`, doing: 'replaying' },
+  { method: 'DELETE', path: (seq: string) => `/v1/dead-letters/${seq}`, doing: 'discarding' },
+] as const;
 
 const cases: HostileCase[] = [
   // Authentication, on every /v1 route.
@@ -486,26 +493,23 @@ const cases: HostileCase[] = [
   at(get('/v1/dead-letters?after=99999999999999999999'), 'past 2^53', {}, badRequest('query.after')),
   at(get('/v1/dead-letters?limit=201'), 'out of range', {}, badRequest('query.limit')),
   at(get('/v1/dead-letters?limit=1&limit=2'), 'a key twice', {}, badRequest('query.limit')),
-  ...['0', '-1', '1.5', '1e3', '0x10', '99999999999999999999', '%00', "1'--"].map((seq) =>
-    at(
-      { method: 'POST', path: `/v1/dead-letters/${seq}/replay` },
-      `a sequence of ${seq}`,
-      {},
-      badRequest('path.seq'),
+  ...LETTER_ACTIONS.flatMap(({ method, path, doing }) => [
+    ...['0', '-1', '1.5', '1e3', '0x10', '99999999999999999999', '%00', "1'--"].map((seq) =>
+      at({ method, path: path(seq) }, `a sequence of ${seq}`, {}, badRequest('path.seq')),
     ),
-  ),
-  at(
-    { method: 'POST', path: '/v1/dead-letters/1/replay' },
-    'a requester replaying',
-    { as: 'alice' },
-    refused(403, 'OO_ERR_AUTH_FORBIDDEN'),
-  ),
-  at(
-    { method: 'POST', path: '/v1/dead-letters/99999999/replay' },
-    'no letter there',
-    {},
-    refused(404, 'OO_ERR_DEAD_LETTER_NOT_FOUND'),
-  ),
+    at(
+      { method, path: path('1') },
+      `a requester ${doing}`,
+      { as: 'alice' },
+      refused(403, 'OO_ERR_AUTH_FORBIDDEN'),
+    ),
+    at(
+      { method, path: path('99999999') },
+      'no letter there',
+      {},
+      refused(404, 'OO_ERR_DEAD_LETTER_NOT_FOUND'),
+    ),
+  ]),
   at(get('/v1/policy/history?before=1'), 'out of range', {}, badRequest('query.before')),
   at(get('/v1/policy/history?before=3000000000'), 'past a version', {}, badRequest('query.before')),
   at(get('/v1/policy/history?limit=0'), 'out of range', {}, badRequest('query.limit')),

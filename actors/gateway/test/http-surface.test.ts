@@ -457,6 +457,20 @@ describe('gateway - dead letters', () => {
     expect((await replay('olga', valid!.seq)).body.code).toBe('OO_ERR_DEAD_LETTER_NOT_FOUND');
     expect((await replay('olga', valid!.seq)).status).toBe(404);
     expect((await letters()).map((l) => l.seq)).toEqual([garbled!.seq]);
+
+    // What cannot go again is discarded instead, audited; then it is gone.
+    const discard = (who: 'alice' | 'olga') =>
+      call(bed.listening, 'DELETE', `/v1/dead-letters/${garbled!.seq}`, { headers: bed.auth(who) });
+    expect((await discard('alice')).status).toBe(403);
+    expect((await discard('olga')).status).toBe(204);
+    expect(await letters()).toEqual([]);
+    expect((await discard('olga')).status).toBe(404);
+    const discarded = await bed.readModel.listAudit({
+      target: String(garbled!.seq),
+      action: 'dead-letter.discard',
+    });
+    expect(discarded.items).toEqual([expect.objectContaining({ principal: 'olga' })]);
+    expect(handled).toEqual(['a']);
     for (const seq of ['0', 'x', '1e3', '99999999999999999999'])
       expect((await replay('olga', seq)).status).toBe(400);
     await actor.stop();
@@ -514,6 +528,7 @@ describe('gateway - probes and docs', () => {
       '/v1/catalog',
       '/v1/catalog/options',
       '/v1/dead-letters',
+      '/v1/dead-letters/{seq}',
       '/v1/dead-letters/{seq}/replay',
       '/v1/inventory',
       '/v1/me',

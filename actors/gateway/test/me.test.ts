@@ -22,7 +22,7 @@ describe('gateway - the caller', () => {
     expect(olga.body).toEqual({
       name: 'olga',
       role: 'operator',
-      permissions: ['submit', 'readOwn', 'readAll', 'rerun', 'cancel', 'replay'],
+      permissions: ['submit', 'readOwn', 'readAll', 'rerun', 'cancel', 'settleDeadLetters'],
     });
     const adam = await call(bed.listening, 'GET', '/v1/me', { headers: bed.auth('adam') });
     expect(adam.body.permissions).toEqual([
@@ -31,7 +31,7 @@ describe('gateway - the caller', () => {
       'readAll',
       'rerun',
       'cancel',
-      'replay',
+      'settleDeadLetters',
       'policy',
       'tokens',
     ]);

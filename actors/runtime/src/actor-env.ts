@@ -47,4 +47,6 @@ export interface ActorEnv {
   deadLetters(query: DeadLetterQuery): Promise<DeadLetterPage>;
   /** Sends a dead letter's message again and removes the letter (dead-letter-replay.ts). */
   replayDeadLetter(seq: number): Promise<DeadLetterReplay>;
+  /** Takes a dead letter out without sending it again (dead-letter-discard.ts). */
+  discardDeadLetter(seq: number): Promise<void>;
 }

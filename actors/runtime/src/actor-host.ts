@@ -15,6 +15,7 @@ import { type Clock, systemClock } from './clock.js';
 import type { RuntimeConfig } from './config.js';
 import { connectNats, type Nats } from './connection.js';
 import { type ConsumerLoop, startConsumerLoop } from './consumer-loop.js';
+import { discardDeadLetter } from './dead-letter-discard.js';
 import { readDeadLetters } from './dead-letter-reader.js';
 import { replayDeadLetter } from './dead-letter-replay.js';
 import type { ActorDefinition, HandlerDef } from './define-actor.js';
@@ -138,6 +139,7 @@ export async function startActor(
     },
     deadLetters: (query) => readDeadLetters(nats, query),
     replayDeadLetter: (seq) => replayDeadLetter(nats, seq),
+    discardDeadLetter: (seq) => discardDeadLetter(nats, seq),
     async objects(name) {
       const cached = objectStores.get(name);
       if (cached) return cached;

@@ -12,10 +12,10 @@
  * A replay interrupted between the two leaves the letter, and a replay of it after the window sends
  * the message again: handlers take redeliveries already.
  */
-import { JetStreamApiError } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
-import { type DeadLetter, Headers, OoError, StreamNames, subjectNamed } from '@oo/contracts';
+import { type DeadLetter, Headers, OoError, subjectNamed } from '@oo/contracts';
 import type { Nats } from './connection.js';
+import { deleteDeadLetter } from './dead-letter-discard.js';
 import { readDeadLetter } from './dead-letter-reader.js';
 
 export interface DeadLetterReplay {
@@ -102,17 +102,17 @@ export async function replayDeadLetter(nats: Nats, seq: number): Promise<DeadLet
     stream: ack.stream,
     streamSeq: ack.seq,
     duplicate: ack.duplicate,
-    removed: await removeLetter(nats, seq),
+    removed: await removed(nats, seq),
     traceId: letter.headers[Headers.traceId]?.[0],
   };
 }
 
-async function removeLetter(nats: Nats, seq: number): Promise<boolean> {
+/** Whether the letter is out of the dead letters now (a concurrent replay may have taken it). */
+async function removed(nats: Nats, seq: number): Promise<boolean> {
   try {
-    await nats.jsm.streams.deleteMessage(StreamNames.deadLetters, seq, false);
+    await deleteDeadLetter(nats, seq);
     return true;
-  } catch (err) {
-    // Already gone (another replay of it removed it first): 10043 inside the stream, 10057 at its end.
-    return err instanceof JetStreamApiError && (err.code === 10043 || err.code === 10057);
+  } catch {
+    return false;
   }
 }

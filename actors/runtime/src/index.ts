@@ -10,6 +10,7 @@ export type { LoadConfigOptions } from './config.js';
 export { ENV_KEYS, LogLevel, loadConfig, RuntimeConfig } from './config.js';
 export type { Nats } from './connection.js';
 export { connectNats } from './connection.js';
+export { discardDeadLetter } from './dead-letter-discard.js';
 export type { DeadLetterPage, DeadLetterQuery, StoredDeadLetter } from './dead-letter-reader.js';
 export { ACTOR_NAME, readDeadLetter, readDeadLetters } from './dead-letter-reader.js';
 export { type DeadLetterReplay, replayDeadLetter } from './dead-letter-replay.js';

@@ -8,7 +8,15 @@ import {
   type TaskMessage,
   taskSubject,
 } from '@oo/contracts';
-import { defineActor, on, readDeadLetter, readDeadLetters, replayDeadLetter, startActor } from '@oo/runtime';
+import {
+  defineActor,
+  discardDeadLetter,
+  on,
+  readDeadLetter,
+  readDeadLetters,
+  replayDeadLetter,
+  startActor,
+} from '@oo/runtime';
 import { freshName, type NatsServer, startNatsServer, waitFor } from '@oo/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLog, testConfig } from './fixtures/setup.js';
@@ -200,6 +208,29 @@ describe('runtime - replaying dead letters', () => {
       body: JSON.stringify({ shape: 'of version 2' }),
     });
     expect(await replayDeadLetter(nats, seq)).toMatchObject({ subject: 'oo.task.noop', removed: true });
+    await actor.stop();
+  });
+});
+
+describe('runtime - discarding dead letters', () => {
+  it('takes a letter out without sending its message, and says when there is none', async () => {
+    const { actor, name, handled, refuse, fix } = await brokenActor();
+    const { letters } = await refuse('junk', 'kept');
+    fix();
+    const [junk, kept] = letters;
+    await discardDeadLetter(actor.nats, junk!.seq);
+    expect(await readDeadLetter(actor.nats, junk!.seq)).toBeUndefined();
+    expect((await readDeadLetters(actor.nats, { actor: name, limit: 10 })).letters.map((l) => l.seq)).toEqual(
+      [kept!.seq],
+    );
+    for (const seq of [junk!.seq, kept!.seq + 1_000]) {
+      await expect(discardDeadLetter(actor.nats, seq)).rejects.toMatchObject({
+        code: 'OO_ERR_DEAD_LETTER_NOT_FOUND',
+      });
+    }
+    // Nothing was sent: the handler, fixed, never saw the discarded message.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(handled).toEqual([]);
     await actor.stop();
   });
 });

@@ -7,6 +7,7 @@
 import { type ErrorData, OoError, toOoError } from '@oo/contracts';
 import {
   type DeadLetterReplay,
+  discardDeadLetter,
   type Nats,
   readDeadLetter,
   readDeadLetters,
@@ -117,20 +118,30 @@ async function selected(
   }
 }
 
-type ReplayOutcome = { seq: number; replayed: DeadLetterReplay } | { seq: number; error: ErrorData };
+/** What became of one letter: the action's answer, or why it was not done. */
+type Outcome<T> = { seq: number; done: T } | { seq: number; error: ErrorData };
+
+interface SettleOptions extends DlqOptions {
+  actor?: string;
+  since?: string;
+  limit: string;
+  json?: boolean;
+}
 
 /**
- * Replays the letters named, or those of `--actor` (since `--since`), oldest first. The selection
- * is read whole before the first is sent: a message that fails again writes a new letter, which this
- * replay must not reach. Exit 1 when any letter was not sent.
+ * Does `act` to the letters named, or to those of `--actor` (since `--since`), oldest first. The
+ * selection is read whole before the first is touched: a replayed message that fails again writes
+ * a new letter, which this pass must not reach. A letter's own refusal is its outcome; anything else
+ * (NATS gone) stops the pass where it is.
  */
-export async function replayDeadLetters(
+async function settle<T>(
+  verb: string,
   seqTexts: readonly string[],
-  options: DlqOptions & { actor?: string; since?: string; limit: string; json?: boolean },
-  io: Io = processIo,
-): Promise<number> {
+  options: SettleOptions,
+  act: (nats: Nats, seq: number) => Promise<T>,
+): Promise<Outcome<T>[]> {
   if (seqTexts.length === 0 && options.actor === undefined) {
-    throw new OoError('OO_ERR_CONFIG_INVALID', 'name the letters to replay (their sequences) or an --actor');
+    throw new OoError('OO_ERR_CONFIG_INVALID', `name the letters to ${verb} (their sequences) or an --actor`);
   }
   if (seqTexts.length > 0 && (options.actor !== undefined || options.since !== undefined)) {
     throw new OoError('OO_ERR_CONFIG_INVALID', 'give either sequences or --actor/--since, not both');
@@ -138,43 +149,73 @@ export async function replayDeadLetters(
   const named = seqTexts.map((text) => positive('a sequence', text));
   const since = options.since === undefined ? undefined : sinceOf(options.since);
   const limit = positive('--limit', options.limit);
-  const outcomes = await withInstallationNats(options.data, 'oo-dlq', async (nats) => {
+  return withInstallationNats(options.data, 'oo-dlq', async (nats) => {
     const seqs =
       options.actor === undefined ? named : await selected(nats, { actor: options.actor, since }, limit);
-    const done: ReplayOutcome[] = [];
+    const outcomes: Outcome<T>[] = [];
     for (const seq of seqs) {
       try {
-        done.push({ seq, replayed: await replayDeadLetter(nats, seq) });
+        outcomes.push({ seq, done: await act(nats, seq) });
       } catch (err) {
         const error = toOoError(err);
-        // Refusals are the letter's; anything else (NATS gone) stops the replay where it is.
         if (
           error.code !== 'OO_ERR_DEAD_LETTER_NOT_FOUND' &&
           error.code !== 'OO_ERR_DEAD_LETTER_NOT_REPLAYABLE'
         ) {
           throw error;
         }
-        done.push({ seq, error: error.toData() });
+        outcomes.push({ seq, error: error.toData() });
       }
     }
-    return done;
+    return outcomes;
   });
-  if (options.json) io.out(json({ items: outcomes }));
+}
+
+/** Prints each outcome (`describe` for those done), or all as JSON; exit 1 when any was not done. */
+function report<T>(
+  verb: string,
+  outcomes: readonly Outcome<T>[],
+  options: SettleOptions,
+  io: Io,
+  describe: (done: T, seq: number) => string,
+): number {
+  if (options.json) {
+    io.out(json({ items: outcomes.map((o) => ('error' in o ? o : { seq: o.seq, [verb]: o.done })) }));
+  }
   for (const outcome of outcomes) {
-    if ('error' in outcome) {
-      io.err(`not replayed ${outcome.seq}: ${outcome.error.code}: ${outcome.error.message}\n`);
-      continue;
-    }
-    if (options.json) continue;
-    const { replayed } = outcome;
+    if ('error' in outcome)
+      io.err(`not ${verb} ${outcome.seq}: ${outcome.error.code}: ${outcome.error.message}\n`);
+    else if (!options.json) io.out(`${describe(outcome.done, outcome.seq)}\n`);
+  }
+  if (outcomes.length === 0) io.err('no dead letters selected\n');
+  return outcomes.some((o) => 'error' in o) ? 1 : 0;
+}
+
+/** Sends letters again once their cause is fixed (dead-letter-replay.ts) and takes them out. */
+export async function replayDeadLetters(
+  seqTexts: readonly string[],
+  options: SettleOptions,
+  io: Io = processIo,
+): Promise<number> {
+  const outcomes = await settle('replay', seqTexts, options, replayDeadLetter);
+  return report('replayed', outcomes, options, io, (replayed: DeadLetterReplay) => {
     const kept = replayed.removed ? '' : ' (the letter could not be removed: do not replay it again)';
     const again = replayed.duplicate
       ? ' (already sent again within the duplicate window: not sent twice)'
       : '';
-    io.out(
-      `replayed ${replayed.seq}: ${replayed.subject} -> ${replayed.stream} #${replayed.streamSeq}${again}${kept}\n`,
-    );
-  }
-  if (outcomes.length === 0) io.err('no dead letters selected\n');
-  return outcomes.some((o) => 'error' in o) ? 1 : 0;
+    return `replayed ${replayed.seq}: ${replayed.subject} -> ${replayed.stream} #${replayed.streamSeq}${again}${kept}`;
+  });
+}
+
+/** Takes letters out without sending their messages (judged not worth sending). */
+export async function discardDeadLetters(
+  seqTexts: readonly string[],
+  options: SettleOptions,
+  io: Io = processIo,
+): Promise<number> {
+  const outcomes = await settle('discard', seqTexts, options, async (nats, seq) => {
+    await discardDeadLetter(nats, seq);
+    return true;
+  });
+  return report('discarded', outcomes, options, io, (_done, seq) => `discarded ${seq}`);
 }

@@ -391,6 +391,24 @@ describe('web UI', () => {
       .poll(() => page.textContent(`${letter} details p.hint[role=status]`))
       .toMatch(/^Sent again \(OO_CMD #\d+\)/);
     expect(await page.$(`${letter} button:has-text("Send again")`)).toBeNull();
+
+    // Sent again as it was, it failed again: a new letter, which the operator discards (asked first).
+    await statusPageShows(letter);
+    await page.click(`${letter} summary`);
+    page.once('dialog', (dialog) => void dialog.dismiss());
+    await page.click(`${letter} button:has-text("Discard")`);
+    expect(await page.isVisible(`${letter} button:has-text("Discard")`)).toBe(true);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.click(`${letter} button:has-text("Discard")`);
+    await expect
+      .poll(() => page.textContent(`${letter} details p.hint[role=status]`))
+      .toBe('Discarded: its message will not be sent again.');
+    await page.click('a[href="#/requests"]');
+    await page.click('a[href="#/status"]');
+    await expect
+      .poll(() => page.textContent('section.card:has(table.dead-letters) p.hint'))
+      .toMatch(/in the last 24 hours/);
+    expect(await page.$(letter)).toBeNull();
   });
 
   it('lets an admin change the policy, refuses a stale save, and the form offers the new bounds', async () => {

@@ -1,9 +1,10 @@
 /**
  * What actors could not handle, each with the reason: the dead-letter stream, oldest first, paged by
- * sequence; and sending a letter again once its cause is fixed. Operators and admins (a letter holds
- * the body as it came; its identity token is redacted). A replay is audited.
+ * sequence; sending a letter again once its cause is fixed, or discarding it. Operators and admins (a
+ * letter holds the body as it came; its identity token is redacted). Replays and discards are audited.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { audit, authorize, callerOf, type GatewayDeps } from '../gateway-deps.js';
 import {
   DeadLetterPage,
@@ -62,7 +63,7 @@ export const deadLetterRoutes: FastifyPluginAsyncZod<{ deps: GatewayDeps }> = as
     },
     async (request) => {
       const caller = callerOf(request);
-      authorize(caller, 'replay');
+      authorize(caller, 'settleDeadLetters');
       const replayed = await deps.replayDeadLetter(request.params.seq);
       await audit(deps, {
         principal: caller.sub,
@@ -81,6 +82,34 @@ export const deadLetterRoutes: FastifyPluginAsyncZod<{ deps: GatewayDeps }> = as
         'dead letter replayed',
       );
       return replayed;
+    },
+  );
+
+  app.delete(
+    '/dead-letters/:seq',
+    {
+      schema: {
+        summary: 'Discard a dead letter without sending it again',
+        description:
+          'For a letter judged not worth sending (`oo dlq discard`). Operators and admins; audited.',
+        tags: ['operations'],
+        params: DeadLetterParams,
+        response: { 204: z.null(), ...problems(400, 401, 403, 404, 429, 500, 503) },
+      },
+    },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      authorize(caller, 'settleDeadLetters');
+      const { seq } = request.params;
+      await deps.discardDeadLetter(seq);
+      await audit(deps, {
+        principal: caller.sub,
+        action: 'dead-letter.discard',
+        target: String(seq),
+        details: { tokenId: caller.tokenId ?? null },
+      });
+      request.log.info({ seq, by: caller.sub }, 'dead letter discarded');
+      return reply.code(204).send(null);
     },
   );
 };

@@ -652,14 +652,17 @@ describe('web UI', () => {
     page.on('request', (req) => {
       if (req.url().endsWith('/cancel')) cancels.push(req.url());
     });
-    page.once('dialog', (dialog) => void dialog.dismiss());
+    // Each question is awaited: a click that raised none fails here, not at a later step.
+    const declined = page.waitForEvent('dialog', { timeout: 10_000 }).then((dialog) => dialog.dismiss());
     await page.click('.actions button:has-text("Cancel")');
+    await declined;
     await page.waitForTimeout(500);
     expect(cancels).toEqual([]);
     expect(await page.isEnabled('.actions button.danger')).toBe(true);
 
-    page.once('dialog', (dialog) => void dialog.accept());
+    const accepted = page.waitForEvent('dialog', { timeout: 10_000 }).then((dialog) => dialog.accept());
     await page.click('.actions button:has-text("Cancel")');
+    await accepted;
     // Said as news, not as an error, and the button cannot be pressed again meanwhile.
     await expect.poll(() => page.textContent('p[role=status]')).toContain('Cancel sent');
     expect(await page.textContent('p.error[role=alert]')).toBe('');

@@ -213,6 +213,24 @@ describe('runtime - replaying dead letters', () => {
 });
 
 describe('runtime - discarding dead letters', () => {
+  it('leaves the others readable in order, paged, around the gaps it makes', async () => {
+    const { actor, name, refuse } = await brokenActor();
+    const { letters } = await refuse('a', 'b', 'c', 'd', 'e', 'f');
+    const seqs = letters.map((l) => l.seq);
+    await discardDeadLetter(actor.nats, seqs[1]!);
+    await discardDeadLetter(actor.nats, seqs[3]!);
+    const read: number[] = [];
+    let afterSeq: number | undefined;
+    for (;;) {
+      const page = await readDeadLetters(actor.nats, { actor: name, limit: 2, afterSeq });
+      read.push(...page.letters.map((l) => l.seq));
+      afterSeq = page.letters.at(-1)?.seq;
+      if (!page.more) break;
+    }
+    expect(read).toEqual([seqs[0], seqs[2], seqs[4], seqs[5]]);
+    await actor.stop();
+  });
+
   it('takes a letter out without sending its message, and says when there is none', async () => {
     const { actor, name, handled, refuse, fix } = await brokenActor();
     const { letters } = await refuse('junk', 'kept');

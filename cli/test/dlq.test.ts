@@ -72,9 +72,14 @@ describe('oo dlq', () => {
 
     const rest = await ooDlq('list', '--actor', actor, '--after', String(lastSeq), '--json');
     expect(rest.code).toBe(0);
-    const answer = JSON.parse(rest.stdout) as { items: Array<{ seq: number; body: string }>; more: boolean };
+    const answer = JSON.parse(rest.stdout) as {
+      items: Array<{ seq: number; body: string; cannotReplay: string | null }>;
+      more: boolean;
+    };
     expect(answer.more).toBe(false);
     expect(answer.items.map((i) => i.body)).toEqual(['{"item": "x", "rogue": true}']);
+    // A subject of its own, not one OO publishes: a replay would be refused, and the answer says so.
+    expect(answer.items[0]?.cannotReplay).toBe(`OO publishes nothing on oo.cmd.${actor}.place`);
   });
 
   it('shows one letter whole, and names the code for a sequence it does not hold', async () => {

@@ -12,7 +12,7 @@ import { h, replace, table, when } from './dom.js';
  * @typedef {{
  *   seq: number, actor: string, subject: string, deliveries: number,
  *   headers: Record<string, string[]>, body: string, bodyEncoding: 'utf8' | 'base64',
- *   error: { code: string, message: string }, at: string,
+ *   error: { code: string, message: string }, at: string, cannotReplay: string | null,
  * }} DeadLetter
  */
 
@@ -134,8 +134,14 @@ function settleControls(token, letter) {
     });
     return element;
   };
-  buttons.append(button('Send again', replay), ' ', button('Discard', discard));
-  return h('div', {}, buttons, outcome);
+  // A letter the gateway says cannot go again offers only its discarding, and says why.
+  if (letter.cannotReplay === null) buttons.append(button('Send again', replay), ' ');
+  buttons.append(button('Discard', discard));
+  const why =
+    letter.cannotReplay === null
+      ? null
+      : h('p', { class: 'hint' }, `Cannot be sent again: ${letter.cannotReplay}.`);
+  return h('div', {}, why, buttons, outcome);
 }
 
 /**

@@ -161,7 +161,13 @@ export const DeadLettersQuery = z.object({
 });
 export const DeadLetterPage = z.object({
   /** Oldest first, each with its sequence in the dead-letter stream. */
-  items: z.array(DeadLetter.extend({ seq: z.number().int() })),
+  items: z.array(
+    DeadLetter.extend({
+      seq: z.number().int(),
+      /** Why sending it again would be refused; null when it can be. */
+      cannotReplay: z.string().nullable(),
+    }),
+  ),
   /** Pass back as `after` for the next page; null on the last page. */
   nextAfter: z.number().int().nullable(),
 });

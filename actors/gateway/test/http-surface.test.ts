@@ -423,9 +423,12 @@ describe('gateway - dead letters', () => {
     await actor.nats.js.publish(tasks.name, new TextEncoder().encode('{not json'));
     const letters = async () =>
       (await call(bed.listening, 'GET', `/v1/dead-letters?actor=${name}`, { headers: bed.auth('olga') })).body
-        .items as Array<{ seq: number; body: string }>;
+        .items as Array<{ seq: number; body: string; cannotReplay: string | null }>;
     await waitFor(async () => (await letters()).length === 2);
     const [valid, garbled] = await letters();
+    // Each says beforehand whether it could go again.
+    expect(valid!.cannotReplay).toBeNull();
+    expect(garbled!.cannotReplay).toBe('its body is not JSON');
     broken = false;
     const replay = (who: 'alice' | 'olga', seq: number | string) =>
       call(bed.listening, 'POST', `/v1/dead-letters/${seq}/replay`, { headers: bed.auth(who) });

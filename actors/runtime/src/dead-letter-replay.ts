@@ -35,28 +35,20 @@ export interface DeadLetterReplay {
 
 const SCHEMA_VERSION = /@(\d+)$/;
 
-function notReplayable(seq: number, why: string): OoError {
-  return new OoError('OO_ERR_DEAD_LETTER_NOT_REPLAYABLE', `dead letter ${seq} cannot be sent again: ${why}`, {
-    retryable: false,
-  });
-}
-
 function bodyBytes(letter: DeadLetter): Uint8Array {
   return Buffer.from(letter.body, letter.bodyEncoding === 'base64' ? 'base64' : 'utf8');
 }
 
-/** Why `letter` cannot go again as it is, or undefined. */
-function refusal(seq: number, letter: DeadLetter, body: Uint8Array): OoError | undefined {
-  if (letter.error.details?.bodyTruncated === true) {
-    return notReplayable(seq, 'its body was cut to fit the letter');
-  }
+/**
+ * Why `letter` cannot be sent again as it is, in words; undefined when it can. What lists letters
+ * says it beside each, so nobody presses a replay that is bound to be refused.
+ */
+export function whyNotReplayable(letter: DeadLetter): string | undefined {
+  if (letter.error.details?.bodyTruncated === true) return 'its body was cut to fit the letter';
   const declared = subjectNamed(letter.subject);
-  if (!declared) return notReplayable(seq, `OO publishes nothing on ${letter.subject}`);
+  if (!declared) return `OO publishes nothing on ${letter.subject}`;
   if (declared.needsCaller) {
-    return notReplayable(
-      seq,
-      `${letter.subject} acts as its caller, whose identity a letter does not keep: the caller must send it again`,
-    );
+    return `${letter.subject} acts as its caller, whose identity a letter does not keep: the caller must send it again`;
   }
   const version = Number(
     SCHEMA_VERSION.exec(letter.headers[Headers.schema]?.[0] ?? '')?.[1] ?? declared.version,
@@ -65,14 +57,14 @@ function refusal(seq: number, letter: DeadLetter, body: Uint8Array): OoError | u
   if (version !== declared.version) return undefined;
   let json: unknown;
   try {
-    json = JSON.parse(Buffer.from(body).toString('utf8'));
+    json = JSON.parse(Buffer.from(bodyBytes(letter)).toString('utf8'));
   } catch {
-    return notReplayable(seq, 'its body is not JSON');
+    return 'its body is not JSON';
   }
   const parsed = declared.schema.safeParse(json);
   if (parsed.success) return undefined;
   const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-  return notReplayable(seq, `its body still does not match ${letter.subject}: ${issues.join('; ')}`);
+  return `its body still does not match ${letter.subject}: ${issues.join('; ')}`;
 }
 
 /**
@@ -83,9 +75,16 @@ export async function replayDeadLetter(nats: Nats, seq: number): Promise<DeadLet
   const stored = await readDeadLetter(nats, seq);
   if (!stored) throw new OoError('OO_ERR_DEAD_LETTER_NOT_FOUND', `no dead letter at sequence ${seq}`);
   const { letter } = stored;
-  const body = bodyBytes(letter);
-  const refused = refusal(seq, letter, body);
-  if (refused) throw refused;
+  const why = whyNotReplayable(letter);
+  if (why) {
+    throw new OoError(
+      'OO_ERR_DEAD_LETTER_NOT_REPLAYABLE',
+      `dead letter ${seq} cannot be sent again: ${why}`,
+      {
+        retryable: false,
+      },
+    );
+  }
 
   const h = natsHeaders();
   for (const [key, values] of Object.entries(letter.headers)) {
@@ -95,7 +94,7 @@ export async function replayDeadLetter(nats: Nats, seq: number): Promise<DeadLet
   }
   h.set(Headers.replayOf, String(seq));
   h.set(Headers.msgId, `dlq-replay.${seq}`);
-  const ack = await nats.publish(letter.subject, body, h);
+  const ack = await nats.publish(letter.subject, bodyBytes(letter), h);
   return {
     seq,
     subject: letter.subject,

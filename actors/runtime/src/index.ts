@@ -13,7 +13,7 @@ export { connectNats } from './connection.js';
 export { discardDeadLetter } from './dead-letter-discard.js';
 export type { DeadLetterPage, DeadLetterQuery, StoredDeadLetter } from './dead-letter-reader.js';
 export { ACTOR_NAME, readDeadLetter, readDeadLetters } from './dead-letter-reader.js';
-export { type DeadLetterReplay, replayDeadLetter } from './dead-letter-replay.js';
+export { type DeadLetterReplay, replayDeadLetter, whyNotReplayable } from './dead-letter-replay.js';
 export type {
   ActorDefinition,
   ActorSetup,

@@ -13,6 +13,7 @@ import {
   readDeadLetters,
   replayDeadLetter,
   type StoredDeadLetter,
+  whyNotReplayable,
 } from '@oo/runtime';
 import { type Io, json, processIo } from '../command-io.js';
 import { withInstallationNats } from '../installation-nats.js';
@@ -46,6 +47,11 @@ function positive(name: string, text: string): number {
   return value;
 }
 
+/** A letter as JSON shows it: with its sequence, and why a replay would be refused (null: it would not). */
+function replayable({ seq, letter }: StoredDeadLetter) {
+  return { seq, ...letter, cannotReplay: whyNotReplayable(letter) ?? null };
+}
+
 /** One line a letter: where it came from and why it was refused. */
 export function deadLetterTable(letters: readonly StoredDeadLetter[]): string {
   const rows = letters.map(({ seq, letter }) => {
@@ -74,7 +80,7 @@ export async function listDeadLetters(
   };
   const page = await withInstallationNats(options.data, 'oo-dlq', (nats) => readDeadLetters(nats, query));
   if (options.json) {
-    io.out(json({ items: page.letters.map(({ seq, letter }) => ({ seq, ...letter })), more: page.more }));
+    io.out(json({ items: page.letters.map(replayable), more: page.more }));
     return 0;
   }
   io.out(page.letters.length === 0 ? 'no dead letters\n' : `${deadLetterTable(page.letters)}\n`);
@@ -91,7 +97,7 @@ export async function showDeadLetter(
   const seq = positive('the sequence', seqText);
   const stored = await withInstallationNats(options.data, 'oo-dlq', (nats) => readDeadLetter(nats, seq));
   if (!stored) throw new OoError('OO_ERR_DEAD_LETTER_NOT_FOUND', `no dead letter at sequence ${seq}`);
-  io.out(json({ seq, ...stored.letter }));
+  io.out(json(replayable(stored)));
   return 0;
 }
 

@@ -359,11 +359,13 @@ describe('web UI', () => {
     await page.click(`${letter} summary`);
     expect(await page.textContent(`${letter} details pre >> nth=1`)).toBe('{"resources": "<b>five</b>"}');
     expect(await page.$('table.dead-letters b')).toBeNull();
-    // A submit acts as its caller, whose identity the letter does not keep: sending it again is refused.
-    await page.click(`${letter} button:has-text("Send again")`);
-    await expect
-      .poll(() => page.textContent(`${letter} details p.error`))
-      .toMatch(/acts as its caller.*the caller must send it again/);
+    // A submit acts as its caller, whose identity the letter does not keep: it cannot be sent again,
+    // and the page says so instead of offering it.
+    expect(await page.textContent(`${letter} details`)).toMatch(
+      /Cannot be sent again: oo\.cmd\.requests\.submit acts as its caller.*the caller must send it again\./,
+    );
+    expect(await page.$(`${letter} button:has-text("Send again")`)).toBeNull();
+    expect(await page.$(`${letter} button:has-text("Discard")`)).not.toBeNull();
   });
 
   it('lets an operator send a dead letter again from the status page', async () => {

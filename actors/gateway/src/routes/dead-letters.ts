@@ -3,6 +3,7 @@
  * sequence; sending a letter again once its cause is fixed, or discarding it. Operators and admins (a
  * letter holds the body as it came; its identity token is redacted). Replays and discards are audited.
  */
+import { whyNotReplayable } from '@oo/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { audit, authorize, callerOf, type GatewayDeps } from '../gateway-deps.js';
@@ -38,7 +39,11 @@ export const deadLetterRoutes: FastifyPluginAsyncZod<{ deps: GatewayDeps }> = as
         limit,
       });
       return {
-        items: page.letters.map(({ seq, letter }) => ({ seq, ...letter })),
+        items: page.letters.map(({ seq, letter }) => ({
+          seq,
+          ...letter,
+          cannotReplay: whyNotReplayable(letter) ?? null,
+        })),
         nextAfter: page.more ? (page.letters.at(-1)?.seq ?? null) : null,
       };
     },

@@ -24,7 +24,7 @@ import { collectWhenIdle } from './idle-collection.js';
 import { type JsonBucket, type JsonBucketOptions, jsonBucket } from './json-bucket.js';
 import { type ObjectFiles, objectFiles } from './object-files.js';
 import { PRESENCE_BUCKET, type PresenceBeat, startPresence } from './presence.js';
-import { provisionAll } from './provision.js';
+import { CONTRACT_BYTES, provisionAll } from './provision.js';
 import { createPublisher, type Publish } from './publisher.js';
 import { type ActorStats, newStats } from './stats.js';
 import { RUNTIME_VERSION } from './version.js';
@@ -47,6 +47,8 @@ export interface ActorHandle {
   readonly nats: Nats;
   /** What the instance counted (presence and the metrics endpoint read it). */
   readonly stats: Readonly<ActorStats>;
+  /** The share of contracts' stream sizes the server's JetStream storage holds (provision.ts): 1 unless its disk is short. */
+  readonly storageShare: number;
   /** Stops pulling, lets in-flight work finish (bounded by drainTimeoutMs), removes presence, closes. */
   stop(): Promise<void>;
 }
@@ -61,7 +63,13 @@ export async function startActor(
   const clock = options.clock ?? systemClock;
   const log = (options.log ?? pino({ level: config.log.level })).child({ actor: definition.name, instance });
   const nats = await connectNats(config.nats, `${definition.name}/${hostname()}/${process.pid}`);
-  await provisionAll(nats);
+  const { share } = await provisionAll(nats);
+  if (share < 1) {
+    log.warn(
+      { share, streamsGiB: Math.round((CONTRACT_BYTES * share) / 1024 ** 3) },
+      `JetStream's storage holds OO's streams at 1/${1 / share} of their sizes: they drop their oldest messages that much sooner; free disk where nats-server stores, or raise its jetstream max_file_store`,
+    );
+  }
 
   const publish = createPublisher(nats.publish, tracer, `${definition.name}/${instance}`);
   const buckets = new Map<string, unknown>();
@@ -199,6 +207,7 @@ export async function startActor(
   return {
     name: definition.name,
     instance,
+    storageShare: share,
     publish,
     nats,
     stats,

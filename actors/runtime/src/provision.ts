@@ -1,6 +1,11 @@
 /**
  * Creates the streams, buckets and object stores declared in contracts, idempotently: several
  * instances starting at once all succeed, and a changed limit in contracts updates the stream.
+ *
+ * JetStream reserves each stream's `max_bytes` from its storage (by default 75% of the store's free
+ * disk when the server starts), and contracts' sizes add up to 21 GiB: on a smaller disk the server
+ * refuses them (10047). Then every size is tried again at half, and again, down to 1/256: the streams
+ * keep their proportions, drop their oldest messages sooner, and the caller is told the share.
  */
 
 import {
@@ -45,7 +50,12 @@ function moreReplicas(current: number | undefined, wanted: number): number {
   return Math.max(current ?? 1, wanted);
 }
 
-export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec, replicas = 1): Promise<void> {
+export async function ensureStream(
+  jsm: JetStreamManager,
+  spec: StreamSpec,
+  replicas = 1,
+  maxBytes = spec.maxBytes,
+): Promise<void> {
   const config = {
     name: spec.name,
     subjects: [...spec.subjects],
@@ -54,7 +64,7 @@ export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec, repl
     storage: StorageType.File,
     discard: DiscardPolicy.Old,
     max_age: nanos(spec.maxAgeMs),
-    max_bytes: spec.maxBytes,
+    max_bytes: maxBytes,
     duplicate_window: nanos(spec.duplicateWindowMs),
     num_replicas: replicas,
   };
@@ -69,7 +79,7 @@ export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec, repl
         return;
       } catch (err) {
         // Another instance created it first with the same config: fine. Otherwise fall through to update.
-        if (!(err instanceof JetStreamApiError)) throw err;
+        if (!(err instanceof JetStreamApiError) || isOutOfStorage(err)) throw err;
       }
     }
     const current = info?.config ?? (await jsm.streams.info(spec.name)).config;
@@ -104,12 +114,16 @@ export async function ensureBucket(nats: Nats, spec: BucketSpec): Promise<KV> {
   }
 }
 
-export async function ensureObjectStore(nats: Nats, spec: ObjectStoreSpec): Promise<ObjectStore> {
+export async function ensureObjectStore(
+  nats: Nats,
+  spec: ObjectStoreSpec,
+  maxBytes = spec.maxBytes,
+): Promise<ObjectStore> {
   try {
     const store = await nats.objm.create(spec.name, {
       description: spec.description,
       storage: StorageType.File,
-      max_bytes: spec.maxBytes,
+      max_bytes: maxBytes,
       replicas: nats.replicas,
       ...(spec.ttlMs > 0 ? { ttl: nanos(spec.ttlMs) } : {}),
     });
@@ -118,14 +132,10 @@ export async function ensureObjectStore(nats: Nats, spec: ObjectStoreSpec): Prom
     const current = (await nats.jsm.streams.info(stream)).config;
     const maxAge = spec.ttlMs > 0 ? nanos(spec.ttlMs) : 0;
     const replicas = moreReplicas(current.num_replicas, nats.replicas);
-    if (
-      current.max_age !== maxAge ||
-      current.max_bytes !== spec.maxBytes ||
-      current.num_replicas !== replicas
-    ) {
+    if (current.max_age !== maxAge || current.max_bytes !== maxBytes || current.num_replicas !== replicas) {
       await nats.jsm.streams.update(stream, {
         max_age: maxAge,
-        max_bytes: spec.maxBytes,
+        max_bytes: maxBytes,
         num_replicas: replicas,
       });
     }
@@ -193,17 +203,67 @@ async function patiently(ensure: () => Promise<unknown>): Promise<void> {
       return;
     } catch (err) {
       const cause = err instanceof OoError ? err.cause : err;
-      const passing = cause instanceof TimeoutError || cause instanceof JetStreamApiError;
+      const passing =
+        cause instanceof TimeoutError || (cause instanceof JetStreamApiError && !isOutOfStorage(err));
       if (attempt >= PROVISION_ATTEMPTS || !passing) throw err;
     }
   }
 }
 
-/** Every stream, bucket and object store in contracts. Safe to call from every instance at start. */
-export async function provisionAll(nats: Nats): Promise<void> {
-  for (const stream of Streams) await patiently(() => ensureStream(nats.jsm, stream, nats.replicas));
+/** JetStream cannot reserve the size asked for: its storage is spoken for (10047). */
+function isOutOfStorage(err: unknown): boolean {
+  const cause = err instanceof OoError ? err.cause : err;
+  return cause instanceof JetStreamApiError && cause.code === 10047;
+}
+
+/** The smallest share of contracts' sizes tried before giving up. */
+const MIN_SHARE = 1 / 256;
+/** No stream or store is made smaller than this (bytes). */
+const MIN_BYTES = 1024 * 1024;
+const GIB = 1024 ** 3;
+
+/** What contracts' streams and object stores add up to (bytes). */
+export const CONTRACT_BYTES = [...Streams, ...ObjectStores].reduce((sum, spec) => sum + spec.maxBytes, 0);
+
+const sized = (maxBytes: number, share: number) => Math.max(MIN_BYTES, Math.floor(maxBytes * share));
+
+async function provisionAt(nats: Nats, share: number): Promise<void> {
+  for (const stream of Streams) {
+    await patiently(() => ensureStream(nats.jsm, stream, nats.replicas, sized(stream.maxBytes, share)));
+  }
   for (const bucket of Buckets) await patiently(() => ensureBucket(nats, bucket));
-  for (const store of ObjectStores) await patiently(() => ensureObjectStore(nats, store));
+  for (const store of ObjectStores) {
+    await patiently(() => ensureObjectStore(nats, store, sized(store.maxBytes, share)));
+  }
+}
+
+export interface Provisioned {
+  /** The share of contracts' stream and store sizes JetStream could hold: 1, or 1/2, 1/4... */
+  readonly share: number;
+}
+
+/**
+ * Every stream, bucket and object store in contracts, at the largest share of their sizes the
+ * server's storage holds. Safe to call from every instance at start.
+ * @throws OoError OO_ERR_NATS_PROVISION, naming the storage when not even 1/256 of the sizes fits
+ */
+export async function provisionAll(nats: Nats): Promise<Provisioned> {
+  for (let share = 1; ; share /= 2) {
+    try {
+      await provisionAt(nats, share);
+      return { share };
+    } catch (err) {
+      if (!isOutOfStorage(err)) throw err;
+      if (share <= MIN_SHARE) {
+        const least = (CONTRACT_BYTES * MIN_SHARE) / 1024 ** 2;
+        throw new OoError(
+          'OO_ERR_NATS_PROVISION',
+          `JetStream's storage cannot hold OO's streams even at 1/${1 / MIN_SHARE} of their sizes (${least.toFixed(0)} MiB of ${(CONTRACT_BYTES / GIB).toFixed(0)} GiB): free disk where nats-server stores, or raise its jetstream max_file_store`,
+          { cause: err },
+        );
+      }
+    }
+  }
 }
 
 export { isNotFound };

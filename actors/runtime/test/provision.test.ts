@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ObjectStores, Streams } from '@oo/contracts';
 import { connectNats, provisionAll, RuntimeConfig } from '@oo/runtime';
 import { type NatsServer, startNatsServer } from '@oo/test-harness';
@@ -13,7 +16,9 @@ describe('runtime - provisioning', () => {
   it('creates every stream with its declared limits when several instances start at once', async () => {
     const config = RuntimeConfig.parse({ nats: { url: server.url } });
     const connections = await Promise.all([1, 2, 3].map((i) => connectNats(config.nats, `p${i}`)));
-    await Promise.all(connections.map((n) => provisionAll(n)));
+    const provisioned = await Promise.all(connections.map((n) => provisionAll(n)));
+    // This machine's disk holds them whole (a small one is below).
+    expect(provisioned.map((p) => p.share)).toEqual([1, 1, 1]);
     const jsm = connections[0]!.jsm;
     for (const spec of Streams) {
       const info = await jsm.streams.info(spec.name);
@@ -42,6 +47,46 @@ describe('runtime - provisioning', () => {
     await nats.nc.close();
   });
 
+  it('fits the streams and stores in a small JetStream storage, halving their sizes until they fit', async () => {
+    // 3 GB of storage for 21 GiB of streams and stores: an eighth of each fits.
+    const small = await storageOf('3GB');
+    try {
+      const nats = await connectNats(RuntimeConfig.parse({ nats: { url: small.url } }).nats, 'small');
+      expect(await provisionAll(nats)).toEqual({ share: 1 / 8 });
+      for (const spec of Streams) {
+        expect((await nats.jsm.streams.info(spec.name)).config.max_bytes).toBe(Math.floor(spec.maxBytes / 8));
+      }
+      for (const spec of ObjectStores) {
+        expect((await nats.jsm.streams.info(`OBJ_${spec.name}`)).config.max_bytes).toBe(
+          Math.floor(spec.maxBytes / 8),
+        );
+      }
+      // The next start finds the same share, and the streams work.
+      expect(await provisionAll(nats)).toEqual({ share: 1 / 8 });
+      const ack = await nats.js.publish('oo.evt.run.succeeded', '{}');
+      expect(ack.stream).toBe('OO_EVT');
+      await nats.nc.close();
+    } finally {
+      await small.stop();
+    }
+  });
+
+  it('says what to do when not even 1/256 of the sizes fits', async () => {
+    const tiny = await storageOf('50MB');
+    try {
+      const nats = await connectNats(RuntimeConfig.parse({ nats: { url: tiny.url } }).nats, 'tiny');
+      await expect(provisionAll(nats)).rejects.toMatchObject({
+        code: 'OO_ERR_NATS_PROVISION',
+        message: expect.stringMatching(
+          /cannot hold OO's streams even at 1\/256 of their sizes .*free disk where nats-server stores, or raise its jetstream max_file_store/,
+        ),
+      });
+      await nats.nc.close();
+    } finally {
+      await tiny.stop();
+    }
+  });
+
   it('fails with the server named when NATS cannot be reached', async () => {
     const config = RuntimeConfig.parse({ nats: { url: 'nats://127.0.0.1:1' } });
     await expect(connectNats(config.nats, 'nowhere')).rejects.toMatchObject({
@@ -50,3 +95,21 @@ describe('runtime - provisioning', () => {
     });
   });
 });
+
+/** A nats-server whose JetStream may store `maxFileStore` (as on a machine with little free disk). */
+async function storageOf(maxFileStore: string): Promise<NatsServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'oo-small-js-'));
+  const file = join(dir, 'small.conf');
+  writeFileSync(
+    file,
+    `listen: $OO_NATS_LISTEN\njetstream {\n  store_dir: $OO_NATS_STORE\n  max_file_store: ${maxFileStore}\n}\n`,
+  );
+  const server = await startNatsServer({ config: { file } });
+  return {
+    ...server,
+    async stop() {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -121,6 +121,13 @@ export async function up(options: UpOptions): Promise<void> {
     handles.push(handle);
     rows.push([`actor ${name}`, `instance ${handle.instance}`]);
   }
+  const share = handles[0]?.storageShare ?? 1;
+  if (share < 1 && natsServer) {
+    rows[0] = [
+      'nats',
+      `${rows[0]![1]}; little free disk there: the streams are kept at 1/${1 / share} of their sizes`,
+    ];
+  }
   if (shared.urls.filestore) rows.push(['filestore', shared.urls.filestore]);
   const metrics = await serveMetrics(config, () => handles);
   if (metrics) {

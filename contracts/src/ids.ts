@@ -44,6 +44,17 @@ export function newId(
   return `${prefix}_${encodeTime(now)}${encodeRandom(random)}`;
 }
 
+const MINTED = /^[a-z]+_([0-9A-HJKMNP-TV-Z]{10})[0-9A-HJKMNP-TV-Z]{16}$/;
+
+/** When `newId` made `id` (ms since the epoch); undefined for an id it did not make (a caller's own). */
+export function idTime(id: string): number | undefined {
+  const time = MINTED.exec(id)?.[1];
+  if (time === undefined) return undefined;
+  let ms = 0;
+  for (const char of time) ms = ms * 32 + ALPHABET.indexOf(char);
+  return ms;
+}
+
 export const idSchema = (prefix: IdPrefix) =>
   z.string().regex(new RegExp(`^${prefix}_[0-9A-HJKMNP-TV-Z]{26}$`), `must be a ${prefix}_ id`);
 

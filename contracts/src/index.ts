@@ -28,7 +28,7 @@ export {
 } from './errors.js';
 export { Headers } from './headers.js';
 export type { IdPrefix } from './ids.js';
-export { idSchema, newId, Timestamp, TraceId } from './ids.js';
+export { idSchema, idTime, newId, Timestamp, TraceId } from './ids.js';
 export * from './inventory.js';
 export { NoticeKind, NotifyEmail, NotifySubjects } from './notify.js';
 export {

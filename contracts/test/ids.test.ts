@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { idSchema, newId, TraceId } from '../src/index.js';
+import { idSchema, idTime, newId, TraceId } from '../src/index.js';
 
 describe('contracts - ids', () => {
   it('makes ids that sort by creation time', () => {
@@ -13,6 +13,15 @@ describe('contracts - ids', () => {
   it('is deterministic for a given time and randomness', () => {
     const random = new Uint8Array(10).fill(7);
     expect(newId('run', 42, random)).toBe(newId('run', 42, random));
+  });
+
+  it('reads back the time an id was made at, and none from an id it did not make', () => {
+    const at = Date.parse('2026-11-28T01:50:00.123Z');
+    expect(idTime(newId('req', at))).toBe(at);
+    expect(idTime(newId('run', 0))).toBe(0);
+    for (const id of ['req_monitoring_0001', 'req_01M8FTY8', `req_${'U'.repeat(26)}`, 'nope']) {
+      expect(idTime(id), id).toBeUndefined();
+    }
   });
 
   it('accepts only W3C trace ids', () => {

@@ -1,4 +1,4 @@
-import type { RequestEvent, RunEvent } from '@oo/contracts';
+import { newId, type RequestEvent, type RunEvent } from '@oo/contracts';
 import { freshName } from '@oo/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GatewayBed, randomTraceId, startGatewayBed, type Who } from './fixtures/gateway-bed.js';
@@ -115,6 +115,32 @@ describe('gateway - request events (SSE)', () => {
     await bed.publishEvent({ ...accepted, status: 'rejected', at: now() }, traceId);
     const frames = await stream.ended();
     expect(frames.map((f) => f.event)).toEqual(['request', 'request', 'end']);
+  });
+
+  it('does not wait for an id minted over a minute ago that the read model does not know (a typo)', async () => {
+    // Its first event is told again and again, as in the test above: a gateway that waited would
+    // hear it and answer 200.
+    for (const [requestId, expected] of [
+      [newId('req', Date.now() - 120_000), 404],
+      [newId('req'), 200],
+    ] as const) {
+      const opened = follow('olga', requestId);
+      let answered = false;
+      void opened.then(() => {
+        answered = true;
+      });
+      const traceId = randomTraceId();
+      while (!answered) {
+        await bed.publishEvent(
+          { requestId, traceId, status: 'accepted', submittedBy: 'alice', at: now() },
+          traceId,
+        );
+        await Promise.race([opened, new Promise((resolve) => setTimeout(resolve, 100))]);
+      }
+      const res = await opened;
+      expect(res.status, requestId).toBe(expected);
+      await res.body?.cancel();
+    }
   });
 
   it('answers 404 when no request appears within the grace period', async () => {

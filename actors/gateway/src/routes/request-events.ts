@@ -4,8 +4,9 @@
  *
  * The read model learns of a request a moment after it was accepted, so an event stream opened
  * right after the 202 waits up to `followGraceMs` for the request's first event before answering 404.
+ * An id the gateway minted over a minute ago (its time is in it) is not waited for: a typo answers at once.
  */
-import type { Principal } from '@oo/contracts';
+import { idTime, type Principal } from '@oo/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { EVENT_STREAM, type Follow, follow, streamEvents } from '../event-stream.js';
@@ -25,10 +26,19 @@ function notFound(requestId: string) {
   return gatewayError('OO_ERR_REQUEST_NOT_FOUND', `request ${requestId} is not known`, { requestId });
 }
 
+/** Past this age a minted id the read model does not know is not waited for (ms). */
+const SURELY_FOLDED_MS = 60_000;
+
+/** Whether the read model may yet learn of `requestId`: a caller's own id, or one minted lately. */
+function mayStillAppear(requestId: string): boolean {
+  const minted = idTime(requestId);
+  return minted === undefined || Date.now() - minted < SURELY_FOLDED_MS;
+}
+
 /** The request's status, once the caller may see it. */
 async function visibleStatus(deps: GatewayDeps, caller: Principal, requestId: string, live?: Follow) {
   let found: { submittedBy: string; status: string } | undefined = await deps.readModel.getRequest(requestId);
-  if (!found && live) {
+  if (!found && live && mayStillAppear(requestId)) {
     const event = await live.firstRequestEvent(deps.followGraceMs);
     const body = event?.body as { submittedBy?: string; status?: string } | undefined;
     found =

@@ -19,6 +19,7 @@ import type { HandlerDef, Interceptor, RefusedHook } from './define-actor.js';
 import { DeliveryContext, type DeliveryScope } from './delivery-context.js';
 import { deliveryHeaders, type HeaderValues } from './delivery-headers.js';
 import type { FailureCounts } from './failure-counts.js';
+import { logThrottle } from './log-throttle.js';
 import { ensureConsumer } from './provision.js';
 import type { Publish } from './publisher.js';
 import { DEFAULT_RETRY, delayFor } from './retry-policy.js';
@@ -60,6 +61,8 @@ const shuttingDown = new OoError('OO_ERR_SHUTTING_DOWN', 'actor instance stoppin
 /** How long after the hard stop a drain still waits for handlers to give up (ms). */
 const ABANDON_AFTER_HARD_STOP_MS = 1_000;
 const SCHEMA_VERSION = /@(\d+)$/;
+/** Per handler and error code, this many dead-letter or retry warnings a minute, then a count. */
+const WARNINGS_PER_MINUTE = 10;
 /** Refusals of what the sender wrote, which `onRefused` may answer (not versions, not redeliveries). */
 const BODY_REFUSALS: ReadonlySet<string> = new Set(['OO_ERR_MSG_INVALID_JSON', 'OO_ERR_MSG_SCHEMA']);
 
@@ -135,6 +138,7 @@ export async function startConsumerLoop(def: HandlerDef, deps: LoopDeps): Promis
   keepAlive.unref();
   const inFlight = new Set<Promise<void>>();
   let stopping = false;
+  const warnings = logThrottle({ perWindow: WARNINGS_PER_MINUTE, windowMs: 60_000 });
 
   const chain = (ctx: ActorContext, body: unknown): Promise<HandlerResult> => {
     const run = (i: number): Promise<HandlerResult> => {
@@ -151,7 +155,11 @@ export async function startConsumerLoop(def: HandlerDef, deps: LoopDeps): Promis
       msg.ack();
       counts.deadLettered++;
       deps.stats.lastError = { code: error.code, message: error.message, at: deps.clock.iso() };
-      log.warn({ err: error, subject: msg.subject, seq: msg.info.streamSequence }, 'message dead-lettered');
+      if (
+        warnings.allow(`dead-lettered ${error.code}`, deps.log, { subject: subject.name, code: error.code })
+      ) {
+        log.warn({ err: error, subject: msg.subject, seq: msg.info.streamSequence }, 'message dead-lettered');
+      }
     } catch (err) {
       // Could not record why; leave the message for a later attempt rather than lose it.
       log.error({ err }, 'dead-letter publish failed; message will be redelivered');
@@ -310,7 +318,9 @@ export async function startConsumerLoop(def: HandlerDef, deps: LoopDeps): Promis
       await sendToDeadLetter(msg, exhausted.toData(), ctx.log);
     } else {
       const delay = delayFor(retry, attempt, error.retryAfterMs);
-      ctx.log.warn({ err: error.toData(), retryInMs: delay }, 'handler failed; will retry');
+      if (warnings.allow(`retrying ${error.code}`, deps.log, { subject: subject.name, code: error.code })) {
+        ctx.log.warn({ err: error.toData(), retryInMs: delay }, 'handler failed; will retry');
+      }
       msg.nak(delay);
     }
   };
@@ -353,6 +363,7 @@ export async function startConsumerLoop(def: HandlerDef, deps: LoopDeps): Promis
       ]);
       abandon.cancel();
       settle.flush();
+      warnings.flush();
       clearInterval(keepAlive);
     },
   };

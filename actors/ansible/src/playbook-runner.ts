@@ -13,6 +13,7 @@
 import { spawn } from 'node:child_process';
 import { OoError } from '@oo/contracts';
 import { createLineTail } from './line-tail.js';
+import { groupGone, signalGroup } from './process-group.js';
 import { createRunFolder, type RunFolder } from './run-folder.js';
 
 export type PlaybookStatus = 'successful' | 'failed' | 'unreachable' | 'error';
@@ -66,6 +67,9 @@ const ANSIBLE_ENV: Record<string, string> = {
   ANSIBLE_INVENTORY_UNPARSED_WARNING: 'False',
   PYTHONUNBUFFERED: '1',
 };
+
+/** How long an abort waits for the killed group's processes to be gone (ms). */
+const GROUP_GONE_WAIT_MS = 2_000;
 
 /**
  * Runs the playbook to its end and resolves with how it ended; a failed playbook resolves too
@@ -131,12 +135,7 @@ function spawnPlaybook(options: PlaybookRunOptions, folder: RunFolder): Promise<
     let killTimer: NodeJS.Timeout | undefined;
 
     const killGroup = (sig: NodeJS.Signals) => {
-      if (child.pid === undefined) return;
-      try {
-        process.kill(-child.pid, sig);
-      } catch {
-        // The group is already gone.
-      }
+      if (child.pid !== undefined) signalGroup(child.pid, sig);
     };
     const onAbort = () => {
       aborted = true;
@@ -160,11 +159,15 @@ function spawnPlaybook(options: PlaybookRunOptions, folder: RunFolder): Promise<
       );
     });
 
-    child.once('close', (exitCode, signal) => {
+    child.once('close', async (exitCode, signal) => {
       options.signal?.removeEventListener('abort', onAbort);
       clearTimeout(killTimer);
-      // The group may outlive the leader (a worker's command); do not leave it behind.
-      if (aborted) killGroup('SIGKILL');
+      // The group may outlive the leader (a worker's command); do not leave it behind, and say the
+      // run is over only once its processes are.
+      if (aborted && child.pid !== undefined) {
+        killGroup('SIGKILL');
+        await groupGone(child.pid, GROUP_GONE_WAIT_MS);
+      }
       stdout.end();
       stderr.end();
       const durationMs = Math.round(performance.now() - started);

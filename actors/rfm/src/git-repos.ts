@@ -3,6 +3,7 @@
  * git://), by default a bare repository created under `<dataDir>/git/<type>.git`. RFM keeps a work
  * clone of each under `<dataDir>/rfm/work/` (one per URL) to build commits in.
  */
+import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
@@ -58,6 +59,21 @@ export function gitClient(baseDir: string, signal?: AbortSignal): SimpleGit {
     unsafe: { allowUnsafeSshCommand: true },
     ...(signal ? { abort: signal } : {}),
   }).env(gitEnv());
+}
+
+/**
+ * Throws unless git runs here. Checked when the rfm actor is built: without git every commit would
+ * fail, retried for minutes, instead of the actor saying so at start.
+ * @throws OoError OO_ERR_RFM_GIT_MISSING
+ */
+export function assertGitRuns(path = process.env.PATH): void {
+  const result = spawnSync('git', ['--version'], { env: { PATH: path ?? '' }, stdio: 'ignore' });
+  if (result.error || result.status !== 0) {
+    throw rfmError(
+      'OO_ERR_RFM_GIT_MISSING',
+      `git does not run here (${result.error?.message ?? `exit ${result.status}`}); the rfm actor commits resource files with it: install it (apt-get install git)`,
+    );
+  }
 }
 
 /** Runs a git step; a failure becomes OO_ERR_RFM_GIT_UNAVAILABLE (retryable) naming the repository. */

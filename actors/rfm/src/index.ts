@@ -1,7 +1,7 @@
 export type { CommitHooks, CommitRequest, RepoFile } from './git-commit.js';
 export { commitMessage, commitRequest } from './git-commit.js';
 export type { GitRepos } from './git-repos.js';
-export { gitRepos } from './git-repos.js';
+export { assertGitRuns, gitRepos } from './git-repos.js';
 export type { HandlerRegistry } from './handler-registry.js';
 export { handlerRegistry, installedHandlers } from './handler-registry.js';
 export { addressesOf, allocateAddress } from './ipam.js';

@@ -7,6 +7,7 @@
  * ```
  */
 import { type ActorDefinition, type AnyTaskDefinition, defineRunner } from '@oo/runtime';
+import { assertGitRuns } from './git-repos.js';
 import { type RfmOptions, rfmDeps } from './rfm-options.js';
 import { rfmCommitTask } from './tasks/commit.js';
 import { rfmReleaseTask } from './tasks/release.js';
@@ -22,8 +23,12 @@ export function rfmTasksFor(options: RfmOptions): {
   return { tasks: [rfmCommitTask(deps), rfmReleaseTask(deps)], close: () => deps.close() };
 }
 
-/** The rfm runner actor (name `rfm`; replicas share the work). Throws on a bad naming pattern or duplicate handlers. */
+/**
+ * The rfm runner actor (name `rfm`; replicas share the work). Throws on a bad naming pattern,
+ * duplicate handlers, or no git to commit with (OO_ERR_RFM_GIT_MISSING).
+ */
 export function rfmRunnerFor(options: RfmOptions): ActorDefinition {
+  assertGitRuns();
   const { tasks, close } = rfmTasksFor(options);
   return defineRunner({
     name: 'rfm',

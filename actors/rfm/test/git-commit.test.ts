@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { commitRequest, gitRepos } from '../src/index.js';
+import { assertGitRuns, commitRequest, gitRepos } from '../src/index.js';
 import { bareRepo, commitsOf, fileAt, filesAt, startGitDaemon, tempDir } from './fixtures/git.js';
 
 const files = (name: string, body = '{}\n') => [
@@ -91,5 +91,17 @@ describe('commitRequest', () => {
         }),
       ).toBe(commit);
     });
+  });
+});
+
+describe('rfm - git on PATH', () => {
+  it('says at start, naming the package, when git does not run', () => {
+    expect(() => assertGitRuns('/nonexistent')).toThrow(
+      expect.objectContaining({
+        code: 'OO_ERR_RFM_GIT_MISSING',
+        message: expect.stringContaining('apt-get install git'),
+      }),
+    );
+    expect(() => assertGitRuns()).not.toThrow();
   });
 });

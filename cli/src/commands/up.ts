@@ -13,7 +13,7 @@ import { type NatsServer, startNatsServer } from '@oo/test-harness';
 import { pino } from 'pino';
 import { ActorRegistry } from '../actor-registry.js';
 import { ensureAuthSecret } from '../auth-secret.js';
-import { natsServerBinary } from '../install-nats-server.js';
+import { GIT, NATS_SERVER, toolBinary } from '../install-tool.js';
 import { serveMetrics } from '../metrics-endpoint.js';
 import { loadOoConfig } from '../oo-config.js';
 import { sharedResources } from '../shared-resources.js';
@@ -33,14 +33,17 @@ export async function up(options: UpOptions): Promise<void> {
   const rows: Array<[string, string]> = [];
   const stops: Array<() => Promise<void>> = [];
 
+  const install = {
+    install: options.install !== false,
+    say: (line: string) => process.stderr.write(`oo up: ${line}\n`),
+  };
+  // The rfm actor commits resource files with git: a machine without it would fail every request.
+  toolBinary(GIT, install);
   let natsServer: NatsServer | undefined;
   if (process.env.NATS_URL) {
     rows.push(['nats', `${config.nats.url} (external, from NATS_URL)`]);
   } else {
-    const bin = natsServerBinary({
-      install: options.install !== false,
-      say: (line) => process.stderr.write(`oo up: ${line}\n`),
-    });
+    const bin = toolBinary(NATS_SERVER, install);
     natsServer = await startNatsServer({ bin, storeDir: join(dataDir, 'nats') });
     config.nats.url = natsServer.url;
     rows.push([

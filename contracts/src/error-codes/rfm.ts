@@ -41,6 +41,11 @@ export const RfmErrors = {
     http: 503,
     fix: 'Check the repository URL, its credentials (ssh key, token in the URL) and the network.',
   },
+  OO_ERR_RFM_GIT_MISSING: {
+    meaning: 'git is not on PATH: the rfm actor commits resource files with it.',
+    retryable: false,
+    fix: 'Install it: `apt-get install git` (Debian); `oo up` installs it when run as root.',
+  },
   OO_ERR_RFM_NOT_CONFIGURED: {
     meaning: 'The rfm runner lacks a setting it needs (`details.key`).',
     retryable: false,

@@ -37,14 +37,14 @@ export async function up(options: UpOptions): Promise<void> {
     install: options.install !== false,
     say: (line: string) => process.stderr.write(`oo up: ${line}\n`),
   };
+  const natsBin = process.env.NATS_URL ? undefined : toolBinary(NATS_SERVER, install);
   // The rfm actor commits resource files with git: a machine without it would fail every request.
   toolBinary(GIT, install);
   let natsServer: NatsServer | undefined;
-  if (process.env.NATS_URL) {
+  if (natsBin === undefined) {
     rows.push(['nats', `${config.nats.url} (external, from NATS_URL)`]);
   } else {
-    const bin = toolBinary(NATS_SERVER, install);
-    natsServer = await startNatsServer({ bin, storeDir: join(dataDir, 'nats') });
+    natsServer = await startNatsServer({ bin: natsBin, storeDir: join(dataDir, 'nats') });
     config.nats.url = natsServer.url;
     rows.push([
       'nats',

@@ -19,3 +19,16 @@ export const Headers = {
   /** JetStream's de-duplication id. */
   msgId: 'Nats-Msg-Id',
 } as const;
+
+const SCHEMA_VERSION = /@(\d+)$/;
+
+/** The `oo-schema` value of a body of subject `name` at schema `version`. */
+export function schemaHeader(name: string, version: number): string {
+  return `${name}@${version}`;
+}
+
+/** The schema version an `oo-schema` value names; undefined when there is none (an older sender). */
+export function schemaVersionIn(value: string | undefined): number | undefined {
+  const version = SCHEMA_VERSION.exec(value ?? '')?.[1];
+  return version === undefined ? undefined : Number(version);
+}

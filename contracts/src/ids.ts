@@ -44,7 +44,9 @@ export function newId(
   return `${prefix}_${encodeTime(now)}${encodeRandom(random)}`;
 }
 
-const MINTED = /^[a-z]+_([0-9A-HJKMNP-TV-Z]{10})[0-9A-HJKMNP-TV-Z]{16}$/;
+/** One character of ALPHABET, as a regex class. */
+const ULID_CHAR = '[0-9A-HJKMNP-TV-Z]';
+const MINTED = new RegExp(`^[a-z]+_(${ULID_CHAR}{10})${ULID_CHAR}{16}$`);
 
 /** When `newId` made `id` (ms since the epoch); undefined for an id it did not make (a caller's own). */
 export function idTime(id: string): number | undefined {
@@ -56,7 +58,7 @@ export function idTime(id: string): number | undefined {
 }
 
 export const idSchema = (prefix: IdPrefix) =>
-  z.string().regex(new RegExp(`^${prefix}_[0-9A-HJKMNP-TV-Z]{26}$`), `must be a ${prefix}_ id`);
+  z.string().regex(new RegExp(`^${prefix}_${ULID_CHAR}{26}$`), `must be a ${prefix}_ id`);
 
 /** W3C trace id: 32 lower-case hex digits, not all zero. */
 export const TraceId = z

@@ -26,7 +26,7 @@ export {
   terminal,
   toOoError,
 } from './errors.js';
-export { Headers } from './headers.js';
+export { Headers, schemaHeader, schemaVersionIn } from './headers.js';
 export type { IdPrefix } from './ids.js';
 export { idSchema, idTime, newId, Timestamp, TraceId } from './ids.js';
 export * from './inventory.js';

@@ -1,6 +1,14 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
-import { type BodyOf, durableName, isPattern, StreamNames, subject } from '../src/index.js';
+import {
+  type BodyOf,
+  durableName,
+  isPattern,
+  StreamNames,
+  schemaHeader,
+  schemaVersionIn,
+  subject,
+} from '../src/index.js';
 
 describe('contracts - subjects', () => {
   it('binds a subject to the stream of its kind', () => {
@@ -31,5 +39,15 @@ describe('contracts - subjects', () => {
   it('types a subject body from its schema', () => {
     const s = subject('oo.cmd.a.b', z.object({ n: z.number(), d: z.string().default('x') }));
     expectTypeOf<BodyOf<typeof s>>().toEqualTypeOf<{ n: number; d?: string | undefined }>();
+  });
+});
+
+describe('contracts - the oo-schema header', () => {
+  it('names a subject and version, and reads the version back', () => {
+    expect(schemaHeader('oo.task.noop', 2)).toBe('oo.task.noop@2');
+    expect(schemaVersionIn(schemaHeader('oo.task.noop', 2))).toBe(2);
+    for (const value of [undefined, '', 'oo.task.noop', 'oo.task.noop@', 'oo.task.noop@x']) {
+      expect(schemaVersionIn(value), String(value)).toBeUndefined();
+    }
   });
 });

@@ -7,7 +7,7 @@
  */
 
 import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
-import { durableName, type ErrorData, Headers, OoError, toOoError } from '@oo/contracts';
+import { durableName, type ErrorData, Headers, OoError, schemaVersionIn, toOoError } from '@oo/contracts';
 import { type Span, SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { ackBatcher } from './ack-batcher.js';
@@ -60,7 +60,6 @@ export const DEFAULT_ACK_WAIT_MS = 30_000;
 const shuttingDown = new OoError('OO_ERR_SHUTTING_DOWN', 'actor instance stopping');
 /** How long after the hard stop a drain still waits for handlers to give up (ms). */
 const ABANDON_AFTER_HARD_STOP_MS = 1_000;
-const SCHEMA_VERSION = /@(\d+)$/;
 /** Per handler and error code, this many dead-letter or retry warnings a minute, then a count. */
 const WARNINGS_PER_MINUTE = 10;
 /** Refusals of what the sender wrote, which `onRefused` may answer (not versions, not redeliveries). */
@@ -200,8 +199,7 @@ export async function startConsumerLoop(def: HandlerDef, deps: LoopDeps): Promis
     } catch (err) {
       return { error: new OoError('OO_ERR_MSG_INVALID_JSON', `body is not JSON: ${(err as Error).message}`) };
     }
-    const schemaHeader = headers.get(Headers.schema) ?? '';
-    const version = Number(SCHEMA_VERSION.exec(schemaHeader)?.[1] ?? subject.version);
+    const version = schemaVersionIn(headers.get(Headers.schema)) ?? subject.version;
     if (version > subject.version) {
       return {
         error: new OoError(

@@ -13,7 +13,7 @@
  * the message again: handlers take redeliveries already.
  */
 import { headers as natsHeaders } from '@nats-io/transport-node';
-import { type DeadLetter, Headers, OoError, subjectNamed } from '@oo/contracts';
+import { type DeadLetter, Headers, OoError, schemaVersionIn, subjectNamed } from '@oo/contracts';
 import type { Nats } from './connection.js';
 import { deleteDeadLetter } from './dead-letter-discard.js';
 import { readDeadLetter } from './dead-letter-reader.js';
@@ -33,9 +33,7 @@ export interface DeadLetterReplay {
   readonly traceId: string | undefined;
 }
 
-const SCHEMA_VERSION = /@(\d+)$/;
-
-function bodyBytes(letter: DeadLetter): Uint8Array {
+function bodyBytes(letter: DeadLetter): Buffer {
   return Buffer.from(letter.body, letter.bodyEncoding === 'base64' ? 'base64' : 'utf8');
 }
 
@@ -50,14 +48,12 @@ export function whyNotReplayable(letter: DeadLetter): string | undefined {
   if (declared.needsCaller) {
     return `${letter.subject} acts as its caller, whose identity a letter does not keep: the caller must send it again`;
   }
-  const version = Number(
-    SCHEMA_VERSION.exec(letter.headers[Headers.schema]?.[0] ?? '')?.[1] ?? declared.version,
-  );
+  const version = schemaVersionIn(letter.headers[Headers.schema]?.[0]) ?? declared.version;
   // Another version's body is its consumer's to judge.
   if (version !== declared.version) return undefined;
   let json: unknown;
   try {
-    json = JSON.parse(Buffer.from(bodyBytes(letter)).toString('utf8'));
+    json = JSON.parse(bodyBytes(letter).toString('utf8'));
   } catch {
     return 'its body is not JSON';
   }

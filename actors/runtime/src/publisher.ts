@@ -4,7 +4,7 @@
  */
 
 import { PubHeaders } from '@nats-io/jetstream';
-import { type BodyOf, Headers, isPattern, OoError, type Subject } from '@oo/contracts';
+import { type BodyOf, Headers, isPattern, OoError, type Subject, schemaHeader } from '@oo/contracts';
 import { type Context, ROOT_CONTEXT, type Span, SpanKind, type Tracer, trace } from '@opentelemetry/api';
 import type { JetStreamAck, JetStreamPublish } from './jetstream-publish.js';
 import { OutgoingHeaders } from './outgoing-headers.js';
@@ -71,7 +71,7 @@ export function createPublisher(jsPublish: JetStreamPublish, tracer: Tracer, sen
     }
     const valid = validateBody(subject, body);
     const h = new OutgoingHeaders();
-    h.put(Headers.schema, `${subject.name}@${subject.version}`);
+    h.put(Headers.schema, schemaHeader(subject.name, subject.version));
     h.put(Headers.sender, sender);
     if (options.principal) h.put(Headers.principal, options.principal);
     let span = options.span;

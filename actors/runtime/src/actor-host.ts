@@ -24,7 +24,7 @@ import { collectWhenIdle } from './idle-collection.js';
 import { type JsonBucket, type JsonBucketOptions, jsonBucket } from './json-bucket.js';
 import { type ObjectFiles, objectFiles } from './object-files.js';
 import { PRESENCE_BUCKET, type PresenceBeat, startPresence } from './presence.js';
-import { CONTRACT_BYTES, provisionAll } from './provision.js';
+import { CONTRACT_BYTES, openBucket, provisionAll } from './provision.js';
 import { createPublisher, type Publish } from './publisher.js';
 import { type ActorStats, newStats } from './stats.js';
 import { RUNTIME_VERSION } from './version.js';
@@ -141,7 +141,7 @@ export async function startActor(
       const key = `${name}${options?.trustReads ? ':trusted' : ''}`;
       const cached = buckets.get(key) as JsonBucket<z.output<S>> | undefined;
       if (cached) return cached;
-      const opened = jsonBucket(await nats.kvm.open(name), name, schema, options, nats);
+      const opened = jsonBucket(await openBucket(nats, name), name, schema, options, nats);
       buckets.set(key, opened);
       return opened;
     },

@@ -46,7 +46,7 @@ export {
   principalTokens,
   verifyCaller,
 } from './principal-token.js';
-export { provisionAll } from './provision.js';
+export { openBucket, provisionAll } from './provision.js';
 export type { MessageIds, Publish, PublishOptions, PublishResult } from './publisher.js';
 export { createPublisher } from './publisher.js';
 export type { RetryPolicy } from './retry-policy.js';

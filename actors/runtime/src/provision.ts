@@ -114,6 +114,19 @@ export async function ensureBucket(nats: Nats, spec: BucketSpec): Promise<KV> {
   }
 }
 
+/**
+ * Opens a provisioned bucket. `kvm.open` binds without asking the server, and so reads every key
+ * through the JetStream API (`STREAM.MSG.GET`: a base64 JSON reply, and an advisory the server
+ * publishes for each call) even where the bucket allows direct gets, as every bucket `ensureBucket`
+ * makes on nats-server 2.9+ does. One look at the stream's config tells the client which to use.
+ * Replicated buckets keep reading from the leader: a direct get may be answered by any replica,
+ * one that has not yet stored a write just made, and the engine reads what it wrote (run_ends).
+ */
+export async function openBucket(nats: Nats, name: string): Promise<KV> {
+  const { config } = await nats.jsm.streams.info(`KV_${name}`);
+  return nats.kvm.open(name, { allow_direct: config.allow_direct === true && config.num_replicas <= 1 });
+}
+
 export async function ensureObjectStore(
   nats: Nats,
   spec: ObjectStoreSpec,

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ObjectStores, Streams } from '@oo/contracts';
-import { connectNats, provisionAll, RuntimeConfig } from '@oo/runtime';
+import { BucketNames, ObjectStores, Streams } from '@oo/contracts';
+import { connectNats, openBucket, provisionAll, RuntimeConfig } from '@oo/runtime';
 import { type NatsServer, startNatsServer } from '@oo/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -85,6 +85,30 @@ describe('runtime - provisioning', () => {
     } finally {
       await tiny.stop();
     }
+  });
+
+  it('opens buckets for direct gets: no JetStream API call, no advisory, a missing key is undefined', async () => {
+    const config = RuntimeConfig.parse({ nats: { url: server.url } });
+    const nats = await connectNats(config.nats, 'direct');
+    await provisionAll(nats);
+    const kv = await openBucket(nats, BucketNames.runEnds);
+    await kv.put('k1', new TextEncoder().encode('{"a":1}'));
+    const heard: string[] = [];
+    const sub = nats.nc.subscribe('$JS.>', {
+      callback: (_err, msg) => {
+        heard.push(msg.subject);
+      },
+    });
+    await nats.nc.flush();
+    expect((await kv.get('k1'))?.json()).toEqual({ a: 1 });
+    expect(await kv.get('missing')).toBeNull();
+    await nats.nc.flush();
+    sub.unsubscribe();
+    expect(heard).toEqual([
+      `$JS.API.DIRECT.GET.KV_run_ends.$KV.run_ends.k1`,
+      `$JS.API.DIRECT.GET.KV_run_ends.$KV.run_ends.missing`,
+    ]);
+    await nats.nc.close();
   });
 
   it('fails with the server named when NATS cannot be reached', async () => {

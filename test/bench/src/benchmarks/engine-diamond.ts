@@ -6,7 +6,8 @@
  * flight, after a warm-up turn, each system in this process:
  *   - OO: engine actor + built-in runner + a driver starting runs and hearing their end events, on a
  *     private file-backed nats-server (as `oo up` runs them: one process, a connection each, and
- *     `npm run bench` gives the process the V8 flag `oo`'s shebang gives it);
+ *     `npm run bench` gives the process the node flags `oo`'s shebang gives it: the compiled build,
+ *     a larger young generation);
  *   - the floor: a hand-written JetStream DAG loop (see floor-dag.ts) on the same server;
  *   - BullMQ: the closest faithful flow mapping (see bullmq-diamond.ts) on the local Redis.
  * The three take turns, ROUNDS rounds of RUNS runs each, so that a host whose speed drifts during the
@@ -195,7 +196,7 @@ export const engineDiamond: Benchmark = {
             `turns of ${RUNS} runs of templates/diamond.json (5 no-op tasks), ${IN_FLIGHT} in flight, after a warm-up turn of ${WARMUP_RUNS} runs; ` +
             `OO, the floor and BullMQ take turns, ${ROUNDS} rounds of a turn each (figures over all ${ROUNDS}), so a drift in the host's speed affects all three alike; ` +
             'OO = engine + built-in runner + driver in this process (as `oo up` runs them), file-backed JetStream, logs off, spans recorded not exported. ' +
-            `This process's V8 flags, as oo's: ${process.execArgv.filter((a) => a.startsWith('--max-semi')).join(' ') || 'none (defaults)'}. ` +
+            `This process's node flags, as oo's: ${process.execArgv.filter((a) => a.startsWith('--max-semi') || a.startsWith('--conditions')).join(' ') || 'none (defaults)'}. ` +
             'processes = one turn of the same runs, after a warm-up turn, with engine and runner each in its own process from the compiled build (as deployed with `oo actor`), ' +
             'the driver here; processes_cpu_pct = CPU each used meanwhile (% of one core; nats-server included, 200 = both cores). ' +
             'p50/p99 = scheduling latency measured inside the runner (performance.now in an interceptor): a task message reaching ' +

@@ -5,7 +5,7 @@
  * may, to buttons sending it again once its cause is fixed (`POST /v1/dead-letters/{seq}/replay`) or
  * discarding it (`DELETE /v1/dead-letters/{seq}`). Operators and admins.
  */
-import { call, describeError } from './api.js';
+import { ApiError, call, describeError } from './api.js';
 import { h, replace, table, when } from './dom.js';
 
 /**
@@ -126,6 +126,13 @@ function settleControls(token, letter) {
         outcome.textContent = said;
         buttons.remove();
       } catch (err) {
+        if (err instanceof ApiError && err.status === 404) {
+          // Another operator (or `oo dlq`) settled it since this page was loaded: nothing is left to do.
+          outcome.className = 'hint';
+          outcome.textContent = 'Already settled elsewhere: it is no longer among the dead letters.';
+          buttons.remove();
+          return;
+        }
         outcome.className = 'error';
         outcome.textContent = describeError(err);
       } finally {

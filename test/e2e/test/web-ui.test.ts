@@ -397,6 +397,22 @@ describe('web UI', () => {
     // Sent again as it was, it failed again: a new letter, which the operator discards (asked first).
     await statusPageShows(letter);
     await page.click(`${letter} summary`);
+    // Meanwhile another operator sent it again: this page finds it gone and says so, not an error.
+    const seq = Number(/Sequence (\d+)/.exec((await page.textContent(`${letter} details`)) ?? '')?.[1]);
+    const elsewhere = await fetch(`${gateway}/v1/dead-letters/${seq}/replay`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await tokenFor('olga', 'operator')}` },
+    });
+    expect(elsewhere.status).toBe(200);
+    await page.click(`${letter} button:has-text("Send again")`);
+    await expect
+      .poll(() => page.textContent(`${letter} details p.hint[role=status]`))
+      .toBe('Already settled elsewhere: it is no longer among the dead letters.');
+    expect(await page.$(`${letter} button:has-text("Discard")`)).toBeNull();
+
+    // It failed once more: the newest letter, which the operator discards (asked first).
+    await statusPageShows(letter);
+    await page.click(`${letter} summary`);
     page.once('dialog', (dialog) => void dialog.dismiss());
     await page.click(`${letter} button:has-text("Discard")`);
     expect(await page.isVisible(`${letter} button:has-text("Discard")`)).toBe(true);

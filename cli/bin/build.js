@@ -88,6 +88,9 @@ async function lockBuild(root) {
   throw new Error(`oo build: ${lock} stays taken; remove it if no build is running`);
 }
 
+/** Builds in progress in this process (each of another root: one root's builds take turns). */
+let building = 0;
+
 /** Builds the packages whose dist/ is missing or stale; returns how many it built. */
 export async function ensureBuilt({ root = ROOT, force = false } = {}) {
   if (!force && staleOf(root, false).length === 0) return 0;
@@ -96,32 +99,43 @@ export async function ensureBuilt({ root = ROOT, force = false } = {}) {
     // Looked at again under the lock: another process may have built it while this one waited.
     const stale = staleOf(root, force);
     if (stale.length === 0) return 0;
-    const { build } = await import('esbuild');
-    for (const { dir, files, newestMs } of stale) {
-      // Written beside and swapped in, so a process reading the old dist/ never sees half a build.
-      const next = join(dir, `dist.${process.pid}`);
-      await build({
-        entryPoints: files,
-        outdir: next,
-        outbase: join(dir, 'src'),
-        format: 'esm',
-        platform: 'node',
-        target: 'node20',
-        sourcemap: 'linked',
-        logLevel: 'warning',
-      });
-      // The stamp is never older than the sources it stands for, even ones dated ahead of this clock.
-      const stamp = join(next, STAMP);
-      writeFileSync(stamp, '');
-      // (1 ms past it: a time set in seconds may land a fraction of a millisecond short.)
-      if (newestMs >= statSync(stamp).mtimeMs)
-        utimesSync(stamp, (newestMs + 1) / 1000, (newestMs + 1) / 1000);
-      rmSync(join(dir, 'dist'), { recursive: true, force: true });
-      renameSync(next, join(dir, 'dist'));
+    const { build, stop } = await import('esbuild');
+    building++;
+    try {
+      await buildEach(stale, build);
+    } finally {
+      // esbuild keeps its service process for a next build, which `oo` never makes: stopped, it
+      // does not live on beside `oo up`. (Not while another root builds in this process.)
+      if (--building === 0) await stop();
     }
     return stale.length;
   } finally {
     unlock();
+  }
+}
+
+/** Builds each stale package's dist/ beside it, then swaps it in. */
+async function buildEach(stale, build) {
+  for (const { dir, files, newestMs } of stale) {
+    // Written beside and swapped in, so a process reading the old dist/ never sees half a build.
+    const next = join(dir, `dist.${process.pid}`);
+    await build({
+      entryPoints: files,
+      outdir: next,
+      outbase: join(dir, 'src'),
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      sourcemap: 'linked',
+      logLevel: 'warning',
+    });
+    // The stamp is never older than the sources it stands for, even ones dated ahead of this clock.
+    const stamp = join(next, STAMP);
+    writeFileSync(stamp, '');
+    // (1 ms past it: a time set in seconds may land a fraction of a millisecond short.)
+    if (newestMs >= statSync(stamp).mtimeMs) utimesSync(stamp, (newestMs + 1) / 1000, (newestMs + 1) / 1000);
+    rmSync(join(dir, 'dist'), { recursive: true, force: true });
+    renameSync(next, join(dir, 'dist'));
   }
 }
 

@@ -3,6 +3,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -19,6 +20,17 @@ import { ensureBuilt } from '../bin/build.js';
 const run = promisify(execFile);
 const ooBin = new URL('../bin/oo.js', import.meta.url).pathname;
 const repoTemplates = new URL('../../templates', import.meta.url).pathname;
+
+/** The command lines of this process's children, of any of its threads (Linux /proc). */
+function childCommands(): string[] {
+  const tasks = readdirSync(`/proc/${process.pid}/task`);
+  const children = tasks.flatMap((task) =>
+    readFileSync(`/proc/${process.pid}/task/${task}/children`, 'utf8').trim().split(' '),
+  );
+  return children
+    .filter((pid) => pid !== '')
+    .map((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' '));
+}
 
 /** A workspace of two packages, one with a nested source folder. */
 function workspace(): string {
@@ -54,6 +66,8 @@ describe('the compiled build', () => {
       utimesSync(deep, new Date(Date.now() + 120_000), new Date(Date.now() + 120_000));
       expect(await ensureBuilt({ root })).toBe(1);
       expect(existsSync(join(root, 'pkgs', 'a', 'dist', 'deep', 'twice.js'))).toBe(false);
+      // esbuild's service process does not outlive the build.
+      expect(childCommands().filter((c) => c.includes('esbuild'))).toEqual([]);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

@@ -53,6 +53,17 @@ export interface ActorHandle {
   stop(): Promise<void>;
 }
 
+/** Servers (and shares) whose short storage an actor of this process has told already. */
+const toldShares = new Set<string>();
+
+/** True the first time an actor of this process finds `url` holding this share: `oo up` says it once, not once per actor. */
+function firstToTell(url: string, share: number): boolean {
+  const key = `${url} ${share}`;
+  if (toldShares.has(key)) return false;
+  toldShares.add(key);
+  return true;
+}
+
 export async function startActor(
   definition: ActorDefinition,
   options: StartActorOptions,
@@ -64,7 +75,7 @@ export async function startActor(
   const log = (options.log ?? pino({ level: config.log.level })).child({ actor: definition.name, instance });
   const nats = await connectNats(config.nats, `${definition.name}/${hostname()}/${process.pid}`);
   const { share } = await provisionAll(nats);
-  if (share < 1) {
+  if (share < 1 && firstToTell(config.nats.url, share)) {
     log.warn(
       { share, streamsGiB: Math.round((CONTRACT_BYTES * share) / 1024 ** 3) },
       `JetStream's storage holds OO's streams at 1/${1 / share} of their sizes: they drop their oldest messages that much sooner; free disk where nats-server stores, or raise its jetstream max_file_store`,

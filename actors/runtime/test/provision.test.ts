@@ -2,8 +2,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BucketNames, ObjectStores, Streams } from '@oo/contracts';
-import { connectNats, openBucket, provisionAll, RuntimeConfig } from '@oo/runtime';
+import {
+  type ActorHandle,
+  connectNats,
+  defineActor,
+  openBucket,
+  provisionAll,
+  RuntimeConfig,
+  startActor,
+} from '@oo/runtime';
 import { type NatsServer, startNatsServer } from '@oo/test-harness';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let server: NatsServer;
@@ -67,6 +76,26 @@ describe('runtime - provisioning', () => {
       expect(ack.stream).toBe('OO_EVT');
       await nats.nc.close();
     } finally {
+      await small.stop();
+    }
+  });
+
+  it('has the actors of one process say the short storage once, and each keep its share', async () => {
+    const small = await storageOf('3GB');
+    const lines: string[] = [];
+    const log = pino({ level: 'warn' }, { write: (line: string) => lines.push(line) });
+    const config = RuntimeConfig.parse({ nats: { url: small.url } });
+    const handles: ActorHandle[] = [];
+    try {
+      for (const name of ['first', 'second']) {
+        handles.push(await startActor(defineActor({ name, version: '0.0.0' }), { config, log }));
+      }
+      expect(handles.map((h) => h.storageShare)).toEqual([1 / 8, 1 / 8]);
+      const told = lines.map((l) => JSON.parse(l)).filter((l) => /1\/8 of their sizes/.test(l.msg));
+      expect(told).toHaveLength(1);
+      expect(told[0]).toMatchObject({ actor: 'first', share: 1 / 8 });
+    } finally {
+      for (const h of handles) await h.stop();
       await small.stop();
     }
   });

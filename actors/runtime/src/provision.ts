@@ -17,6 +17,7 @@ import {
   type JetStreamManager,
   RetentionPolicy,
   StorageType,
+  type StreamConfig,
 } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import type { ObjectStore } from '@nats-io/obj';
@@ -123,7 +124,17 @@ export async function ensureBucket(nats: Nats, spec: BucketSpec): Promise<KV> {
  * one that has not yet stored a write just made, and the engine reads what it wrote (run_ends).
  */
 export async function openBucket(nats: Nats, name: string): Promise<KV> {
-  const { config } = await nats.jsm.streams.info(`KV_${name}`);
+  let config: StreamConfig;
+  try {
+    ({ config } = await nats.jsm.streams.info(`KV_${name}`));
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+    throw new OoError(
+      'OO_ERR_NATS_PROVISION',
+      `KV bucket ${name} does not exist: actors provision the buckets contracts declare (Buckets) at start`,
+      { cause: err },
+    );
+  }
   return nats.kvm.open(name, { allow_direct: config.allow_direct === true && config.num_replicas <= 1 });
 }
 

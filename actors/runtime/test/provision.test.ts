@@ -116,7 +116,7 @@ describe('runtime - provisioning', () => {
     }
   });
 
-  it('opens buckets for direct gets: no JetStream API call, no advisory, a missing key is undefined', async () => {
+  it('opens buckets for direct gets (no JetStream API call, no advisory), and names a bucket that does not exist', async () => {
     const config = RuntimeConfig.parse({ nats: { url: server.url } });
     const nats = await connectNats(config.nats, 'direct');
     await provisionAll(nats);
@@ -137,6 +137,10 @@ describe('runtime - provisioning', () => {
       `$JS.API.DIRECT.GET.KV_run_ends.$KV.run_ends.k1`,
       `$JS.API.DIRECT.GET.KV_run_ends.$KV.run_ends.missing`,
     ]);
+    await expect(openBucket(nats, 'never_declared')).rejects.toMatchObject({
+      code: 'OO_ERR_NATS_PROVISION',
+      message: expect.stringContaining('KV bucket never_declared does not exist'),
+    });
     await nats.nc.close();
   });
 

@@ -42,7 +42,9 @@ export function eventLine(kind, body) {
   const error = body.error ? `: ${body.error.message} (${body.error.code})` : '';
   if (kind === 'task') {
     const retry = body.retryAt ? `, retry at ${when(body.retryAt)}` : '';
-    return `task ${body.taskKey} (${body.type}) ${body.status}, attempt ${body.attempt}${retry}${error}`;
+    // Attempt 0: never dispatched itself (a forEach as a whole, a task skipped before it ran).
+    const attempt = body.attempt > 0 ? `, attempt ${body.attempt}` : '';
+    return `task ${body.taskKey} (${body.type}) ${body.status}${attempt}${retry}${error}`;
   }
   if (kind === 'run') return `run ${body.template} v${body.version} ${body.status}${error}`;
   return `request ${body.status}${error}`;
@@ -331,7 +333,7 @@ function runTable(run) {
               badge(task.status),
               task.error ? h('div', { class: 'error' }, task.error.message) : null,
             ),
-            h('td', {}, String(task.attempts)),
+            h('td', {}, task.attempts > 0 ? String(task.attempts) : '—'),
             h('td', {}, when(task.finishedAt)),
           ),
         ),

@@ -17,6 +17,16 @@ describe('web - what a request and its events read as', () => {
     );
   });
 
+  it('names no attempt for a task never dispatched itself (a forEach as a whole)', () => {
+    const line = eventLine('task', {
+      taskKey: 'build',
+      type: 'workflow.run',
+      status: 'succeeded',
+      attempt: 0,
+    });
+    expect(line).toBe('task build (workflow.run) succeeded');
+  });
+
   it('tells runs and requests by their status', () => {
     expect(eventLine('run', { template: 'vm-unmanaged', version: 3, status: 'running' })).toBe(
       'run vm-unmanaged v3 running',

@@ -29,6 +29,7 @@ export function deadLettersCard({ token, signal, maySettle }) {
   const message = h('p', { class: 'error', role: 'alert' });
   const summary = h('p', { class: 'hint' });
   const more = h('button', { type: 'button', class: 'secondary', hidden: true }, 'Show more');
+  const letters = table('dead-letters', ['At', 'Actor', 'Subject', 'Error', 'Why'], rows);
   const since = new Date(Date.now() - LOOK_BACK_MS).toISOString();
   /** @type {number | null} */
   let nextAfter = null;
@@ -45,6 +46,8 @@ export function deadLettersCard({ token, signal, maySettle }) {
       if (!again) replace(rows);
       rows.append(...page.items.map((letter) => row(letter, maySettle ? token : null)));
       const shown = rows.childElementCount;
+      // No letters: the sentence says so, without an empty table under it.
+      letters.hidden = shown === 0;
       nextAfter = page.nextAfter;
       more.hidden = nextAfter === null;
       summary.textContent =
@@ -71,7 +74,7 @@ export function deadLettersCard({ token, signal, maySettle }) {
     ),
     summary,
     message,
-    table('dead-letters', ['At', 'Actor', 'Subject', 'Error', 'Why'], rows),
+    letters,
     more,
   );
 }

@@ -347,6 +347,11 @@ describe('web UI', () => {
       cells.map((c) => c.textContent),
     );
     expect(actors).toEqual(expect.arrayContaining(['engine', 'runner', 'gateway', 'requests', 'rfm']));
+    // No dead letters yet: the card says so, with no empty table under it.
+    await expect
+      .poll(() => page.textContent('section.card:has(table.dead-letters) p.hint'))
+      .toBe('None in the last 24 hours.');
+    expect(await page.isVisible('table.dead-letters')).toBe(false);
 
     // Below them the dead letters: a body some program put on the bus that the requests actor could
     // not read, with the reason, and the body as it came when opened.

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -183,6 +183,16 @@ describe('template loader - loads', () => {
     expect(templates.map((t) => t.template.name)).toEqual(
       expect.arrayContaining(['diamond', 'for-each-hosts', 'nested-diamond', 'vm-unmanaged', 'awx-job']),
     );
+  });
+
+  it('template loader - every template shipped points its $schema at the exported schema, for editors', () => {
+    const files = readdirSync(TEMPLATES_DIR).filter((f) => f.endsWith('.json'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
+      const { $schema } = JSON.parse(readFileSync(join(TEMPLATES_DIR, file), 'utf8')) as { $schema?: string };
+      expect({ file, $schema }).toEqual({ file, $schema: '../contracts/schemas/template.schema.json' });
+      expect(existsSync(join(TEMPLATES_DIR, $schema!))).toBe(true);
+    }
   });
 
   it('template loader - keys a template by name, version and a hash of its canonical JSON', () => {

@@ -17,6 +17,7 @@ import { GIT, NATS_SERVER, toolBinary } from '../install-tool.js';
 import { serveMetrics } from '../metrics-endpoint.js';
 import { loadOoConfig } from '../oo-config.js';
 import { sharedResources } from '../shared-resources.js';
+import { upLogDestination } from '../terminal-log.js';
 import { type UpFile, writeUpFile } from '../up-file.js';
 
 export interface UpOptions {
@@ -29,7 +30,8 @@ export async function up(options: UpOptions): Promise<void> {
   const dataDir = resolve(options.data);
   mkdirSync(dataDir, { recursive: true });
   const config = loadOoConfig(dataDir);
-  const log = pino({ level: config.log.level });
+  const terminal = upLogDestination();
+  const log = terminal ? pino({ level: config.log.level }, terminal) : pino({ level: config.log.level });
   const rows: Array<[string, string]> = [];
   const stops: Array<() => Promise<void>> = [];
 

@@ -1,7 +1,7 @@
 /**
  * `oo up` on a terminal: one readable line per log record, not pino's JSON.
  *
- *   12:00:01.250 WARN  engine  run failed  runId=run_01J… err=OO_ERR_TIMEOUT: no answer in 30 s
+ *   12:00:01.250  WARN   engine  run failed  runId=run_01J…  err="OO_ERR_TIMEOUT: no answer in 30 s"
  *
  * Pipes, files and services keep the JSON (log collectors read it), as does a terminal with
  * OO_LOG_FORMAT=json. Only the layout changes: the record is what pino wrote, redactions included.

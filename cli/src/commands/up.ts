@@ -30,8 +30,7 @@ export async function up(options: UpOptions): Promise<void> {
   const dataDir = resolve(options.data);
   mkdirSync(dataDir, { recursive: true });
   const config = loadOoConfig(dataDir);
-  const terminal = upLogDestination();
-  const log = terminal ? pino({ level: config.log.level }, terminal) : pino({ level: config.log.level });
+  const log = pino({ level: config.log.level }, upLogDestination());
   const rows: Array<[string, string]> = [];
   const stops: Array<() => Promise<void>> = [];
 
@@ -43,15 +42,18 @@ export async function up(options: UpOptions): Promise<void> {
   // The rfm actor commits resource files with git: a machine without it would fail every request.
   toolBinary(GIT, install);
   let natsServer: NatsServer | undefined;
+  /** The private server's row, told later when its disk is short. */
+  let privateNatsRow: [string, string] | undefined;
   if (natsBin === undefined) {
     rows.push(['nats', `${config.nats.url} (external, from NATS_URL)`]);
   } else {
     natsServer = await startNatsServer({ bin: natsBin, storeDir: join(dataDir, 'nats') });
     config.nats.url = natsServer.url;
-    rows.push([
+    privateNatsRow = [
       'nats',
       `${natsServer.url} (private nats-server, JetStream data in ${join(dataDir, 'nats')})`,
-    ]);
+    ];
+    rows.push(privateNatsRow);
   }
   config.auth.secret = ensureAuthSecret(dataDir, config.auth.secret);
   rows.push([
@@ -127,11 +129,8 @@ export async function up(options: UpOptions): Promise<void> {
     rows.push([`actor ${name}`, `instance ${handle.instance}`]);
   }
   const share = handles[0]?.storageShare ?? 1;
-  if (share < 1 && natsServer) {
-    rows[0] = [
-      'nats',
-      `${rows[0]![1]}; little free disk there: the streams are kept at 1/${1 / share} of their sizes`,
-    ];
+  if (share < 1 && privateNatsRow) {
+    privateNatsRow[1] += `; little free disk there: the streams are kept at 1/${1 / share} of their sizes`;
   }
   if (shared.urls.filestore) rows.push(['filestore', shared.urls.filestore]);
   const metrics = await serveMetrics(config, () => handles);

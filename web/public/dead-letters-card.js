@@ -107,6 +107,25 @@ async function discard(token, letter) {
 }
 
 /**
+ * What settling a letter came to: what `act` says of it, or, when the letter is gone (404), that
+ * another operator (or `oo dlq`) settled it since the page was read: nothing is left to do.
+ * @param {(token: string, letter: DeadLetter) => Promise<string | undefined>} act
+ * @param {string} token
+ * @param {DeadLetter} letter
+ * @returns {Promise<string | undefined>}
+ */
+async function settledBy(act, token, letter) {
+  try {
+    return await act(token, letter);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) {
+      return 'Already settled elsewhere: it is no longer among the dead letters.';
+    }
+    throw err;
+  }
+}
+
+/**
  * The buttons that settle a letter, and what came of it; once it is settled, the buttons are gone.
  * @param {string} token
  * @param {DeadLetter} letter
@@ -123,19 +142,12 @@ function settleControls(token, letter) {
     element.addEventListener('click', async () => {
       for (const b of buttons.querySelectorAll('button')) b.disabled = true;
       try {
-        const said = await act(token, letter);
+        const said = await settledBy(act, token, letter);
         if (said === undefined) return;
         outcome.className = 'hint';
         outcome.textContent = said;
         buttons.remove();
       } catch (err) {
-        if (err instanceof ApiError && err.status === 404) {
-          // Another operator (or `oo dlq`) settled it since this page was loaded: nothing is left to do.
-          outcome.className = 'hint';
-          outcome.textContent = 'Already settled elsewhere: it is no longer among the dead letters.';
-          buttons.remove();
-          return;
-        }
         outcome.className = 'error';
         outcome.textContent = describeError(err);
       } finally {

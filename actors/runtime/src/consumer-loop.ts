@@ -23,6 +23,7 @@ import { logThrottle } from './log-throttle.js';
 import { ensureConsumer } from './provision.js';
 import type { Publish } from './publisher.js';
 import { DEFAULT_RETRY, delayFor } from './retry-policy.js';
+import { issuesText, schemaIssues } from './schema-issues.js';
 import { Semaphore } from './semaphore.js';
 import { type ActorStats, observeDuration, subjectStats } from './stats.js';
 import { extractTrace } from './tracing.js';
@@ -95,10 +96,6 @@ function afterAbort(signal: AbortSignal, ms: number): { done: Promise<void>; can
       clearTimeout(timer);
     },
   };
-}
-
-function schemaIssues(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }) {
-  return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
 }
 
 export async function startConsumerLoop(def: HandlerDef, deps: LoopDeps): Promise<ConsumerLoop> {
@@ -223,7 +220,7 @@ export async function startConsumerLoop(def: HandlerDef, deps: LoopDeps): Promis
       return {
         error: new OoError(
           'OO_ERR_MSG_SCHEMA',
-          `body does not match ${subject.name}: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`,
+          `body does not match ${subject.name}: ${issuesText(issues)}`,
           { details: { issues } },
         ),
       };

@@ -17,6 +17,7 @@ import { type DeadLetter, Headers, OoError, schemaVersionIn, subjectNamed } from
 import type { Nats } from './connection.js';
 import { deleteDeadLetter } from './dead-letter-discard.js';
 import { readDeadLetter } from './dead-letter-reader.js';
+import { issuesText, schemaIssues } from './schema-issues.js';
 
 export interface DeadLetterReplay {
   /** The letter's sequence in the dead-letter stream. */
@@ -59,8 +60,7 @@ export function whyNotReplayable(letter: DeadLetter): string | undefined {
   }
   const parsed = declared.schema.safeParse(json);
   if (parsed.success) return undefined;
-  const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-  return `its body still does not match ${letter.subject}: ${issues.join('; ')}`;
+  return `its body still does not match ${letter.subject}: ${issuesText(schemaIssues(parsed.error))}`;
 }
 
 /**

@@ -8,6 +8,7 @@ import { type BodyOf, Headers, isPattern, OoError, type Subject, schemaHeader } 
 import { type Context, ROOT_CONTEXT, type Span, SpanKind, type Tracer, trace } from '@opentelemetry/api';
 import type { JetStreamAck, JetStreamPublish } from './jetstream-publish.js';
 import { OutgoingHeaders } from './outgoing-headers.js';
+import { issuesText, schemaIssues } from './schema-issues.js';
 import { injectTrace } from './tracing.js';
 
 /** The ids that travel with a message in headers. */
@@ -48,12 +49,10 @@ export type Publish = <S extends Subject>(
 export function validateBody<S extends Subject>(subject: S, body: unknown): unknown {
   const parsed = subject.schema.safeParse(body);
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-  throw new OoError(
-    'OO_ERR_MSG_SCHEMA',
-    `body for ${subject.name} is invalid: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`,
-    { details: { subject: subject.name, issues } },
-  );
+  const issues = schemaIssues(parsed.error);
+  throw new OoError('OO_ERR_MSG_SCHEMA', `body for ${subject.name} is invalid: ${issuesText(issues)}`, {
+    details: { subject: subject.name, issues },
+  });
 }
 
 /** Adds the id headers to new headers: `traceId` as resolved, the others as `ids` gives them. */

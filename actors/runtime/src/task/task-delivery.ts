@@ -34,6 +34,7 @@ import { SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { ActorContext, HandlerResult } from '../actor-context.js';
 import type { JsonBucket } from '../json-bucket.js';
+import { issuesText, schemaIssues } from '../schema-issues.js';
 import type { OutputOffload } from './output-offload.js';
 import { type AttemptDeps, runAttempt } from './task-attempt.js';
 import { cancelInFlight } from './task-cancel.js';
@@ -64,14 +65,9 @@ export interface DeliveryDeps extends AttemptDeps {
   readonly heardLiveFrom: () => Promise<number>;
 }
 
-function issuesOf(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }) {
-  return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
-}
-
-function schemaError(code: string, what: string, error: Parameters<typeof issuesOf>[0]): OoError {
-  const issues = issuesOf(error);
-  const list = issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ');
-  return new OoError(code, `${what}: ${list}`, { retryable: false, details: { issues } });
+function schemaError(code: string, what: string, error: Parameters<typeof schemaIssues>[0]): OoError {
+  const issues = schemaIssues(error);
+  return new OoError(code, `${what}: ${issuesText(issues)}`, { retryable: false, details: { issues } });
 }
 
 /**

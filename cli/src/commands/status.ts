@@ -1,6 +1,6 @@
 /** `oo status`: the presence table — every actor instance alive now. */
 import { BucketNames, PresenceEntry } from '@oo/contracts';
-import { jsonBucket, readPresence } from '@oo/runtime';
+import { jsonBucket, openBucket, readPresence } from '@oo/runtime';
 import { withInstallationNats } from '../installation-nats.js';
 import { textTable } from '../text-table.js';
 
@@ -34,7 +34,7 @@ export function presenceTable(entries: readonly PresenceEntry[], now = Date.now(
 
 export async function status(options: { data: string }): Promise<void> {
   await withInstallationNats(options.data, 'oo-status', async (nats, url) => {
-    const presence = await nats.kvm.open(BucketNames.presence);
+    const presence = await openBucket(nats, BucketNames.presence);
     const bucket = jsonBucket(presence, BucketNames.presence, PresenceEntry, {}, nats);
     const entries = await readPresence(bucket);
     process.stdout.write(

@@ -2,7 +2,14 @@
  * Dispatching one task (or forEach element): evaluate its input, then either schedule it on a runner
  * or, for `workflow.run`, start a child run. The same evaluation rebuilds the command on reconcile.
  */
-import { type ErrorData, exceedsUtf8Bytes, RunId, TEMPLATE_NAME } from '@oo/contracts';
+import {
+  type ErrorData,
+  exceedsUtf8Bytes,
+  issuesText,
+  RunId,
+  schemaIssues,
+  TEMPLATE_NAME,
+} from '@oo/contracts';
 import { z } from 'zod';
 import { evaluateValue } from './expressions.js';
 import type { CompiledTask } from './loaded-template.js';
@@ -76,11 +83,8 @@ export async function commandFor(
   }
   const parsed = ChildInput.safeParse(input);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({
-      path: i.path.map(String).join('.'),
-      message: i.message,
-    }));
-    const text = issues.map((i) => `${i.path || '(input)'}: ${i.message}`).join('; ');
+    const issues = schemaIssues(parsed.error);
+    const text = issuesText(issues, '(input)');
     return {
       error: errorData(
         'OO_ERR_WORKFLOW_CHILD_INPUT_INVALID',

@@ -3,16 +3,14 @@
  * (2020-12, 2019-09, otherwise draft-07). Unknown keywords are rejected so a typo such as `requird` is
  * a load error rather than a schema that quietly accepts anything.
  */
+import type { SchemaIssue } from '@oo/contracts';
 import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 
-export interface InputIssue {
-  /** Dotted path of the field inside the input (`network.cpu`); '' for the input itself. */
-  readonly path: string;
-  readonly message: string;
-}
+/** A field of the input and its rule: dotted path inside the input (`network.cpu`), '' for the input itself. */
+export type InputIssue = SchemaIssue;
 
 export type InputValidation =
   | { readonly ok: true; readonly value: unknown }

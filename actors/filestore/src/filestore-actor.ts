@@ -3,7 +3,7 @@
  * content hashes, and the retention of uploads. It consumes no subjects; the server starts in
  * `setup` and closes in `stop`, after in-flight requests finish.
  */
-import { KEEP_ENDED_REQUESTS_MS, ObjectStoreNames, OoError } from '@oo/contracts';
+import { issuesText, KEEP_ENDED_REQUESTS_MS, ObjectStoreNames, OoError, schemaIssues } from '@oo/contracts';
 import { defineActor, listenNamingKeys, principalTokens } from '@oo/runtime';
 import { z } from 'zod';
 import { startUploadRetention } from './upload-retention.js';
@@ -55,8 +55,10 @@ export type FilestoreOptions = z.input<typeof FilestoreOptions>;
 export function filestoreActor(options: FilestoreOptions) {
   const parsed = FilestoreOptions.safeParse(options);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `filestore.${i.path.join('.')}: ${i.message}`);
-    throw new OoError('OO_ERR_CONFIG_INVALID', `invalid filestore options: ${problems.join('; ')}`);
+    const issues = schemaIssues(parsed.error, ['filestore']);
+    throw new OoError('OO_ERR_CONFIG_INVALID', `invalid filestore options: ${issuesText(issues)}`, {
+      details: { issues },
+    });
   }
   const { port, host, maxBytes, keepUploadsMs, retentionIntervalMs, onListening } = parsed.data;
   return defineActor({

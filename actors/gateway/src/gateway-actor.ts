@@ -3,7 +3,14 @@
  * starts the server and three live subscriptions for the SSE streams, and its stop ends the open
  * streams and closes the server after in-flight calls finish.
  */
-import { BucketNames, ObjectStoreNames, OoError, PresenceEntry } from '@oo/contracts';
+import {
+  BucketNames,
+  issuesText,
+  ObjectStoreNames,
+  OoError,
+  PresenceEntry,
+  schemaIssues,
+} from '@oo/contracts';
 import { defineActor, listenNamingKeys, principalTokens, readPresence } from '@oo/runtime';
 import { apiAuth } from './api-auth.js';
 import { auditWriter } from './audit-writer.js';
@@ -35,8 +42,10 @@ function linksFor(publicUrl: string | undefined) {
 export function gatewayActor(options: GatewayOptions) {
   const parsed = GatewayOptions.safeParse(options);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `gateway.${i.path.join('.')}: ${i.message}`);
-    throw new OoError('OO_ERR_CONFIG_INVALID', `invalid gateway options: ${problems.join('; ')}`);
+    const issues = schemaIssues(parsed.error, ['gateway']);
+    throw new OoError('OO_ERR_CONFIG_INVALID', `invalid gateway options: ${issuesText(issues)}`, {
+      details: { issues },
+    });
   }
   const o = parsed.data;
   return defineActor({

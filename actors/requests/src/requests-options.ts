@@ -1,10 +1,12 @@
 /** What the requests actor is configured with, checked once when the actor is made. */
 import {
+  issuesText,
   KEEP_ENDED_REQUESTS_MS,
   KEEP_ENDED_RUNS_MS,
   OoError,
   StreamNames,
   Streams,
+  schemaIssues,
   TEMPLATE_NAME,
 } from '@oo/contracts';
 import type { ActorEnv, ObjectFiles, PrincipalTokens } from '@oo/runtime';
@@ -104,8 +106,10 @@ export type RequestsOptions = z.input<typeof RequestsOptions>;
 export function parseRequestsOptions(options: RequestsOptions): z.output<typeof RequestsOptions> {
   const parsed = RequestsOptions.safeParse(options);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((i) => `requests.${i.path.join('.')}: ${i.message}`);
-  throw new OoError('OO_ERR_CONFIG_INVALID', `invalid requests actor options: ${problems.join('; ')}`);
+  const issues = schemaIssues(parsed.error, ['requests']);
+  throw new OoError('OO_ERR_CONFIG_INVALID', `invalid requests actor options: ${issuesText(issues)}`, {
+    details: { issues },
+  });
 }
 
 /** Everything the handlers share, made once per instance in `setup`. */

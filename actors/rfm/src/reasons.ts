@@ -1,4 +1,5 @@
 /** Reasons (`{ path, message }`) from zod issues, with dotted paths: `resources.0.cpu`. */
+import { schemaIssues } from '@oo/contracts';
 import type { z } from 'zod';
 import type { Reason } from './policy-types.js';
 
@@ -7,8 +8,8 @@ export function joinPath(...parts: readonly (string | number)[]): string {
 }
 
 export function issuesToReasons(error: z.ZodError, prefix: readonly (string | number)[] = []): Reason[] {
-  return error.issues.map((issue) => ({
-    path: joinPath(...prefix, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))) || '(root)',
+  return schemaIssues(error, prefix).map((issue) => ({
+    path: issue.path || '(root)',
     message: issue.message,
   }));
 }

@@ -7,7 +7,16 @@
  */
 
 import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
-import { durableName, type ErrorData, Headers, OoError, schemaVersionIn, toOoError } from '@oo/contracts';
+import {
+  durableName,
+  type ErrorData,
+  Headers,
+  issuesText,
+  OoError,
+  schemaIssues,
+  schemaVersionIn,
+  toOoError,
+} from '@oo/contracts';
 import { type Span, SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { ackBatcher } from './ack-batcher.js';
@@ -23,7 +32,6 @@ import { logThrottle } from './log-throttle.js';
 import { ensureConsumer } from './provision.js';
 import type { Publish } from './publisher.js';
 import { DEFAULT_RETRY, delayFor } from './retry-policy.js';
-import { issuesText, schemaIssues } from './schema-issues.js';
 import { Semaphore } from './semaphore.js';
 import { type ActorStats, observeDuration, subjectStats } from './stats.js';
 import { extractTrace } from './tracing.js';

@@ -13,11 +13,18 @@
  * the message again: handlers take redeliveries already.
  */
 import { headers as natsHeaders } from '@nats-io/transport-node';
-import { type DeadLetter, Headers, OoError, schemaVersionIn, subjectNamed } from '@oo/contracts';
+import {
+  type DeadLetter,
+  Headers,
+  issuesText,
+  OoError,
+  schemaIssues,
+  schemaVersionIn,
+  subjectNamed,
+} from '@oo/contracts';
 import type { Nats } from './connection.js';
 import { deleteDeadLetter } from './dead-letter-discard.js';
 import { readDeadLetter } from './dead-letter-reader.js';
-import { issuesText, schemaIssues } from './schema-issues.js';
 
 export interface DeadLetterReplay {
   /** The letter's sequence in the dead-letter stream. */

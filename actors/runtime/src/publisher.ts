@@ -4,11 +4,19 @@
  */
 
 import { PubHeaders } from '@nats-io/jetstream';
-import { type BodyOf, Headers, isPattern, OoError, type Subject, schemaHeader } from '@oo/contracts';
+import {
+  type BodyOf,
+  Headers,
+  isPattern,
+  issuesText,
+  OoError,
+  type Subject,
+  schemaHeader,
+  schemaIssues,
+} from '@oo/contracts';
 import { type Context, ROOT_CONTEXT, type Span, SpanKind, type Tracer, trace } from '@opentelemetry/api';
 import type { JetStreamAck, JetStreamPublish } from './jetstream-publish.js';
 import { OutgoingHeaders } from './outgoing-headers.js';
-import { issuesText, schemaIssues } from './schema-issues.js';
 import { injectTrace } from './tracing.js';
 
 /** The ids that travel with a message in headers. */

@@ -4,7 +4,14 @@
  * virtual machine to the module's Terraform variables and check them against the module's
  * `variables.tf`, all before anything is sent to TFE.
  */
-import { type CommitRef, CommonResource, OoError, RepoMetadata } from '@oo/contracts';
+import {
+  type CommitRef,
+  CommonResource,
+  issuesText,
+  OoError,
+  RepoMetadata,
+  schemaIssues,
+} from '@oo/contracts';
 import type { z } from 'zod';
 import { readFilesAtCommit, safeRepoLabel } from './git-files.js';
 import { moduleDirectory } from './module-directory.js';
@@ -97,12 +104,13 @@ function parseFile<S extends z.ZodType>(schema: S, path: string, text: string, r
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({
-      path: i.path.map(String).join('.'),
-      message: i.message,
-    }));
-    const list = issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ');
-    throw invalid(`${path} at ${ref.commit.slice(0, 12)} is invalid: ${list}`, ref, path, issues);
+    const issues = schemaIssues(parsed.error);
+    throw invalid(
+      `${path} at ${ref.commit.slice(0, 12)} is invalid: ${issuesText(issues)}`,
+      ref,
+      path,
+      issues,
+    );
   }
   return parsed.data;
 }

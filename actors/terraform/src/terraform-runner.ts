@@ -13,7 +13,7 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OoError } from '@oo/contracts';
+import { issuesText, OoError, schemaIssues } from '@oo/contracts';
 import { type ActorDefinition, defineActor, defineRunner, type SecretResolver } from '@oo/runtime';
 import { z } from 'zod';
 import { VarSpec } from './task-schemas.js';
@@ -86,14 +86,10 @@ export function terraformRunnerFor(config: TerraformRunnerConfig): ActorDefiniti
   const { secrets, client: clientOptions, ...raw } = config;
   const parsed = TerraformRunnerSettings.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new OoError(
-      'OO_ERR_CONFIG_INVALID',
-      `terraform runner: ${issue.path.join('.') || '(root)'}: ${issue.message}`,
-      {
-        details: { issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
-      },
-    );
+    const issues = schemaIssues(parsed.error);
+    throw new OoError('OO_ERR_CONFIG_INVALID', `terraform runner: ${issuesText(issues)}`, {
+      details: { issues },
+    });
   }
   const settings = parsed.data;
 

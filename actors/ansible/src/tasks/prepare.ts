@@ -9,7 +9,7 @@
  * resource to extra vars. Read-only and deterministic, so repeating it is harmless. The output
  * carries no secret (the repository URL, which may hold a token, is left out).
  */
-import { CommitRef, CommonResource, OoError, RepoMetadata } from '@oo/contracts';
+import { CommitRef, CommonResource, issuesText, OoError, RepoMetadata, schemaIssues } from '@oo/contracts';
 import { defineTask } from '@oo/runtime';
 import { z } from 'zod';
 import { extraVarsFor } from '../extra-vars.js';
@@ -112,16 +112,8 @@ function parseFile<S extends z.ZodType>(
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({
-      path: i.path.map(String).join('.'),
-      message: i.message,
-    }));
-    throw fail(
-      `does not match its schema: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`,
-      {
-        issues,
-      },
-    );
+    const issues = schemaIssues(parsed.error);
+    throw fail(`does not match its schema: ${issuesText(issues)}`, { issues });
   }
   return parsed.data;
 }

@@ -5,7 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { InventoryLists, type InventoryLists as Lists, OoError } from '@oo/contracts';
+import {
+  InventoryLists,
+  issuesText,
+  type InventoryLists as Lists,
+  OoError,
+  schemaIssues,
+} from '@oo/contracts';
 import type { InventoryConfig } from '../gateway-options.js';
 import { type AciClientOptions, aciClient } from './aci-client.js';
 import { type VcenterClientOptions, vcenterClient } from './vcenter-client.js';
@@ -51,8 +57,8 @@ export function fileInventorySource(path: string): InventorySource {
       }
       const parsed = InventoryLists.safeParse(json);
       if (!parsed.success) {
-        const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-        throw unavailable(`is not an inventory: ${issues.slice(0, 5).join('; ')}`);
+        const firstIssues = schemaIssues(parsed.error).slice(0, 5);
+        throw unavailable(`is not an inventory: ${issuesText(firstIssues)}`);
       }
       return parsed.data;
     },

@@ -21,9 +21,11 @@
  */
 import {
   type ErrorData,
+  issuesText,
   OoError,
   type RunEnd,
   runEndKey,
+  schemaIssues,
   type TaskEvent,
   type TaskMessage,
   type TaskStatus,
@@ -34,7 +36,6 @@ import { SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { ActorContext, HandlerResult } from '../actor-context.js';
 import type { JsonBucket } from '../json-bucket.js';
-import { issuesText, schemaIssues } from '../schema-issues.js';
 import type { OutputOffload } from './output-offload.js';
 import { type AttemptDeps, runAttempt } from './task-attempt.js';
 import { cancelInFlight } from './task-cancel.js';

@@ -6,7 +6,7 @@
  * if (ctx.vars.get('jobId') === undefined) await ctx.vars.set('jobId', (await launch()).id);
  * ```
  */
-import { OoError } from '@oo/contracts';
+import { issuesText, OoError, schemaIssues } from '@oo/contracts';
 import type { z } from 'zod';
 import type { TaskStateHandle } from './task-state.js';
 
@@ -60,8 +60,10 @@ function checkField(schema: TaskVarsSchema | undefined, name: string, value: Jso
   }
   const parsed = field.safeParse(value);
   if (!parsed.success) {
-    const why = parsed.error.issues.map((i) => i.message).join('; ');
-    throw new OoError('OO_ERR_WORKFLOW_TASK_VARS_INVALID', `task variable ${name} is invalid: ${why}`);
+    const issues = schemaIssues(parsed.error, [name]);
+    throw new OoError('OO_ERR_WORKFLOW_TASK_VARS_INVALID', `invalid task variable: ${issuesText(issues)}`, {
+      details: { issues },
+    });
   }
 }
 

@@ -106,26 +106,56 @@ function mapValues<K extends string, A, B>(record: Record<K, A>, f: (a: A) => B)
 /** One run of one system: starts it and resolves when it ended. */
 type RunOne = () => Promise<unknown>;
 
+/** One system taking its turns: how it runs one DAG, and the server process it works through. */
+interface System {
+  readonly run: RunOne;
+  /** nats-server or redis-server; undefined when it cannot be found (its CPU is then not read). */
+  readonly serverPid: number | undefined;
+}
+
 /** A system's share of the turns. */
 interface Turns {
   /** Total wall time (ms). */
   ms: number;
   /** What the nats-server carried during them. */
   traffic: Traffic;
+  /** CPU time (ms) this process used during them: the system's client side, the others being idle. */
+  nodeCpuMs: number;
+  /** CPU time (ms) the system's server used during them. */
+  serverCpuMs: number;
+}
+
+function processCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+function serverCpuMs(pid: number | undefined): number {
+  return pid === undefined ? Number.NaN : sampleProcess(pid).cpuMs;
 }
 
 /** ROUNDS rounds in which each system runs RUNS runs in turn. */
-async function takeTurns(systems: readonly RunOne[], monitorUrl: string): Promise<Turns[]> {
-  const totals = systems.map((): Turns => ({ ms: 0, traffic: NO_TRAFFIC }));
+async function takeTurns(systems: readonly System[], monitorUrl: string): Promise<Turns[]> {
+  const totals = systems.map((): Turns => ({ ms: 0, traffic: NO_TRAFFIC, nodeCpuMs: 0, serverCpuMs: 0 }));
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [i, run] of systems.entries()) {
+    for (const [i, system] of systems.entries()) {
       const total = totals[i]!;
       const before = await readTraffic(monitorUrl);
-      total.ms += await runAll(RUNS, IN_FLIGHT, run);
+      const nodeBefore = processCpuMs();
+      const serverBefore = serverCpuMs(system.serverPid);
+      total.ms += await runAll(RUNS, IN_FLIGHT, system.run);
+      total.nodeCpuMs += processCpuMs() - nodeBefore;
+      total.serverCpuMs += serverCpuMs(system.serverPid) - serverBefore;
       total.traffic = addDelta(total.traffic, before, await readTraffic(monitorUrl));
     }
   }
   return totals;
+}
+
+/** CPU per task of one system's turns (µs): this process's and its server's. */
+function cpuPerTask(turns: Turns, tasks: number): { node: number; server: number | null } {
+  const server = Math.round((turns.serverCpuMs * 1000) / tasks);
+  return { node: Math.round((turns.nodeCpuMs * 1000) / tasks), server: Number.isNaN(server) ? null : server };
 }
 
 export const engineDiamond: Benchmark = {
@@ -152,15 +182,20 @@ export const engineDiamond: Benchmark = {
         started.push(bullmq);
         const runIds: string[] = [];
         let measuring = false;
-        const systems: RunOne[] = [
-          async () => {
-            const { runId } = await oo.run(diamond.name);
-            if (measuring) runIds.push(runId);
+        const natsPid = findProcess('nats-server', server.storeDir);
+        const redisPid = findProcess('redis-server', `${REDIS.host}:${REDIS.port}`);
+        const systems: System[] = [
+          {
+            run: async () => {
+              const { runId } = await oo.run(diamond.name);
+              if (measuring) runIds.push(runId);
+            },
+            serverPid: natsPid,
           },
-          () => floor.run(),
-          () => bullmq.run(),
+          { run: () => floor.run(), serverPid: natsPid },
+          { run: () => bullmq.run(), serverPid: redisPid },
         ];
-        for (const run of systems) await runAll(WARMUP_RUNS, IN_FLIGHT, run);
+        for (const { run } of systems) await runAll(WARMUP_RUNS, IN_FLIGHT, run);
         oo.timings.clear();
         measuring = true;
         turns = await takeTurns(systems, monitorUrl);
@@ -186,6 +221,11 @@ export const engineDiamond: Benchmark = {
           bullmq: Math.round(tasksPerS(bullmqMs)),
           ratio_floor: round(value / tasksPerS(floorMs)),
           ratio_bullmq: round(value / tasksPerS(bullmqMs)),
+          cpu_us_per_task: {
+            oo: cpuPerTask(ooTurns, ROUNDS * RUNS * tasksPerRun),
+            floor: cpuPerTask(floorTurns, ROUNDS * RUNS * tasksPerRun),
+            bullmq: cpuPerTask(bullmqTurns, ROUNDS * RUNS * tasksPerRun),
+          },
           nats_per_run: {
             oo: perRun(ooTurns.traffic, ROUNDS * RUNS),
             floor: perRun(floorTurns.traffic, ROUNDS * RUNS),
@@ -202,6 +242,8 @@ export const engineDiamond: Benchmark = {
             'p50/p99 = scheduling latency measured inside the runner (performance.now in an interceptor): a task message reaching ' +
             'the runner minus the runner finishing its last need (end event published and acked), over b, c, d, e of each run. ' +
             'floor = hand-written JetStream loop (publish task, worker publishes done, scheduler CAS-updates run state in KV, publishes next) on the same server. ' +
+            "cpu_us_per_task = CPU per task during each system's turns: node = this process (the system's client side; the other two are idle then), " +
+            'server = its nats-server or redis-server (from /proc; null when not found). ' +
             "nats_per_run = what the nats-server carried per run during OO's and the floor's turns (its /varz: messages and bytes, headers included, " +
             'in = from clients, out = to them). ' +
             `bullmq = a as its own job whose processor adds the flow e <- d <- {b, c} (flows are trees; a diamond as one tree would run a twice; b and c may start a moment before a is marked completed); one worker, concurrency ${BULLMQ_CONCURRENCY}, Redis in memory.`,

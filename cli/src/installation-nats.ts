@@ -11,7 +11,7 @@ import { readUpFile } from './up-file.js';
 export async function withInstallationNats<T>(
   data: string,
   client: string,
-  use: (nats: Nats, url: string) => Promise<T>,
+  use: (nats: Nats, url: string, config: OoConfig) => Promise<T>,
 ): Promise<T> {
   const up = readUpFile(resolve(data));
   const env = { ...process.env, ...(process.env.NATS_URL || !up ? {} : { NATS_URL: up.nats }) };
@@ -19,7 +19,7 @@ export async function withInstallationNats<T>(
   const nats = await connectNats(config.nats, client);
   try {
     await provisionAll(nats);
-    return await use(nats, config.nats.url);
+    return await use(nats, config.nats.url, config);
   } finally {
     await nats.nc.close();
   }

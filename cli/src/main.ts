@@ -171,14 +171,27 @@ program
     (await import('./commands/ledger.js')).ledgerRebuild({ data: opts.data, timeoutMinutes: opts.timeout }),
   );
 
-program
-  .command('templates')
-  .description('work with workflow templates')
+const templates = program.command('templates').description('work with workflow templates');
+const templateCommands = () => import('./commands/templates.js');
+templates
   .command('validate [dir]')
   .description('check every template in a folder as the engine does when it loads them')
   .action(async (dir: string | undefined) => {
-    process.exitCode = (await import('./commands/templates.js')).validateTemplates(dir ?? 'templates');
+    process.exitCode = (await templateCommands()).validateTemplates(dir ?? 'templates');
   });
+templates
+  .command('run <name>')
+  .description(
+    'start a run of a template the engine loaded, without a request, and follow it and its child runs to the end ' +
+      '(NATS_URL, else `oo up`); the ended run as JSON on stdout; exit 0 succeeded, 1 error, 3 ended otherwise',
+  )
+  .option('--input <file>', "the run's input, a JSON file (- for stdin); {} when absent")
+  .option('--version <n>', 'run this version of the template; the newest loaded when absent')
+  .option('--no-wait', "print the run's ids once the engine has the start, and follow nothing")
+  .option('--timeout <seconds>', 'give up following after this long (the run goes on)', '3600')
+  .option('--quiet', 'tell no steps on stderr, print only the ended run')
+  .option(...NATS_DATA_OPTION)
+  .action(async (name: string, opts) => run((await templateCommands()).runTemplate(name, opts)));
 
 try {
   await program.parseAsync(process.argv);

@@ -6,14 +6,13 @@
  * Exit codes: 0 done (with --wait: the request succeeded; for cancel, it ended cancelled), 1 the
  * call failed (the error names the code and each failing field), 3 the request ended otherwise.
  */
-import { readFileSync } from 'node:fs';
 import { OoError } from '@oo/contracts';
-import { type Io, json, processIo } from '../command-io.js';
+import { EXIT_ENDED_OTHERWISE, type Io, json, processIo, readBody, timeoutMs } from '../command-io.js';
 import { followRequest, readEnded, requestPath } from '../follow-request.js';
 import { type GatewayClient, gatewayClient, gatewayTarget } from '../gateway-client.js';
 import { textTable } from '../text-table.js';
 
-export const EXIT_ENDED_OTHERWISE = 3;
+export { EXIT_ENDED_OTHERWISE };
 
 export interface GatewayOptions {
   data: string;
@@ -47,29 +46,6 @@ interface RequestSummary {
 }
 
 const connect = (options: GatewayOptions): GatewayClient => gatewayClient(gatewayTarget(options.data));
-
-/** A body from a file, or from stdin for `-`. */
-function readBody(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file === '-' ? 0 : file, 'utf8');
-  } catch (err) {
-    throw new OoError('OO_ERR_CONFIG_INVALID', `cannot read ${file}: ${(err as Error).message}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new OoError('OO_ERR_MSG_INVALID_JSON', `${file} is not JSON: ${(err as Error).message}`);
-  }
-}
-
-function timeoutMs(seconds: string): number {
-  const value = Number(seconds);
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new OoError('OO_ERR_CONFIG_INVALID', '--timeout must be a number of seconds above 0');
-  }
-  return value * 1000;
-}
 
 /** Follows the request to its end and prints it; answers the status it ended in. */
 async function followAndPrint(gateway: GatewayClient, requestId: string, options: WaitOptions, io: Io) {

@@ -1,5 +1,15 @@
-/** `oo templates validate [dir]`: the engine's load-time checks over a folder of templates. */
+/**
+ * `oo templates validate [dir]`: the engine's load-time checks over a folder of templates.
+ * `oo templates run <name>`: a run of a loaded template started straight on the engine, without a
+ * request, and followed with its child runs to the end: what a template author does to try one.
+ * Exit codes of `run` as `oo request`'s: 0 the run succeeded, 1 an error, 3 it ended otherwise.
+ */
+import { EngineSubjects, newId, OoError } from '@oo/contracts';
 import { formatProblem, loadTemplatesDir } from '@oo/engine';
+import { createPublisher, startTelemetry } from '@oo/runtime';
+import { EXIT_ENDED_OTHERWISE, type Io, json, processIo, readBody, timeoutMs } from '../command-io.js';
+import { followRun } from '../follow-run.js';
+import { withInstallationNats } from '../installation-nats.js';
 import { knownTaskTypes } from '../task-catalog.js';
 
 export function validateTemplates(dir: string): number {
@@ -11,4 +21,84 @@ export function validateTemplates(dir: string): number {
     `${templates.length} valid, ${problems.length} problem${problems.length === 1 ? '' : 's'}\n`,
   );
   return problems.length === 0 ? 0 : 1;
+}
+
+export interface RunTemplateOptions {
+  data: string;
+  /** A JSON file with the run's input, `-` for stdin; `{}` when absent. */
+  input?: string;
+  /** A version to pin, as commander gives it; the newest loaded when absent. */
+  version?: string;
+  /** False with --no-wait: print the run's ids once the engine has the start, and return. */
+  wait: boolean;
+  /** Seconds, as commander gives it. */
+  timeout: string;
+  quiet?: boolean;
+}
+
+/** How long a run may stay silent before the command says that no engine may be there. */
+const SILENCE_HINT_MS = 5_000;
+
+function versionOf(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const version = Number(text);
+  if (!Number.isInteger(version) || version < 1) {
+    throw new OoError('OO_ERR_CONFIG_INVALID', '--version must be a whole number from 1');
+  }
+  return version;
+}
+
+export async function runTemplate(
+  name: string,
+  options: RunTemplateOptions,
+  io: Io = processIo,
+): Promise<number> {
+  const input = options.input === undefined ? {} : readBody(options.input);
+  const version = versionOf(options.version);
+  const waitMs = timeoutMs(options.timeout);
+  const tell = options.quiet ? () => undefined : (line: string) => io.err(`${line}\n`);
+  return withInstallationNats(options.data, 'oo-templates-run', async (nats, _url, config) => {
+    const telemetry = startTelemetry({
+      serviceName: config.telemetry.serviceName,
+      otlpEndpoint: config.telemetry.otlpEndpoint,
+    });
+    const runId = newId('run');
+    const follower = options.wait ? await followRun(nats, runId, tell) : undefined;
+    let silence: NodeJS.Timeout | undefined;
+    let timeout: NodeJS.Timeout | undefined;
+    try {
+      const publish = createPublisher(nats.publish, telemetry.tracer, `oo-cli/${process.pid}`);
+      // The start is validated here as the engine will validate it, so a bad name fails at once.
+      const start = { runId, template: name, input, ...(version === undefined ? {} : { version }) };
+      const { traceId } = await publish(EngineSubjects.start, start, { ids: { runId } });
+      if (!follower) {
+        io.out(json({ runId, traceId }));
+        return 0;
+      }
+      tell(`run ${runId} of ${name} sent, trace ${traceId}`);
+      silence = setTimeout(() => {
+        if (!follower.heard()) tell(`no event of ${runId} yet: is an engine running? (oo status)`);
+      }, SILENCE_HINT_MS);
+      const timedOut = new Promise<never>((_, reject) => {
+        timeout = setTimeout(
+          () =>
+            reject(
+              new OoError(
+                'OO_ERR_TIMEOUT',
+                `run ${runId} did not end within ${waitMs / 1000} s; it goes on (trace ${traceId})`,
+              ),
+            ),
+          waitMs,
+        );
+      });
+      const ended = await Promise.race([follower.ended, timedOut]);
+      io.out(json({ ...ended, traceId }));
+      return ended.status === 'succeeded' ? 0 : EXIT_ENDED_OTHERWISE;
+    } finally {
+      clearTimeout(silence);
+      clearTimeout(timeout);
+      follower?.stop();
+      await telemetry.shutdown();
+    }
+  });
 }

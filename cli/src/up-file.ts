@@ -9,7 +9,12 @@ export const UpFile = z
     gateway: z.string().optional(),
     adminToken: z.string().optional(),
     simulators: z
-      .object({ awx: z.string().optional(), tfe: z.string().optional(), vcenter: z.string().optional() })
+      .object({
+        awx: z.string().optional(),
+        tfe: z.string().optional(),
+        vcenter: z.string().optional(),
+        apic: z.string().optional(),
+      })
       .optional(),
     /** The Prometheus endpoint, when `metrics.port` is configured. */
     metrics: z.string().optional(),

@@ -8,7 +8,12 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InventoryConfig } from '@oo/gateway/options';
 import { type ActorHandle, startActor, startTelemetry, stopOnSignals } from '@oo/runtime';
-import { startAwxSimulator, startTfeSimulator, startVcenterSimulator } from '@oo/simulators';
+import {
+  startAciSimulator,
+  startAwxSimulator,
+  startTfeSimulator,
+  startVcenterSimulator,
+} from '@oo/simulators';
 import { type NatsServer, startNatsServer } from '@oo/test-harness';
 import { pino } from 'pino';
 import { ActorRegistry } from '../actor-registry.js';
@@ -84,20 +89,28 @@ export async function up(options: UpOptions): Promise<void> {
     rows.push(['tfe', `${tfe.url} — SIMULATED (no TFE_URL configured)`]);
   } else rows.push(['tfe', config.tfe.url]);
   if (!config.gateway.inventory) {
-    // The gateway reads the inventory admins choose the placement matrix from: a simulated vCenter.
+    // The gateway reads the inventory admins choose the placement matrix from: a simulated vCenter
+    // for clusters and datastores, and a simulated APIC for the networks (its EPGs), as a site whose
+    // networks Cisco ACI manages has it.
     const vcenter = await startVcenterSimulator({ port: 0 });
     stops.push(() => vcenter.stop());
+    const apic = await startAciSimulator({ port: 0 });
+    stops.push(() => apic.stop());
     config.gateway.inventory = InventoryConfig.parse({
       vcenter: { url: vcenter.url, username: vcenter.username, password: vcenter.password },
+      aci: { url: apic.url, username: apic.username, password: apic.password },
     });
     simulators.vcenter = vcenter.url;
+    simulators.apic = apic.url;
     rows.push([
       'vcenter',
       `${vcenter.url} — SIMULATED inventory (no VCENTER_URL or gateway.inventory configured)`,
     ]);
+    rows.push(['apic', `${apic.url} — SIMULATED networks, its EPGs (no gateway.inventory configured)`]);
   } else {
-    const { file, vcenter } = config.gateway.inventory;
+    const { file, vcenter, aci } = config.gateway.inventory;
     rows.push(['inventory', vcenter ? `vCenter ${vcenter.url}` : `file ${file}`]);
+    if (aci) rows.push(['networks', `APIC ${aci.url}`]);
   }
 
   const telemetry = startTelemetry({

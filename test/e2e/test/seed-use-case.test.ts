@@ -20,7 +20,7 @@ interface Up {
   nats: string;
   gateway: string;
   adminToken: string;
-  simulators: { awx: string; tfe: string; vcenter: string };
+  simulators: { awx: string; tfe: string; vcenter: string; apic: string };
 }
 
 let otlp: Awaited<ReturnType<typeof startOtlpReceiver>>;
@@ -240,14 +240,15 @@ describe('seed use case over HTTP', () => {
     });
   });
 
-  it('reads the inventory from the simulated vCenter: what the sample policy names, and more to choose', async () => {
+  it('reads the inventory from the simulated vCenter and APIC: what the sample policy names, and more to choose', async () => {
     const { status, body } = await api('/v1/inventory');
     expect(status).toBe(200);
-    expect(body.source).toBe(`vcenter:${info.simulators.vcenter}`);
+    expect(body.source).toBe(`vcenter:${info.simulators.vcenter}, networks from aci:${info.simulators.apic}`);
     const names = (list: unknown) => (list as Array<{ name: string }>).map((item) => item.name);
     expect(names(body.clusters)).toEqual(['cluster-a', 'cluster-b', 'cluster-c']);
     expect(names(body.datastores)).toEqual(['ds-fast', 'ds-bulk', 'ds-archive']);
-    expect(names(body.networks)).toEqual(expect.arrayContaining(['INTRANET_DEV', 'INTRANET_PROD', 'DMZ']));
+    // The networks are the APIC's EPGs: MGMT is one, and vCenter's 'VM Network' port group is not.
+    expect(names(body.networks).sort()).toEqual(['DMZ', 'INTRANET_DEV', 'INTRANET_PROD', 'MGMT']);
     expect(body.gaps).toEqual([]);
   });
 

@@ -498,7 +498,9 @@ describe('web UI', () => {
     await signIn();
     await page.click('a[href="#/policy"]');
     await page.waitForSelector('table.matrix input[type=checkbox]');
-    expect(await page.textContent('#inventory')).toMatch(/From vcenter:http:\/\/127\.0\.0\.1:\d+, read /);
+    expect(await page.textContent('#inventory')).toMatch(
+      /From vcenter:http:\/\/127\.0\.0\.1:\d+, networks from aci:http:\/\/127\.0\.0\.1:\d+, read /,
+    );
     const pair = 'input[aria-label="cluster-c on ds-archive"]';
     expect(await page.isChecked(pair)).toBe(false);
     expect(await page.isChecked('input[aria-label="cluster-a on ds-fast"]')).toBe(true);

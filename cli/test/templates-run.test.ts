@@ -170,7 +170,10 @@ describe('oo templates run', () => {
     expect(unknown.code).toBe(3);
     expect(ended(unknown)).toMatchObject({
       status: 'failed',
-      error: { code: 'OO_ERR_WORKFLOW_TEMPLATE_NOT_FOUND', message: 'no template nothing-here is loaded' },
+      error: {
+        code: 'OO_ERR_WORKFLOW_TEMPLATE_NOT_FOUND',
+        message: 'no template nothing-here is loaded (loaded: greet, greet-twice)',
+      },
     });
   });
 

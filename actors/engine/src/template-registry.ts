@@ -19,6 +19,9 @@ export interface TemplateRegistry {
   list(): LoadedTemplate[];
 }
 
+/** Names listed at most in an error, so a folder of hundreds does not make a page of one. */
+const NAMES_TOLD = 20;
+
 export function createTemplateRegistry(initial: Iterable<LoadedTemplate> = []): TemplateRegistry {
   const byName = new Map<string, Map<number, LoadedTemplate>>();
   const byKey = new Map<string, LoadedTemplate>();
@@ -31,10 +34,11 @@ export function createTemplateRegistry(initial: Iterable<LoadedTemplate> = []): 
         (version === undefined ? versions.get(Math.max(...versions.keys())) : versions.get(version));
       if (!found) {
         const what = version === undefined ? name : `${name}@${version}`;
-        throw new OoError('OO_ERR_WORKFLOW_TEMPLATE_NOT_FOUND', `no template ${what} is loaded`, {
-          retryable: false,
-          details: { template: name, ...(version === undefined ? {} : { version }) },
-        });
+        throw new OoError(
+          'OO_ERR_WORKFLOW_TEMPLATE_NOT_FOUND',
+          `no template ${what} is loaded (${whatIsLoaded(name, versions)})`,
+          { retryable: false, details: { template: name, ...(version === undefined ? {} : { version }) } },
+        );
       }
       return found;
     },
@@ -63,6 +67,14 @@ export function createTemplateRegistry(initial: Iterable<LoadedTemplate> = []): 
         .flatMap((name) =>
           [...byName.get(name)!.values()].sort((a, b) => a.template.version - b.template.version),
         ),
+  };
+  /** What a caller asking for `name` could have meant: its versions, or the names loaded. */
+  const whatIsLoaded = (name: string, versions: Map<number, LoadedTemplate> | undefined): string => {
+    if (versions) return `${name} has version ${[...versions.keys()].sort((a, b) => a - b).join(', ')}`;
+    const names = [...byName.keys()].sort();
+    if (names.length === 0) return 'none is';
+    const told = names.slice(0, NAMES_TOLD).join(', ');
+    return `loaded: ${told}${names.length > NAMES_TOLD ? `, and ${names.length - NAMES_TOLD} more` : ''}`;
   };
   for (const t of initial) registry.add(t);
   return registry;

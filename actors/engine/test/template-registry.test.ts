@@ -27,7 +27,18 @@ describe('template registry', () => {
     expect(() => registry.get('db')).toThrow(
       expect.objectContaining({ code: 'OO_ERR_WORKFLOW_TEMPLATE_NOT_FOUND' }),
     );
-    expect(() => registry.get('vm', 9)).toThrow('no template vm@9 is loaded');
+    expect(() => registry.get('vm', 9)).toThrow('no template vm@9 is loaded (vm has version 1)');
+  });
+
+  it('template registry - a name not loaded is told with the names that are, at most 20 of them', () => {
+    expect(() => createTemplateRegistry([t('vm', 1), t('dns', 2)]).get('db')).toThrow(
+      'no template db is loaded (loaded: dns, vm)',
+    );
+    expect(() => createTemplateRegistry().get('db')).toThrow('no template db is loaded (none is)');
+    const many = createTemplateRegistry(
+      Array.from({ length: 25 }, (_, i) => t(`t${String(i).padStart(2, '0')}`, 1)),
+    );
+    expect(() => many.get('db')).toThrow(/\(loaded: t00, t01, .*, t19, and 5 more\)$/);
   });
 
   it('template registry - a name@version cannot change content, but may be added again unchanged', () => {

@@ -1,10 +1,13 @@
 /**
- * Follows a run and the child runs it starts (`workflow.run`, at any depth) over their events, live
- * on core NATS: one line per run and task change, and the run's end. Subscribed before the run is
- * started, so nothing it does is missed; a child is known by its `running` event naming a parent
- * in the tree, which comes before any event of its tasks.
+ * Follows a run and the child runs it starts (`workflow.run`, at any depth) over their events: one
+ * line per run and task change, and the run's end. The events are read from the OO_EVT stream with
+ * an ordered consumer starting after its last message at the time of the call, so everything the
+ * run does is seen however soon it happens, and a lost connection or a restarted nats-server loses
+ * nothing (the consumer goes on from the last event it had). A child is known by its `running`
+ * event naming a parent in the tree, which comes before any event of its tasks.
  */
-import { EngineSubjects, type RunEvent, type TaskEvent } from '@oo/contracts';
+import { DeliverPolicy } from '@nats-io/jetstream';
+import { EngineSubjects, type RunEvent, StreamNames, type TaskEvent } from '@oo/contracts';
 import type { Nats } from '@oo/runtime';
 
 const decoder = new TextDecoder();
@@ -57,38 +60,47 @@ export async function followRun(
   const ended = new Promise<RunEvent>((resolve) => {
     resolveEnd = resolve;
   });
-  const runs = nats.nc.subscribe(EngineSubjects.runEvents.name, {
-    callback: (err, msg) => {
-      if (err) return;
-      const event = parse<RunEvent>(msg.data, EngineSubjects.runEvents.schema);
-      if (!event) return;
-      const parentDepth = event.parent ? depths.get(event.parent.runId) : undefined;
-      if (parentDepth !== undefined && !depths.has(event.runId)) depths.set(event.runId, parentDepth + 1);
-      const depth = depths.get(event.runId);
-      if (depth === undefined) return;
-      heard = true;
-      tell(runLine(event, depth));
-      if (event.runId === runId && event.status !== 'running') resolveEnd(event);
-    },
+
+  const onRunEvent = (event: RunEvent) => {
+    const parentDepth = event.parent ? depths.get(event.parent.runId) : undefined;
+    if (parentDepth !== undefined && !depths.has(event.runId)) depths.set(event.runId, parentDepth + 1);
+    const depth = depths.get(event.runId);
+    if (depth === undefined) return;
+    heard = true;
+    tell(runLine(event, depth));
+    if (event.runId === runId && event.status !== 'running') resolveEnd(event);
+  };
+  const onTaskEvent = (event: TaskEvent) => {
+    const depth = depths.get(event.runId);
+    if (depth === undefined) return;
+    heard = true;
+    tell(taskLine(event, depth));
+  };
+
+  // Read before the run is started: its first event comes after this sequence.
+  const { state } = await nats.jsm.streams.info(StreamNames.events);
+  const consumer = await nats.js.consumers.get(StreamNames.events, {
+    filter_subjects: 'oo.evt.>',
+    deliver_policy: DeliverPolicy.StartSequence,
+    opt_start_seq: state.last_seq + 1,
   });
-  const tasks = nats.nc.subscribe(EngineSubjects.taskEvents.name, {
-    callback: (err, msg) => {
-      if (err) return;
-      const event = parse<TaskEvent>(msg.data, EngineSubjects.taskEvents.schema);
-      const depth = event && depths.get(event.runId);
-      if (!event || depth === undefined) return;
-      heard = true;
-      tell(taskLine(event, depth));
-    },
-  });
-  // The server has both subscriptions once the flush returns: the start may go now.
-  await nats.nc.flush();
+  const messages = await consumer.consume();
+  void (async () => {
+    for await (const msg of messages) {
+      if (msg.subject.startsWith('oo.evt.run.')) {
+        const event = parse<RunEvent>(msg.data, EngineSubjects.runEvents.schema);
+        if (event) onRunEvent(event);
+      } else if (msg.subject.startsWith('oo.evt.task.')) {
+        const event = parse<TaskEvent>(msg.data, EngineSubjects.taskEvents.schema);
+        if (event) onTaskEvent(event);
+      }
+    }
+  })();
   return {
     ended,
     heard: () => heard,
     stop() {
-      runs.unsubscribe();
-      tasks.unsubscribe();
+      messages.stop();
     },
   };
 }

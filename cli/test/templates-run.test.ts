@@ -4,6 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BucketNames, EngineSubjects, type RunEvent, StreamNames } from '@oo/contracts';
@@ -55,6 +56,18 @@ const twice = {
   output: { last: '=tasks.second.output.said' },
 };
 
+/** A task that outlasts a nats-server restart. */
+const nap = {
+  name: 'nap',
+  version: 1,
+  input: { type: 'object' },
+  tasks: {
+    nap: { type: 'sleep', input: { ms: 3000 } },
+    after: { type: 'noop', needs: ['nap'], input: { slept: '=tasks.nap.output.sleptMs' } },
+  },
+  output: { slept: '=tasks.after.output.slept' },
+};
+
 let server: NatsServer;
 let templatesDir: string;
 let data: string;
@@ -65,6 +78,7 @@ beforeAll(async () => {
   templatesDir = mkdtempSync(join(tmpdir(), 'oo-templates-run-'));
   writeFileSync(join(templatesDir, 'greet.json'), JSON.stringify(greet));
   writeFileSync(join(templatesDir, 'greet-twice.json'), JSON.stringify(twice));
+  writeFileSync(join(templatesDir, 'nap.json'), JSON.stringify(nap));
   // An empty data folder: no `oo up` to take NATS from, only NATS_URL.
   data = join(templatesDir, 'data');
   mkdirSync(data);
@@ -103,6 +117,67 @@ function ooRun(args: string[], stdin?: string, url = server.url): Promise<Ran> {
 }
 
 const ended = (ran: Ran) => JSON.parse(ran.stdout) as RunEvent & { traceId: string };
+
+/** Collects the run events on the server while it is started (a listener of its own). */
+function listenRuns(seen: RunEvent[]): Promise<ActorHandle> {
+  return startActor(
+    defineActor({
+      name: 'templates-run-listener',
+      version: '0.0.0',
+      async setup(env) {
+        env.listen(EngineSubjects.runEvents, (event) => seen.push(event));
+        return {};
+      },
+    }),
+    {
+      config: RuntimeConfig.parse({ nats: { url: server.url }, log: { level: 'silent' } }),
+      log: pino({ level: 'silent' }),
+    },
+  );
+}
+
+/**
+ * A TCP proxy to the nats-server whose connections can be cut: `cut` drops them and refuses new
+ * ones (the client keeps trying), `mend` lets them through again.
+ */
+async function tcpProxy(port: number) {
+  const sockets = new Set<Socket>();
+  let open = true;
+  const proxy = createServer((client) => {
+    if (!open) {
+      client.destroy();
+      return;
+    }
+    const upstream = connect(port, '127.0.0.1');
+    for (const [a, b] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
+      sockets.add(a);
+      a.pipe(b);
+      a.on('error', () => b.destroy());
+      a.on('close', () => {
+        sockets.delete(a);
+        b.destroy();
+      });
+    }
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `nats://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+    cut() {
+      open = false;
+      for (const socket of sockets) socket.destroy();
+    },
+    mend() {
+      open = true;
+    },
+    close() {
+      this.cut();
+      proxy.close();
+    },
+  };
+}
 
 describe('oo templates run', () => {
   it('runs a template, tells each step, prints the ended run with its output and trace', async () => {
@@ -172,7 +247,7 @@ describe('oo templates run', () => {
       status: 'failed',
       error: {
         code: 'OO_ERR_WORKFLOW_TEMPLATE_NOT_FOUND',
-        message: 'no template nothing-here is loaded (loaded: greet, greet-twice)',
+        message: 'no template nothing-here is loaded (loaded: greet, greet-twice, nap)',
       },
     });
   });
@@ -204,20 +279,7 @@ describe('oo templates run', () => {
 
   it('with --no-wait, prints the ids once the engine has the start, and the run goes on', async () => {
     const seen: RunEvent[] = [];
-    const listener = await startActor(
-      defineActor({
-        name: 'templates-run-listener',
-        version: '0.0.0',
-        async setup(env) {
-          env.listen(EngineSubjects.runEvents, (event) => seen.push(event));
-          return {};
-        },
-      }),
-      {
-        config: RuntimeConfig.parse({ nats: { url: server.url }, log: { level: 'silent' } }),
-        log: pino({ level: 'silent' }),
-      },
-    );
+    const listener = await listenRuns(seen);
     try {
       const ran = await ooRun(['greet', '--no-wait', '--input', '-'], JSON.stringify({ name: 'Cy' }));
       expect(ran.code).toBe(0);
@@ -229,6 +291,45 @@ describe('oo templates run', () => {
       });
     } finally {
       await listener.stop();
+    }
+  });
+
+  it('loses no event while its connection is down: it reads them from the stream once back', async () => {
+    const proxy = await tcpProxy(server.port);
+    let stderr = '';
+    try {
+      const following = new Promise<Ran>((resolve) => {
+        const child = execFile(
+          process.execPath,
+          [oo, 'templates', 'run', 'nap', '--data', data],
+          { env: { ...process.env, NATS_URL: proxy.url } },
+          (err, stdout, allStderr) =>
+            resolve({ code: (err as { code?: number } | null)?.code ?? 0, stdout, stderr: allStderr }),
+        );
+        child.stderr?.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString();
+        });
+      });
+      await waitFor(() => stderr.includes('task nap sleep running'), { what: 'the sleep to be running' });
+      // The command is cut off while the run ends (the engine and runner are not behind the proxy).
+      proxy.cut();
+      const seen: RunEvent[] = [];
+      const listener = await listenRuns(seen);
+      await waitFor(() => seen.some((e) => e.template === 'nap' && e.status === 'succeeded'), {
+        what: 'the run to end while the command is cut off',
+        timeoutMs: 15_000,
+      });
+      await listener.stop();
+      expect(stderr).not.toContain('nap@1 succeeded');
+      proxy.mend();
+      const ran = await following;
+      expect(ran.code).toBe(0);
+      expect(ended(ran)).toMatchObject({ status: 'succeeded', output: { slept: 3000 } });
+      const steps = ran.stderr.split('\n').map((l) => l.slice(9));
+      expect(steps).toContain('task nap sleep succeeded');
+      expect(steps).toContain('task after noop succeeded');
+    } finally {
+      proxy.close();
     }
   });
 

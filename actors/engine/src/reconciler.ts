@@ -16,7 +16,7 @@
  * run's state only when it has been quiet for `stuckAfterMs` — once for a run that ended, once per
  * wait for a run that is waiting.
  */
-import { type Clock, type JsonBucket, startPeriodicPass } from '@oo/runtime';
+import { type Clock, isNatsUnreachable, type JsonBucket, startPeriodicPass } from '@oo/runtime';
 import type { Logger } from 'pino';
 import type { LookInFlight } from './in-flight-look.js';
 import type { AbandonedTask } from './planner-types.js';
@@ -109,9 +109,11 @@ export function startReconciler(options: ReconcilerOptions) {
           'failing tasks no runner has taken or finished',
         );
       }
-      await options
-        .reconcile(state.runId, abandon)
-        .catch((err: unknown) => log.error({ err }, 'reconcile failed'));
+      await options.reconcile(state.runId, abandon).catch((err: unknown) => {
+        // Out of reach, the next run would fail the same way: the sweep stops, and says so once.
+        if (isNatsUnreachable(err)) throw err;
+        log.error({ err, run_id: state.runId }, 'reconcile failed');
+      });
     }
   };
   const periodic = startPeriodicPass({

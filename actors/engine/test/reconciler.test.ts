@@ -5,6 +5,7 @@
  * And it gives up the tasks no runner has shown a sign of life for in `abandonAfterMs`.
  */
 
+import { TimeoutError } from '@nats-io/transport-node';
 import type { RunStatus } from '@oo/contracts';
 import type { JsonBucket } from '@oo/runtime';
 import { pino } from 'pino';
@@ -188,6 +189,40 @@ describe('engine reconciler - sweeps', () => {
     try {
       await reconciler.sweep();
       expect(reconciled).toEqual(['run_mine']);
+    } finally {
+      await reconciler.stop();
+    }
+  });
+});
+
+describe('engine reconciler - NATS out of reach', () => {
+  it('stops a sweep at the first run it could not reconcile for want of NATS, but goes on past other failures', async () => {
+    const { bucket } = await countedBucket();
+    const now = Date.now();
+    const long = now - 2 * STUCK_AFTER_MS;
+    for (const id of ['run_x1', 'run_x2', 'run_x3']) await bucket.put(id, run(id, 'running', long));
+    const tried: string[] = [];
+    let failure: Error = new Error('a bug in one run');
+    const reconciler = startReconciler({
+      bucket,
+      lookInFlight: async () => NOT_WAITING,
+      log: pino({ level: 'silent' }),
+      clock: { now: () => now, iso: () => new Date(now).toISOString() },
+      intervalMs: 3_600_000,
+      stuckAfterMs: STUCK_AFTER_MS,
+      abandonAfterMs: ABANDON_AFTER_MS,
+      reconcile: async (runId) => {
+        tried.push(runId);
+        throw failure;
+      },
+    });
+    try {
+      await reconciler.sweep();
+      expect(tried).toHaveLength(3);
+      tried.length = 0;
+      failure = new TimeoutError();
+      await reconciler.sweep();
+      expect(tried).toHaveLength(1);
     } finally {
       await reconciler.stop();
     }

@@ -6,6 +6,7 @@
  * the message and stack go to the log, never to the caller.
  */
 import { ErrorRegistry, type ErrorSpec, OoError } from '@oo/contracts';
+import { isNatsUnreachable } from '@oo/runtime';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { type FieldError, GatewayErrors, gatewayError } from './gateway-errors.js';
@@ -96,15 +97,6 @@ interface FastifyishError {
   readonly validationContext?: unknown;
 }
 
-/** NATS client failures that mean "not reachable now" rather than "broken". */
-const NATS_UNREACHABLE = new Set([
-  'TimeoutError',
-  'ClosedConnectionError',
-  'DrainingConnectionError',
-  'ConnectionError',
-  'NoResponders',
-]);
-
 /** The OoError a thrown value stands for; undefined when it is unexpected (a 500). */
 export function knownError(thrown: unknown, maxBytes: number): OoError | undefined {
   if (thrown instanceof OoError) return thrown;
@@ -133,7 +125,7 @@ export function knownError(thrown: unknown, maxBytes: number): OoError | undefin
     );
     return gatewayError('OO_ERR_HTTP_BAD_REQUEST', 'invalid query: see errors', { errors });
   }
-  if (thrown instanceof Error && NATS_UNREACHABLE.has(thrown.name)) {
+  if (isNatsUnreachable(thrown)) {
     return new OoError('OO_ERR_NATS_UNAVAILABLE', 'the message bus is not reachable now; retry shortly', {
       retryAfterMs: 2_000,
     });

@@ -34,6 +34,7 @@ export type { MetricsSource } from './metrics.js';
 export { escapeLabelValue, renderMetrics } from './metrics.js';
 export type { MetricsServer, MetricsServerOptions } from './metrics-server.js';
 export { startMetricsServer } from './metrics-server.js';
+export { isNatsUnreachable } from './nats-unreachable.js';
 export type { ListedFile, ObjectFiles, ObjectStoreConnection, StoredFile } from './object-files.js';
 export { objectFiles } from './object-files.js';
 export type { PeriodicPass, PeriodicPassOptions } from './periodic-pass.js';

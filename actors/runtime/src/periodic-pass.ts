@@ -2,8 +2,11 @@
  * A pass an actor runs on a timer (a retention, a reconciler): first `firstAfterMs` after start, then
  * every `intervalMs`. One process never runs two at once: a tick while a pass runs joins it. A pass
  * that throws is logged and resolves undefined; the next tick tries again. The timers are unref'd.
+ * A pass that failed because NATS was out of reach (a server restart) is a warning, not an error:
+ * nothing is broken, and the next pass runs once the connection is back.
  */
 import type { Logger } from 'pino';
+import { isNatsUnreachable } from './nats-unreachable.js';
 
 export interface PeriodicPassOptions<T> {
   /** What the pass does, for the log ("removing old runs"). */
@@ -29,7 +32,12 @@ export function startPeriodicPass<T>(options: PeriodicPassOptions<T>): PeriodicP
     running ??= options
       .pass()
       .catch((err: unknown) => {
-        options.log.error({ err }, `${options.what} failed`);
+        if (isNatsUnreachable(err)) {
+          options.log.warn(
+            { err },
+            `${options.what} failed: NATS is out of reach; the next pass (in ${options.intervalMs / 1000} s) tries again`,
+          );
+        } else options.log.error({ err }, `${options.what} failed`);
         return undefined;
       })
       .finally(() => {

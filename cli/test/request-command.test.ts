@@ -10,10 +10,9 @@ import { promisify } from 'node:util';
 import { EXAMPLE_VM, OoError } from '@oo/contracts';
 import { type ChildHandle, waitFor } from '@oo/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Io } from '../src/command-io.js';
+import { EXIT_ENDED_OTHERWISE, type Io } from '../src/command-io.js';
 import {
   cancelRequest,
-  EXIT_ENDED_OTHERWISE,
   listRequests,
   rerunRequest,
   showRequest,

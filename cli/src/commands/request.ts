@@ -12,8 +12,6 @@ import { followRequest, readEnded, requestPath } from '../follow-request.js';
 import { type GatewayClient, gatewayClient, gatewayTarget } from '../gateway-client.js';
 import { textTable } from '../text-table.js';
 
-export { EXIT_ENDED_OTHERWISE };
-
 export interface GatewayOptions {
   data: string;
 }

@@ -63,10 +63,12 @@ export async function runTemplate(
       otlpEndpoint: config.telemetry.otlpEndpoint,
     });
     const runId = newId('run');
-    const follower = options.wait ? await followRun(nats, runId, tell) : undefined;
+    let stopFollowing = () => {};
     let silence: NodeJS.Timeout | undefined;
     let timeout: NodeJS.Timeout | undefined;
     try {
+      const follower = options.wait ? await followRun(nats, runId, tell) : undefined;
+      if (follower) stopFollowing = follower.stop;
       const publish = createPublisher(nats.publish, telemetry.tracer, `oo-cli/${process.pid}`);
       // The start is validated here as the engine will validate it, so a bad name fails at once.
       const start = { runId, template: name, input, ...(version === undefined ? {} : { version }) };
@@ -97,7 +99,7 @@ export async function runTemplate(
     } finally {
       clearTimeout(silence);
       clearTimeout(timeout);
-      follower?.stop();
+      stopFollowing();
       await telemetry.shutdown();
     }
   });

@@ -68,6 +68,16 @@ const nap = {
   output: { slept: '=tasks.after.output.slept' },
 };
 
+/** Its output is larger than the actors' inline limit here, so it travels by reference. */
+const echo = {
+  name: 'echo',
+  version: 1,
+  input: { type: 'object', properties: { text: { type: 'string' } } },
+  tasks: { say: { type: 'noop', input: { text: '=input.text' } } },
+  output: { text: '=tasks.say.output.text' },
+};
+const INLINE_MAX_BYTES = 1_024;
+
 let server: NatsServer;
 let templatesDir: string;
 let data: string;
@@ -79,11 +89,16 @@ beforeAll(async () => {
   writeFileSync(join(templatesDir, 'greet.json'), JSON.stringify(greet));
   writeFileSync(join(templatesDir, 'greet-twice.json'), JSON.stringify(twice));
   writeFileSync(join(templatesDir, 'nap.json'), JSON.stringify(nap));
+  writeFileSync(join(templatesDir, 'echo.json'), JSON.stringify(echo));
   // An empty data folder: no `oo up` to take NATS from, only NATS_URL.
   data = join(templatesDir, 'data');
   mkdirSync(data);
   const options = {
-    config: RuntimeConfig.parse({ nats: { url: server.url }, log: { level: 'silent' } }),
+    config: RuntimeConfig.parse({
+      nats: { url: server.url },
+      log: { level: 'silent' },
+      outputs: { inlineMaxBytes: INLINE_MAX_BYTES },
+    }),
     log: pino({ level: 'silent' }),
   };
   actors.push(await startActor(engineActor({ templatesDir }), options));
@@ -231,6 +246,13 @@ describe('oo templates run', () => {
     );
   });
 
+  it('prints an output too large to travel inline as its value, read from the outputs store', async () => {
+    const text = 'x'.repeat(4 * INLINE_MAX_BYTES);
+    const ran = await ooRun(['echo', '--input', '-', '--quiet'], JSON.stringify({ text }));
+    expect(ran.code).toBe(0);
+    expect(ended(ran).output).toEqual({ text });
+  });
+
   it('exits 3 with the error when the run fails: input against the template schema, an unknown template', async () => {
     const invalid = await ooRun(['greet', '--input', '-'], JSON.stringify({ name: 7, extra: true }));
     expect(invalid.code).toBe(3);
@@ -247,7 +269,7 @@ describe('oo templates run', () => {
       status: 'failed',
       error: {
         code: 'OO_ERR_WORKFLOW_TEMPLATE_NOT_FOUND',
-        message: 'no template nothing-here is loaded (loaded: greet, greet-twice, nap)',
+        message: 'no template nothing-here is loaded (loaded: echo, greet, greet-twice, nap)',
       },
     });
   });

@@ -11,7 +11,7 @@ import {
   PresenceEntry,
   schemaIssues,
 } from '@oo/contracts';
-import { defineActor, listenNamingKeys, principalTokens, readPresence } from '@oo/runtime';
+import { defineActor, listenNamingKeys, outputValues, principalTokens, readPresence } from '@oo/runtime';
 import { apiAuth } from './api-auth.js';
 import { auditWriter } from './audit-writer.js';
 import { authFailures } from './auth-failures.js';
@@ -22,7 +22,6 @@ import { buildHttpApp } from './http-app.js';
 import { IDEMPOTENCY_WINDOW_MS, idempotencyStore } from './idempotency.js';
 import { cachedInventory } from './inventory/cached-inventory.js';
 import { inventorySourceOf } from './inventory/inventory-source.js';
-import { outputValues } from './output-values.js';
 import { principalMinter } from './principal-minter.js';
 import { rateLimiter } from './rate-limit.js';
 
@@ -69,7 +68,9 @@ export function gatewayActor(options: GatewayOptions) {
       const deps: GatewayDeps = {
         readModel: o.readModel,
         auditLog: auditWriter((entries) => o.readModel.recordAudits(entries)),
-        outputs: outputValues(await env.objects(ObjectStoreNames.outputs), log),
+        outputs: outputValues(await env.objects(ObjectStoreNames.outputs), (ref, found) =>
+          log.warn({ object: ref.name, found }, 'output object gone or replaced'),
+        ),
         publish: env.publish,
         mint: principalMinter(principalTokens(secret), {
           ttlSeconds: env.config.auth.principalTtlSeconds,

@@ -2,7 +2,7 @@
 import type { Permission, PresenceEntry, Principal } from '@oo/contracts';
 import { can, OoError } from '@oo/contracts';
 import type { AuditInput, ReadModel } from '@oo/read-model';
-import type { ActorEnv, Publish } from '@oo/runtime';
+import type { ActorEnv, OutputValues, Publish } from '@oo/runtime';
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { ApiAuth } from './api-auth.js';
@@ -12,7 +12,6 @@ import type { EventHub } from './event-hub.js';
 import type { Span } from './http-trace.js';
 import type { IdempotencyStore } from './idempotency.js';
 import type { CachedInventory } from './inventory/cached-inventory.js';
-import type { OutputValues } from './output-values.js';
 import type { MintPrincipal } from './principal-minter.js';
 import type { RateLimiter } from './rate-limit.js';
 
@@ -40,7 +39,7 @@ export interface OpenStreams {
 export interface GatewayDeps {
   readonly readModel: ReadModel;
   readonly auditLog: AuditWriter;
-  /** The value behind an output kept in the object store (output-values.ts). */
+  /** The value behind an output kept in the object store (the runtime's output-values.ts). */
   readonly outputs: OutputValues;
   readonly publish: Publish;
   /** A signed principal token for a message published on the caller's behalf. */

@@ -4,9 +4,9 @@
  * request, and followed with its child runs to the end: what a template author does to try one.
  * Exit codes of `run` as `oo request`'s: 0 the run succeeded, 1 an error, 3 it ended otherwise.
  */
-import { EngineSubjects, newId, OoError } from '@oo/contracts';
+import { EngineSubjects, isOutputRef, newId, ObjectStoreNames, OoError, type RunEvent } from '@oo/contracts';
 import { formatProblem, loadTemplatesDir } from '@oo/engine';
-import { createPublisher, startTelemetry } from '@oo/runtime';
+import { createPublisher, type Nats, objectFiles, outputValues, startTelemetry } from '@oo/runtime';
 import { EXIT_ENDED_OTHERWISE, type Io, json, processIo, readBody, timeoutMs } from '../command-io.js';
 import { followRun } from '../follow-run.js';
 import { withInstallationNats } from '../installation-nats.js';
@@ -46,6 +46,18 @@ function versionOf(text: string | undefined): number | undefined {
     throw new OoError('OO_ERR_CONFIG_INVALID', '--version must be a whole number from 1');
   }
   return version;
+}
+
+/**
+ * The run's output as a reader wants it: the value itself, read from the `outputs` object store
+ * when it was too large to travel inline in the end event.
+ */
+async function outputOf(nats: Nats, ended: RunEvent, tell: (line: string) => void) {
+  if (!isOutputRef(ended.output)) return {};
+  const name = ObjectStoreNames.outputs;
+  const files = objectFiles(await nats.objm.open(name), name, nats);
+  const read = outputValues(files, (ref) => tell(`the output ${ref.name} is no longer in the ${name} store`));
+  return { output: await read(ended.output) };
 }
 
 export async function runTemplate(
@@ -94,7 +106,7 @@ export async function runTemplate(
         );
       });
       const ended = await Promise.race([follower.ended, timedOut]);
-      io.out(json({ ...ended, traceId }));
+      io.out(json({ ...ended, ...(await outputOf(nats, ended, tell)), traceId }));
       return ended.status === 'succeeded' ? 0 : EXIT_ENDED_OTHERWISE;
     } finally {
       clearTimeout(silence);

@@ -183,7 +183,7 @@ templates
   .command('run <name>')
   .description(
     'start a run of a template the engine loaded, without a request, and follow it and its child runs to the end ' +
-      '(NATS_URL, else `oo up`); the ended run as JSON on stdout; exit 0 succeeded, 1 error, 3 ended otherwise',
+      '(NATS_URL, else `oo up`); the ended run as JSON on stdout; exit 0 succeeded, 1 error, 3 ended otherwise, 130 Ctrl-C (the run goes on)',
   )
   .option('--input <file>', "the run's input, a JSON file (- for stdin); {} when absent")
   .option('--version <n>', 'run this version of the template; the newest loaded when absent')

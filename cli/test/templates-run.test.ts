@@ -355,6 +355,31 @@ describe('oo templates run', () => {
     }
   });
 
+  it('stops following at Ctrl-C, saying the run goes on, and exits 130; the run ends all the same', async () => {
+    let stderr = '';
+    const seen: RunEvent[] = [];
+    const listener = await listenRuns(seen);
+    try {
+      const child = execFile(process.execPath, [oo, 'templates', 'run', 'nap', '--data', data], {
+        env: { ...process.env, NATS_URL: server.url },
+      });
+      child.stderr?.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      await waitFor(() => stderr.includes('task nap sleep running'), { what: 'the sleep to be running' });
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
+      const runId = /stopped following: run (\S+) goes on \(trace [0-9a-f]{32}\)\n$/.exec(stderr)?.[1];
+      expect(runId).toMatch(/^run_/);
+      await waitFor(() => seen.some((e) => e.runId === runId && e.status === 'succeeded'), {
+        what: `run ${runId} to succeed after the command stopped`,
+      });
+    } finally {
+      await listener.stop();
+    }
+  });
+
   it('says when no engine answers, and gives up at --timeout saying the run goes on', async () => {
     const alone = await startNatsServer();
     try {

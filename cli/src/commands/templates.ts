@@ -2,7 +2,8 @@
  * `oo templates validate [dir]`: the engine's load-time checks over a folder of templates.
  * `oo templates run <name>`: a run of a loaded template started straight on the engine, without a
  * request, and followed with its child runs to the end: what a template author does to try one.
- * Exit codes of `run` as `oo request`'s: 0 the run succeeded, 1 an error, 3 it ended otherwise.
+ * Exit codes of `run` as `oo request`'s: 0 the run succeeded, 1 an error, 3 it ended otherwise; and
+ * 130 when Ctrl-C stopped the following (the run goes on).
  */
 import { EngineSubjects, isOutputRef, newId, ObjectStoreNames, OoError, type RunEvent } from '@oo/contracts';
 import { formatProblem, loadTemplatesDir } from '@oo/engine';
@@ -35,6 +36,9 @@ export interface RunTemplateOptions {
   timeout: string;
   quiet?: boolean;
 }
+
+/** The shell's code for a command stopped by Ctrl-C (128 + SIGINT). */
+const EXIT_INTERRUPTED = 130;
 
 /** How long a run may stay silent before the command says that no engine may be there. */
 const SILENCE_HINT_MS = 5_000;
@@ -78,6 +82,7 @@ export async function runTemplate(
     let stopFollowing = () => {};
     let silence: NodeJS.Timeout | undefined;
     let timeout: NodeJS.Timeout | undefined;
+    let interrupt: () => void = () => {};
     try {
       const follower = options.wait ? await followRun(nats, runId, tell) : undefined;
       if (follower) stopFollowing = follower.stop;
@@ -105,12 +110,22 @@ export async function runTemplate(
           waitMs,
         );
       });
-      const ended = await Promise.race([follower.ended, timedOut]);
+      // Ctrl-C stops following, not the run: say where to find it, and exit as interrupted.
+      const interrupted = new Promise<'interrupted'>((resolve) => {
+        interrupt = () => resolve('interrupted');
+        process.once('SIGINT', interrupt);
+      });
+      const ended = await Promise.race([follower.ended, timedOut, interrupted]);
+      if (ended === 'interrupted') {
+        tell(`stopped following: run ${runId} goes on (trace ${traceId})`);
+        return EXIT_INTERRUPTED;
+      }
       io.out(json({ ...ended, ...(await outputOf(nats, ended, tell)), traceId }));
       return ended.status === 'succeeded' ? 0 : EXIT_ENDED_OTHERWISE;
     } finally {
       clearTimeout(silence);
       clearTimeout(timeout);
+      process.off('SIGINT', interrupt);
       stopFollowing();
       await telemetry.shutdown();
     }

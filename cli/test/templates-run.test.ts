@@ -119,16 +119,27 @@ interface Ran {
 
 /** Runs `oo templates run ...` with NATS_URL set; `stdin` is written to it; never throws for an exit code. */
 function ooRun(args: string[], stdin?: string, url = server.url): Promise<Ran> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      [oo, 'templates', 'run', ...args, '--data', data],
-      { env: { ...process.env, NATS_URL: url } },
-      (err, stdout, stderr) =>
-        resolve({ code: (err as { code?: number } | null)?.code ?? 0, stdout, stderr }),
-    );
-    child.stdin?.end(stdin ?? '');
+  return startOoRun(args, stdin, url).done;
+}
+
+/** `oo templates run ...` started: the process, its stderr so far, and how it ended. */
+function startOoRun(args: string[], stdin?: string, url = server.url) {
+  let finish: (ran: Ran) => void = () => undefined;
+  const done = new Promise<Ran>((resolve) => {
+    finish = resolve;
   });
+  const child = execFile(
+    process.execPath,
+    [oo, 'templates', 'run', ...args, '--data', data],
+    { env: { ...process.env, NATS_URL: url } },
+    (err, stdout, stderr) => finish({ code: (err as { code?: number } | null)?.code ?? 0, stdout, stderr }),
+  );
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  child.stdin?.end(stdin ?? '');
+  return { child, stderr: () => stderr, done };
 }
 
 const ended = (ran: Ran) => JSON.parse(ran.stdout) as RunEvent & { traceId: string };
@@ -318,21 +329,11 @@ describe('oo templates run', () => {
 
   it('loses no event while its connection is down: it reads them from the stream once back', async () => {
     const proxy = await tcpProxy(server.port);
-    let stderr = '';
     try {
-      const following = new Promise<Ran>((resolve) => {
-        const child = execFile(
-          process.execPath,
-          [oo, 'templates', 'run', 'nap', '--data', data],
-          { env: { ...process.env, NATS_URL: proxy.url } },
-          (err, stdout, allStderr) =>
-            resolve({ code: (err as { code?: number } | null)?.code ?? 0, stdout, stderr: allStderr }),
-        );
-        child.stderr?.on('data', (chunk: Buffer) => {
-          stderr += chunk.toString();
-        });
+      const following = startOoRun(['nap'], undefined, proxy.url);
+      await waitFor(() => following.stderr().includes('task nap sleep running'), {
+        what: 'the sleep to be running',
       });
-      await waitFor(() => stderr.includes('task nap sleep running'), { what: 'the sleep to be running' });
       // The command is cut off while the run ends (the engine and runner are not behind the proxy).
       proxy.cut();
       const seen: RunEvent[] = [];
@@ -342,9 +343,9 @@ describe('oo templates run', () => {
         timeoutMs: 15_000,
       });
       await listener.stop();
-      expect(stderr).not.toContain('nap@1 succeeded');
+      expect(following.stderr()).not.toContain('nap@1 succeeded');
       proxy.mend();
-      const ran = await following;
+      const ran = await following.done;
       expect(ran.code).toBe(0);
       expect(ended(ran)).toMatchObject({ status: 'succeeded', output: { slept: 3000 } });
       const steps = ran.stderr.split('\n').map((l) => l.slice(9));
@@ -356,21 +357,17 @@ describe('oo templates run', () => {
   });
 
   it('stops following at Ctrl-C, saying the run goes on, and exits 130; the run ends all the same', async () => {
-    let stderr = '';
     const seen: RunEvent[] = [];
     const listener = await listenRuns(seen);
     try {
-      const child = execFile(process.execPath, [oo, 'templates', 'run', 'nap', '--data', data], {
-        env: { ...process.env, NATS_URL: server.url },
+      const following = startOoRun(['nap']);
+      await waitFor(() => following.stderr().includes('task nap sleep running'), {
+        what: 'the sleep to be running',
       });
-      child.stderr?.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-      });
-      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-      await waitFor(() => stderr.includes('task nap sleep running'), { what: 'the sleep to be running' });
-      child.kill('SIGINT');
-      expect(await exited).toBe(130);
-      const runId = /stopped following: run (\S+) goes on \(trace [0-9a-f]{32}\)\n$/.exec(stderr)?.[1];
+      following.child.kill('SIGINT');
+      const ran = await following.done;
+      expect(ran.code).toBe(130);
+      const runId = /stopped following: run (\S+) goes on \(trace [0-9a-f]{32}\)\n$/.exec(ran.stderr)?.[1];
       expect(runId).toMatch(/^run_/);
       await waitFor(() => seen.some((e) => e.runId === runId && e.status === 'succeeded'), {
         what: `run ${runId} to succeed after the command stopped`,

@@ -62,7 +62,7 @@ export {
   VirtualMachineSpec,
 } from './request.js';
 export type { SchemaIssue } from './schema-issues.js';
-export { issuesText, schemaIssues } from './schema-issues.js';
+export { issuesText, schemaIssues, schemaReasons } from './schema-issues.js';
 export type { UnstorableString } from './storable-text.js';
 export { storableText, unstorableStrings } from './storable-text.js';
 export type { BucketSpec, ObjectStoreSpec, StreamName, StreamSpec } from './streams.js';

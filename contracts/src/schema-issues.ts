@@ -24,7 +24,21 @@ export function schemaIssues(
   }));
 }
 
+/** How the value itself (an empty path) is named in text and in reason lists. */
+const ROOT = '(root)';
+
 /** `path: rule; path: rule`, with `root` naming the value itself (an empty path). */
-export function issuesText(issues: readonly SchemaIssue[], root = '(root)'): string {
+export function issuesText(issues: readonly SchemaIssue[], root = ROOT): string {
   return issues.map((i) => `${i.path || root}: ${i.message}`).join('; ');
+}
+
+/**
+ * The issues as reason lists answer them (a rejected request, `PUT /v1/policy`): each with a path
+ * a reader can show, the value itself as `(root)`.
+ */
+export function schemaReasons(
+  error: Parameters<typeof schemaIssues>[0],
+  prefix: readonly PropertyKey[] = [],
+): SchemaIssue[] {
+  return schemaIssues(error, prefix).map((i) => ({ path: i.path || ROOT, message: i.message }));
 }

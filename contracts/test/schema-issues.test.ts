@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { issuesText, schemaIssues } from '../src/index.js';
+import { issuesText, schemaIssues, schemaReasons } from '../src/index.js';
 
 const Vm = z.strictObject({ name: z.string(), disks: z.array(z.strictObject({ gb: z.number().int() })) });
 
@@ -25,5 +25,13 @@ describe('contracts - schema issues', () => {
     expect(issues[0]!.path).toBe('');
     expect(issuesText(issues)).toMatch(/^\(root\): /);
     expect(issuesText(issues, '(input)')).toMatch(/^\(input\): /);
+  });
+
+  it('names the value itself (root) in reason lists, and keeps other paths with their prefix', () => {
+    expect(schemaReasons(Vm.safeParse([]).error!)).toEqual([{ path: '(root)', message: expect.any(String) }]);
+    const parsed = Vm.safeParse({ name: 'a', disks: [{ gb: 'x' }] });
+    expect(schemaReasons(parsed.error!, ['resources', 0])).toEqual([
+      { path: 'resources.0.disks.0.gb', message: expect.any(String) },
+    ]);
   });
 });

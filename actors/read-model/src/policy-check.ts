@@ -3,7 +3,7 @@
  * address rules the schema cannot check without IP arithmetic. Every reason is named by its dotted
  * path (`networks.0.gateway`), as `PUT /v1/policy` answers them.
  */
-import { Policy, schemaIssues } from '@oo/contracts';
+import { Policy, schemaReasons } from '@oo/contracts';
 import { inCidr, ipToInt, usableRange } from './network-range.js';
 
 export interface PolicyReason {
@@ -48,11 +48,7 @@ function checkAddresses(policy: Policy): PolicyReason[] {
 export function validatePolicy(candidate: unknown): { policy?: Policy; reasons: PolicyReason[] } {
   const parsed = Policy.safeParse(candidate);
   if (!parsed.success) {
-    const reasons = schemaIssues(parsed.error).map((issue) => ({
-      path: issue.path || '(root)',
-      message: issue.message,
-    }));
-    return { reasons };
+    return { reasons: schemaReasons(parsed.error) };
   }
   const reasons = checkAddresses(parsed.data);
   return reasons.length > 0 ? { reasons } : { policy: parsed.data, reasons };

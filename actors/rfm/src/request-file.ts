@@ -2,10 +2,9 @@
  * The request file, fetched from the file store (`GET <fileUrl>` with a bearer principal token) and
  * validated again: RFM trusts nothing it did not check itself.
  */
-import { RequestBody } from '@oo/contracts';
+import { RequestBody, schemaReasons } from '@oo/contracts';
 import type { TaskHttp } from '@oo/runtime';
 import { z } from 'zod';
-import { issuesToReasons } from './reasons.js';
 import { rfmError } from './rfm-errors.js';
 
 export const RequestFile = z.looseObject({
@@ -29,7 +28,7 @@ export function parseRequestFile(text: string, requestId: string): RequestFile {
   }
   const parsed = RequestFile.safeParse(raw);
   if (!parsed.success) {
-    const reasons = issuesToReasons(parsed.error);
+    const reasons = schemaReasons(parsed.error);
     throw rfmError(
       'OO_ERR_RFM_REQUEST_FILE_INVALID',
       `request file of ${requestId} is invalid: ${reasons.map((r) => `${r.path}: ${r.message}`).join('; ')}`,

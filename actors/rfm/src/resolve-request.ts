@@ -4,14 +4,14 @@
  * reason of every resource is collected; if there is any, whatever the request was allocated is
  * released and the request is rejected with all of them (OO_ERR_RFM_REJECTED, `details.reasons`).
  */
-import { CommonResource } from '@oo/contracts';
+import { CommonResource, schemaReasons } from '@oo/contracts';
 import type { Db } from '@oo/read-model';
 import type { HandlerRegistry } from './handler-registry.js';
 import { allocateAddress } from './ipam.js';
 import { claimName } from './naming.js';
 import { placeResource } from './placement.js';
 import type { HandlerContext, Policy, Reason, RequestInfo, ResourceHandler } from './policy-types.js';
-import { issuesToReasons, joinPath } from './reasons.js';
+import { joinPath } from './reasons.js';
 import { releaseRequest } from './release.js';
 import type { RequestFile } from './request-file.js';
 import { reasonsOf, rejection, rfmError } from './rfm-errors.js';
@@ -94,7 +94,7 @@ export async function resolveRequest(
     }
     const spec = handler.spec.safeParse(raw);
     if (!spec.success) {
-      reasons.push(...issuesToReasons(spec.error, ['resources', index]));
+      reasons.push(...schemaReasons(spec.error, ['resources', index]));
       return;
     }
     for (const r of handler.validate(spec.data, policy)) {

@@ -22,7 +22,7 @@ import type { ActorDefinition, HandlerDef } from './define-actor.js';
 import { FailureCount, failureCounts } from './failure-counts.js';
 import { collectWhenIdle } from './idle-collection.js';
 import { type JsonBucket, type JsonBucketOptions, jsonBucket } from './json-bucket.js';
-import { type ObjectFiles, objectFiles } from './object-files.js';
+import { type ObjectFiles, openObjectFiles } from './object-files.js';
 import { PRESENCE_BUCKET, type PresenceBeat, startPresence } from './presence.js';
 import { CONTRACT_BYTES, openBucket, provisionAll } from './provision.js';
 import { createPublisher, type Publish } from './publisher.js';
@@ -162,7 +162,7 @@ export async function startActor(
     async objects(name) {
       const cached = objectStores.get(name);
       if (cached) return cached;
-      const opened = objectFiles(await nats.objm.open(name), name, nats);
+      const opened = await openObjectFiles(nats, name);
       objectStores.set(name, opened);
       return opened;
     },

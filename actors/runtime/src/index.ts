@@ -36,7 +36,7 @@ export type { MetricsServer, MetricsServerOptions } from './metrics-server.js';
 export { startMetricsServer } from './metrics-server.js';
 export { isNatsUnreachable } from './nats-unreachable.js';
 export type { ListedFile, ObjectFiles, ObjectStoreConnection, StoredFile } from './object-files.js';
-export { objectFiles } from './object-files.js';
+export { objectFiles, openObjectFiles } from './object-files.js';
 export { type OutputValues, outputValues } from './output-values.js';
 export type { PeriodicPass, PeriodicPassOptions } from './periodic-pass.js';
 export { startPeriodicPass } from './periodic-pass.js';

@@ -5,6 +5,7 @@
 import type { JetStreamManager } from '@nats-io/jetstream';
 import { Base64UrlPaddedCodec, type ObjectInfo, type ObjectResult, type ObjectStore } from '@nats-io/obj';
 import { OoError } from '@oo/contracts';
+import type { Nats } from './connection.js';
 
 /** What the store knows about one file. */
 export interface StoredFile {
@@ -130,6 +131,11 @@ async function readAll(
 /** Serves `list` and `remove` (stream reads and purges); a store opened without it cannot do either. */
 export interface ObjectStoreConnection {
   jsm?: JetStreamManager;
+}
+
+/** Opens the provisioned object store `name` (`ObjectStoreNames`) as files, with `list` and `remove`. */
+export async function openObjectFiles(nats: Nats, name: string): Promise<ObjectFiles> {
+  return objectFiles(await nats.objm.open(name), name, nats);
 }
 
 export function objectFiles(

@@ -7,7 +7,7 @@
  */
 import { EngineSubjects, isOutputRef, newId, ObjectStoreNames, OoError, type RunEvent } from '@oo/contracts';
 import { formatProblem, loadTemplatesDir } from '@oo/engine';
-import { createPublisher, type Nats, objectFiles, outputValues, startTelemetry } from '@oo/runtime';
+import { createPublisher, type Nats, openObjectFiles, outputValues, startTelemetry } from '@oo/runtime';
 import { EXIT_ENDED_OTHERWISE, type Io, json, processIo, readBody, timeoutMs } from '../command-io.js';
 import { followRun } from '../follow-run.js';
 import { withInstallationNats } from '../installation-nats.js';
@@ -59,7 +59,7 @@ function versionOf(text: string | undefined): number | undefined {
 async function outputOf(nats: Nats, ended: RunEvent, tell: (line: string) => void) {
   if (!isOutputRef(ended.output)) return {};
   const name = ObjectStoreNames.outputs;
-  const files = objectFiles(await nats.objm.open(name), name, nats);
+  const files = await openObjectFiles(nats, name);
   const read = outputValues(files, (ref) => tell(`the output ${ref.name} is no longer in the ${name} store`));
   return { output: await read(ended.output) };
 }

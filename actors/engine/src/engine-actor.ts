@@ -31,7 +31,7 @@ import { childEndedOf } from './child-ended.js';
 import { executeCommands, type RecordRunEnd } from './command-executor.js';
 import { lookInFlight } from './in-flight-look.js';
 import { recordLateSuccesses } from './late-success.js';
-import type { LoadedTemplate } from './loaded-template.js';
+import { liveTemplates } from './live-templates.js';
 import { engineOutputs } from './output-store.js';
 import { plan } from './planner.js';
 import type { PlanLimits, PlannerEvent, PlanResult } from './planner-types.js';
@@ -50,13 +50,13 @@ import {
 import { runStateEncoder } from './run-state-encoder.js';
 import { isStateTooLarge, runKey, runStore } from './run-store.js';
 import { rejectStart } from './start-run.js';
-import { compileTemplate, loadTemplatesDir } from './template-loader.js';
-import { createTemplateRegistry } from './template-registry.js';
 import { templateSnapshots } from './template-snapshots.js';
 
 export interface EngineOptions {
-  /** Folder of template JSON files. */
+  /** Folder of template JSON files, read again whenever a file in it is added, edited or removed. */
   templatesDir: string;
+  /** How often the templates folder is looked at besides the file system's events (ms; default 5 s). */
+  templatesCheckMs?: number;
   /** Task types some runner hosts; templates naming others are refused at load. Unchecked when absent. */
   knownTaskTypes?: ReadonlySet<string>;
   /** How often the reconciler looks for runs that stopped moving (ms). */
@@ -120,9 +120,6 @@ export function engineActor(options: EngineOptions) {
     version: '0.1.0',
     description: 'Runs workflow templates as DAGs of tasks',
     async setup(env: ActorEnv) {
-      const loaded = loadTemplatesDir(options.templatesDir, options.knownTaskTypes);
-      for (const problem of loaded.problems) env.log.error({ problem }, 'template refused');
-      const registry = createTemplateRegistry(loaded.templates);
       // The runs' heads: the run store writes them, the reconciler sweeps them.
       const heads = await env.bucket(BucketNames.runs, RunStateSchema, { trustReads: true });
       const segments = await env.bucket(BucketNames.runSegments, RunSegment, { trustReads: true });
@@ -133,10 +130,16 @@ export function engineActor(options: EngineOptions) {
         { encode: runStateEncoder(), maxHeadBytes: () => env.maxPayload() - 4_096 },
       );
       const snapshots = templateSnapshots(await env.bucket(BucketNames.templates, Snapshot));
+      const templates = await liveTemplates({
+        dir: options.templatesDir,
+        knownTaskTypes: options.knownTaskTypes,
+        snapshots,
+        log: env.log,
+        ...(options.templatesCheckMs === undefined ? {} : { checkMs: options.templatesCheckMs }),
+      });
       const runEnds = await env.bucket(BucketNames.runEnds, RunEnd);
       const recordEnd: RecordRunEnd = (end, taskKey) =>
         runEnds.put(taskKey === undefined ? runEndKey(end.runId) : taskEndKey(end.runId, taskKey), end);
-      for (const t of registry.list()) await snapshots.save(t);
       const outputs = engineOutputs(await env.objects(ObjectStoreNames.outputs), {
         inlineMaxBytes: env.config.outputs.inlineMaxBytes,
         cacheBytes: options.outputCacheBytes ?? 64 * 1024 * 1024,
@@ -146,22 +149,13 @@ export function engineActor(options: EngineOptions) {
       const limits = (): PlanLimits => ({ maxInputBytes: env.maxPayload() - 8_192 });
       const startRetry = options.startRetry ?? DEFAULT_RETRY;
 
-      /** The exact template a run started with, even if its file changed since. */
-      const templateOf = async (state: RunState): Promise<LoadedTemplate> => {
-        const known = registry.byKey(state.templateKey);
-        if (known) return known;
-        const json = await snapshots.load(state.templateKey);
-        const compiled = compileTemplate(json, `snapshot ${state.templateKey}`, undefined);
-        return compiled;
-      };
-
       /** Plans a step's events one after the other on the run's state (a run store step). */
       const planAll = (events: readonly PlannerEvent[]) => async (state: RunState) => {
         // Nothing is planned for an ended run, whose template may not be there at all (a run
         // refused at start names none): no template to look up. It records only the success of a
         // task its end cancelled, which needs none (late-success.ts).
         if (isTerminalRun(state.status)) return recordLateSuccesses(state, events);
-        const template = await templateOf(state);
+        const template = await templates.ofRun(state.templateKey);
         const commands: PlanResult['commands'] = [];
         let next = state;
         for (const event of events) {
@@ -262,7 +256,7 @@ export function engineActor(options: EngineOptions) {
               };
               let result: PlanResult;
               try {
-                const template = registry.get(start.template, start.version);
+                const template = templates.get(start.template, start.version);
                 await snapshots.save(template);
                 if (start.rerunOf) {
                   const previous = await runs.get(start.rerunOf.runId);
@@ -371,6 +365,7 @@ export function engineActor(options: EngineOptions) {
           }),
         ].map(withEngineConcurrency),
         stop: async () => {
+          templates.stop();
           await reconciler.stop();
           await retention.stop();
         },

@@ -79,3 +79,22 @@ export function createTemplateRegistry(initial: Iterable<LoadedTemplate> = []): 
   for (const t of initial) registry.add(t);
   return registry;
 }
+
+/** What a reload of the folder changed, as name@version lists (`changed`: same version, other content). */
+export interface RegistryChanges {
+  added: string[];
+  changed: string[];
+  removed: string[];
+}
+
+export function registryChanges(before: TemplateRegistry, after: TemplateRegistry): RegistryChanges {
+  const keys = (registry: TemplateRegistry) =>
+    new Map(registry.list().map((t) => [`${t.template.name}@${t.template.version}`, t.key]));
+  const old = keys(before);
+  const now = keys(after);
+  return {
+    added: [...now.keys()].filter((id) => !old.has(id)),
+    changed: [...now].filter(([id, key]) => old.has(id) && old.get(id) !== key).map(([id]) => id),
+    removed: [...old.keys()].filter((id) => !now.has(id)),
+  };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileTemplate, createTemplateRegistry } from '../src/index.js';
+import { compileTemplate, createTemplateRegistry, registryChanges } from '../src/index.js';
 
 function t(name: string, version: number, description = '') {
   return compileTemplate(
@@ -54,5 +54,18 @@ describe('template registry', () => {
     const registry = createTemplateRegistry([v1]);
     expect(registry.byKey(v1.key)).toBe(v1);
     expect(registry.byKey('vm@1#000000000000')).toBeUndefined();
+  });
+});
+
+describe('registry changes', () => {
+  it('lists name@version added, removed, and loaded again with other content', () => {
+    const before = createTemplateRegistry([t('vm', 1), t('vm', 2), t('db', 1)]);
+    const after = createTemplateRegistry([t('vm', 1), t('vm', 2, 'edited'), t('dns', 1)]);
+    expect(registryChanges(before, after)).toEqual({
+      added: ['dns@1'],
+      changed: ['vm@2'],
+      removed: ['db@1'],
+    });
+    expect(registryChanges(after, after)).toEqual({ added: [], changed: [], removed: [] });
   });
 });

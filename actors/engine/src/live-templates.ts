@@ -1,0 +1,109 @@
+/**
+ * The templates a running engine works with: the folder's for new runs, read again whenever a file
+ * is added, edited or removed (template-folder-watch.ts), and, for a run under way, the exact
+ * template it started with.
+ *
+ * A reload makes the folder as it is now what new runs start from: a new file's template can be
+ * started, a removed file's no longer can. A file whose new content fails the checks is refused and
+ * logged, and what it held before stays loaded: a half-saved or mistaken edit does not take a working
+ * template away. A folder that cannot be read at all keeps everything loaded. A run keeps its template
+ * whatever happens to the file, through its snapshot in the `templates` bucket.
+ */
+import type { Logger } from 'pino';
+import type { LoadedTemplate } from './loaded-template.js';
+import { templatesFolderSignature, watchTemplatesFolder } from './template-folder-watch.js';
+import { compileTemplate, loadTemplatesDir } from './template-loader.js';
+import { createTemplateRegistry, registryChanges } from './template-registry.js';
+import type { templateSnapshots } from './template-snapshots.js';
+
+export interface LiveTemplates {
+  /**
+   * The folder's template `name` at `version`, or its newest version: what a new run starts from.
+   * @throws OoError OO_ERR_WORKFLOW_TEMPLATE_NOT_FOUND
+   */
+  get(name: string, version?: number): LoadedTemplate;
+  /** The exact template a run started with (`RunState.templateKey`), even if its file changed or went. */
+  ofRun(templateKey: string): Promise<LoadedTemplate>;
+  /** Stops watching the folder. */
+  stop(): void;
+}
+
+export interface LiveTemplatesOptions {
+  readonly dir: string;
+  readonly knownTaskTypes: ReadonlySet<string> | undefined;
+  readonly snapshots: ReturnType<typeof templateSnapshots>;
+  readonly log: Logger;
+  /** How often the folder is looked at besides the file system's events (ms). */
+  readonly checkMs?: number;
+}
+
+/**
+ * Templates compiled from snapshots (or replaced by a reload) kept for the runs still using them:
+ * compiling a template (its expressions) for every event of such a run would cost more than its task.
+ */
+const RETIRED_KEPT = 64;
+
+export async function liveTemplates(options: LiveTemplatesOptions): Promise<LiveTemplates> {
+  const { dir, knownTaskTypes, snapshots, log } = options;
+  const retired = new Map<string, Promise<LoadedTemplate>>();
+  const retire = (key: string, template: Promise<LoadedTemplate>) => {
+    retired.set(key, template);
+    if (retired.size > RETIRED_KEPT) retired.delete(retired.keys().next().value as string);
+  };
+
+  const load = () => {
+    const loaded = loadTemplatesDir(dir, knownTaskTypes);
+    for (const problem of loaded.problems) log.error({ problem }, 'template refused');
+    return loaded;
+  };
+  const since = await templatesFolderSignature(dir);
+  let registry = createTemplateRegistry(load().templates);
+  for (const t of registry.list()) await snapshots.save(t);
+
+  const reload = async () => {
+    const loaded = load();
+    if (loaded.problems.some((p) => p.file === dir)) {
+      log.error({ dir }, 'templates folder not readable; the templates loaded before are kept');
+      return;
+    }
+    const next = createTemplateRegistry(loaded.templates);
+    const refused = new Set(loaded.problems.map((p) => p.file));
+    const loadedFrom = new Set(loaded.templates.map((t) => t.source));
+    for (const before of registry.list()) {
+      if (!refused.has(before.source) || loadedFrom.has(before.source)) continue;
+      try {
+        next.add(before);
+        log.warn(
+          { file: before.source, template: before.key },
+          'template refused; its previous content stays loaded',
+        );
+      } catch {
+        // Its name@version is now another file's, with other content: that file's stands.
+      }
+    }
+    for (const t of next.list()) await snapshots.save(t);
+    for (const t of registry.list()) if (!next.byKey(t.key)) retire(t.key, Promise.resolve(t));
+    const changes = registryChanges(registry, next);
+    registry = next;
+    log.info({ dir, ...changes }, 'templates reloaded');
+  };
+  const watch = watchTemplatesFolder(dir, since, reload, {
+    ...(options.checkMs === undefined ? {} : { checkMs: options.checkMs }),
+    onError: (err) => log.warn({ err }, 'templates not reloaded; trying again at the next look'),
+  });
+
+  return {
+    get: (name, version) => registry.get(name, version),
+    ofRun(templateKey) {
+      const known = registry.byKey(templateKey) ?? retired.get(templateKey);
+      if (known) return Promise.resolve(known);
+      const compiled = snapshots
+        .load(templateKey)
+        .then((json) => compileTemplate(json, `snapshot ${templateKey}`, undefined));
+      retire(templateKey, compiled);
+      compiled.catch(() => retired.delete(templateKey));
+      return compiled;
+    },
+    stop: () => watch.close(),
+  };
+}

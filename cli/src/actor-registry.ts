@@ -24,7 +24,7 @@ export interface TemplateSummary {
 
 export interface Shared {
   readModel(): Promise<ReadModel>;
-  /** The templates in `engine.templatesDir`, read once per process (the engine reads its own). */
+  /** The templates in `engine.templatesDir` as they are now: read again when the folder changes (the engine reads its own). */
   templates(): Promise<readonly TemplateSummary[]>;
   /** Set by the filestore and gateway once they listen. */
   readonly urls: { filestore?: string; gateway?: string };
@@ -128,7 +128,6 @@ export const ActorRegistry: Readonly<Record<string, ActorFactory>> = {
   // Last: by then every actor that answers the gateway's commands is consuming.
   gateway: async (config, shared) => {
     const { gatewayActor } = await import('@oo/gateway');
-    const templates = await shared.templates();
     return gatewayActor({
       // The section is the gateway's own schema, so each of its keys reaches the actor as it is.
       ...config.gateway,
@@ -141,7 +140,7 @@ export const ActorRegistry: Readonly<Record<string, ActorFactory>> = {
           { managed: modes.managed !== undefined, unmanaged: modes.unmanaged !== undefined },
         ]),
       ),
-      templates: () => templates,
+      templates: () => shared.templates(),
       onListening: ({ url }: { url: string }) => {
         shared.urls.gateway = url;
       },

@@ -1,4 +1,5 @@
 /** The resources actors of one process share (see actor-registry.ts `Shared`). */
+import type { TemplatesFolderWatch } from '@oo/engine';
 import type { ReadModel } from '@oo/read-model';
 import type { Logger } from 'pino';
 import type { Shared, TemplateSummary } from './actor-registry.js';
@@ -8,17 +9,34 @@ import { openInstallationReadModel } from './read-model-access.js';
 export function sharedResources(config: OoConfig, log: Logger): Shared & { close(): Promise<void> } {
   let opened: Promise<ReadModel> | undefined;
   let templates: Promise<readonly TemplateSummary[]> | undefined;
+  let watch: TemplatesFolderWatch | undefined;
+  let closed = false;
+
+  /** Reads the folder, then again whenever it changes, as the engine does. */
+  const watchTemplates = async (): Promise<readonly TemplateSummary[]> => {
+    const { loadTemplatesDir, templatesFolderSignature, watchTemplatesFolder } = await import('@oo/engine');
+    const dir = config.engine.templatesDir;
+    const read = () =>
+      loadTemplatesDir(dir).templates.map(({ template }) => ({
+        name: template.name,
+        version: template.version,
+        description: template.description,
+      }));
+    const since = await templatesFolderSignature(dir);
+    const first = read();
+    if (!closed) {
+      watch = watchTemplatesFolder(dir, since, async () => {
+        templates = Promise.resolve(read());
+      });
+    }
+    return first;
+  };
+
   return {
     urls: {},
     log,
     templates() {
-      templates ??= import('@oo/engine').then(({ loadTemplatesDir }) =>
-        loadTemplatesDir(config.engine.templatesDir).templates.map(({ template }) => ({
-          name: template.name,
-          version: template.version,
-          description: template.description,
-        })),
-      );
+      templates ??= watchTemplates();
       return templates;
     },
     readModel() {
@@ -26,6 +44,8 @@ export function sharedResources(config: OoConfig, log: Logger): Shared & { close
       return opened;
     },
     async close() {
+      closed = true;
+      watch?.close();
       if (opened) await (await opened).close();
     },
   };

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EngineSubjects, newId } from '@oo/contracts';
@@ -9,12 +9,15 @@ import { describe, expect, it } from 'vitest';
 import { UpFile } from '../src/index.js';
 import { spawnOo } from './fixtures/oo-process.js';
 
-const oo = (args: string[]) => spawnOo(args);
+const oo = (args: string[], env: Record<string, string> = {}) => spawnOo(args, env);
+const shippedTemplates = new URL('../../templates', import.meta.url).pathname;
 
 describe('oo up', { timeout: 240_000 }, () => {
-  it('starts a private nats-server and every actor, writes up.json 0600, and runs a workflow end to end', async () => {
+  it('starts a private nats-server and every actor, writes up.json 0600, runs a workflow end to end, and takes a template file added meanwhile', async () => {
     const data = mkdtempSync(join(tmpdir(), 'oo-up-'));
-    const up = oo(['up', '--data', data]);
+    const templates = join(data, 'templates');
+    cpSync(shippedTemplates, templates, { recursive: true });
+    const up = oo(['up', '--data', data], { OO_TEMPLATES_DIR: templates });
     try {
       await up.waitForLine(/^OO is up\./, 120_000);
       const file = join(data, 'up.json');
@@ -64,6 +67,35 @@ describe('oo up', { timeout: 240_000 }, () => {
       await expect
         .poll(() => handled('runner', 'oo.task.noop'), { timeout: 15_000 })
         .toBeGreaterThanOrEqual(5);
+
+      // A template written while OO runs: listed by the gateway and run by the engine, no restart.
+      writeFileSync(
+        join(templates, 'added.json'),
+        JSON.stringify({
+          name: 'added',
+          version: 1,
+          description: 'written while oo up ran',
+          tasks: { only: { type: 'noop', input: { n: 1 } } },
+        }),
+      );
+      const listed = async () => {
+        const res = await fetch(`${info.gateway}/v1/templates`, {
+          headers: { authorization: `Bearer ${info.adminToken}` },
+        });
+        const { items } = (await res.json()) as { items: Array<{ name: string; description: string }> };
+        return items.find((t) => t.name === 'added')?.description;
+      };
+      await expect.poll(listed, { timeout: 15_000 }).toBe('written while oo up ran');
+      // The engine reads the folder on its own: until it has, a start of `added` is refused.
+      const endOfRun = async (template: string) => {
+        const runId = newId('run');
+        await watcher.publish(EngineSubjects.start, { runId, template, input: {} });
+        return waitFor(() => ended.find((e) => e.startsWith(`${runId}:`)), { what: `run ${runId} to end` });
+      };
+      await waitFor(async () => (await endOfRun('added')).endsWith(':succeeded'), {
+        timeoutMs: 20_000,
+        what: 'a run of the template added while oo up ran to succeed',
+      });
 
       const status = oo(['status', '--data', data]);
       expect(await status.waitForLine(/^engine\s/, 15_000)).toMatch(/^engine\s+inst_/);

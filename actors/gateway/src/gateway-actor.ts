@@ -92,7 +92,7 @@ export function gatewayActor(options: GatewayOptions) {
         natsReady: async () => {
           await presence.get('gateway-readyz');
         },
-        templates: o.templates ?? (() => []),
+        templates: o.templates ?? (async () => []),
         catalog: o.catalog ?? [],
         inventory,
         resourceTypes: o.resourceTypes,

@@ -60,7 +60,8 @@ export interface GatewayDeps {
   readonly discardDeadLetter: ActorEnv['discardDeadLetter'];
   /** Resolves when NATS answers a request now; rejects otherwise. */
   readonly natsReady: () => Promise<void>;
-  readonly templates: () => readonly TemplateInfo[];
+  /** The templates the engine starts runs of, as they are now (the folder is read again when it changes). */
+  readonly templates: () => Promise<readonly TemplateInfo[]>;
   readonly catalog: readonly string[];
   /** The inventory (`gateway.inventory`), cached; undefined when none is configured. */
   readonly inventory: CachedInventory | undefined;

@@ -159,7 +159,7 @@ export const GatewayOptions = GatewayConfig.extend({
     (v) => typeof v === 'object' && v !== null && isFunction((v as ReadModel).getRequest),
     'must be an open ReadModel',
   ),
-  templates: z.custom<() => readonly TemplateInfo[]>(isFunction).optional(),
+  templates: z.custom<() => Promise<readonly TemplateInfo[]>>(isFunction).optional(),
   catalog: z.array(z.string()).optional(),
   /**
    * The resource types requests may ask for and how (the requests actor's `requests.templates`:

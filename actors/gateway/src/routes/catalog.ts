@@ -75,7 +75,11 @@ export const catalogRoutes: FastifyPluginAsyncZod<{ deps: GatewayDeps }> = async
       },
     },
     async () => ({
-      items: deps.templates().map(({ name, version, description }) => ({ name, version, description })),
+      items: (await deps.templates()).map(({ name, version, description }) => ({
+        name,
+        version,
+        description,
+      })),
     }),
   );
 };

@@ -4,7 +4,15 @@
  * told as one line; a dropped stream is opened again after the last event seen (`Last-Event-ID`),
  * so a gateway restart or a proxy's timeout does not lose the end.
  */
-import { OoError } from '@oo/contracts';
+import { type ErrorData, OoError } from '@oo/contracts';
+import {
+  type RunLineEvent,
+  requestLine,
+  runLine,
+  runTree,
+  type TaskLineEvent,
+  taskLine,
+} from './event-lines.js';
 import type { GatewayClient, SseFrame } from './gateway-client.js';
 
 /** A request's path on the gateway, `rest` after it (`/events`, `/cancel`). */
@@ -20,23 +28,38 @@ interface EventFrame {
   body?: Record<string, unknown>;
 }
 
-/** One line for a request, run or task frame; undefined for frames worth no line. */
-export function progressLine(frame: SseFrame): string | undefined {
-  if (!['request', 'run', 'task'].includes(frame.event)) return undefined;
-  let parsed: EventFrame;
-  try {
-    parsed = JSON.parse(frame.data) as EventFrame;
-  } catch {
-    return undefined;
-  }
-  const body = parsed.body ?? {};
-  const time = typeof parsed.at === 'string' ? `${parsed.at.slice(11, 19)} ` : '';
-  const error = body.error as { code?: string; message?: string } | undefined;
-  const why = error?.code ? ` (${error.code}: ${error.message ?? ''})` : '';
-  if (frame.event === 'request') return `${time}request ${body.status}${why}`;
-  if (frame.event === 'run') return `${time}run ${body.runId} ${body.template} ${body.status}${why}`;
-  const attempt = typeof body.attempt === 'number' && body.attempt > 1 ? ` (attempt ${body.attempt})` : '';
-  return `${time}task ${body.taskKey} ${body.type} ${body.status}${attempt}${why}`;
+/**
+ * A request's frames as lines (event-lines.ts), each child run and its tasks indented under the run
+ * that started it; undefined for a frame worth no line (not a request, run or task change, or not
+ * one the line can be made of).
+ */
+export function progressLines(): (frame: SseFrame) => string | undefined {
+  const tree = runTree();
+  return (frame) => {
+    if (!['request', 'run', 'task'].includes(frame.event)) return undefined;
+    let parsed: EventFrame;
+    try {
+      parsed = JSON.parse(frame.data) as EventFrame;
+    } catch {
+      return undefined;
+    }
+    const body: Record<string, unknown> = {
+      runId: parsed.runId ?? undefined,
+      ...parsed.body,
+      at: parsed.at ?? parsed.body?.at,
+    };
+    if (typeof body.at !== 'string' || typeof body.status !== 'string') return undefined;
+    if (frame.event === 'request')
+      return requestLine(body.at, body.status, body.error as ErrorData | undefined);
+    if (frame.event === 'run') {
+      const run = body as unknown as RunLineEvent;
+      if (typeof run.runId !== 'string' || typeof run.template !== 'string') return undefined;
+      return runLine(run, tree.place(run) ?? 0);
+    }
+    const task = body as unknown as TaskLineEvent;
+    if (typeof task.taskKey !== 'string' || typeof task.type !== 'string') return undefined;
+    return taskLine(task, (task.runId && tree.depthOf(task.runId)) || 0);
+  };
 }
 
 /**
@@ -53,6 +76,7 @@ export async function followRequest(
   const path = requestPath(requestId, '/events');
   let lastId: string | undefined;
   let failures = 0;
+  const progressLine = progressLines();
   for (;;) {
     let lost: unknown;
     try {

@@ -9,6 +9,7 @@
 import { DeliverPolicy } from '@nats-io/jetstream';
 import { EngineSubjects, type RunEvent, StreamNames, type TaskEvent } from '@oo/contracts';
 import type { Nats } from '@oo/runtime';
+import { runLine, runTree, taskLine } from './event-lines.js';
 
 const decoder = new TextDecoder();
 
@@ -18,24 +19,6 @@ export interface RunFollower {
   /** Whether any event of the run came yet: none for a while means no engine took the start. */
   heard(): boolean;
   stop(): void;
-}
-
-function errorText(event: { error?: { code: string; message: string } | undefined }): string {
-  return event.error ? ` (${event.error.code}: ${event.error.message})` : '';
-}
-
-/** `HH:MM:SS run run_… template@1 succeeded`, indented by the run's depth below the followed one. */
-export function runLine(event: RunEvent, depth: number): string {
-  const time = event.at.slice(11, 19);
-  return `${time} ${'  '.repeat(depth)}run ${event.runId} ${event.template}@${event.version} ${event.status}${errorText(event)}`;
-}
-
-/** `HH:MM:SS task a noop succeeded`, with the attempt after the first and a retry's time. */
-export function taskLine(event: TaskEvent, depth: number): string {
-  const time = event.at.slice(11, 19);
-  const attempt = event.attempt > 1 ? ` (attempt ${event.attempt})` : '';
-  const retry = event.retryAt ? `, again at ${event.retryAt.slice(11, 19)}` : '';
-  return `${time} ${'  '.repeat(depth)}task ${event.taskKey} ${event.type} ${event.status}${attempt}${errorText(event)}${retry}`;
 }
 
 /** Events whose body is not JSON or not of its schema are not the engine's: they are passed over. */
@@ -53,8 +36,7 @@ export async function followRun(
   runId: string,
   tell: (line: string) => void,
 ): Promise<RunFollower> {
-  /** The runs of the tree, each with its depth. */
-  const depths = new Map<string, number>([[runId, 0]]);
+  const tree = runTree([runId]);
   let heard = false;
   let resolveEnd: (event: RunEvent) => void = () => undefined;
   const ended = new Promise<RunEvent>((resolve) => {
@@ -62,16 +44,14 @@ export async function followRun(
   });
 
   const onRunEvent = (event: RunEvent) => {
-    const parentDepth = event.parent ? depths.get(event.parent.runId) : undefined;
-    if (parentDepth !== undefined && !depths.has(event.runId)) depths.set(event.runId, parentDepth + 1);
-    const depth = depths.get(event.runId);
+    const depth = tree.place(event);
     if (depth === undefined) return;
     heard = true;
     tell(runLine(event, depth));
     if (event.runId === runId && event.status !== 'running') resolveEnd(event);
   };
   const onTaskEvent = (event: TaskEvent) => {
-    const depth = depths.get(event.runId);
+    const depth = tree.depthOf(event.runId);
     if (depth === undefined) return;
     heard = true;
     tell(taskLine(event, depth));

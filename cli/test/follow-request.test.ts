@@ -1,6 +1,6 @@
 import { OoError } from '@oo/contracts';
 import { describe, expect, it } from 'vitest';
-import { followRequest, progressLine, readEnded } from '../src/follow-request.js';
+import { followRequest, progressLines, readEnded } from '../src/follow-request.js';
 import type { GatewayClient, SseFrame } from '../src/gateway-client.js';
 
 const task = (
@@ -75,18 +75,39 @@ describe('following a request', () => {
     });
   });
 
-  it('tells request, run and task frames in a line each, and nothing for others', () => {
+  it('tells request, run and task frames in a line each, child runs indented, and nothing for others', () => {
     const frame = (event: string, body: Record<string, unknown>): SseFrame => ({
       event,
       id: '1',
       data: JSON.stringify({ at: '2026-11-27T01:02:03.000Z', body }),
     });
+    const progressLine = progressLines();
     expect(progressLine(frame('request', { status: 'running' }))).toBe('01:02:03 request running');
-    expect(progressLine(frame('run', { runId: 'run_1', template: 'diamond', status: 'succeeded' }))).toBe(
-      '01:02:03 run run_1 diamond succeeded',
+    expect(
+      progressLine(frame('run', { runId: 'run_1', template: 'vm', version: 2, status: 'running' })),
+    ).toBe('01:02:03 run run_1 vm@2 running');
+    const child = { runId: 'run_1.job', template: 'awx-job', version: 1, parent: { runId: 'run_1' } };
+    expect(progressLine(frame('run', { ...child, status: 'running' }))).toBe(
+      '01:02:03   run run_1.job awx-job@1 running',
     );
+    expect(
+      progressLine(
+        frame('task', {
+          runId: 'run_1.job',
+          taskKey: 'launch',
+          type: 'awx.launch',
+          status: 'failed',
+          attempt: 2,
+          error: { code: 'OO_ERR_HTTP_STATUS', message: 'answered 503' },
+        }),
+      ),
+    ).toBe('01:02:03   task launch awx.launch failed (attempt 2) (OO_ERR_HTTP_STATUS: answered 503)');
+    expect(
+      progressLine(frame('request', { status: 'failed', error: { code: 'OO_ERR_X', message: 'why' } })),
+    ).toBe('01:02:03 request failed (OO_ERR_X: why)');
     expect(progressLine({ event: 'error', id: undefined, data: '{"message":"x"}' })).toBeUndefined();
     expect(progressLine({ event: 'task', id: '2', data: 'not json' })).toBeUndefined();
+    expect(progressLine(frame('task', { runId: 'run_1', status: 'running' }))).toBeUndefined();
   });
 });
 

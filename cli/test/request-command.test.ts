@@ -71,7 +71,13 @@ describe('oo request', { timeout: 120_000 }, () => {
     const steps = io.stderr().split('\n');
     expect(steps[0]).toBe(`request ${view.requestId} accepted (trace ${view.traceId})`);
     expect(steps).toContainEqual(expect.stringMatching(/^\d\d:\d\d:\d\d task commit rfm\.commit succeeded$/));
-    expect(steps).toContainEqual(expect.stringMatching(/ run \S+\.build-0 awx-job succeeded$/));
+    // The AWX job's run is a child of the request's run: indented under it, its tasks too.
+    expect(steps).toContainEqual(
+      expect.stringMatching(/^\d\d:\d\d:\d\d {3}run \S+\.build-0 awx-job@1 succeeded$/),
+    );
+    expect(steps).toContainEqual(
+      expect.stringMatching(/^\d\d:\d\d:\d\d {3}task launch awx\.launch succeeded$/),
+    );
     expect(steps.filter(Boolean).at(-1)).toMatch(/ request succeeded$/);
 
     const quiet = captured();

@@ -21,7 +21,7 @@ import {
 import { type NatsServer, startNatsServer, waitFor } from '@oo/test-harness';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { taskLine } from '../src/follow-run.js';
+import { taskLine } from '../src/event-lines.js';
 
 const oo = new URL('../bin/oo.js', import.meta.url).pathname;
 

@@ -283,6 +283,10 @@ describe('oo templates run', () => {
         message: 'no template nothing-here is loaded (loaded: echo, greet, greet-twice, nap)',
       },
     });
+    expect(unknown.stderr).toContain(
+      'the engine has not loaded nothing-here: if its file is in the templates folder, `oo templates validate <folder>` tells why it is refused',
+    );
+    expect(invalid.stderr).not.toContain('oo templates validate');
   });
 
   it('exits 1 naming the problem for input it cannot read, a bad version or template name, and sends nothing', async () => {

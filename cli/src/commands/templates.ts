@@ -120,6 +120,12 @@ export async function runTemplate(
         tell(`stopped following: run ${runId} goes on (trace ${traceId})`);
         return EXIT_INTERRUPTED;
       }
+      if (ended.error?.code === 'OO_ERR_WORKFLOW_TEMPLATE_NOT_FOUND') {
+        // The file may be there and refused: the engine logs why, and the check here tells it too.
+        tell(
+          `the engine has not loaded ${name}: if its file is in the templates folder, \`oo templates validate <folder>\` tells why it is refused`,
+        );
+      }
       io.out(json({ ...ended, ...(await outputOf(nats, ended, tell)), traceId }));
       return ended.status === 'succeeded' ? 0 : EXIT_ENDED_OTHERWISE;
     } finally {

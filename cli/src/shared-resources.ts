@@ -1,5 +1,5 @@
 /** The resources actors of one process share (see actor-registry.ts `Shared`). */
-import type { TemplatesFolderWatch } from '@oo/engine';
+import type { TemplateRegistry, TemplatesFolderWatch } from '@oo/engine';
 import type { ReadModel } from '@oo/read-model';
 import type { Logger } from 'pino';
 import type { Shared, TemplateSummary } from './actor-registry.js';
@@ -12,24 +12,31 @@ export function sharedResources(config: OoConfig, log: Logger): Shared & { close
   let watch: TemplatesFolderWatch | undefined;
   let closed = false;
 
-  /** Reads the folder, then again whenever it changes, as the engine does. */
+  /** Reads the folder, then again whenever it changes, keeping what a refused file held as the engine does. */
   const watchTemplates = async (): Promise<readonly TemplateSummary[]> => {
-    const { loadTemplatesDir, templatesFolderSignature, watchTemplatesFolder } = await import('@oo/engine');
+    const {
+      createTemplateRegistry,
+      loadTemplatesDir,
+      reloadedRegistry,
+      templatesFolderSignature,
+      watchTemplatesFolder,
+    } = await import('@oo/engine');
     const dir = config.engine.templatesDir;
-    const read = () =>
-      loadTemplatesDir(dir).templates.map(({ template }) => ({
+    const summaries = (registry: TemplateRegistry) =>
+      registry.list().map(({ template }) => ({
         name: template.name,
         version: template.version,
         description: template.description,
       }));
     const since = await templatesFolderSignature(dir);
-    const first = read();
+    let registry = createTemplateRegistry(loadTemplatesDir(dir).templates);
     if (!closed) {
       watch = watchTemplatesFolder(dir, since, async () => {
-        templates = Promise.resolve(read());
+        registry = reloadedRegistry(registry, loadTemplatesDir(dir), dir)?.registry ?? registry;
+        templates = Promise.resolve(summaries(registry));
       });
     }
-    return first;
+    return summaries(registry);
   };
 
   return {

@@ -13,7 +13,7 @@ const oo = (args: string[], env: Record<string, string> = {}) => spawnOo(args, e
 const shippedTemplates = new URL('../../templates', import.meta.url).pathname;
 
 describe('oo up', { timeout: 240_000 }, () => {
-  it('starts a private nats-server and every actor, writes up.json 0600, runs a workflow end to end, and takes a template file added meanwhile', async () => {
+  it('starts a private nats-server and every actor, writes up.json 0600, runs a workflow end to end, takes a template file added meanwhile and keeps it through a bad edit', async () => {
     const data = mkdtempSync(join(tmpdir(), 'oo-up-'));
     const templates = join(data, 'templates');
     cpSync(shippedTemplates, templates, { recursive: true });
@@ -78,13 +78,14 @@ describe('oo up', { timeout: 240_000 }, () => {
           tasks: { only: { type: 'noop', input: { n: 1 } } },
         }),
       );
-      const listed = async () => {
+      const listedItems = async () => {
         const res = await fetch(`${info.gateway}/v1/templates`, {
           headers: { authorization: `Bearer ${info.adminToken}` },
         });
-        const { items } = (await res.json()) as { items: Array<{ name: string; description: string }> };
-        return items.find((t) => t.name === 'added')?.description;
+        return ((await res.json()) as { items: Array<{ name: string; description: string }> }).items;
       };
+      const listed = async () => (await listedItems()).find((t) => t.name === 'added')?.description;
+      const listedNames = async () => (await listedItems()).map((t) => t.name);
       await expect.poll(listed, { timeout: 15_000 }).toBe('written while oo up ran');
       // The engine reads the folder on its own: until it has, a start of `added` is refused.
       const endOfRun = async (template: string) => {
@@ -96,6 +97,19 @@ describe('oo up', { timeout: 240_000 }, () => {
         timeoutMs: 20_000,
         what: 'a run of the template added while oo up ran to succeed',
       });
+      // A bad edit of it is refused, and what the file held stays: listed, and run.
+      writeFileSync(join(templates, 'added.json'), '{"name": "added", "version": 1, "tasks": {');
+      writeFileSync(
+        join(templates, 'marker.json'),
+        JSON.stringify({ name: 'marker', version: 1, tasks: { only: { type: 'noop' } } }),
+      );
+      await waitFor(async () => (await endOfRun('marker')).endsWith(':succeeded'), {
+        timeoutMs: 20_000,
+        what: 'the engine to read the folder after the bad edit',
+      });
+      await expect.poll(() => listedNames(), { timeout: 15_000 }).toContain('marker');
+      expect(await listed()).toBe('written while oo up ran');
+      expect(await endOfRun('added')).toMatch(/:succeeded$/);
 
       const status = oo(['status', '--data', data]);
       expect(await status.waitForLine(/^engine\s/, 15_000)).toMatch(/^engine\s+inst_/);

@@ -4,6 +4,7 @@ export { childRunIdOf } from './dispatch.js';
 export type { EngineOptions } from './engine-actor.js';
 export { ENGINE_DEFAULTS, engineActor } from './engine-actor.js';
 export type { InputIssue } from './input-schema.js';
+export { reloadedRegistry } from './live-templates.js';
 export type { CompiledTask, LoadedTemplate, Problem } from './loaded-template.js';
 export { CHILD_RUN_TASK_TYPE } from './loaded-template.js';
 export type { ResolvedOutput, ResolvedOutputs } from './output-refs.js';

@@ -10,10 +10,10 @@
  * whatever happens to the file, through its snapshot in the `templates` bucket.
  */
 import type { Logger } from 'pino';
-import type { LoadedTemplate } from './loaded-template.js';
+import type { LoadedTemplate, Problem } from './loaded-template.js';
 import { templatesFolderSignature, watchTemplatesFolder } from './template-folder-watch.js';
 import { compileTemplate, loadTemplatesDir } from './template-loader.js';
-import { createTemplateRegistry, registryChanges } from './template-registry.js';
+import { createTemplateRegistry, registryChanges, type TemplateRegistry } from './template-registry.js';
 import type { templateSnapshots } from './template-snapshots.js';
 
 export interface LiveTemplates {
@@ -43,6 +43,32 @@ export interface LiveTemplatesOptions {
  */
 const RETIRED_KEPT = 64;
 
+/**
+ * The registry a new read of the folder makes after `before`: the templates read, and the one each
+ * refused file held before (`kept`); undefined when the folder could not be read at all.
+ */
+export function reloadedRegistry(
+  before: TemplateRegistry,
+  loaded: { templates: readonly LoadedTemplate[]; problems: readonly Problem[] },
+  dir: string,
+): { registry: TemplateRegistry; kept: LoadedTemplate[] } | undefined {
+  if (loaded.problems.some((p) => p.file === dir)) return undefined;
+  const registry = createTemplateRegistry(loaded.templates);
+  const refused = new Set(loaded.problems.map((p) => p.file));
+  const loadedFrom = new Set(loaded.templates.map((t) => t.source));
+  const kept: LoadedTemplate[] = [];
+  for (const earlier of before.list()) {
+    if (!refused.has(earlier.source) || loadedFrom.has(earlier.source)) continue;
+    try {
+      registry.add(earlier);
+      kept.push(earlier);
+    } catch {
+      // Its name@version is now another file's, with other content: that file's stands.
+    }
+  }
+  return { registry, kept };
+}
+
 export async function liveTemplates(options: LiveTemplatesOptions): Promise<LiveTemplates> {
   const { dir, knownTaskTypes, snapshots, log } = options;
   const retired = new Map<string, Promise<LoadedTemplate>>();
@@ -61,30 +87,18 @@ export async function liveTemplates(options: LiveTemplatesOptions): Promise<Live
   for (const t of registry.list()) await snapshots.save(t);
 
   const reload = async () => {
-    const loaded = load();
-    if (loaded.problems.some((p) => p.file === dir)) {
+    const next = reloadedRegistry(registry, load(), dir);
+    if (!next) {
       log.error({ dir }, 'templates folder not readable; the templates loaded before are kept');
       return;
     }
-    const next = createTemplateRegistry(loaded.templates);
-    const refused = new Set(loaded.problems.map((p) => p.file));
-    const loadedFrom = new Set(loaded.templates.map((t) => t.source));
-    for (const before of registry.list()) {
-      if (!refused.has(before.source) || loadedFrom.has(before.source)) continue;
-      try {
-        next.add(before);
-        log.warn(
-          { file: before.source, template: before.key },
-          'template refused; its previous content stays loaded',
-        );
-      } catch {
-        // Its name@version is now another file's, with other content: that file's stands.
-      }
+    for (const t of next.kept) {
+      log.warn({ file: t.source, template: t.key }, 'template refused; its previous content stays loaded');
     }
-    for (const t of next.list()) await snapshots.save(t);
-    for (const t of registry.list()) if (!next.byKey(t.key)) retire(t.key, Promise.resolve(t));
-    const changes = registryChanges(registry, next);
-    registry = next;
+    for (const t of next.registry.list()) await snapshots.save(t);
+    for (const t of registry.list()) if (!next.registry.byKey(t.key)) retire(t.key, Promise.resolve(t));
+    const changes = registryChanges(registry, next.registry);
+    registry = next.registry;
     log.info({ dir, ...changes }, 'templates reloaded');
   };
   const watch = watchTemplatesFolder(dir, since, reload, {

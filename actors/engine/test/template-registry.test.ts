@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileTemplate, createTemplateRegistry, registryChanges } from '../src/index.js';
+import { compileTemplate, createTemplateRegistry, registryChanges, reloadedRegistry } from '../src/index.js';
 
 function t(name: string, version: number, description = '') {
   return compileTemplate(
@@ -67,5 +67,52 @@ describe('registry changes', () => {
       removed: ['db@1'],
     });
     expect(registryChanges(after, after)).toEqual({ added: [], changed: [], removed: [] });
+  });
+});
+
+describe('a reloaded registry', () => {
+  const from = (name: string, version: number, file: string, description = '') => ({
+    ...t(name, version, description),
+    source: file,
+  });
+  const refusal = (file: string) => ({
+    file,
+    code: 'OO_ERR_WORKFLOW_TEMPLATE_INVALID' as const,
+    reason: 'not JSON',
+  });
+
+  it('holds what the folder holds now, and what a refused file held before', () => {
+    const before = createTemplateRegistry([
+      from('vm', 1, 'd/vm.json'),
+      from('db', 1, 'd/db.json'),
+      from('old', 1, 'd/old.json'),
+    ]);
+    const next = reloadedRegistry(
+      before,
+      {
+        templates: [from('vm', 1, 'd/vm.json', 'edited'), from('dns', 1, 'd/dns.json')],
+        problems: [refusal('d/db.json')],
+      },
+      'd',
+    );
+    expect(next?.registry.list().map((x) => `${x.template.name}@${x.template.version}`)).toEqual([
+      'db@1',
+      'dns@1',
+      'vm@1',
+    ]);
+    expect(next?.registry.get('vm').template.description).toBe('edited');
+    expect(next?.kept.map((x) => x.source)).toEqual(['d/db.json']);
+  });
+
+  it('keeps nothing of a refused file whose name@version another file now defines, and nothing at all of an unreadable folder', () => {
+    const before = createTemplateRegistry([from('vm', 1, 'd/a.json')]);
+    const next = reloadedRegistry(
+      before,
+      { templates: [from('vm', 1, 'd/b.json', 'other')], problems: [refusal('d/a.json')] },
+      'd',
+    );
+    expect(next?.registry.get('vm').source).toBe('d/b.json');
+    expect(next?.kept).toEqual([]);
+    expect(reloadedRegistry(before, { templates: [], problems: [refusal('d')] }, 'd')).toBeUndefined();
   });
 });

@@ -50,6 +50,7 @@ import {
 import { runStateEncoder } from './run-state-encoder.js';
 import { isStateTooLarge, runKey, runStore } from './run-store.js';
 import { rejectStart } from './start-run.js';
+import { formatProblem } from './template-loader.js';
 import { templateSnapshots } from './template-snapshots.js';
 
 export interface EngineOptions {
@@ -135,6 +136,7 @@ export function engineActor(options: EngineOptions) {
         knownTaskTypes: options.knownTaskTypes,
         snapshots,
         log: env.log,
+        report: (problem) => env.reportError({ code: problem.code, message: formatProblem(problem) }),
         ...(options.templatesCheckMs === undefined ? {} : { checkMs: options.templatesCheckMs }),
       });
       const runEnds = await env.bucket(BucketNames.runEnds, RunEnd);

@@ -33,6 +33,8 @@ export interface LiveTemplatesOptions {
   readonly knownTaskTypes: ReadonlySet<string> | undefined;
   readonly snapshots: ReturnType<typeof templateSnapshots>;
   readonly log: Logger;
+  /** Told of each file refused and of a folder not readable, beside the log (the actor's presence shows the last). */
+  readonly report: (problem: Problem) => void;
   /** How often the folder is looked at besides the file system's events (ms). */
   readonly checkMs?: number;
 }
@@ -70,7 +72,7 @@ export function reloadedRegistry(
 }
 
 export async function liveTemplates(options: LiveTemplatesOptions): Promise<LiveTemplates> {
-  const { dir, knownTaskTypes, snapshots, log } = options;
+  const { dir, knownTaskTypes, snapshots, log, report } = options;
   const retired = new Map<string, Promise<LoadedTemplate>>();
   const retire = (key: string, template: Promise<LoadedTemplate>) => {
     retired.set(key, template);
@@ -79,7 +81,10 @@ export async function liveTemplates(options: LiveTemplatesOptions): Promise<Live
 
   const load = () => {
     const loaded = loadTemplatesDir(dir, knownTaskTypes);
-    for (const problem of loaded.problems) log.error({ problem }, 'template refused');
+    for (const problem of loaded.problems) {
+      log.error({ problem }, 'template refused');
+      report(problem);
+    }
     return loaded;
   };
   const since = await templatesFolderSignature(dir);

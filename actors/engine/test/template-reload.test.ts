@@ -58,14 +58,14 @@ function gateTask() {
 async function startBed(templates: TemplateInput[]) {
   bed = await startEngineTestbed(templates);
   const gate = gateTask();
-  await bed.startEngine({ templatesCheckMs: 1_000 });
+  const engine = await bed.startEngine({ templatesCheckMs: 1_000 });
   await bed.startRunner([gate.task]);
   const write = (t: TemplateInput | string, file = `${typeof t === 'string' ? 'x' : t.name}.json`) =>
     writeFileSync(join(bed.templatesDir, file), typeof t === 'string' ? t : JSON.stringify(t));
   /** Starts a run of `name` and resolves with how it ended. */
   const runOf = async (name: string, input: unknown = {}): Promise<RunEvent> =>
     bed.finished(await bed.start(name, input));
-  return { gate, write, runOf };
+  return { engine, gate, write, runOf };
 }
 
 describe('templates reloaded while the engine runs', () => {
@@ -108,7 +108,8 @@ describe('templates reloaded while the engine runs', () => {
   });
 
   it('keeps what a file held before when its new content is refused, and drops a removed file', async () => {
-    const { write, runOf } = await startBed([single(1)]);
+    const { engine, write, runOf } = await startBed([single(1)]);
+    expect(engine.stats.lastError).toBeUndefined();
     write('{"name": "single", "version": 1, "tasks": {', 'single.json');
     // Written after the broken file: once it can be started, the broken file has been read too.
     write({ ...single(2), name: 'marker' });
@@ -116,6 +117,11 @@ describe('templates reloaded while the engine runs', () => {
       what: 'the folder to be read again',
     });
     expect(await runOf('single')).toMatchObject({ status: 'succeeded', output: { n: 1 } });
+    // Its presence entry tells it, for `oo status` and the web UI.
+    expect(engine.stats.lastError).toMatchObject({
+      code: 'OO_ERR_WORKFLOW_TEMPLATE_INVALID',
+      message: expect.stringMatching(/single\.json: not JSON: /),
+    });
 
     rmSync(join(bed.templatesDir, 'single.json'));
     await waitFor(async () => (await runOf('single')).status === 'failed', {

@@ -49,4 +49,10 @@ export interface ActorEnv {
   replayDeadLetter(seq: number): Promise<DeadLetterReplay>;
   /** Takes a dead letter out without sending it again (dead-letter-discard.ts). */
   discardDeadLetter(seq: number): Promise<void>;
+  /**
+   * Records a problem of the actor's own, met outside any delivery (say, a template file it refused),
+   * as its presence entry's `lastError`, where `oo status` and the web UI's actors page show it.
+   * Log it too: this keeps only the last one.
+   */
+  reportError(error: { readonly code: string; readonly message: string }): void;
 }

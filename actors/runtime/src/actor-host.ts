@@ -101,6 +101,7 @@ export async function startActor(
       if (status.type === 'disconnect' || status.type === 'reconnect') heardLiveFrom.clear();
     }
   })();
+  const stats = newStats();
   const env: ActorEnv = {
     name: definition.name,
     instance,
@@ -166,11 +167,13 @@ export async function startActor(
       objectStores.set(name, opened);
       return opened;
     },
+    reportError({ code, message }) {
+      stats.lastError = { code, message, at: clock.iso() };
+    },
   };
 
   const setup = definition.setup ? await definition.setup(env) : {};
   const handlers: HandlerDef[] = [...(definition.handlers ?? []), ...(setup.handlers ?? [])];
-  const stats = newStats();
   const hardStop = new AbortController();
   // Every in-flight delivery listens to it (removed when done): many at once is expected, not a leak.
   setMaxListeners(0, hardStop.signal);

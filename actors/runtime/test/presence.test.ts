@@ -1,8 +1,8 @@
 import { BucketNames, PresenceEntry } from '@oo/contracts';
-import { connectNats, jsonBucket, readPresence } from '@oo/runtime';
+import { connectNats, defineActor, jsonBucket, readPresence, startActor } from '@oo/runtime';
 import { freshName, type NatsServer, spawnTsx, startNatsServer, waitFor } from '@oo/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testConfig } from './fixtures/setup.js';
+import { silentLog, testConfig } from './fixtures/setup.js';
 
 let server: NatsServer;
 beforeAll(async () => {
@@ -23,6 +23,33 @@ async function presenceOf(actor: string) {
 }
 
 describe('runtime - presence', () => {
+  it('shows the last problem an actor reported of its own, outside any delivery', async () => {
+    const name = `reporter-${freshName()}`;
+    const actor = await startActor(
+      defineActor({
+        name,
+        version: '1.0.0',
+        async setup(env) {
+          env.reportError({ code: 'OO_ERR_WORKFLOW_TEMPLATE_INVALID', message: 'a.json: not JSON' });
+          return {};
+        },
+      }),
+      { config: testConfig(server.url), log: silentLog },
+    );
+    const reader = await presenceOf(name);
+    const [entry] = await waitFor(async () => {
+      const list = await reader.read();
+      return list.length > 0 && list;
+    });
+    expect(entry?.lastError).toMatchObject({
+      code: 'OO_ERR_WORKFLOW_TEMPLATE_INVALID',
+      message: 'a.json: not JSON',
+      at: expect.any(String),
+    });
+    await actor.stop();
+    await reader.close();
+  });
+
   it('shows a running instance with its identity and removes it at once on a clean stop', async () => {
     const token = freshName();
     const child = spawnTsx(relay, { NATS_URL: server.url, TOKEN: token, ROLE: 'relay' });

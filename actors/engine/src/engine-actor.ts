@@ -258,7 +258,7 @@ export function engineActor(options: EngineOptions) {
               };
               let result: PlanResult;
               try {
-                const template = templates.get(start.template, start.version);
+                const template = await templates.get(start.template, start.version);
                 await snapshots.save(template);
                 if (start.rerunOf) {
                   const previous = await runs.get(start.rerunOf.runId);

@@ -9,6 +9,7 @@
  * template away. A folder that cannot be read at all keeps everything loaded. A run keeps its template
  * whatever happens to the file, through its snapshot in the `templates` bucket.
  */
+import { OoError } from '@oo/contracts';
 import type { Logger } from 'pino';
 import type { LoadedTemplate, Problem } from './loaded-template.js';
 import { templatesFolderSignature, watchTemplatesFolder } from './template-folder-watch.js';
@@ -19,9 +20,11 @@ import type { templateSnapshots } from './template-snapshots.js';
 export interface LiveTemplates {
   /**
    * The folder's template `name` at `version`, or its newest version: what a new run starts from.
+   * One not loaded is looked for in the folder once more before the run is refused: a file saved
+   * a moment ago (a script copying a template, then starting it) is not missed for want of an event.
    * @throws OoError OO_ERR_WORKFLOW_TEMPLATE_NOT_FOUND
    */
-  get(name: string, version?: number): LoadedTemplate;
+  get(name: string, version?: number): Promise<LoadedTemplate>;
   /** The exact template a run started with (`RunState.templateKey`), even if its file changed or went. */
   ofRun(templateKey: string): Promise<LoadedTemplate>;
   /** Stops watching the folder. */
@@ -112,7 +115,15 @@ export async function liveTemplates(options: LiveTemplatesOptions): Promise<Live
   });
 
   return {
-    get: (name, version) => registry.get(name, version),
+    async get(name, version) {
+      try {
+        return registry.get(name, version);
+      } catch (err) {
+        if (!(err instanceof OoError) || err.code !== 'OO_ERR_WORKFLOW_TEMPLATE_NOT_FOUND') throw err;
+        await watch.lookNow();
+        return registry.get(name, version);
+      }
+    },
     ofRun(templateKey) {
       const known = registry.byKey(templateKey) ?? retired.get(templateKey);
       if (known) return Promise.resolve(known);

@@ -14,6 +14,8 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface TemplatesFolderWatch {
+  /** Looks at the folder now, without waiting for an event; resolves once any change is taken. */
+  lookNow(): Promise<void>;
   close(): void;
 }
 
@@ -58,8 +60,8 @@ export function watchTemplatesFolder(
   let closed = false;
   let watcher: FSWatcher | undefined;
   let debounce: NodeJS.Timeout | undefined;
-  let checking: Promise<void> | undefined;
-  let again = false;
+  /** The looks, one after the other: two at once could take the same change twice. */
+  let looks = Promise.resolve();
 
   const check = async (): Promise<void> => {
     const now = await templatesFolderSignature(dir);
@@ -71,27 +73,16 @@ export function watchTemplatesFolder(
       options.onError?.(err);
     }
   };
-  /** One look at a time; a request during one makes one more after it. */
-  const look = () => {
-    if (closed) return;
-    if (checking) {
-      again = true;
-      return;
-    }
-    checking = check().finally(() => {
-      checking = undefined;
-      if (again) {
-        again = false;
-        look();
-      }
-    });
+  const look = (): Promise<void> => {
+    looks = looks.then(check);
+    return looks;
   };
   const arm = () => {
     if (watcher || closed) return;
     try {
       watcher = watch(dir, { persistent: false }, () => {
         clearTimeout(debounce);
-        debounce = setTimeout(look, debounceMs);
+        debounce = setTimeout(() => void look(), debounceMs);
       });
       // The folder went away (or the watch broke): the periodic look carries on and arms again.
       watcher.on('error', () => {
@@ -105,10 +96,11 @@ export function watchTemplatesFolder(
   arm();
   const timer = setInterval(() => {
     arm();
-    look();
+    void look();
   }, options.checkMs ?? 5_000);
   timer.unref();
   return {
+    lookNow: look,
     close() {
       closed = true;
       clearInterval(timer);

@@ -61,6 +61,16 @@ describe('templates folder watch', () => {
     expect(changes()).toBe(1);
   });
 
+  it('looks now when asked, the change taken by the time it resolves, and once only', async () => {
+    const dir = folder();
+    const changes = await countChanges(dir, 60_000);
+    writeFileSync(join(dir, 'a.json'), '{}');
+    await watch?.lookNow();
+    expect(changes()).toBe(1);
+    await sleep(400);
+    expect(changes()).toBe(1);
+  });
+
   it('does not tell an event that changed nothing it reads', async () => {
     const dir = folder();
     const changes = await countChanges(dir, 100);

@@ -82,6 +82,12 @@ describe('templates reloaded while the engine runs', () => {
     expect(await runOf('fresh')).toMatchObject({ status: 'succeeded', output: { n: 7 } });
   });
 
+  it('starts a template whose file was saved just before the start, before any event of the file system', async () => {
+    const { write, runOf } = await startBed([single(1)]);
+    write({ ...single(3), name: 'just-saved' });
+    expect(await runOf('just-saved')).toMatchObject({ status: 'succeeded', output: { n: 3 } });
+  });
+
   it('keeps a run under way on the content it started with while new runs take the edited file', async () => {
     const { gate, write } = await startBed([edited('before')]);
     const underWay = await bed.start('edited');

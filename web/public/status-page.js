@@ -1,11 +1,13 @@
 // @ts-check
 /**
  * The actor instances alive now (`GET /v1/presence`): what each has handled, what fails, when it
- * last reported; below, the dead letters of the last day (dead-letters-card.js). Operators and admins.
+ * last reported; below, the dead letters of the last day (dead-letters-card.js) and the workflow
+ * templates loaded (templates-card.js). Operators and admins.
  */
 import { call, describeError } from './api.js';
 import { deadLettersCard } from './dead-letters-card.js';
 import { h, replace, table, when } from './dom.js';
+import { templatesCard } from './templates-card.js';
 
 /**
  * @typedef {{
@@ -64,7 +66,13 @@ export function statusPageView({ token, signal, maySettle }) {
       rows,
     ),
   );
-  return h('div', {}, presence, deadLettersCard({ token, signal, maySettle }));
+  return h(
+    'div',
+    {},
+    presence,
+    deadLettersCard({ token, signal, maySettle }),
+    templatesCard({ token, signal }),
+  );
 }
 
 /** @param {PresenceEntry} entry */

@@ -347,6 +347,17 @@ describe('web UI', () => {
       cells.map((c) => c.textContent),
     );
     expect(actors).toEqual(expect.arrayContaining(['engine', 'runner', 'gateway', 'requests', 'rfm']));
+    // The templates the engine runs, each version with its description.
+    await page.waitForSelector('table.templates tbody tr');
+    const templates = await page.$$eval('table.templates tbody tr', (rows) =>
+      rows.map((r) =>
+        [...r.querySelectorAll('td')]
+          .map((c) => c.textContent)
+          .slice(0, 2)
+          .join('@'),
+      ),
+    );
+    expect(templates).toEqual(expect.arrayContaining(['vm-unmanaged@2', 'dns-record@2', 'awx-job@1']));
     // No dead letters yet: the card says so, with no empty table under it.
     await expect
       .poll(() => page.textContent('section.card:has(table.dead-letters) p.hint'))

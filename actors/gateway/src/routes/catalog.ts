@@ -69,7 +69,7 @@ export const catalogRoutes: FastifyPluginAsyncZod<{ deps: GatewayDeps }> = async
     '/templates',
     {
       schema: {
-        summary: 'Workflow templates, newest version of each',
+        summary: 'Workflow templates loaded, every version (the folder as it is now)',
         tags: ['catalog'],
         response: { 200: Templates, ...problems(401, 429, 500) },
       },

@@ -202,6 +202,7 @@ export function engineActor(options: EngineOptions) {
       const reconciler = startReconciler({
         log: env.log,
         clock: env.clock,
+        report: env.reportError,
         intervalMs: options.reconcileIntervalMs ?? ENGINE_DEFAULTS.reconcileIntervalMs,
         stuckAfterMs: options.stuckAfterMs ?? ENGINE_DEFAULTS.stuckAfterMs,
         abandonAfterMs: options.abandonAfterMs ?? ENGINE_DEFAULTS.abandonAfterMs,
@@ -218,6 +219,7 @@ export function engineActor(options: EngineOptions) {
         heads,
         segments,
         log: env.log,
+        report: env.reportError,
         clock: env.clock,
         keepMs: options.keepEndedRunsMs ?? ENGINE_DEFAULTS.keepEndedRunsMs,
         intervalMs: options.retentionIntervalMs ?? ENGINE_DEFAULTS.retentionIntervalMs,

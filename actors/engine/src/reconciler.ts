@@ -16,7 +16,13 @@
  * run's state only when it has been quiet for `stuckAfterMs` — once for a run that ended, once per
  * wait for a run that is waiting.
  */
-import { type Clock, isNatsUnreachable, type JsonBucket, startPeriodicPass } from '@oo/runtime';
+import {
+  type ActorEnv,
+  type Clock,
+  isNatsUnreachable,
+  type JsonBucket,
+  startPeriodicPass,
+} from '@oo/runtime';
 import type { Logger } from 'pino';
 import type { LookInFlight } from './in-flight-look.js';
 import type { AbandonedTask } from './planner-types.js';
@@ -28,6 +34,8 @@ export interface ReconcilerOptions {
   lookInFlight: LookInFlight;
   log: Logger;
   clock: Clock;
+  /** Told of a pass that failed (`env.reportError`: the actor's presence shows it). */
+  report?: ActorEnv['reportError'] | undefined;
   intervalMs: number;
   stuckAfterMs: number;
   /** A task in flight with no sign of a runner this long is failed (ms; far above `stuckAfterMs`). */
@@ -119,6 +127,7 @@ export function startReconciler(options: ReconcilerOptions) {
   const periodic = startPeriodicPass({
     what: 'reconciler sweep',
     log,
+    report: options.report,
     firstAfterMs: 1_000,
     intervalMs: options.intervalMs,
     pass: sweep,

@@ -7,7 +7,7 @@
  * delete markers left behind. The read model (PostgreSQL) keeps its history. The pass itself is the
  * runtime's (bucket-retention.ts): every replica may run it.
  */
-import { type Clock, type JsonBucket, startBucketRetention } from '@oo/runtime';
+import { type ActorEnv, type Clock, type JsonBucket, startBucketRetention } from '@oo/runtime';
 import type { Logger } from 'pino';
 import { isNewerLayout, isTerminalRun, type RunSegment, type RunState } from './run-state.js';
 
@@ -16,6 +16,8 @@ export interface RunRetentionOptions {
   segments: JsonBucket<RunSegment>;
   log: Logger;
   clock: Clock;
+  /** Told of a pass that failed (`env.reportError`: the actor's presence shows it). */
+  report?: ActorEnv['reportError'] | undefined;
   /** How long a run is kept once it ended (ms). */
   keepMs: number;
   /** How often to look for runs to remove (ms); the first look is a minute after start. */
@@ -23,12 +25,13 @@ export interface RunRetentionOptions {
 }
 
 export function startRunRetention(options: RunRetentionOptions) {
-  const { heads, segments, log, clock, keepMs, intervalMs } = options;
+  const { heads, segments, log, clock, keepMs, intervalMs, report } = options;
   return startBucketRetention({
     bucket: heads,
     what: 'runs',
     log,
     clock,
+    report,
     keepMs,
     intervalMs,
     ended: (state, cutOff) =>

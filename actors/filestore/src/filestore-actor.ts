@@ -91,6 +91,7 @@ export function filestoreActor(options: FilestoreOptions) {
         files,
         log: env.log,
         clock: env.clock,
+        report: env.reportError,
         keepMs: keepUploadsMs,
         intervalMs: retentionIntervalMs,
       });

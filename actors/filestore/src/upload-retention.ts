@@ -4,7 +4,7 @@
  * it took in over HTTP: every file outside the request files' prefix last written more than
  * `keepMs` ago. The pass is the runtime's (file-retention.ts): every replica may run it.
  */
-import { type Clock, type ObjectFiles, startFileRetention } from '@oo/runtime';
+import { type ActorEnv, type Clock, type ObjectFiles, startFileRetention } from '@oo/runtime';
 import type { Logger } from 'pino';
 import { isRequestFile } from './file-path.js';
 
@@ -12,6 +12,8 @@ export interface UploadRetentionOptions {
   files: ObjectFiles;
   log: Logger;
   clock: Clock;
+  /** Told of a pass that failed (`env.reportError`: the actor's presence shows it). */
+  report?: ActorEnv['reportError'] | undefined;
   /** How long an upload is kept after it was last written (ms). */
   keepMs: number;
   /** How often to look for uploads to remove (ms); the first look is a minute after start. */

@@ -22,7 +22,7 @@
  * once, later ones only which keys were written since (headers), and a record only once it has
  * been quiet for `graceMs`.
  */
-import type { Clock, JsonBucket } from '@oo/runtime';
+import type { ActorEnv, Clock, JsonBucket } from '@oo/runtime';
 import { startPeriodicPass } from '@oo/runtime';
 import type { Logger } from 'pino';
 import type { RequestRecord } from './request-records.js';
@@ -31,6 +31,8 @@ export interface RequestReconcilerOptions {
   bucket: JsonBucket<RequestRecord>;
   log: Logger;
   clock: Clock;
+  /** Told of a pass that failed (`env.reportError`: the actor's presence shows it). */
+  report?: ActorEnv['reportError'] | undefined;
   /** How often to look (ms); the first look is a second after start. */
   intervalMs: number;
   /** How long a record must have been left unwritten and undispatched before it is dispatched (ms). */
@@ -153,6 +155,7 @@ export function startRequestReconciler(options: RequestReconcilerOptions): Reque
   const periodic = startPeriodicPass({
     what: 'reconciling undispatched requests',
     log,
+    report: options.report,
     firstAfterMs: FIRST_PASS_AFTER_MS,
     intervalMs: options.intervalMs,
     async pass() {

@@ -15,6 +15,7 @@
  */
 import { REQUEST_FILES_PREFIX } from '@oo/contracts';
 import {
+  type ActorEnv,
   type Clock,
   type JsonBucket,
   type ObjectFiles,
@@ -31,6 +32,8 @@ export interface RequestRetentionOptions {
   files: ObjectFiles;
   log: Logger;
   clock: Clock;
+  /** Told of a pass that failed (`env.reportError`: the actor's presence shows it). */
+  report?: ActorEnv['reportError'] | undefined;
   /** How long a request's record is kept once it ended (ms). */
   keepMs: number;
   /** How often to look for records to remove (ms); the first look is a minute after start. */
@@ -38,7 +41,7 @@ export interface RequestRetentionOptions {
 }
 
 export function startRequestRetention(options: RequestRetentionOptions) {
-  const { bucket, files, log, clock, keepMs, intervalMs } = options;
+  const { bucket, files, log, clock, keepMs, intervalMs, report } = options;
   const orphaned = async (name: string) => {
     if (!name.startsWith(REQUEST_FILES_PREFIX)) return false;
     const requestId = requestIdOfFile(name);
@@ -48,6 +51,7 @@ export function startRequestRetention(options: RequestRetentionOptions) {
     bucket,
     log,
     clock,
+    report,
     keepMs,
     intervalMs,
     what: 'requests',

@@ -62,6 +62,7 @@ export function requestsActor(options: RequestsOptions) {
         files,
         log: env.log,
         clock: env.clock,
+        report: env.reportError,
         keepMs: parsed.keepEndedRequestsMs,
         intervalMs: parsed.retentionIntervalMs,
       });
@@ -69,6 +70,7 @@ export function requestsActor(options: RequestsOptions) {
         bucket,
         log: env.log,
         clock: env.clock,
+        report: env.reportError,
         intervalMs: parsed.reconcileIntervalMs,
         graceMs: parsed.dispatchGraceMs,
         keepEndedRunsMs: parsed.keepEndedRunsMs,

@@ -9,6 +9,7 @@
  * cut-off is never read. Every replica may run it: removing twice removes nothing more.
  */
 import type { Logger } from 'pino';
+import type { ActorEnv } from './actor-env.js';
 import type { Clock } from './clock.js';
 import type { JsonBucket } from './json-bucket.js';
 import { startPeriodicPass } from './periodic-pass.js';
@@ -19,6 +20,8 @@ export interface BucketRetentionOptions<T> {
   what: string;
   log: Logger;
   clock: Clock;
+  /** Told of a pass that failed (`env.reportError`: the actor's presence shows it). */
+  report?: ActorEnv['reportError'] | undefined;
   /** How long an entry is kept once it ended (ms). */
   keepMs: number;
   /** How often to look for entries to remove (ms); the first look is a minute after start. */
@@ -83,6 +86,7 @@ export function startBucketRetention<T>(options: BucketRetentionOptions<T>): Buc
     firstAfterMs: RETENTION_FIRST_PASS_AFTER_MS,
     intervalMs: options.intervalMs,
     pass,
+    report: options.report,
   });
   return {
     pass: async () => (await periodic.now()) ?? 0,

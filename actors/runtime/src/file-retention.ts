@@ -8,7 +8,9 @@
  * again meanwhile is young again and stays. Every replica may run it: removing twice removes
  * nothing more.
  */
+
 import type { Logger } from 'pino';
+import type { ActorEnv } from './actor-env.js';
 import { type BucketRetention, RETENTION_FIRST_PASS_AFTER_MS } from './bucket-retention.js';
 import type { Clock } from './clock.js';
 import type { ObjectFiles } from './object-files.js';
@@ -40,6 +42,8 @@ export interface FileRetentionOptions {
   what: string;
   log: Logger;
   clock: Clock;
+  /** Told of a pass that failed (`env.reportError`: the actor's presence shows it). */
+  report?: ActorEnv['reportError'] | undefined;
   /** How long a file is kept after it was last written (ms). */
   keepMs: number;
   /** How often to look for files to remove (ms); the first look is a minute after start. */
@@ -57,6 +61,7 @@ export function startFileRetention(options: FileRetentionOptions): FileRetention
     log,
     firstAfterMs: RETENTION_FIRST_PASS_AFTER_MS,
     intervalMs: options.intervalMs,
+    report: options.report,
     async pass() {
       const removed = await removeFilesWrittenBefore(files, options.clock.now() - keepMs, options.select);
       if (removed > 0) log.info({ removed, keepMs }, `removed ${what} written longer ago than they are kept`);

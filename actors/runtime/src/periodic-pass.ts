@@ -3,9 +3,12 @@
  * every `intervalMs`. One process never runs two at once: a tick while a pass runs joins it. A pass
  * that throws is logged and resolves undefined; the next tick tries again. The timers are unref'd.
  * A pass that failed because NATS was out of reach (a server restart) is a warning, not an error:
- * nothing is broken, and the next pass runs once the connection is back.
+ * nothing is broken, and the next pass runs once the connection is back. Any other failure is also
+ * told to `report` (the actor's `env.reportError`), so its presence entry shows it.
  */
+import { toOoError } from '@oo/contracts';
 import type { Logger } from 'pino';
+import type { ActorEnv } from './actor-env.js';
 import { isNatsUnreachable } from './nats-unreachable.js';
 
 export interface PeriodicPassOptions<T> {
@@ -17,6 +20,8 @@ export interface PeriodicPassOptions<T> {
   /** Delay between passes (ms). */
   intervalMs: number;
   pass(): Promise<T>;
+  /** Told of a pass that failed other than for NATS out of reach (`env.reportError`). */
+  report?: ActorEnv['reportError'] | undefined;
 }
 
 export interface PeriodicPass<T> {
@@ -37,7 +42,11 @@ export function startPeriodicPass<T>(options: PeriodicPassOptions<T>): PeriodicP
             { err },
             `${options.what} failed: NATS is out of reach; the next pass (in ${options.intervalMs / 1000} s) tries again`,
           );
-        } else options.log.error({ err }, `${options.what} failed`);
+        } else {
+          options.log.error({ err }, `${options.what} failed`);
+          const { code, message } = toOoError(err);
+          options.report?.({ code, message: `${options.what} failed: ${message}` });
+        }
         return undefined;
       })
       .finally(() => {

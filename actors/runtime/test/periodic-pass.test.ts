@@ -39,8 +39,9 @@ describe('runtime - periodic pass', () => {
     expect(passes).toBe(2);
   });
 
-  it('logs a pass that failed as an error, but one that found NATS out of reach as a warning', async () => {
+  it('logs a pass that failed as an error, and reports it, but one that found NATS out of reach as a warning only', async () => {
     const { log, records } = recordingLog();
+    const reported: Array<{ code: string; message: string }> = [];
     let failure: Error = new Error('a bug');
     const periodic = startPeriodicPass({
       what: 'sweeping',
@@ -48,6 +49,7 @@ describe('runtime - periodic pass', () => {
       firstAfterMs: 60_000,
       intervalMs: 30_000,
       pass: () => Promise.reject(failure),
+      report: (error) => reported.push(error),
     });
     expect(await periodic.now()).toBeUndefined();
     failure = new TimeoutError();
@@ -57,5 +59,7 @@ describe('runtime - periodic pass', () => {
       [50, 'sweeping failed'],
       [40, 'sweeping failed: NATS is out of reach; the next pass (in 30 s) tries again'],
     ]);
+    // The actor's presence shows what failed; a passing outage is no problem of its own.
+    expect(reported).toEqual([{ code: 'OO_ERR_HANDLER_FAILED', message: 'sweeping failed: a bug' }]);
   });
 });

@@ -8,12 +8,13 @@ import { openInstallationReadModel } from './read-model-access.js';
 
 export function sharedResources(config: OoConfig, log: Logger): Shared & { close(): Promise<void> } {
   let opened: Promise<ReadModel> | undefined;
-  let templates: Promise<readonly TemplateSummary[]> | undefined;
+  /** The templates folder's registry, read on first use and again whenever the folder changes. */
+  let folder: Promise<{ registry: TemplateRegistry }> | undefined;
   let watch: TemplatesFolderWatch | undefined;
   let closed = false;
 
   /** Reads the folder, then again whenever it changes, keeping what a refused file held as the engine does. */
-  const watchTemplates = async (): Promise<readonly TemplateSummary[]> => {
+  const watchFolder = async (): Promise<{ registry: TemplateRegistry }> => {
     const {
       createTemplateRegistry,
       loadTemplatesDir,
@@ -22,29 +23,27 @@ export function sharedResources(config: OoConfig, log: Logger): Shared & { close
       watchTemplatesFolder,
     } = await import('@oo/engine');
     const dir = config.engine.templatesDir;
-    const summaries = (registry: TemplateRegistry) =>
-      registry.list().map(({ template }) => ({
-        name: template.name,
-        version: template.version,
-        description: template.description,
-      }));
     const since = await templatesFolderSignature(dir);
-    let registry = createTemplateRegistry(loadTemplatesDir(dir).templates);
+    const read = { registry: createTemplateRegistry(loadTemplatesDir(dir).templates) };
     if (!closed) {
       watch = watchTemplatesFolder(dir, since, async () => {
-        registry = reloadedRegistry(registry, loadTemplatesDir(dir), dir)?.registry ?? registry;
-        templates = Promise.resolve(summaries(registry));
+        read.registry =
+          reloadedRegistry(read.registry, loadTemplatesDir(dir), dir)?.registry ?? read.registry;
       });
     }
-    return summaries(registry);
+    return read;
   };
 
   return {
     urls: {},
     log,
-    templates() {
-      templates ??= watchTemplates();
-      return templates;
+    async templates(): Promise<readonly TemplateSummary[]> {
+      folder ??= watchFolder();
+      return (await folder).registry.list().map(({ template }) => ({
+        name: template.name,
+        version: template.version,
+        description: template.description,
+      }));
     },
     readModel() {
       opened ??= openInstallationReadModel(config, config.dataDir, log.child({ component: 'read-model' }));

@@ -66,8 +66,11 @@ describe('the compiled build', () => {
       utimesSync(deep, new Date(Date.now() + 120_000), new Date(Date.now() + 120_000));
       expect(await ensureBuilt({ root })).toBe(1);
       expect(existsSync(join(root, 'pkgs', 'a', 'dist', 'deep', 'twice.js'))).toBe(false);
-      // esbuild's service process does not outlive the build.
-      expect(childCommands().filter((c) => c.includes('esbuild'))).toEqual([]);
+      // esbuild's service process does not outlive the build. Its stop() kills the process without
+      // waiting for it to exit: it is gone once this process has reaped it, a moment later.
+      await expect
+        .poll(() => childCommands().filter((c) => c.includes('esbuild')), { timeout: 5_000 })
+        .toEqual([]);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

@@ -22,13 +22,15 @@ export function sharedResources(config: OoConfig, log: Logger): Shared & { close
       templatesFolderSignature,
       watchTemplatesFolder,
     } = await import('@oo/engine');
+    // The engine's check, task types included: a template it refuses is neither listed nor routed.
+    const types = (await import('./task-catalog.js')).knownTaskTypes();
     const dir = config.engine.templatesDir;
     const since = await templatesFolderSignature(dir);
-    const read = { registry: createTemplateRegistry(loadTemplatesDir(dir).templates) };
+    const read = { registry: createTemplateRegistry(loadTemplatesDir(dir, types).templates) };
     if (!closed) {
       watch = watchTemplatesFolder(dir, since, async () => {
         read.registry =
-          reloadedRegistry(read.registry, loadTemplatesDir(dir), dir)?.registry ?? read.registry;
+          reloadedRegistry(read.registry, loadTemplatesDir(dir, types), dir)?.registry ?? read.registry;
       });
     }
     return read;

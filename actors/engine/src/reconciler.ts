@@ -16,6 +16,7 @@
  * run's state only when it has been quiet for `stuckAfterMs` — once for a run that ended, once per
  * wait for a run that is waiting.
  */
+import { toOoError } from '@oo/contracts';
 import {
   type ActorEnv,
   type Clock,
@@ -121,6 +122,8 @@ export function startReconciler(options: ReconcilerOptions) {
         // Out of reach, the next run would fail the same way: the sweep stops, and says so once.
         if (isNatsUnreachable(err)) throw err;
         log.error({ err, run_id: state.runId }, 'reconcile failed');
+        const { code, message } = toOoError(err);
+        options.report?.({ code, message: `reconciling run ${state.runId} failed: ${message}` });
       });
     }
   };

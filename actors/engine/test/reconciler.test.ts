@@ -196,15 +196,17 @@ describe('engine reconciler - sweeps', () => {
 });
 
 describe('engine reconciler - NATS out of reach', () => {
-  it('stops a sweep at the first run it could not reconcile for want of NATS, but goes on past other failures', async () => {
+  it('stops a sweep at the first run it could not reconcile for want of NATS, but goes on past other failures and reports them', async () => {
     const { bucket } = await countedBucket();
     const now = Date.now();
     const long = now - 2 * STUCK_AFTER_MS;
     for (const id of ['run_x1', 'run_x2', 'run_x3']) await bucket.put(id, run(id, 'running', long));
     const tried: string[] = [];
     let failure: Error = new Error('a bug in one run');
+    const reports: { code: string; message: string }[] = [];
     const reconciler = startReconciler({
       bucket,
+      report: (problem) => reports.push(problem),
       lookInFlight: async () => NOT_WAITING,
       log: pino({ level: 'silent' }),
       clock: { now: () => now, iso: () => new Date(now).toISOString() },
@@ -219,10 +221,18 @@ describe('engine reconciler - NATS out of reach', () => {
     try {
       await reconciler.sweep();
       expect(tried).toHaveLength(3);
+      // Each goes to the engine's presence entry (oo status shows it), not only to its log.
+      expect(reports).toHaveLength(3);
+      expect(reports[0]).toEqual({
+        code: 'OO_ERR_HANDLER_FAILED',
+        message: `reconciling run ${tried[0]} failed: a bug in one run`,
+      });
       tried.length = 0;
+      reports.length = 0;
       failure = new TimeoutError();
       await reconciler.sweep();
       expect(tried).toHaveLength(1);
+      expect(reports).toEqual([]);
     } finally {
       await reconciler.stop();
     }

@@ -22,8 +22,9 @@
  * once, later ones only which keys were written since (headers), and a record only once it has
  * been quiet for `graceMs`.
  */
+import { toOoError } from '@oo/contracts';
 import type { ActorEnv, Clock, JsonBucket } from '@oo/runtime';
-import { startPeriodicPass } from '@oo/runtime';
+import { isNatsUnreachable, startPeriodicPass } from '@oo/runtime';
 import type { Logger } from 'pino';
 import type { RequestRecord } from './request-records.js';
 
@@ -49,7 +50,7 @@ export interface RequestReconcilerOptions {
 export interface ReconcileResult {
   /** Records dispatched. */
   dispatched: number;
-  /** Dispatches (or abandons) that failed: logged, tried again once the record is quiet again. */
+  /** Dispatches (or abandons) that failed: logged and reported, tried again once the record is quiet again. */
   failed: number;
   /** Accepted records too old to start safely: ended failed instead (OO_ERR_REQUEST_NOT_STARTED). */
   abandoned: number;
@@ -130,6 +131,13 @@ export function startRequestReconciler(options: RequestReconcilerOptions): Reque
         { err, request_id: key, trace_id: record.traceId },
         'dispatching a request left undispatched failed',
       );
+      if (!isNatsUnreachable(err)) {
+        const { code, message } = toOoError(err);
+        options.report?.({
+          code,
+          message: `dispatching request ${key}, left undispatched, failed: ${message}`,
+        });
+      }
       return 'failed';
     }
     if (tooOld) {

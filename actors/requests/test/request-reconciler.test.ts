@@ -90,6 +90,7 @@ function reconcilerOf(
   dispatched: string[],
   dispatch: (record: RequestRecord) => Promise<void> = async () => undefined,
   abandoned: string[] = [],
+  reports: { code: string; message: string }[] = [],
 ) {
   /** As dispatch and abandon do last: the record's write, by compare-and-set. */
   const mark = async (requestId: string, change: Partial<RequestRecord>) => {
@@ -99,6 +100,7 @@ function reconcilerOf(
   return startRequestReconciler({
     bucket,
     log: silentLog,
+    report: (problem) => reports.push(problem),
     clock: { now, iso: () => new Date(now()).toISOString() },
     intervalMs: 3_600_000,
     graceMs: GRACE_MS,
@@ -192,13 +194,14 @@ describe('requests - reconciler', () => {
     }
   });
 
-  it('tries a failed dispatch again once the record is quiet again', async () => {
+  it('reports a failed dispatch and tries it again once the record is quiet again', async () => {
     bus = await startRequestBus();
     const bucket = await freshBucket(bus);
     await bucket.put('req_flaky', undispatched('req_flaky'));
     let now = (await lastWrite(bucket)) + GRACE_MS;
     const dispatched: string[] = [];
     let fail = true;
+    const reports: { code: string; message: string }[] = [];
     const reconciler = reconcilerOf(
       bucket,
       () => now,
@@ -206,9 +209,17 @@ describe('requests - reconciler', () => {
       async () => {
         if (fail) throw new Error('filestore unreachable');
       },
+      [],
+      reports,
     );
     try {
       expect(await reconciler.pass()).toEqual({ dispatched: 0, failed: 1, abandoned: 0 });
+      expect(reports).toEqual([
+        {
+          code: 'OO_ERR_HANDLER_FAILED',
+          message: 'dispatching request req_flaky, left undispatched, failed: filestore unreachable',
+        },
+      ]);
       expect((await bucket.get('req_flaky'))?.value.dispatched).toBe(false);
       fail = false;
       // The claim was a write: the record waits out the grace age again.

@@ -375,6 +375,15 @@ describe('web UI', () => {
     await page.click(`${letter} summary`);
     expect(await page.textContent(`${letter} details pre >> nth=1`)).toBe('{"resources": "<b>five</b>"}');
     expect(await page.$('table.dead-letters b')).toBeNull();
+    // The requests actor's last error is under its row, in view without scrolling sideways.
+    const lastError = 'table.presence tr.instance:has(td:text-is("requests")) + tr.last-error';
+    await statusPageShows(lastError);
+    expect(await page.textContent(lastError)).toMatch(
+      /^Last error, \d+ s ago: body does not match oo\.cmd\.requests\.submit: resources: .+ \(OO_ERR_MSG_SCHEMA\)$/,
+    );
+    const error = await page.locator(`${lastError} div`).boundingBox();
+    const card = await page.locator('section.card:has(table.presence)').boundingBox();
+    expect(error && card && error.x + error.width <= card.x + card.width).toBe(true);
     // A submit acts as its caller, whose identity the letter does not keep: it cannot be sent again,
     // and the page says so instead of offering it.
     expect(await page.textContent(`${letter} details`)).toMatch(

@@ -1,8 +1,10 @@
 /**
  * The lines `oo templates run` and `oo request submit|wait|cancel|rerun --wait` tell on stderr, one
  * per request, run or task change: `HH:MM:SS run run_… diamond@1 succeeded`, with a child run and
- * its tasks indented under the run that started it, so both commands read alike.
+ * its tasks indented under the run that started it, so both commands read alike. An error's message
+ * comes from elsewhere (a task's failure): its control characters are escaped (terminal-text.ts).
  */
+import { printable } from './terminal-text.js';
 
 interface ErrorLike {
   readonly code?: string | undefined;
@@ -37,7 +39,7 @@ export interface TaskLineEvent {
 const timeOf = (iso: string) => iso.slice(11, 19);
 
 function errorText(error: ErrorLike | null | undefined): string {
-  return error?.code ? ` (${error.code}: ${error.message ?? ''})` : '';
+  return error?.code ? printable(` (${error.code}: ${error.message ?? ''})`) : '';
 }
 
 /** `HH:MM:SS request succeeded`. */

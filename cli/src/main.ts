@@ -5,6 +5,7 @@
 import { OoError } from '@oo/contracts';
 import { Command } from 'commander';
 import { actorNames } from './actor-registry.js';
+import { printable } from './terminal-text.js';
 
 /** Every command's `--data`: the installation's data folder, as `oo actor` reads it (OO_DATA_DIR). */
 const DATA_DIR = process.env.OO_DATA_DIR || '.oo';
@@ -197,7 +198,10 @@ try {
   await program.parseAsync(process.argv);
 } catch (err) {
   const message =
-    err instanceof OoError ? `${err.code}: ${err.message}` : ((err as Error).stack ?? String(err));
+    // An OoError may quote what a server answered: shown line by line, its control characters escaped.
+    err instanceof OoError
+      ? `${err.code}: ${err.message}`.split('\n').map(printable).join('\n')
+      : ((err as Error).stack ?? String(err));
   process.stderr.write(`oo: ${message}\n`);
   process.exit(1);
 }

@@ -7,6 +7,7 @@
  * OO_LOG_FORMAT=json. Only the layout changes: the record is what pino wrote, redactions included.
  */
 import type { DestinationStream } from 'pino';
+import { printable } from './terminal-text.js';
 
 const LEVELS: Record<number, string> = {
   10: 'TRACE',
@@ -56,7 +57,8 @@ export function terminalLogLine(json: string): string {
     typeof record.msg === 'string' ? record.msg : '',
     ...fields,
   ];
-  return `${parts.filter((p) => p !== '').join('  ')}\n`;
+  // A field may quote what came from outside (a message body in an error): shown, never obeyed.
+  return `${printable(parts.filter((p) => p !== '').join('  '))}\n`;
 }
 
 /** Where `oo up` logs: readable lines on a terminal, JSON elsewhere (undefined: pino's stdout). */

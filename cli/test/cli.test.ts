@@ -10,22 +10,23 @@ import { presenceTable } from '../src/index.js';
 const run = promisify(execFile);
 const oo = new URL('../bin/oo.js', import.meta.url).pathname;
 
+const entry: PresenceEntry = {
+  actor: 'engine',
+  instance: 'inst_1',
+  host: 'h',
+  pid: 7,
+  versions: { node: 'v20', actor: '0.1.0', runtime: '0.1.0' },
+  startedAt: '2026-01-01T00:00:00.000Z',
+  heartbeatAt: '2026-01-01T00:00:05.000Z',
+  inFlight: 1,
+  handled: 10,
+  failed: 2,
+  deadLettered: 3,
+  lastError: { code: 'OO_ERR_TIMEOUT', message: 'x', at: '2026-01-01T00:00:04.000Z' },
+};
+
 describe('oo command', () => {
   it('prints the presence table with one row per instance', () => {
-    const entry: PresenceEntry = {
-      actor: 'engine',
-      instance: 'inst_1',
-      host: 'h',
-      pid: 7,
-      versions: { node: 'v20', actor: '0.1.0', runtime: '0.1.0' },
-      startedAt: '2026-01-01T00:00:00.000Z',
-      heartbeatAt: '2026-01-01T00:00:05.000Z',
-      inFlight: 1,
-      handled: 10,
-      failed: 2,
-      deadLettered: 3,
-      lastError: { code: 'OO_ERR_TIMEOUT', message: 'x', at: '2026-01-01T00:00:04.000Z' },
-    };
     // An instance of a build before dead letters were counted in presence: 0, not a gap.
     const { deadLettered: _, ...older } = { ...entry, instance: 'inst_0' };
     const table = presenceTable([entry, older], Date.parse('2026-01-01T00:00:07.000Z')).split('\n');
@@ -34,6 +35,22 @@ describe('oo command', () => {
     );
     expect(table[1]).toMatch(/^engine\s+inst_1\s+h\s+7\s+1\s+10\s+2\s+3\s+2s ago\s+OO_ERR_TIMEOUT$/);
     expect(table[2]).toMatch(/^engine\s+inst_0\s+h\s+7\s+1\s+10\s+2\s+0\s+2s ago\s+OO_ERR_TIMEOUT$/);
+  });
+
+  it("prints each instance's last error in full under the table, its control characters escaped", () => {
+    const hostile = { code: 'OO_ERR_MSG_INVALID_JSON', message: 'body \u001b[2J', at: entry.startedAt };
+    const quiet = { ...entry, instance: 'inst_2', lastError: undefined };
+    const lines = presenceTable(
+      [entry, quiet, { ...entry, instance: 'inst_3', lastError: hostile }],
+      Date.parse('2026-01-01T00:00:07.000Z'),
+    ).split('\n');
+    expect(lines.slice(4)).toEqual([
+      '',
+      'last errors:',
+      '  engine inst_1, 3s ago: OO_ERR_TIMEOUT x',
+      '  engine inst_3, 7s ago: OO_ERR_MSG_INVALID_JSON body \\u001b[2J',
+    ]);
+    expect(presenceTable([quiet]).split('\n')).toHaveLength(2);
   });
 
   it('tells which Debian package to install when nats-server is missing', async () => {

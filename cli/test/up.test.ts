@@ -115,6 +115,17 @@ describe('oo up', { timeout: 240_000 }, () => {
       expect(await status.waitForLine(/^engine\s/, 15_000)).toMatch(/^engine\s+inst_/);
       expect(status.output()).toMatch(/^runner\s+inst_/m);
       await status.exited();
+      // The refused edit is the engine's last error (in its next presence beat): its code in the
+      // table, what happened below it.
+      const statusNow = async () => {
+        const again = oo(['status', '--data', data]);
+        await again.exited();
+        return again.output();
+      };
+      await expect
+        .poll(statusNow, { timeout: 15_000 })
+        .toMatch(/^last errors:\n( {2}.*\n)* {2}engine inst_\S+, \d+s ago: OO_ERR_\w+ \S*added\.json: /m);
+      expect(await statusNow()).toMatch(/^engine\s+inst_\S+(\s+\S+){6}\s+\d+s ago\s+OO_ERR_\w+$/m);
       await watcher.stop();
     } finally {
       expect(await up.kill('SIGTERM')).toBe(0);

@@ -17,6 +17,7 @@ import {
 } from '@oo/runtime';
 import { type Io, json, processIo } from '../command-io.js';
 import { withInstallationNats } from '../installation-nats.js';
+import { printable } from '../terminal-text.js';
 import { textTable } from '../text-table.js';
 
 export interface DlqOptions {
@@ -190,7 +191,7 @@ function report<T>(
   }
   for (const outcome of outcomes) {
     if ('error' in outcome)
-      io.err(`not ${verb} ${outcome.seq}: ${outcome.error.code}: ${outcome.error.message}\n`);
+      io.err(`not ${verb} ${outcome.seq}: ${printable(`${outcome.error.code}: ${outcome.error.message}`)}\n`);
     else if (!options.json) io.out(`${describe(outcome.done, outcome.seq)}\n`);
   }
   if (outcomes.length === 0) io.err('no dead letters selected\n');

@@ -1,7 +1,8 @@
-/** `oo status`: the presence table — every actor instance alive now. */
+/** `oo status`: the presence table — every actor instance alive now — and each one's last error. */
 import { BucketNames, PresenceEntry } from '@oo/contracts';
 import { jsonBucket, openBucket, readPresence } from '@oo/runtime';
 import { withInstallationNats } from '../installation-nats.js';
+import { printable } from '../terminal-text.js';
 import { textTable } from '../text-table.js';
 
 export function presenceTable(entries: readonly PresenceEntry[], now = Date.now()): string {
@@ -26,10 +27,25 @@ export function presenceTable(entries: readonly PresenceEntry[], now = Date.now(
     String(e.handled),
     String(e.failed),
     String(e.deadLettered ?? 0),
-    `${Math.max(0, Math.round((now - Date.parse(e.heartbeatAt)) / 1000))}s ago`,
+    secondsAgo(e.heartbeatAt, now),
     e.lastError ? `${e.lastError.code}` : '',
   ]);
-  return textTable(header, rows);
+  // The code fits the table; what happened is in the message, one line per instance below it.
+  const errors = entries.flatMap((e) =>
+    e.lastError
+      ? [
+          `  ${e.actor} ${e.instance}, ${secondsAgo(e.lastError.at, now)}: ${printable(
+            `${e.lastError.code} ${e.lastError.message}`,
+          )}`,
+        ]
+      : [],
+  );
+  const table = textTable(header, rows);
+  return errors.length === 0 ? table : `${table}\n\nlast errors:\n${errors.join('\n')}`;
+}
+
+function secondsAgo(iso: string, now: number): string {
+  return `${Math.max(0, Math.round((now - Date.parse(iso)) / 1000))}s ago`;
 }
 
 export async function status(options: { data: string }): Promise<void> {

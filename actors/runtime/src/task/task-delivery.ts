@@ -5,6 +5,7 @@
  *   end already decided              republish it (a crash came between deciding and acking)
  *   run ended (cancelled / failed)   onCancel (once), ack, run nothing
  *   a copy while another holds it    ack, run nothing (one chain of looks, one attempt at a time)
+ *   parked and back early            park for the rest (the server lost the delay)
  *   retry not due yet                park until it is
  *   input invalid                    end failed (terminal)
  *   attempt starts                   deadline stored; TaskEvent running once it lasts 100 ms or waits
@@ -105,6 +106,12 @@ function checkOutput(
  * compare-and-set on the task state lets only one of them decide.
  */
 const DUPLICATE_PARK_MS = 1_000;
+
+/**
+ * A parked message back this much before its time or less is on time: another runner instance's
+ * clock may be a little behind the one that parked it.
+ */
+const EARLY_LOOK_MS = 1_000;
 
 /** An attempt still running after this long is announced with a `running` task event. */
 const RUNNING_AFTER_MS = 100;
@@ -280,6 +287,15 @@ async function handleExclusively(
   if (held && held.seq !== actx.streamSeq && isHeld(state.current, dispatch, clock.now())) {
     log.info({ held_by_seq: held.seq }, 'copy dropped: another message of this task holds it');
     return undefined;
+  }
+  // This message was parked (`again`) and is back well before its time: the server lost the delay
+  // (killed before it stored the nak, it sends the message again after the ack wait). Parked again
+  // for the rest, not looked at early: after such a restart every task parked then would poll at
+  // once. A message holding the task for an attempt's deadline was not parked: it goes on now.
+  if (held?.seq === actx.streamSeq) {
+    const due = held.lostAfter - deps.heldGraceMs;
+    const early = due - clock.now();
+    if (due !== state.current.deadlineAt && early > EARLY_LOOK_MS) return actx.again(early);
   }
   const retryAt = state.current.retryAt;
   if (retryAt !== undefined && clock.now() < retryAt) return actx.again(retryAt - clock.now());

@@ -49,7 +49,8 @@ export function requestLine(at: string, status: string, error?: ErrorLike | null
 
 /** `HH:MM:SS run run_… template@1 succeeded`, indented by the run's depth in its tree. */
 export function runLine(event: RunLineEvent, depth: number): string {
-  const version = event.version === undefined ? '' : `@${event.version}`;
+  // A run refused before its template was found has version 0: no version to tell.
+  const version = event.version ? `@${event.version}` : '';
   return `${timeOf(event.at)} ${'  '.repeat(depth)}run ${event.runId} ${event.template}${version} ${event.status}${errorText(event.error)}`;
 }
 

@@ -174,6 +174,14 @@ program
 
 const templates = program.command('templates').description('work with workflow templates');
 const templateCommands = () => import('./commands/templates.js');
+gatewayOption(
+  templates
+    .command('list')
+    .description(
+      'list the templates the engine loads, every version (through the gateway: OO_GATEWAY_URL and OO_TOKEN, else the running `oo up`)',
+    )
+    .option('--json', 'the list as JSON instead of a table'),
+).action(async (opts) => run((await templateCommands()).listTemplates(opts)));
 templates
   .command('validate [dir]')
   .description('check every template in a folder as the engine does when it loads them')

@@ -283,6 +283,8 @@ describe('oo templates run', () => {
         message: 'no template nothing-here is loaded (loaded: echo, greet, greet-twice, nap)',
       },
     });
+    // No template, so no version: `nothing-here failed`, not `nothing-here@0 failed`.
+    expect(unknown.stderr).toMatch(/ nothing-here failed \(OO_ERR_WORKFLOW_TEMPLATE_NOT_FOUND: /);
     expect(unknown.stderr).toContain(
       'the engine has not loaded nothing-here: if its file is in the templates folder, `oo templates validate <folder>` tells why it is refused',
     );

@@ -87,6 +87,11 @@ describe('oo up', { timeout: 240_000 }, () => {
       const listed = async () => (await listedItems()).find((t) => t.name === 'added')?.description;
       const listedNames = async () => (await listedItems()).map((t) => t.name);
       await expect.poll(listed, { timeout: 15_000 }).toBe('written while oo up ran');
+      // `oo templates list` reads the same list, through the gateway oo up runs.
+      const list = oo(['templates', 'list', '--data', data]);
+      expect(await list.exited()).toBe(0);
+      expect(list.output()).toMatch(/^NAME +VERSION +DESCRIPTION\n/);
+      expect(list.output()).toMatch(/^added +1 +written while oo up ran$/m);
       // The engine reads the folder on its own: until it has, a start of `added` is refused.
       const endOfRun = async (template: string) => {
         const runId = newId('run');

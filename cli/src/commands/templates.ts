@@ -1,4 +1,5 @@
 /**
+ * `oo templates list`: the templates the engine loads, every version, as the gateway lists them.
  * `oo templates validate [dir]`: the engine's load-time checks over a folder of templates.
  * `oo templates run <name>`: a run of a loaded template started straight on the engine, without a
  * request, and followed with its child runs to the end: what a template author does to try one.
@@ -10,8 +11,29 @@ import { formatProblem, loadTemplatesDir } from '@oo/engine';
 import { createPublisher, type Nats, openObjectFiles, outputValues, startTelemetry } from '@oo/runtime';
 import { EXIT_ENDED_OTHERWISE, type Io, json, processIo, readBody, timeoutMs } from '../command-io.js';
 import { followRun } from '../follow-run.js';
+import { gatewayClient, gatewayTarget } from '../gateway-client.js';
 import { withInstallationNats } from '../installation-nats.js';
 import { knownTaskTypes } from '../task-catalog.js';
+import { textTable } from '../text-table.js';
+
+interface TemplateSummary {
+  name: string;
+  version: number;
+  description?: string | undefined;
+}
+
+/** What `oo templates run` can start: the gateway's `GET /v1/templates` (OO_GATEWAY_URL and OO_TOKEN, else `oo up`). */
+export async function listTemplates(options: { data: string; json?: boolean }, io: Io = processIo) {
+  const gateway = gatewayClient(gatewayTarget(options.data));
+  const list = await gateway.call<{ items: TemplateSummary[] }>('GET', '/v1/templates');
+  if (options.json) io.out(json(list));
+  else if (list.items.length === 0) io.out('no templates loaded\n');
+  else {
+    const rows = list.items.map((t) => [t.name, String(t.version), t.description ?? '']);
+    io.out(`${textTable(['NAME', 'VERSION', 'DESCRIPTION'], rows)}\n`);
+  }
+  return 0;
+}
 
 export function validateTemplates(dir: string): number {
   const { templates, problems } = loadTemplatesDir(dir, knownTaskTypes());

@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => bed?.stop());
 
-const WAIT_MS = 10_000;
+const WAIT_MS = 4_000;
 
 it('keeps a parked task parked until its time when the server lost the delay', async () => {
   const type = `${freshName('t')}.parked`;

@@ -26,9 +26,12 @@ program
 
 program
   .command('status')
-  .description('print the actor instances alive now (presence)')
+  .description('print the actor instances alive now (presence), each with its last error')
+  .option('--json', 'the entries as JSON (GET /v1/presence), instead of a table')
   .option(...NATS_DATA_OPTION)
-  .action(async (opts: { data: string }) => (await import('./commands/status.js')).status(opts));
+  .action(async (opts: { data: string; json?: boolean }) =>
+    (await import('./commands/status.js')).status(opts),
+  );
 
 program
   .command('actor <name>')

@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EngineSubjects, newId } from '@oo/contracts';
+import { EngineSubjects, newId, type PresenceEntry } from '@oo/contracts';
 import { defineActor, on, RuntimeConfig, startActor } from '@oo/runtime';
 import { waitFor } from '@oo/test-harness';
 import { pino } from 'pino';
@@ -131,6 +131,10 @@ describe('oo up', { timeout: 240_000 }, () => {
         .poll(statusNow, { timeout: 15_000 })
         .toMatch(/^last errors:\n( {2}.*\n)* {2}engine inst_\S+, \d+s ago: OO_ERR_\w+ \S*added\.json: /m);
       expect(await statusNow()).toMatch(/^engine\s+inst_\S+(\s+\S+){6}\s+\d+s ago\s+OO_ERR_\w+$/m);
+      const asJson = oo(['status', '--json', '--data', data]);
+      expect(await asJson.exited()).toBe(0);
+      const { items } = JSON.parse(asJson.output()) as { items: PresenceEntry[] };
+      expect(items.find((e) => e.actor === 'engine')?.lastError?.message).toMatch(/added\.json: /);
       await watcher.stop();
     } finally {
       expect(await up.kill('SIGTERM')).toBe(0);

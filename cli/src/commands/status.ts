@@ -1,6 +1,7 @@
 /** `oo status`: the presence table — every actor instance alive now — and each one's last error. */
 import { BucketNames, PresenceEntry } from '@oo/contracts';
 import { jsonBucket, openBucket, readPresence } from '@oo/runtime';
+import { json } from '../command-io.js';
 import { withInstallationNats } from '../installation-nats.js';
 import { printable } from '../terminal-text.js';
 import { textTable } from '../text-table.js';
@@ -48,13 +49,14 @@ function secondsAgo(iso: string, now: number): string {
   return `${Math.max(0, Math.round((now - Date.parse(iso)) / 1000))}s ago`;
 }
 
-export async function status(options: { data: string }): Promise<void> {
+export async function status(options: { data: string; json?: boolean }): Promise<void> {
   await withInstallationNats(options.data, 'oo-status', async (nats, url) => {
     const presence = await openBucket(nats, BucketNames.presence);
     const bucket = jsonBucket(presence, BucketNames.presence, PresenceEntry, {}, nats);
     const entries = await readPresence(bucket);
-    process.stdout.write(
-      entries.length === 0 ? `no actor instances alive on ${url}\n` : `${presenceTable(entries)}\n`,
-    );
+    // As GET /v1/presence answers, for a script or a monitoring system.
+    if (options.json) process.stdout.write(json({ items: entries }));
+    else if (entries.length === 0) process.stdout.write(`no actor instances alive on ${url}\n`);
+    else process.stdout.write(`${presenceTable(entries)}\n`);
   });
 }

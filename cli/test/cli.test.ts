@@ -33,12 +33,17 @@ describe('oo command', () => {
     expect(table[0]).toMatch(
       /^ACTOR\s+INSTANCE\s+HOST\s+PID\s+IN-FLIGHT\s+HANDLED\s+FAILED\s+DEAD-LETTERED\s+SEEN\s+LAST ERROR$/,
     );
-    expect(table[1]).toMatch(/^engine\s+inst_1\s+h\s+7\s+1\s+10\s+2\s+3\s+2s ago\s+OO_ERR_TIMEOUT$/);
-    expect(table[2]).toMatch(/^engine\s+inst_0\s+h\s+7\s+1\s+10\s+2\s+0\s+2s ago\s+OO_ERR_TIMEOUT$/);
+    expect(table[1]).toMatch(/^engine\s+inst_1\s+h\s+7\s+1\s+10\s+2\s+3\s+2 s ago\s+OO_ERR_TIMEOUT$/);
+    expect(table[2]).toMatch(/^engine\s+inst_0\s+h\s+7\s+1\s+10\s+2\s+0\s+2 s ago\s+OO_ERR_TIMEOUT$/);
   });
 
   it("prints each instance's last error in full under the table, its control characters escaped", () => {
-    const hostile = { code: 'OO_ERR_MSG_INVALID_JSON', message: 'body \u001b[2J', at: entry.startedAt };
+    // Met two hours before: said in hours, not in seconds.
+    const hostile = {
+      code: 'OO_ERR_MSG_INVALID_JSON',
+      message: 'body \u001b[2J',
+      at: '2025-12-31T22:00:00.000Z',
+    };
     const quiet = { ...entry, instance: 'inst_2', lastError: undefined };
     const lines = presenceTable(
       [entry, quiet, { ...entry, instance: 'inst_3', lastError: hostile }],
@@ -47,8 +52,8 @@ describe('oo command', () => {
     expect(lines.slice(4)).toEqual([
       '',
       'last errors:',
-      '  engine inst_1, 3s ago: OO_ERR_TIMEOUT x',
-      '  engine inst_3, 7s ago: OO_ERR_MSG_INVALID_JSON body \\u001b[2J',
+      '  engine inst_1, 3 s ago: OO_ERR_TIMEOUT x',
+      '  engine inst_3, 2 h ago: OO_ERR_MSG_INVALID_JSON body \\u001b[2J',
     ]);
     expect(presenceTable([quiet]).split('\n')).toHaveLength(2);
   });

@@ -129,8 +129,8 @@ describe('oo up', { timeout: 240_000 }, () => {
       };
       await expect
         .poll(statusNow, { timeout: 15_000 })
-        .toMatch(/^last errors:\n( {2}.*\n)* {2}engine inst_\S+, \d+s ago: OO_ERR_\w+ \S*added\.json: /m);
-      expect(await statusNow()).toMatch(/^engine\s+inst_\S+(\s+\S+){6}\s+\d+s ago\s+OO_ERR_\w+$/m);
+        .toMatch(/^last errors:\n( {2}.*\n)* {2}engine inst_\S+, \d+ s ago: OO_ERR_\w+ \S*added\.json: /m);
+      expect(await statusNow()).toMatch(/^engine\s+inst_\S+(\s+\S+){6}\s+\d+ s ago\s+OO_ERR_\w+$/m);
       const asJson = oo(['status', '--json', '--data', data]);
       expect(await asJson.exited()).toBe(0);
       const { items } = JSON.parse(asJson.output()) as { items: PresenceEntry[] };

@@ -1,6 +1,7 @@
 /** `oo status`: the presence table — every actor instance alive now — and each one's last error. */
 import { BucketNames, PresenceEntry } from '@oo/contracts';
 import { jsonBucket, openBucket, readPresence } from '@oo/runtime';
+import { elapsedText } from '@oo/web/elapsed';
 import { json } from '../command-io.js';
 import { withInstallationNats } from '../installation-nats.js';
 import { printable } from '../terminal-text.js';
@@ -28,14 +29,14 @@ export function presenceTable(entries: readonly PresenceEntry[], now = Date.now(
     String(e.handled),
     String(e.failed),
     String(e.deadLettered ?? 0),
-    secondsAgo(e.heartbeatAt, now),
+    `${elapsedText(e.heartbeatAt, now)} ago`,
     e.lastError ? `${e.lastError.code}` : '',
   ]);
   // The code fits the table; what happened is in the message, one line per instance below it.
   const errors = entries.flatMap((e) =>
     e.lastError
       ? [
-          `  ${e.actor} ${e.instance}, ${secondsAgo(e.lastError.at, now)}: ${printable(
+          `  ${e.actor} ${e.instance}, ${elapsedText(e.lastError.at, now)} ago: ${printable(
             `${e.lastError.code} ${e.lastError.message}`,
           )}`,
         ]
@@ -43,10 +44,6 @@ export function presenceTable(entries: readonly PresenceEntry[], now = Date.now(
   );
   const table = textTable(header, rows);
   return errors.length === 0 ? table : `${table}\n\nlast errors:\n${errors.join('\n')}`;
-}
-
-function secondsAgo(iso: string, now: number): string {
-  return `${Math.max(0, Math.round((now - Date.parse(iso)) / 1000))}s ago`;
 }
 
 export async function status(options: { data: string; json?: boolean }): Promise<void> {

@@ -42,9 +42,16 @@ export async function executeCommands(
 ): Promise<void> {
   // Publishes go out in plan order on one connection (so watchers see "succeeded" before the next
   // task's "scheduled") and their acks are awaited together: one round trip, not one per command.
+  // Work for others (a task, a child run's start) goes out once the events before it are stored:
+  // they are in another stream, so a runner could otherwise end a task before its `scheduled`
+  // event is stored, and the read model, which orders by stream, would show the task scheduled.
   const sent: Promise<unknown>[] = [];
   const send = (p: Promise<unknown>) => {
     sent.push(p);
+  };
+  const work: (() => Promise<unknown>)[] = [];
+  const sendAfterEvents = (publish: () => Promise<unknown>) => {
+    work.push(publish);
   };
   for (const command of commands) {
     switch (command.kind) {
@@ -83,7 +90,7 @@ export async function executeCommands(
         break;
       }
       case 'schedule':
-        send(
+        sendAfterEvents(() =>
           via.publish(
             taskSubject(command.type),
             {
@@ -103,7 +110,7 @@ export async function executeCommands(
         );
         break;
       case 'start-child':
-        send(
+        sendAfterEvents(() =>
           via.publish(
             EngineSubjects.start,
             {
@@ -145,5 +152,7 @@ export async function executeCommands(
         break;
     }
   }
+  if (work.length > 0 && sent.length > 0) await Promise.all(sent.splice(0));
+  for (const publish of work) send(publish());
   await Promise.all(sent);
 }

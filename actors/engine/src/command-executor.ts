@@ -42,16 +42,9 @@ export async function executeCommands(
 ): Promise<void> {
   // Publishes go out in plan order on one connection (so watchers see "succeeded" before the next
   // task's "scheduled") and their acks are awaited together: one round trip, not one per command.
-  // Work for others (a task, a child run's start) goes out once the events before it are stored:
-  // they are in another stream, so a runner could otherwise end a task before its `scheduled`
-  // event is stored, and the read model, which orders by stream, would show the task scheduled.
   const sent: Promise<unknown>[] = [];
   const send = (p: Promise<unknown>) => {
     sent.push(p);
-  };
-  const work: (() => Promise<unknown>)[] = [];
-  const sendAfterEvents = (publish: () => Promise<unknown>) => {
-    work.push(publish);
   };
   for (const command of commands) {
     switch (command.kind) {
@@ -90,7 +83,7 @@ export async function executeCommands(
         break;
       }
       case 'schedule':
-        sendAfterEvents(() =>
+        send(
           via.publish(
             taskSubject(command.type),
             {
@@ -110,7 +103,7 @@ export async function executeCommands(
         );
         break;
       case 'start-child':
-        sendAfterEvents(() =>
+        send(
           via.publish(
             EngineSubjects.start,
             {
@@ -152,7 +145,5 @@ export async function executeCommands(
         break;
     }
   }
-  if (work.length > 0 && sent.length > 0) await Promise.all(sent.splice(0));
-  for (const publish of work) send(publish());
   await Promise.all(sent);
 }

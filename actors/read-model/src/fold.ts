@@ -64,12 +64,15 @@ export function foldEvent(db: Db, event: FoldedEvent, project: (tx: Db) => Promi
   });
 }
 
-const newer = (table: string) => `excluded.last_seq > ${table}.last_seq`;
+export const newer = (table: string) => `excluded.last_seq > ${table}.last_seq`;
 
-/** SET clauses: state columns follow the newest event (the column lists are constants, not input). */
-export function latest(table: string, columns: readonly string[]): string {
+/**
+ * SET clauses: state columns follow the newest event, or the event `takes` (SQL, true when the
+ * incoming event wins) says (the column lists and the condition are constants, not input).
+ */
+export function latest(table: string, columns: readonly string[], takes = newer(table)): string {
   return columns
-    .map((c) => `${c} = CASE WHEN ${newer(table)} THEN excluded.${c} ELSE ${table}.${c} END`)
+    .map((c) => `${c} = CASE WHEN ${takes} THEN excluded.${c} ELSE ${table}.${c} END`)
     .join(',\n  ');
 }
 

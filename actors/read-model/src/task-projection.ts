@@ -5,9 +5,22 @@
 import { type TaskEvent, taskEventSubject } from '@oo/contracts';
 import { z } from 'zod';
 import { type Db, json, timeParam } from './db.js';
-import { foldEvent, latest, sequences } from './fold.js';
+import { foldEvent, latest, newer, sequences } from './fold.js';
 
 const TASK_ENDED = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
+const ENDED_LIST = [...TASK_ENDED].map((s) => `'${s}'`).join(', ');
+
+/**
+ * Whether the incoming event's state wins: the newest does, except that a task's end outranks its
+ * `scheduled`, whatever their sequences. The engine's `scheduled` and the task message go to two
+ * streams, stored independently: on a loaded server a runner can end the task before its
+ * `scheduled` is stored. A task is not scheduled again in the same run after it ended (a rerun is
+ * a new run), so a `scheduled` beside an end is always the late one; either fold order ends ended.
+ */
+const TAKES_INCOMING = `CASE
+    WHEN excluded.status = 'scheduled' AND t.status IN (${ENDED_LIST}) THEN false
+    WHEN t.status = 'scheduled' AND excluded.status IN (${ENDED_LIST}) THEN true
+    ELSE ${newer('t')} END`;
 
 /** The task type whose output names a git commit, and the part of its output we record. */
 export const COMMIT_TASK_TYPE = 'rfm.commit';
@@ -22,7 +35,7 @@ INSERT INTO tasks AS t (run_id, task_key, type, status, attempts, started_at, fi
   updated_at, first_seq, last_seq)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $10)
 ON CONFLICT (run_id, task_key) DO UPDATE SET
-  ${latest('t', ['status', 'finished_at', 'error', 'updated_at'])},
+  ${latest('t', ['status', 'finished_at', 'error', 'updated_at'], TAKES_INCOMING)},
   attempts = GREATEST(t.attempts, excluded.attempts),
   started_at = LEAST(t.started_at, excluded.started_at),
   ${sequences('t')}`;

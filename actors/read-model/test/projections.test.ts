@@ -89,6 +89,34 @@ describe.each(databases)('read model projections ($kind)', (database) => {
     expect(task).toEqual({ status: 'succeeded', started_at: new Date(at(2)), finished_at: new Date(at(3)) });
   });
 
+  it("keeps a task's end over its scheduled event stored after it, in either fold order", async () => {
+    // The engine's `scheduled` and the task go to two streams: a runner may end the task first.
+    for (const order of ['end first', 'scheduled first'] as const) {
+      const { runId } = ids();
+      const ended = {
+        seq: nextSeq(),
+        event: taskEvent({ runId, taskKey: 'a', status: 'succeeded', at: at(3) }),
+      };
+      const late = {
+        seq: nextSeq(),
+        event: taskEvent({ runId, taskKey: 'a', status: 'scheduled', at: at(1) }),
+      };
+      for (const { seq, event } of order === 'end first' ? [ended, late] : [late, ended]) {
+        await readModel.applyTaskEvent(seq, event);
+      }
+      const [task] = await readModel.db.query(
+        'SELECT status, finished_at, last_seq FROM tasks WHERE run_id = $1',
+        [runId],
+      );
+      expect({ order, ...task, last_seq: Number(task?.last_seq) }).toEqual({
+        order,
+        status: 'succeeded',
+        finished_at: new Date(at(3)),
+        last_seq: late.seq,
+      });
+    }
+  });
+
   it('ends in the same tables whatever order the events arrive in, duplicates included', async () => {
     const story = requestStory(ids());
     const inOrder = await another();

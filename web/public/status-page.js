@@ -1,13 +1,15 @@
 // @ts-check
 /**
  * The actor instances alive now (`GET /v1/presence`): what each has handled, what fails, when it
- * last reported, and under an instance its last error, where nobody has to scroll to see it; below, the dead letters of the last day (dead-letters-card.js) and the workflow
- * templates loaded (templates-card.js). Operators and admins.
+ * last reported, and under an instance its last error, where nobody has to scroll to see it; below,
+ * the dead letters of the last day (dead-letters-card.js) and the workflow templates loaded
+ * (templates-card.js). Operators and admins.
  */
-import { call, describeError } from './api.js';
+import { call } from './api.js';
 import { deadLettersCard } from './dead-letters-card.js';
-import { h, replace, table, when } from './dom.js';
+import { h, when } from './dom.js';
 import { elapsedText } from './elapsed.js';
+import { listCard } from './list-card.js';
 import { templatesCard } from './templates-card.js';
 
 /**
@@ -25,37 +27,21 @@ import { templatesCard } from './templates-card.js';
  * @returns {HTMLElement}
  */
 export function statusPageView({ token, signal, maySettle }) {
-  const rows = h('tbody');
-  const message = h('p', { class: 'error', role: 'alert' });
-  const summary = h('p', { class: 'hint' });
-
-  async function load() {
-    try {
+  const presence = listCard({
+    title: 'Actors alive',
+    className: 'presence',
+    columns: COLUMNS,
+    signal,
+    async read() {
       const { items } = /** @type {{ items: PresenceEntry[] }} */ (await call(token, 'GET', '/v1/presence'));
-      if (signal.aborted) return;
-      message.textContent = '';
       const actors = new Set(items.map((entry) => entry.actor));
-      summary.textContent = `${items.length} instance${items.length === 1 ? '' : 's'} of ${actors.size} actor${actors.size === 1 ? '' : 's'}, as of ${new Date().toLocaleTimeString()}`;
       const now = Date.now();
-      replace(
-        rows,
-        items.map((entry) => instanceRows(entry, now)),
-      );
-    } catch (err) {
-      message.textContent = describeError(err);
-    }
-  }
-  void load();
-
-  const presence = h(
-    'section',
-    { class: 'card' },
-    h('h2', {}, 'Actors alive'),
-    h('p', {}, h('button', { type: 'button', class: 'secondary', onclick: () => load() }, 'Refresh')),
-    summary,
-    message,
-    table('presence', COLUMNS, rows),
-  );
+      return {
+        summary: `${items.length} instance${items.length === 1 ? '' : 's'} of ${actors.size} actor${actors.size === 1 ? '' : 's'}, as of ${new Date().toLocaleTimeString()}`,
+        rows: items.map((entry) => instanceRows(entry, now)),
+      };
+    },
+  });
   return h(
     'div',
     {},

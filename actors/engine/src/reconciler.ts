@@ -16,12 +16,12 @@
  * run's state only when it has been quiet for `stuckAfterMs` — once for a run that ended, once per
  * wait for a run that is waiting.
  */
-import { toOoError } from '@oo/contracts';
 import {
   type ActorEnv,
   type Clock,
   isNatsUnreachable,
   type JsonBucket,
+  reportFailure,
   startPeriodicPass,
 } from '@oo/runtime';
 import type { Logger } from 'pino';
@@ -122,8 +122,7 @@ export function startReconciler(options: ReconcilerOptions) {
         // Out of reach, the next run would fail the same way: the sweep stops, and says so once.
         if (isNatsUnreachable(err)) throw err;
         log.error({ err, run_id: state.runId }, 'reconcile failed');
-        const { code, message } = toOoError(err);
-        options.report?.({ code, message: `reconciling run ${state.runId} failed: ${message}` });
+        reportFailure(options.report, `reconciling run ${state.runId}`, err);
       });
     }
   };

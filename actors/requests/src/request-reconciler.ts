@@ -22,9 +22,8 @@
  * once, later ones only which keys were written since (headers), and a record only once it has
  * been quiet for `graceMs`.
  */
-import { toOoError } from '@oo/contracts';
 import type { ActorEnv, Clock, JsonBucket } from '@oo/runtime';
-import { isNatsUnreachable, startPeriodicPass } from '@oo/runtime';
+import { isNatsUnreachable, reportFailure, startPeriodicPass } from '@oo/runtime';
 import type { Logger } from 'pino';
 import type { RequestRecord } from './request-records.js';
 
@@ -132,11 +131,7 @@ export function startRequestReconciler(options: RequestReconcilerOptions): Reque
         'dispatching a request left undispatched failed',
       );
       if (!isNatsUnreachable(err)) {
-        const { code, message } = toOoError(err);
-        options.report?.({
-          code,
-          message: `dispatching request ${key}, left undispatched, failed: ${message}`,
-        });
+        reportFailure(options.report, `dispatching request ${key}, left undispatched,`, err);
       }
       return 'failed';
     }

@@ -39,7 +39,7 @@ export type { ListedFile, ObjectFiles, ObjectStoreConnection, StoredFile } from 
 export { objectFiles, openObjectFiles } from './object-files.js';
 export { type OutputValues, outputValues } from './output-values.js';
 export type { PeriodicPass, PeriodicPassOptions } from './periodic-pass.js';
-export { startPeriodicPass } from './periodic-pass.js';
+export { reportFailure, startPeriodicPass } from './periodic-pass.js';
 export { presenceKey, readPresence } from './presence.js';
 export type { PrincipalTokenOptions, PrincipalTokens, VerifyOptions } from './principal-token.js';
 export {

@@ -24,6 +24,15 @@ export interface PeriodicPassOptions<T> {
   report?: ActorEnv['reportError'] | undefined;
 }
 
+/**
+ * Tells `report` (an actor's `env.reportError`) that `what` failed with `err`, as the actor's
+ * presence shows it: `<what> failed: <message>`, under the error's code.
+ */
+export function reportFailure(report: ActorEnv['reportError'] | undefined, what: string, err: unknown): void {
+  const { code, message } = toOoError(err);
+  report?.({ code, message: `${what} failed: ${message}` });
+}
+
 export interface PeriodicPass<T> {
   /** Runs a pass now (tests), or joins the one running; undefined when it failed (logged). */
   now(): Promise<T | undefined>;
@@ -44,8 +53,7 @@ export function startPeriodicPass<T>(options: PeriodicPassOptions<T>): PeriodicP
           );
         } else {
           options.log.error({ err }, `${options.what} failed`);
-          const { code, message } = toOoError(err);
-          options.report?.({ code, message: `${options.what} failed: ${message}` });
+          reportFailure(options.report, options.what, err);
         }
         return undefined;
       })

@@ -4,10 +4,11 @@
  * an ordered consumer starting after its last message at the time of the call, so everything the
  * run does is seen however soon it happens, and a lost connection or a restarted nats-server loses
  * nothing (the consumer goes on from the last event it had). A child is known by its `running`
- * event naming a parent in the tree, which comes before any event of its tasks.
+ * event naming a parent in the tree, which comes before any event of its tasks. A task's
+ * `scheduled` stored after the task ran or ended is late (contracts' late-scheduled.ts): no line.
  */
 import { DeliverPolicy } from '@nats-io/jetstream';
-import { EngineSubjects, type RunEvent, StreamNames, type TaskEvent } from '@oo/contracts';
+import { EngineSubjects, type RunEvent, StreamNames, type TaskEvent, taskEventOrder } from '@oo/contracts';
 import type { Nats } from '@oo/runtime';
 import { runLine, runTree, taskLine } from './event-lines.js';
 
@@ -37,6 +38,7 @@ export async function followRun(
   tell: (line: string) => void,
 ): Promise<RunFollower> {
   const tree = runTree([runId]);
+  const taskOrder = taskEventOrder();
   let heard = false;
   let resolveEnd: (event: RunEvent) => void = () => undefined;
   const ended = new Promise<RunEvent>((resolve) => {
@@ -54,7 +56,7 @@ export async function followRun(
     const depth = tree.depthOf(event.runId);
     if (depth === undefined) return;
     heard = true;
-    tell(taskLine(event, depth));
+    if (!taskOrder.isLate(event)) tell(taskLine(event, depth));
   };
 
   // Read before the run is started: its first event comes after this sequence.

@@ -30,6 +30,8 @@ export { Headers, schemaHeader, schemaVersionIn } from './headers.js';
 export type { IdPrefix } from './ids.js';
 export { idSchema, idTime, newId, Timestamp, TraceId } from './ids.js';
 export * from './inventory.js';
+export type { TaskEventOrder } from './late-scheduled.js';
+export { taskEventOrder } from './late-scheduled.js';
 export { NoticeKind, NotifyEmail, NotifySubjects } from './notify.js';
 export {
   collectedOutputName,

@@ -11,9 +11,12 @@
  * sequence (core NATS delivery carries none) and so no `id`: a client resuming may see them again,
  * now from the history, with their `seq` — delivery is at least once. The end is
  * `event: end`, `data: {requestId, status}`. Comments (`: keep-alive`) every heartbeat.
+ * A task's `scheduled` that reaches the stream after the task ran or ended is not sent: it is late
+ * (contracts' late-scheduled.ts), and would show the task going back. A stream resumed with
+ * `Last-Event-ID` knows only what it sends, so it can still pass one on whose task ended before.
  */
 import type { ServerResponse } from 'node:http';
-import type { RequestStatus } from '@oo/contracts';
+import { type RequestStatus, type TaskEventOrder, taskEventOrder } from '@oo/contracts';
 import type { EventRecord, ReadModel } from '@oo/read-model';
 import type { Logger } from 'pino';
 import type { EventHub, EventKind, LiveEvent } from './event-hub.js';
@@ -110,10 +113,22 @@ export interface EventStream {
   close(): void;
 }
 
+/** A task event's `scheduled` that came after the task moved on (see late-scheduled.ts). */
+function isLateScheduled(order: TaskEventOrder, body: Record<string, unknown>): boolean {
+  const { runId, taskKey, status } = body;
+  return (
+    typeof runId === 'string' &&
+    typeof taskKey === 'string' &&
+    typeof status === 'string' &&
+    order.isLate({ runId, taskKey, status })
+  );
+}
+
 /** Writes the stream onto `res`, whose headers are not sent yet. */
 export function streamEvents(res: ServerResponse, options: StreamEventsOptions): EventStream {
   const { follow: live, requestId, log } = options;
   const seen = new Set<string>();
+  const taskOrder = taskEventOrder();
   let closed = false;
   let heartbeat: NodeJS.Timeout | undefined;
 
@@ -137,6 +152,7 @@ export function streamEvents(res: ServerResponse, options: StreamEventsOptions):
     const key = `${frame.subject}\n${canonicalJson(frame.body)}`;
     if (seen.has(key)) return;
     seen.add(key);
+    if (frame.kind === 'task' && isLateScheduled(taskOrder, frame.body)) return;
     const id = frame.seq === null ? '' : `id: ${frame.seq}\n`;
     write(`${id}event: ${frame.kind}\ndata: ${JSON.stringify(frame)}\n\n`);
     const status = frame.body.status;

@@ -16,6 +16,7 @@ const ENDED_LIST = [...TASK_ENDED].map((s) => `'${s}'`).join(', ');
  * streams, stored independently: on a loaded server a runner can end the task before its
  * `scheduled` is stored. A task is not scheduled again in the same run after it ended (a rerun is
  * a new run), so a `scheduled` beside an end is always the late one; either fold order ends ended.
+ * The live lists drop such a `scheduled` (contracts' late-scheduled.ts).
  */
 const TAKES_INCOMING = `CASE
     WHEN excluded.status = 'scheduled' AND t.status IN (${ENDED_LIST}) THEN false

@@ -73,15 +73,42 @@ afterEach(async () => {
   await bed?.stop();
 });
 
+interface Head {
+  status: string;
+  segments?: string[];
+  tasks?: Record<string, { status: string; attempt: number }>;
+}
+
 /** Every run's head as stored in KV, by run id. */
-async function runHeads(): Promise<Map<string, { status: string; segments?: string[] }>> {
+async function runHeads(): Promise<Map<string, Head>> {
   const nats = await connectNats(bed.config.nats, 'crash-check');
   const kv = await nats.kvm.open(BucketNames.runs);
-  const heads = new Map<string, { status: string; segments?: string[] }>();
+  const heads = new Map<string, Head>();
   for await (const key of await kv.keys())
     heads.set(key, (await kv.get(key))?.json() ?? { status: 'missing' });
   await nats.nc.close();
   return heads;
+}
+
+/**
+ * Every run's end; when one does not come in time, the error also tells the heads still `running`
+ * and their tasks not ended, so a failure says whether a run stopped moving or its end went unheard.
+ */
+async function allEnded(ids: readonly string[], timeoutMs: number) {
+  try {
+    return await Promise.all(ids.map((id) => bed.finished(id, timeoutMs)));
+  } catch (err) {
+    const heads = await runHeads().catch(() => new Map<string, Head>());
+    const open = [...heads]
+      .filter(([, head]) => head.status === 'running')
+      .map(([key, head]) => {
+        const tasks = Object.entries(head.tasks ?? {})
+          .filter(([, t]) => !['succeeded', 'failed', 'skipped', 'cancelled'].includes(t.status))
+          .map(([id, t]) => `${id} ${t.status}@${t.attempt}`);
+        return `${key} [${tasks.join(', ')}]`;
+      });
+    throw new Error(`${(err as Error).message}; heads still running: ${open.join('; ') || 'none'}`);
+  }
 }
 
 // The runs may take up to 120 s (150 s with the server down) on a slow host, and each kill costs a
@@ -109,11 +136,13 @@ describe('engine - crash safety', () => {
     );
     ids.push(await bed.start('effects-each', { id: 'each' }));
     ids.push(await bed.start('effects-big', { id: 'big' }));
-    const allDone = Promise.all(ids.map((id) => bed.finished(id, 120_000)));
+    const allDone = allEnded(ids, 120_000);
     let settled = false;
-    void allDone.finally(() => {
+    // Marks the end either way; a run that did not end is the `await allDone` below's to report.
+    const markSettled = () => {
       settled = true;
-    });
+    };
+    allDone.then(markSettled, markSettled);
     let kills = 0;
     while (!settled && kills < 12) {
       await new Promise((r) => setTimeout(r, 100 + random() * 400));
@@ -167,11 +196,13 @@ describe('engine - crash safety', () => {
       Array.from({ length: runs }, (_, i) => bed.start('effects', { id: `r${i}` })),
     );
     ids.push(await bed.start('effects-big', { id: 'big' }));
-    const allDone = Promise.all(ids.map((id) => bed.finished(id, 150_000)));
+    const allDone = allEnded(ids, 150_000);
     let settled = false;
-    void allDone.finally(() => {
+    // Marks the end either way; a run that did not end is the `await allDone` below's to report.
+    const markSettled = () => {
       settled = true;
-    });
+    };
+    allDone.then(markSettled, markSettled);
     // Down three times while tasks are in flight: the actors and the watcher reconnect on their own.
     for (let outage = 0; outage < 3; outage++) {
       await new Promise((r) => setTimeout(r, 300 + random() * 700));

@@ -100,6 +100,15 @@ export async function startRunWatcher(options: StartActorOptions): Promise<RunWa
     }
   };
 
+  /** The run's events this watcher heard, oldest first: `running`, then `a succeeded`, .... */
+  const heardOf = (runId: string) => {
+    const run = runEvents.filter((e) => e.runId === runId).map((e) => e.status);
+    const tasks = taskEvents
+      .filter((e) => e.runId === runId)
+      .map((e) => `${e.taskKey} ${e.status}${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}`);
+    return [...run, ...tasks].join(', ') || 'none';
+  };
+
   return {
     client,
     runEvents,
@@ -119,7 +128,10 @@ export async function startRunWatcher(options: StartActorOptions): Promise<RunWa
         () => runEvents.find((e) => e.runId === runId && e.status !== 'running'),
         `the end of run ${runId}`,
         timeoutMs,
-      );
+      ).catch((err: unknown) => {
+        // Tells a run that stopped moving from an end this watcher did not hear.
+        throw new Error(`${(err as Error).message}; its events heard: ${heardOf(runId)}`);
+      });
       await taskEventsCaughtUp(deadline);
       return end;
     },

@@ -186,14 +186,19 @@ export function engineActor(options: EngineOptions) {
       const advance = (ctx: Pick<ActorContext, 'publish'>, runId: string, event: PlannerEvent) =>
         queue.submit(runId, event, ctx);
       /**
-       * After a redelivered event's step: the first try may have written a step and died before
-       * publishing its commands. A run still going is reconciled (what it has in flight goes out
-       * again); one that had ended before this step announces its end again.
+       * After an event's step. An earlier try of the event may have written its step and died (or
+       * lost NATS) before publishing the commands. On a redelivery, a run still going is reconciled
+       * (what it has in flight goes out again). A run that had ended before this step announces its
+       * end again, redelivery or not: after a nats-server crash the server may number a redelivery
+       * 1 again, and a run whose end never went out would otherwise stay unannounced for good, the
+       * reconciler looking only at runs still going. Inside the duplicate window the repeat is
+       * dropped by its id; past it, listeners hear the end twice, which every one of them takes as once.
        */
-      const redelivered = async (ctx: Pick<ActorContext, 'publish'>, result: PlanResult | undefined) => {
+      const afterStep = async (ctx: ActorContext, result: PlanResult | undefined) => {
         if (!result) return;
         if (!isTerminalRun(result.state.status)) {
-          await advance(ctx, result.state.runId, { kind: 'reconcile', at: env.clock.iso() });
+          if (ctx.attempt > 1)
+            await advance(ctx, result.state.runId, { kind: 'reconcile', at: env.clock.iso() });
         } else if (result.commands.length === 0) {
           await executeCommands(ctx, result.state, endCommands(result.state), recordEnd);
         }
@@ -309,7 +314,7 @@ export function engineActor(options: EngineOptions) {
                 await advance(ctx, start.runId, { kind: 'cancel', at: ctx.clock.iso(), reason });
               } else if (ctx.attempt > 1) {
                 // A repeated start: make sure what it scheduled went out (the first try may have crashed).
-                await redelivered(ctx, { state: existing, commands: [] });
+                await afterStep(ctx, { state: existing, commands: [] });
               }
               // A parent reconciling its `workflow.run` task starts the child again: if the child
               // ended, tell the parent once more (the first notice may have been lost in a crash).
@@ -332,7 +337,7 @@ export function engineActor(options: EngineOptions) {
                 at: ctx.clock.iso(),
                 report,
               });
-              if (ctx.attempt > 1) await redelivered(ctx, result);
+              await afterStep(ctx, result);
               return undefined;
             }),
           ),
@@ -351,7 +356,7 @@ export function engineActor(options: EngineOptions) {
               await runEnds.create(runEndKey(cancel.runId), end);
               result = await advance(ctx, cancel.runId, event);
             }
-            if (ctx.attempt > 1) await redelivered(ctx, result);
+            await afterStep(ctx, result);
             return undefined;
           }),
           on(EngineSubjects.childEnded, async (ctx, ended) => {
@@ -364,7 +369,7 @@ export function engineActor(options: EngineOptions) {
               ...(ended.output === undefined ? {} : { output: ended.output }),
               ...(ended.error ? { error: ended.error } : {}),
             });
-            if (ctx.attempt > 1) await redelivered(ctx, result);
+            await afterStep(ctx, result);
             return undefined;
           }),
         ].map(withEngineConcurrency),

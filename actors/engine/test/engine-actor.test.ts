@@ -487,22 +487,24 @@ describe('engine actor', () => {
     expect((await bed.finished(child, 5_000)).status).toBe('cancelled');
   });
 
-  it('announces a run’s end again when a redelivered event finds it ended (a crash between the write and the publish)', async () => {
+  /**
+   * A run of `single` as an engine left it when killed after writing `a`'s end and the run's, and
+   * before announcing the run's end; with the runner's end of `a` (which that engine had taken and
+   * not acked) published again. Returns the run id; no engine is running.
+   */
+  async function endedUnannounced(): Promise<string> {
     bed = await startEngineTestbed([single]);
     const engine = await bed.startEngine();
     const runId = await bed.start('single');
     await bed.taskEvent((e) => e.runId === runId && e.taskKey === 'a' && e.status === 'scheduled');
     await engine.stop();
-    // What the engine that took `a`'s end wrote before it was killed: the task's end and the run's.
     const heads = await bed.client.nats.kvm.open(BucketNames.runs);
     const head = (await heads.get(runId))?.json<RunState>();
     const at = new Date().toISOString();
     const a = { ...head!.tasks.a!, status: 'succeeded' as const, output: { n: 1 }, finishedAt: at };
     const ended = { status: 'succeeded', open: 0, output: { n: 1 }, finishedAt: at, updatedAt: at };
     await heads.put(runId, JSON.stringify({ ...head, ...ended, tasks: { a } }));
-    // The runner's end of `a`, which that engine had taken and not acked.
-    const subject = taskEventSubject('succeeded');
-    await bed.client.publish(subject, {
+    await bed.client.publish(taskEventSubject('succeeded'), {
       runId,
       taskKey: 'a',
       type: 'noop',
@@ -512,6 +514,12 @@ describe('engine actor', () => {
       startedAt: at,
       at,
     });
+    return runId;
+  }
+
+  it('announces a run’s end again when a redelivered event finds it ended (a crash between the write and the publish)', async () => {
+    const runId = await endedUnannounced();
+    const subject = taskEventSubject('succeeded');
     const consumer = await bed.client.nats.js.consumers.get(
       StreamNames.events,
       durableName('engine', subject.name),
@@ -520,6 +528,12 @@ describe('engine actor', () => {
     expect(taken?.json()).toMatchObject({ runId, taskKey: 'a' });
     taken?.nak();
 
+    await bed.startEngine();
+    expect(await bed.finished(runId, 5_000)).toMatchObject({ status: 'succeeded', output: { n: 1 } });
+  });
+
+  it('announces a run’s end again when an event numbered as a first delivery finds it ended (a nats-server crash renumbers redeliveries)', async () => {
+    const runId = await endedUnannounced();
     await bed.startEngine();
     expect(await bed.finished(runId, 5_000)).toMatchObject({ status: 'succeeded', output: { n: 1 } });
   });

@@ -4,7 +4,7 @@
  * told as one line; a dropped stream is opened again after the last event seen (`Last-Event-ID`),
  * so a gateway restart or a proxy's timeout does not lose the end.
  */
-import { type ErrorData, OoError } from '@oo/contracts';
+import { type ErrorData, OoError, taskEventOrder } from '@oo/contracts';
 import {
   type RunLineEvent,
   requestLine,
@@ -31,10 +31,12 @@ interface EventFrame {
 /**
  * A request's frames as lines (event-lines.ts), each child run and its tasks indented under the run
  * that started it; undefined for a frame worth no line (not a request, run or task change, or not
- * one the line can be made of).
+ * one the line can be made of, or a task's late `scheduled`).
  */
 export function progressLines(): (frame: SseFrame) => string | undefined {
   const tree = runTree();
+  // The gateway drops a late `scheduled` within one stream; this also does across resumed ones.
+  const taskOrder = taskEventOrder();
   return (frame) => {
     if (!['request', 'run', 'task'].includes(frame.event)) return undefined;
     let parsed: EventFrame;
@@ -58,6 +60,9 @@ export function progressLines(): (frame: SseFrame) => string | undefined {
     }
     const task = body as unknown as TaskLineEvent;
     if (typeof task.taskKey !== 'string' || typeof task.type !== 'string') return undefined;
+    if (taskOrder.isLate({ runId: task.runId ?? '', taskKey: task.taskKey, status: task.status })) {
+      return undefined;
+    }
     return taskLine(task, (task.runId && tree.depthOf(task.runId)) || 0);
   };
 }

@@ -55,6 +55,17 @@ describe('following a request', () => {
     ]);
   }, 15_000);
 
+  it("tells no line for a task's late scheduled that a resumed stream passes on", async () => {
+    // The gateway drops one within a stream; after a resume it knows only what it sent since.
+    const { gateway } = scriptedGateway([
+      { frames: [task(5, 'a', 'succeeded')], breaksWith: new TypeError('terminated') },
+      { frames: [task(6, 'a', 'scheduled'), task(7, 'b', 'scheduled'), end('succeeded')] },
+    ]);
+    const lines: string[] = [];
+    expect(await followRequest(gateway, 'req_1', (l) => lines.push(l), 30_000)).toBe('succeeded');
+    expect(lines).toEqual(['10:11:12 task a noop succeeded', '10:11:12 task b noop scheduled']);
+  }, 15_000);
+
   it('does not ask again after a problem answer, and gives up after the time allowed', async () => {
     const forbidden = new OoError('OO_ERR_AUTH_FORBIDDEN', 'HTTP 403: not yours');
     const { gateway } = scriptedGateway([{ frames: [], breaksWith: forbidden }]);

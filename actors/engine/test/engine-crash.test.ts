@@ -5,6 +5,7 @@ import { BucketNames, type TemplateInput } from '@oo/contracts';
 import { connectNats } from '@oo/runtime';
 import { type ChildHandle, spawnTsx } from '@oo/test-harness';
 import { afterEach, describe, expect, it } from 'vitest';
+import { isTerminalTask, type TaskState } from '../src/index.js';
 import { type EngineTestbed, startEngineTestbed } from './fixtures/engine-testbed.js';
 
 const effects: TemplateInput = {
@@ -76,7 +77,7 @@ afterEach(async () => {
 interface Head {
   status: string;
   segments?: string[];
-  tasks?: Record<string, { status: string; attempt: number }>;
+  tasks?: Record<string, Pick<TaskState, 'status' | 'attempt'>>;
 }
 
 /** Every run's head as stored in KV, by run id. */
@@ -103,12 +104,24 @@ async function allEnded(ids: readonly string[], timeoutMs: number) {
       .filter(([, head]) => head.status === 'running')
       .map(([key, head]) => {
         const tasks = Object.entries(head.tasks ?? {})
-          .filter(([, t]) => !['succeeded', 'failed', 'skipped', 'cancelled'].includes(t.status))
+          .filter(([, t]) => !isTerminalTask(t.status))
           .map(([id, t]) => `${id} ${t.status}@${t.attempt}`);
         return `${key} [${tasks.join(', ')}]`;
       });
     throw new Error(`${(err as Error).message}; heads still running: ${open.join('; ') || 'none'}`);
   }
+}
+
+/** The runs' ends (allEnded), and whether they have come yet, or failed to, for the fault loops. */
+function awaitEnds(ids: readonly string[], timeoutMs: number) {
+  const ends = allEnded(ids, timeoutMs);
+  let settled = false;
+  // Marks the end either way; a run that did not end is the caller's `await ends` to report.
+  const markSettled = () => {
+    settled = true;
+  };
+  ends.then(markSettled, markSettled);
+  return { ends, settled: () => settled };
 }
 
 // The runs may take up to 120 s (150 s with the server down) on a slow host, and each kill costs a
@@ -136,17 +149,11 @@ describe('engine - crash safety', () => {
     );
     ids.push(await bed.start('effects-each', { id: 'each' }));
     ids.push(await bed.start('effects-big', { id: 'big' }));
-    const allDone = allEnded(ids, 120_000);
-    let settled = false;
-    // Marks the end either way; a run that did not end is the `await allDone` below's to report.
-    const markSettled = () => {
-      settled = true;
-    };
-    allDone.then(markSettled, markSettled);
+    const { ends: allDone, settled } = awaitEnds(ids, 120_000);
     let kills = 0;
-    while (!settled && kills < 12) {
+    while (!settled() && kills < 12) {
       await new Promise((r) => setTimeout(r, 100 + random() * 400));
-      if (settled) break;
+      if (settled()) break;
       if (random() < 0.5) {
         await engine.kill('SIGKILL');
         engine = await spawn('engine');
@@ -196,13 +203,7 @@ describe('engine - crash safety', () => {
       Array.from({ length: runs }, (_, i) => bed.start('effects', { id: `r${i}` })),
     );
     ids.push(await bed.start('effects-big', { id: 'big' }));
-    const allDone = allEnded(ids, 150_000);
-    let settled = false;
-    // Marks the end either way; a run that did not end is the `await allDone` below's to report.
-    const markSettled = () => {
-      settled = true;
-    };
-    allDone.then(markSettled, markSettled);
+    const { ends: allDone, settled } = awaitEnds(ids, 150_000);
     // Down three times while tasks are in flight: the actors and the watcher reconnect on their own.
     for (let outage = 0; outage < 3; outage++) {
       await new Promise((r) => setTimeout(r, 300 + random() * 700));
@@ -210,7 +211,7 @@ describe('engine - crash safety', () => {
       await new Promise((r) => setTimeout(r, 200 + random() * 800));
       await bed.server.restart();
     }
-    expect(settled, 'the runs were still going when the last outage ended').toBe(false);
+    expect(settled(), 'the runs were still going when the last outage ended').toBe(false);
     const ends = await allDone;
     const notSucceeded = ends.filter((e) => e.status !== 'succeeded');
     expect(notSucceeded.map((e) => ({ run: e.runId, status: e.status, error: e.error, seed }))).toEqual([]);
